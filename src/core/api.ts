@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { policySchema, serverNameSchema, serverSpecSchema } from './servers/definition.js';
+import { INSTANCE_STATES } from './servers/states.js';
+
+/**
+ * ControlApi: the one contract between the CLI and the daemon. Each method has
+ * a zod schema for its input and its output; the daemon validates every input
+ * with it, and both ends fail to compile until they implement a new method.
+ * On the wire a method is `POST /v1/<method>` with the input as the JSON body.
+ */
+
+const nameInput = z.object({ name: serverNameSchema }).strict();
+
+const targetsInput = z
+  .object({
+    names: z.array(serverNameSchema).default([]),
+    all: z.boolean().default(false),
+  })
+  .strict()
+  .refine((t) => t.all !== t.names.length > 0, 'name one or more servers, or pass --all (not both)');
+
+export const serverViewSchema = z.object({
+  name: z.string(),
+  transport: z.enum(['stdio', 'http']),
+  state: z.enum(INSTANCE_STATES),
+  desired: z.enum(['running', 'stopped']),
+  pid: z.number().nullable(),
+  restarts: z.number(),
+  uptimeSeconds: z.number().nullable(),
+  lastExitCode: z.number().nullable(),
+  lastExitSignal: z.string().nullable(),
+  lastError: z.string().nullable(),
+  command: z.string().nullable(),
+  args: z.array(z.string()),
+  cwd: z.string().nullable(),
+  url: z.string().nullable(),
+  env: z.record(z.string(), z.string()),
+  headers: z.record(z.string(), z.string()),
+  autostart: z.boolean(),
+  labels: z.record(z.string(), z.string()),
+  policy: policySchema,
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  nextRestartAt: z.string().nullable(),
+});
+export type ServerView = z.output<typeof serverViewSchema>;
+
+export const eventViewSchema = z.object({
+  id: z.number(),
+  time: z.string(),
+  server: z.string().nullable(),
+  type: z.string(),
+  message: z.string(),
+});
+export type EventView = z.output<typeof eventViewSchema>;
+
+export const serverDetailSchema = serverViewSchema.extend({
+  logFile: z.string().nullable(),
+  events: z.array(eventViewSchema),
+});
+export type ServerDetail = z.output<typeof serverDetailSchema>;
+
+export const daemonStatusSchema = z.object({
+  pid: z.number(),
+  version: z.string(),
+  startedAt: z.string(),
+  uptimeSeconds: z.number(),
+  socket: z.string(),
+  home: z.string(),
+  database: z.string(),
+  logFile: z.string(),
+  servers: z.object({
+    total: z.number(),
+    byState: z.record(z.string(), z.number()),
+  }),
+});
+export type DaemonStatus = z.output<typeof daemonStatusSchema>;
+
+export const logQuerySchema = z
+  .object({
+    /** A server's log; omit for the daemon's own log. */
+    name: serverNameSchema.optional(),
+    tail: z.number().int().min(0).max(100_000).optional(),
+    /** Only lines at or after this instant (ISO 8601). */
+    since: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+export type LogQuery = z.input<typeof logQuerySchema>;
+
+export const logLineSchema = z.object({
+  time: z.string().nullable(),
+  stream: z.string(),
+  text: z.string(),
+});
+export type LogLine = z.output<typeof logLineSchema>;
+
+export const controlMethods = {
+  daemonStatus: { input: z.object({}).strict(), output: daemonStatusSchema },
+  daemonStop: { input: z.object({}).strict(), output: z.object({ stopping: z.boolean() }) },
+  addServer: { input: serverSpecSchema, output: serverViewSchema },
+  listServers: { input: z.object({}).strict(), output: z.array(serverViewSchema) },
+  getServer: { input: nameInput, output: serverDetailSchema },
+  removeServer: { input: nameInput, output: z.object({ name: z.string() }) },
+  startServers: { input: targetsInput, output: z.array(serverViewSchema) },
+  stopServers: { input: targetsInput, output: z.array(serverViewSchema) },
+  restartServers: { input: targetsInput, output: z.array(serverViewSchema) },
+  readLogs: { input: logQuerySchema, output: z.object({ lines: z.array(logLineSchema) }) },
+} as const;
+
+/** Long-lived answers: the daemon writes one JSON item per line until the client goes away. */
+export const controlStreams = {
+  followLogs: { input: logQuerySchema, item: logLineSchema },
+} as const;
+
+type Methods = typeof controlMethods;
+type Streams = typeof controlStreams;
+export type ControlMethod = keyof Methods;
+export type ControlStream = keyof Streams;
+export type MethodInput<M extends ControlMethod> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends ControlMethod> = z.output<Methods[M]['output']>;
+export type StreamInput<S extends ControlStream> = z.input<Streams[S]['input']>;
+export type StreamItem<S extends ControlStream> = z.output<Streams[S]['item']>;
+
+/** What the CLI holds: remote (socket) by default, local (in-process) for tests. */
+export type ControlApi = {
+  [M in ControlMethod]: (input: MethodInput<M>) => Promise<MethodOutput<M>>;
+} & {
+  [S in ControlStream]: (input: StreamInput<S>, signal: AbortSignal) => AsyncIterable<StreamItem<S>>;
+};
+
+/** What the daemon implements: inputs arrive already validated (output type of each schema). */
+export type ControlHandlers = {
+  [M in ControlMethod]: (input: z.output<Methods[M]['input']>) => Promise<MethodOutput<M>>;
+} & {
+  [S in ControlStream]: (input: z.output<Streams[S]['input']>, signal: AbortSignal) => AsyncIterable<StreamItem<S>>;
+};
+
+export const API_VERSION = 'v1';

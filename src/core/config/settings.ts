@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { McpctlError } from '../../shared/errors.js';
+import type { Paths } from '../../shared/paths.js';
+
+/** Daemon-wide settings: `config.yaml`, overridden by `MCPCTL_*` variables. */
+const settingsSchema = z
+  .object({
+    logs: z
+      .object({
+        maxBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
+        keep: z.number().int().min(1).max(100).default(5),
+        level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+    servers: z
+      .object({
+        /** Longest stdout line a server may write; longer ones are dropped and logged. */
+        maxLineBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+export type Settings = z.output<typeof settingsSchema>;
+
+const ENV_OVERRIDES: Array<[string, (settings: Record<string, Record<string, unknown>>, value: string) => void]> = [
+  ['MCPCTL_LOG_MAX_BYTES', (s, v) => ((s.logs ??= {}).maxBytes = Number(v))],
+  ['MCPCTL_LOG_KEEP', (s, v) => ((s.logs ??= {}).keep = Number(v))],
+  ['MCPCTL_LOG_LEVEL', (s, v) => ((s.logs ??= {}).level = v)],
+];
+
+export function loadSettings(paths: Paths, env: NodeJS.ProcessEnv): Settings {
+  let raw: Record<string, Record<string, unknown>> = {};
+  if (existsSync(paths.configFile)) {
+    try {
+      raw = (parse(readFileSync(paths.configFile, 'utf8')) as typeof raw | null) ?? {};
+    } catch (error) {
+      throw new McpctlError('CONFIG_INVALID', `cannot read ${paths.configFile}: ${(error as Error).message}`, {
+        hint: 'fix the YAML syntax at the line and column given',
+      });
+    }
+  }
+  for (const [name, apply] of ENV_OVERRIDES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') apply(raw, value);
+  }
+  const result = settingsSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new McpctlError('CONFIG_INVALID', `invalid settings in ${paths.configFile} or MCPCTL_* variables: ${problems}`, {
+      hint: 'correct the values named above',
+    });
+  }
+  return result.data;
+}

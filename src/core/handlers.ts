@@ -1,0 +1,99 @@
+import { readLogLines } from '../daemon/monitor/logReader.js';
+import type { Paths } from '../shared/paths.js';
+import { serverLogPath } from '../shared/paths.js';
+import type { Store } from '../store/types.js';
+import type { ControlHandlers, LogLine } from './api.js';
+import type { Settings } from './config/settings.js';
+import { followLines, type Subscribable } from './logStream.js';
+import type { Supervisor } from './servers/supervisor.js';
+import { toServerView } from './servers/views.js';
+
+export interface HandlerDeps {
+  paths: Paths;
+  settings: Settings;
+  store: Store;
+  supervisor: Supervisor;
+  version: string;
+  startedAt: number;
+  daemonLog: Subscribable;
+  serverLog(name: string): Subscribable;
+  requestStop(): void;
+  now(): number;
+}
+
+/** The daemon's side of ControlApi: inputs arrive validated by the schemas of api.ts. */
+export function createHandlers(deps: HandlerDeps): ControlHandlers {
+  const { supervisor, paths } = deps;
+  const views = (entries: ReturnType<Supervisor['list']>) => entries.map((entry) => toServerView(entry, deps.now()));
+
+  const logSource = (name: string | undefined): { path: string; format: 'server' | 'json' } => {
+    if (name === undefined) return { path: paths.daemonLog, format: 'json' };
+    supervisor.get(name);
+    return { path: serverLogPath(paths, name), format: 'server' };
+  };
+
+  return {
+    async daemonStatus() {
+      const byState: Record<string, number> = {};
+      for (const entry of supervisor.list()) byState[entry.instance.state] = (byState[entry.instance.state] ?? 0) + 1;
+      return {
+        pid: process.pid,
+        version: deps.version,
+        startedAt: new Date(deps.startedAt).toISOString(),
+        uptimeSeconds: Math.floor((deps.now() - deps.startedAt) / 1000),
+        socket: paths.socket,
+        home: paths.stateDir,
+        database: paths.database,
+        logFile: paths.daemonLog,
+        servers: { total: supervisor.list().length, byState },
+      };
+    },
+    async daemonStop() {
+      // Answer first: the stop closes this very listener.
+      setImmediate(deps.requestStop);
+      return { stopping: true };
+    },
+    async addServer(spec) {
+      return toServerView(await supervisor.add(spec), deps.now());
+    },
+    async listServers() {
+      return views(supervisor.list());
+    },
+    async getServer({ name }) {
+      const entry = supervisor.get(name);
+      const events = await deps.store.events.list({ server: name, limit: 20 });
+      return {
+        ...toServerView(entry, deps.now()),
+        logFile: serverLogPath(paths, name),
+        events: events.map(({ id, time, server, type, message }) => ({ id, time, server, type, message })),
+      };
+    },
+    async removeServer({ name }) {
+      await supervisor.remove(name);
+      return { name };
+    },
+    async startServers(targets) {
+      return views(await supervisor.start(targets));
+    },
+    async stopServers(targets) {
+      return views(await supervisor.stop(targets));
+    },
+    async restartServers(targets) {
+      return views(await supervisor.restart(targets));
+    },
+    async readLogs(query) {
+      const source = logSource(query.name);
+      const lines: LogLine[] = readLogLines(source.path, {
+        ...(query.tail === undefined ? {} : { tail: query.tail }),
+        ...(query.since === undefined ? {} : { since: new Date(query.since) }),
+        keep: deps.settings.logs.keep,
+        format: source.format,
+      });
+      return { lines };
+    },
+    followLogs(query, signal) {
+      const subscribable = query.name === undefined ? deps.daemonLog : (logSource(query.name), deps.serverLog(query.name));
+      return followLines(subscribable, signal);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+/** Names become file names and URL segments: keep them to a safe, portable set. */
+export const SERVER_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LABEL_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/;
+const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export const serverNameSchema = z
+  .string()
+  .regex(
+    SERVER_NAME_PATTERN,
+    'must be 1-63 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit',
+  );
+
+export const RESTART_MODES = ['always', 'on-failure', 'never'] as const;
+export type RestartMode = (typeof RESTART_MODES)[number];
+
+const millis = z.number().int().min(0).max(86_400_000);
+
+/**
+ * How an instance is supervised. Defaults follow RELIABILITY.md §2: on-failure,
+ * 1 s doubling with ±20 % jitter capped at 60 s, reset after 60 s healthy, give
+ * up after 5 failed starts within 120 s.
+ */
+export const policySchema = z
+  .object({
+    restart: z.enum(RESTART_MODES).default('on-failure'),
+    maxRestarts: z.number().int().min(0).max(1000).default(5),
+    restartWindowMs: millis.min(1).default(120_000),
+    backoffInitialMs: millis.min(1).default(1000),
+    backoffMaxMs: millis.min(1).default(60_000),
+    backoffFactor: z.number().min(1).max(10).default(2),
+    backoffJitter: z.number().min(0).max(1).default(0.2),
+    stableAfterMs: millis.default(60_000),
+    startTimeoutMs: millis.min(1).default(30_000),
+    healthIntervalMs: millis.min(1).default(10_000),
+    healthTimeoutMs: millis.min(1).default(5000),
+    healthRetries: z.number().int().min(1).max(100).default(3),
+    stopGraceMs: millis.default(5000),
+  })
+  .strict();
+export type Policy = z.output<typeof policySchema>;
+export type PolicyInput = z.input<typeof policySchema>;
+
+const labelsSchema = z
+  .record(z.string().regex(LABEL_KEY_PATTERN, 'label keys are 1-63 characters of A-Z, a-z, 0-9, ".", "_", "/", "-"'), z.string().max(255))
+  .default({});
+
+const common = {
+  name: serverNameSchema,
+  autostart: z.boolean().default(true),
+  labels: labelsSchema,
+  policy: policySchema.prefault({}),
+};
+
+export const stdioSpecSchema = z
+  .object({
+    ...common,
+    transport: z.literal('stdio'),
+    command: z.string().min(1, 'a command is required: mcpctl server add NAME -- COMMAND [ARGS...]'),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string().regex(ENV_NAME_PATTERN, 'environment names must match [A-Za-z_][A-Za-z0-9_]*'), z.string()).default({}),
+    cwd: z.string().startsWith('/', 'the working directory must be an absolute path').optional(),
+  })
+  .strict();
+
+export const httpSpecSchema = z
+  .object({
+    ...common,
+    transport: z.literal('http'),
+    url: z
+      .url({ protocol: /^https?$/, error: 'the URL must be http:// or https://' })
+      .refine((value) => !new URL(value).username && !new URL(value).password, 'put credentials in --header, not in the URL'),
+    headers: z.record(z.string().regex(HEADER_NAME_PATTERN, 'invalid header name'), z.string()).default({}),
+  })
+  .strict();
+
+/** What `server add` sends and the store keeps: a stdio command or an http URL. */
+export const serverSpecSchema = z.discriminatedUnion('transport', [stdioSpecSchema, httpSpecSchema]);
+export type ServerSpec = z.output<typeof serverSpecSchema>;
+export type ServerSpecInput = z.input<typeof serverSpecSchema>;
+export type StdioServerSpec = z.output<typeof stdioSpecSchema>;
+export type HttpServerSpec = z.output<typeof httpSpecSchema>;

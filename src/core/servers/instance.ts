@@ -1,0 +1,259 @@
+import type { Logger } from '../../shared/logger.js';
+import type { InstancePatch, JsonObject, StoredInstance } from '../../store/types.js';
+import type { Policy } from './definition.js';
+import { decideRestart, EMPTY_HISTORY, type FailureHistory } from './restartPolicy.js';
+import type { EndInfo, Runner } from './runner.js';
+import type { DesiredState, InstanceState } from './states.js';
+
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): NodeJS.Timeout;
+  clearTimeout(timer: NodeJS.Timeout): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (timer) => clearTimeout(timer),
+};
+
+export interface InstanceDeps {
+  name: string;
+  policy: Policy;
+  createRunner(): Promise<Runner>;
+  /** Persists a change of the instance's state; calls are applied in order. */
+  record(patch: InstancePatch): void;
+  event(type: string, message: string, data?: JsonObject): void;
+  clock: Clock;
+  random: () => number;
+  logger: Logger;
+}
+
+/** States in which a caller waiting for `start` has its answer. */
+const SETTLED: ReadonlySet<InstanceState> = new Set(['running', 'backoff', 'failed', 'stopped']);
+
+/**
+ * The lifecycle of one server: starting → running ⇄ unhealthy → backoff → failed,
+ * driven by runner outcomes, health checks and the restart policy. Every state
+ * change is recorded. A `generation` number ties callbacks to the attempt that
+ * scheduled them, so a late exit or timer of an old attempt changes nothing.
+ */
+export class Instance {
+  state: InstanceState = 'stopped';
+  desired: DesiredState = 'stopped';
+  restarts = 0;
+  runner: Runner | undefined;
+  runningSince: number | undefined;
+  nextRestartAt: number | undefined;
+  lastExitCode: number | null = null;
+  lastExitSignal: string | null = null;
+  lastError: string | null = null;
+  private history: FailureHistory = EMPTY_HISTORY;
+  private generation = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private healthMisses = 0;
+  private waiters: Array<() => void> = [];
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly deps: InstanceDeps) {}
+
+  /** Restores counters kept in the store from an earlier daemon run. */
+  restore(saved: StoredInstance): void {
+    this.restarts = saved.restarts;
+    this.lastExitCode = saved.lastExitCode;
+    this.lastExitSignal = saved.lastExitSignal;
+    this.lastError = saved.lastError;
+    this.desired = saved.desired === 'running' ? 'running' : 'stopped';
+  }
+
+  /**
+   * Starts the server unless it is already up; resolves when the first attempt
+   * has an outcome (running, backoff or failed). A start by hand forgets earlier failures.
+   */
+  async start(options: { manual: boolean }): Promise<void> {
+    if (this.stopping) await this.stopping;
+    if (options.manual) this.history = EMPTY_HISTORY;
+    this.setDesired('running');
+    if (this.state === 'starting' || this.state === 'running' || this.state === 'unhealthy') return;
+    const settled = this.nextSettled();
+    this.cancelTimer();
+    void this.launch(++this.generation);
+    await settled;
+  }
+
+  /** Stops the server (its whole process group). `keepDesired` is for daemon shutdown: it comes back next time. */
+  stop(options: { keepDesired: boolean }): Promise<void> {
+    if (!options.keepDesired) this.setDesired('stopped');
+    this.stopping ??= this.stopNow().finally(() => {
+      this.stopping = undefined;
+    });
+    return this.stopping;
+  }
+
+  async restart(): Promise<void> {
+    await this.stop({ keepDesired: true });
+    await this.start({ manual: true });
+  }
+
+  private async stopNow(): Promise<void> {
+    this.generation++;
+    this.cancelTimer();
+    this.nextRestartAt = undefined;
+    const runner = this.runner;
+    this.runner = undefined;
+    this.runningSince = undefined;
+    if (runner) {
+      this.transition('stopping', {});
+      const end = await runner.stop(this.deps.policy.stopGraceMs);
+      this.lastExitCode = end.exitCode;
+      this.lastExitSignal = end.signal;
+    }
+    const wasRunning = runner !== undefined || this.state !== 'stopped';
+    this.transition('stopped', { pid: null, pidStartTime: null, lastExitCode: this.lastExitCode, lastExitSignal: this.lastExitSignal });
+    if (wasRunning) this.deps.event('stopped', `${this.deps.name} stopped`);
+  }
+
+  private async launch(generation: number): Promise<void> {
+    const { policy, clock } = this.deps;
+    this.nextRestartAt = undefined;
+    this.healthMisses = 0;
+    this.transition('starting', { pid: null, pidStartTime: null, nextRestartAt: null, startedAt: new Date(clock.now()).toISOString() });
+    let runner: Runner;
+    try {
+      runner = await this.deps.createRunner();
+    } catch (error) {
+      if (generation === this.generation) this.ended({ exitCode: null, signal: null, reason: (error as Error).message }, generation);
+      return;
+    }
+    if (generation !== this.generation) {
+      await runner.stop(policy.stopGraceMs);
+      return;
+    }
+    this.runner = runner;
+    this.deps.record({ pid: runner.pid, pidStartTime: runner.pidStartTime });
+    void runner.ended.then((end) => {
+      if (generation === this.generation) this.ended(end, generation);
+    });
+    try {
+      await runner.ready(policy.startTimeoutMs);
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.generation++;
+      this.runner = undefined;
+      const end = await runner.stop(policy.stopGraceMs);
+      this.ended({ ...end, reason: `initialize failed: ${(error as Error).message}` }, this.generation);
+      return;
+    }
+    if (generation !== this.generation) return;
+    this.runningSince = clock.now();
+    this.transition('running', { lastError: null });
+    this.deps.event('started', `${this.deps.name} is running${runner.pid ? ` (pid ${runner.pid})` : ''}`, { pid: runner.pid });
+    this.scheduleHealthCheck(generation);
+  }
+
+  private scheduleHealthCheck(generation: number): void {
+    const { policy, clock } = this.deps;
+    this.timer = clock.setTimeout(() => void this.checkHealth(generation), policy.healthIntervalMs);
+  }
+
+  private async checkHealth(generation: number): Promise<void> {
+    const runner = this.runner;
+    if (generation !== this.generation || !runner) return;
+    const { policy } = this.deps;
+    try {
+      await runner.ping(policy.healthTimeoutMs);
+      this.healthMisses = 0;
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.healthMisses++;
+      this.deps.logger.warn({ server: this.deps.name, misses: this.healthMisses, err: (error as Error).message }, 'health check failed');
+      if (this.healthMisses >= policy.healthRetries) {
+        await this.restartUnhealthy(runner, generation);
+        return;
+      }
+    }
+    if (generation === this.generation) this.scheduleHealthCheck(generation);
+  }
+
+  private async restartUnhealthy(runner: Runner, generation: number): Promise<void> {
+    const reason = `${this.healthMisses} health checks in a row failed`;
+    this.generation++;
+    this.transition('unhealthy', { lastError: reason });
+    this.deps.event('unhealthy', `${this.deps.name} is unhealthy: ${reason}; restarting it`);
+    const healthyFor = this.healthyFor();
+    this.runner = undefined;
+    const end = await runner.stop(this.deps.policy.stopGraceMs);
+    if (generation + 1 !== this.generation) return;
+    this.ended({ ...end, reason }, this.generation, healthyFor);
+  }
+
+  private healthyFor(): number {
+    return this.runningSince === undefined ? 0 : this.deps.clock.now() - this.runningSince;
+  }
+
+  /** The attempt of `generation` is over: decide between backoff, failed and stopped. */
+  private ended(end: EndInfo, generation: number, healthyFor = this.healthyFor()): void {
+    const { policy, clock } = this.deps;
+    this.cancelTimer();
+    this.runner = undefined;
+    this.runningSince = undefined;
+    this.lastExitCode = end.exitCode;
+    this.lastExitSignal = end.signal;
+    const clean = end.exitCode === 0 && end.signal === null && !end.reason.startsWith('initialize failed');
+    const decision = decideRestart({
+      policy,
+      history: this.history,
+      exit: clean ? 'clean' : 'failure',
+      now: clock.now(),
+      healthyForMs: healthyFor,
+      random: this.deps.random,
+    });
+    this.history = decision.history;
+    const exitFields = { pid: null, pidStartTime: null, lastExitCode: end.exitCode, lastExitSignal: end.signal, lastError: clean ? null : end.reason };
+    if (!clean) this.lastError = end.reason;
+    if (decision.action === 'restart') {
+      this.nextRestartAt = clock.now() + decision.delayMs;
+      this.transition('backoff', { ...exitFields, nextRestartAt: new Date(this.nextRestartAt).toISOString() });
+      this.deps.event('exited', `${this.deps.name}: ${end.reason}; restarting in ${decision.delayMs} ms`, { delayMs: decision.delayMs });
+      this.timer = clock.setTimeout(() => {
+        if (generation !== this.generation) return;
+        this.restarts++;
+        this.deps.record({ restarts: this.restarts });
+        void this.launch(++this.generation);
+      }, decision.delayMs);
+      return;
+    }
+    if (decision.action === 'give-up') {
+      const failures = decision.history.failures.length;
+      this.transition('failed', { ...exitFields, nextRestartAt: null });
+      this.deps.event('failed', `${this.deps.name} failed ${failures} times within ${policy.restartWindowMs / 1000} s: gave up (last: ${end.reason})`);
+      return;
+    }
+    this.transition(clean ? 'stopped' : 'failed', { ...exitFields, nextRestartAt: null });
+    this.deps.event('exited', `${this.deps.name}: ${end.reason}; restart policy '${policy.restart}' leaves it down`);
+  }
+
+  private transition(state: InstanceState, patch: InstancePatch): void {
+    this.state = state;
+    this.deps.record({ ...patch, state });
+    if (!SETTLED.has(state)) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private nextSettled(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private setDesired(desired: DesiredState): void {
+    if (this.desired === desired) return;
+    this.desired = desired;
+    this.deps.record({ desired });
+  }
+
+  private cancelTimer(): void {
+    if (this.timer) this.deps.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

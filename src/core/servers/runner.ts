@@ -1,0 +1,24 @@
+/**
+ * One attempt at running a server: a spawned stdio process, or a live
+ * connection to an http server. The instance state machine drives runners and
+ * never touches processes or sockets itself.
+ */
+export interface EndInfo {
+  exitCode: number | null;
+  signal: string | null;
+  /** Why it ended, in words, for `lastError` and events. */
+  reason: string;
+}
+
+export interface Runner {
+  readonly pid: number | null;
+  readonly pidStartTime: string | null;
+  /** Resolves once the server answered the MCP initialize handshake. */
+  ready(timeoutMs: number): Promise<void>;
+  /** One MCP ping; rejects on error or timeout. */
+  ping(timeoutMs: number): Promise<void>;
+  /** Settles once, when the server has gone (process exit, connection lost). */
+  readonly ended: Promise<EndInfo>;
+  /** Ends it (the whole process group for stdio) and resolves when it is gone. */
+  stop(graceMs: number): Promise<EndInfo>;
+}

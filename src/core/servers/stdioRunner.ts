@@ -1,0 +1,89 @@
+import { buildChildEnvironment } from '../../daemon/process/environment.js';
+import { spawnInGroup } from '../../daemon/process/spawn.js';
+import type { ExitInfo, GroupChild } from '../../daemon/process/types.js';
+import { initializeUpstream, type UpstreamIdentity } from '../../protocol/handshake.js';
+import { StdioConnection, refuseRequest } from '../../protocol/stdioConnection.js';
+import type { StdioServerSpec } from './definition.js';
+import type { EndInfo, Runner } from './runner.js';
+
+/** Where a runner writes what the server prints besides MCP. */
+export interface ServerLogSink {
+  appendLine(stream: string, text: string): void;
+  pipeLines(stream: NodeJS.ReadableStream, name: string): void;
+}
+
+export interface StdioRunnerOptions {
+  spec: StdioServerSpec;
+  log: ServerLogSink;
+  parentEnv: NodeJS.ProcessEnv;
+  clientInfo: { name: string; version: string };
+  /** Cap of one stdout line; a longer one is dropped and logged. */
+  maxLineBytes: number;
+}
+
+function describeExit(exit: ExitInfo): string {
+  return exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
+/** Spawns the server in its own process group and speaks MCP to it over stdio. */
+export async function startStdioRunner(options: StdioRunnerOptions): Promise<StdioRunner> {
+  const { spec } = options;
+  const child = await spawnInGroup({
+    command: spec.command,
+    args: spec.args,
+    env: buildChildEnvironment(options.parentEnv, spec.env),
+    cwd: spec.cwd,
+  });
+  return new StdioRunner(child, options);
+}
+
+export class StdioRunner implements Runner {
+  readonly ended: Promise<EndInfo>;
+  readonly connection: StdioConnection;
+  identity: UpstreamIdentity | undefined;
+
+  constructor(
+    private readonly child: GroupChild,
+    private readonly options: StdioRunnerOptions,
+  ) {
+    const { log } = options;
+    log.pipeLines(child.stderr, 'stderr');
+    this.connection = new StdioConnection({
+      input: child.stdout,
+      output: child.stdin,
+      maxLineBytes: options.maxLineBytes,
+      onNoise: (line) => log.appendLine('stdout', line),
+      onOversize: (bytes) => log.appendLine('mcpctl', `dropped a stdout line of ${bytes} bytes (over the ${options.maxLineBytes}-byte cap)`),
+      onMessage: (message) => refuseRequest(this.connection, message),
+    });
+    this.ended = child.exited.then((exit) => {
+      this.connection.close(`the server ${describeExit(exit)}`);
+      return { exitCode: exit.code, signal: exit.signal, reason: `the server ${describeExit(exit)}` };
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid;
+  }
+
+  get pidStartTime(): string | null {
+    return this.child.startTime;
+  }
+
+  async ready(timeoutMs: number): Promise<void> {
+    this.identity = await initializeUpstream(this.connection, {
+      clientInfo: this.options.clientInfo,
+      capabilities: {},
+      timeoutMs,
+    });
+  }
+
+  async ping(timeoutMs: number): Promise<void> {
+    await this.connection.request('ping', undefined, timeoutMs);
+  }
+
+  async stop(graceMs: number): Promise<EndInfo> {
+    const exit = await this.child.stop(graceMs);
+    return { exitCode: exit.code, signal: exit.signal, reason: 'stopped' };
+  }
+}

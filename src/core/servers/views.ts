@@ -1,0 +1,45 @@
+import type { ServerView } from '../api.js';
+import type { ServerSpec } from './definition.js';
+import type { Instance } from './instance.js';
+import { maskSensitive } from './redact.js';
+
+export interface ServerEntry {
+  spec: ServerSpec;
+  createdAt: string;
+  instance: Instance;
+}
+
+function iso(ms: number | undefined): string | null {
+  return ms === undefined ? null : new Date(ms).toISOString();
+}
+
+/** The stable JSON shape of a server (camelCase fields are a contract for scripts). */
+export function toServerView(entry: ServerEntry, now: number): ServerView {
+  const { spec, instance } = entry;
+  const stdio = spec.transport === 'stdio' ? spec : undefined;
+  const http = spec.transport === 'http' ? spec : undefined;
+  return {
+    name: spec.name,
+    transport: spec.transport,
+    state: instance.state,
+    desired: instance.desired,
+    pid: instance.runner?.pid ?? null,
+    restarts: instance.restarts,
+    uptimeSeconds: instance.runningSince === undefined ? null : Math.floor((now - instance.runningSince) / 1000),
+    lastExitCode: instance.lastExitCode,
+    lastExitSignal: instance.lastExitSignal,
+    lastError: instance.lastError,
+    command: stdio?.command ?? null,
+    args: stdio?.args ?? [],
+    cwd: stdio?.cwd ?? null,
+    url: http?.url ?? null,
+    env: maskSensitive(stdio?.env ?? {}),
+    headers: maskSensitive(http?.headers ?? {}),
+    autostart: spec.autostart,
+    labels: spec.labels,
+    policy: spec.policy,
+    createdAt: entry.createdAt,
+    startedAt: iso(instance.runningSince),
+    nextRestartAt: iso(instance.nextRestartAt),
+  };
+}

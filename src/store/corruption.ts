@@ -1,0 +1,43 @@
+import { existsSync, renameSync } from 'node:fs';
+import { McpctlError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+
+/** The sidecar files SQLite keeps next to a database; they belong with it when it moves. */
+const SIDECARS = ['-wal', '-shm', '-journal'] as const;
+
+/** A name next to `path` that is not taken yet: `<path>.corrupt-<timestamp>[-n]`. */
+function asideName(path: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  let candidate = `${path}.corrupt-${stamp}`;
+  for (let n = 1; existsSync(candidate); n++) candidate = `${path}.corrupt-${stamp}-${n}`;
+  return candidate;
+}
+
+/**
+ * Moves a corrupt database and its sidecars aside (never deletes them: the user may
+ * recover rows from them) and returns the STORE_CORRUPT error to throw. Sidecars keep
+ * their suffix on the new name so SQLite still pairs them if the user opens the copy.
+ */
+export function moveCorruptAside(path: string, logger: Logger, cause: unknown): McpctlError {
+  const aside = asideName(path, new Date());
+  try {
+    renameSync(path, aside);
+    for (const suffix of SIDECARS) {
+      if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
+    }
+  } catch (error) {
+    return new McpctlError(
+      'STORE_CORRUPT',
+      `the database ${path} is corrupt, and moving it aside failed: ${(error as Error).message}`,
+      {
+        hint: `move ${path} (and its -wal and -shm files) away yourself, then start the daemon again`,
+        cause,
+      },
+    );
+  }
+  logger.error({ path, movedTo: aside }, 'the store database is corrupt: moved it aside');
+  return new McpctlError('STORE_CORRUPT', `the database ${path} is corrupt: moved it to ${aside}`, {
+    hint: `start the daemon again to begin with an empty store, or restore a backup over ${path}`,
+    cause,
+  });
+}

@@ -1,0 +1,134 @@
+import type { Database } from 'better-sqlite3';
+import { McpctlError } from '../shared/errors.js';
+import { isForeignKeyViolation } from './sqliteErrors.js';
+import type { InstancePatch, InstanceRepository, StoredInstance } from './types.js';
+
+interface InstanceRow {
+  server: string;
+  desired: string;
+  state: string;
+  pid: number | null;
+  pid_start_time: string | null;
+  restarts: number;
+  last_exit_code: number | null;
+  last_exit_signal: string | null;
+  last_error: string | null;
+  started_at: string | null;
+  next_restart_at: string | null;
+  updated_at: string;
+}
+
+function toInstance(row: InstanceRow): StoredInstance {
+  return {
+    server: row.server,
+    desired: row.desired,
+    state: row.state,
+    pid: row.pid,
+    pidStartTime: row.pid_start_time,
+    restarts: row.restarts,
+    lastExitCode: row.last_exit_code,
+    lastExitSignal: row.last_exit_signal,
+    lastError: row.last_error,
+    startedAt: row.started_at,
+    nextRestartAt: row.next_restart_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toRow(instance: StoredInstance): InstanceRow {
+  return {
+    server: instance.server,
+    desired: instance.desired,
+    state: instance.state,
+    pid: instance.pid,
+    pid_start_time: instance.pidStartTime,
+    restarts: instance.restarts,
+    last_exit_code: instance.lastExitCode,
+    last_exit_signal: instance.lastExitSignal,
+    last_error: instance.lastError,
+    started_at: instance.startedAt,
+    next_restart_at: instance.nextRestartAt,
+    updated_at: instance.updatedAt,
+  };
+}
+
+function defaults(server: string): StoredInstance {
+  return {
+    server,
+    desired: 'stopped',
+    state: 'stopped',
+    pid: null,
+    pidStartTime: null,
+    restarts: 0,
+    lastExitCode: null,
+    lastExitSignal: null,
+    lastError: null,
+    startedAt: null,
+    nextRestartAt: null,
+    updatedAt: '',
+  };
+}
+
+/** Only the fields the port allows; an `undefined` value means "leave as is". */
+const PATCHABLE = [
+  'desired',
+  'state',
+  'pid',
+  'pidStartTime',
+  'restarts',
+  'lastExitCode',
+  'lastExitSignal',
+  'lastError',
+  'startedAt',
+  'nextRestartAt',
+] as const satisfies ReadonlyArray<keyof InstancePatch>;
+
+function applyPatch(current: StoredInstance, patch: InstancePatch, now: string): StoredInstance {
+  const given = PATCHABLE.filter((key) => patch[key] !== undefined).map((key) => [key, patch[key]]);
+  return { ...current, ...(Object.fromEntries(given) as InstancePatch), updatedAt: now };
+}
+
+export function createInstanceRepository(db: Database): InstanceRepository {
+  const listAll = db.prepare<[], InstanceRow>('SELECT * FROM instances ORDER BY server');
+  const getOne = db.prepare<[string], InstanceRow>('SELECT * FROM instances WHERE server = ?');
+  const upsert = db.prepare<[InstanceRow], InstanceRow>(
+    `INSERT INTO instances (server, desired, state, pid, pid_start_time, restarts, last_exit_code,
+       last_exit_signal, last_error, started_at, next_restart_at, updated_at)
+     VALUES (@server, @desired, @state, @pid, @pid_start_time, @restarts, @last_exit_code,
+       @last_exit_signal, @last_error, @started_at, @next_restart_at, @updated_at)
+     ON CONFLICT (server) DO UPDATE SET desired = excluded.desired, state = excluded.state,
+       pid = excluded.pid, pid_start_time = excluded.pid_start_time, restarts = excluded.restarts,
+       last_exit_code = excluded.last_exit_code, last_exit_signal = excluded.last_exit_signal,
+       last_error = excluded.last_error, started_at = excluded.started_at,
+       next_restart_at = excluded.next_restart_at, updated_at = excluded.updated_at
+     RETURNING *`,
+  );
+  // Read-merge-write under one write lock (IMMEDIATE), so a second daemon cannot interleave.
+  const update = db.transaction((server: string, patch: InstancePatch): StoredInstance => {
+    const row = getOne.get(server);
+    const current = row ? toInstance(row) : defaults(server);
+    const next = applyPatch(current, patch, new Date().toISOString());
+    return toInstance(upsert.get(toRow(next)) as InstanceRow);
+  });
+
+  return {
+    async list() {
+      return listAll.all().map(toInstance);
+    },
+    async get(server) {
+      const row = getOne.get(server);
+      return row && toInstance(row);
+    },
+    async update(server, patch) {
+      try {
+        return update.immediate(server, patch);
+      } catch (error) {
+        if (!isForeignKeyViolation(error)) throw error;
+        throw new McpctlError('NOT_FOUND', `no server named '${server}'`, {
+          hint: "list the servers with 'mcpctl ls', or add it with 'mcpctl server add'",
+          cause: error,
+        });
+      }
+    },
+  };
+}

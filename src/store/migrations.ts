@@ -1,0 +1,76 @@
+import type { Database } from 'better-sqlite3';
+import { McpctlError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+
+/**
+ * Schema steps, in order: step i brings `user_version` from i to i+1. Never edit a
+ * released step (databases in the field already ran it); append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE servers (
+    name TEXT PRIMARY KEY,
+    transport TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE instances (
+    server TEXT PRIMARY KEY REFERENCES servers(name) ON DELETE CASCADE,
+    desired TEXT NOT NULL DEFAULT 'stopped',
+    state TEXT NOT NULL DEFAULT 'stopped',
+    pid INTEGER,
+    pid_start_time TEXT,
+    restarts INTEGER NOT NULL DEFAULT 0,
+    last_exit_code INTEGER,
+    last_exit_signal TEXT,
+    last_error TEXT,
+    started_at TEXT,
+    next_restart_at TEXT,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL,
+    server TEXT REFERENCES servers(name) ON DELETE CASCADE,
+    type TEXT NOT NULL,
+    message TEXT NOT NULL,
+    data TEXT
+  );
+  CREATE INDEX events_server_id ON events(server, id);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+function userVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the schema to SCHEMA_VERSION, one transaction per step. IMMEDIATE takes
+ * the write lock before reading the version, so two daemons opening the same file
+ * at once cannot both apply a step.
+ */
+export function migrate(db: Database, path: string, logger: Logger): void {
+  const step = db.transaction((): boolean => {
+    const version = userVersion(db);
+    if (version > SCHEMA_VERSION) {
+      throw new McpctlError(
+        'CONFIG_INVALID',
+        `the database ${path} has schema version ${version}, newer than this mcpctl knows (${SCHEMA_VERSION})`,
+        { hint: 'upgrade mcpctl to the version that last wrote this database, or point MCPCTL_HOME elsewhere' },
+      );
+    }
+    const sql = MIGRATIONS[version];
+    if (sql === undefined) return false;
+    db.exec(sql);
+    // PRAGMA takes no bound parameters; `version` is a number we computed.
+    db.pragma(`user_version = ${version + 1}`);
+    logger.info({ path, version: version + 1 }, 'migrated the store schema');
+    return true;
+  });
+  while (step.immediate()) {
+    // each call applies one step in its own transaction
+  }
+}

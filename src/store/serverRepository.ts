@@ -1,0 +1,66 @@
+import type { Database } from 'better-sqlite3';
+import { McpctlError } from '../shared/errors.js';
+import { isUniqueViolation } from './sqliteErrors.js';
+import type { JsonObject, ServerRepository, StoredServer } from './types.js';
+
+interface ServerRow {
+  name: string;
+  transport: string;
+  spec: string;
+  created_at: string;
+  updated_at: string;
+}
+
+function toServer(row: ServerRow): StoredServer {
+  return {
+    name: row.name,
+    transport: row.transport,
+    spec: JSON.parse(row.spec) as JsonObject,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function createServerRepository(db: Database): ServerRepository {
+  const listAll = db.prepare<[], ServerRow>('SELECT * FROM servers ORDER BY name');
+  const getOne = db.prepare<[string], ServerRow>('SELECT * FROM servers WHERE name = ?');
+  const insertOne = db.prepare<[ServerRow], ServerRow>(
+    `INSERT INTO servers (name, transport, spec, created_at, updated_at)
+     VALUES (@name, @transport, @spec, @created_at, @updated_at) RETURNING *`,
+  );
+  // Instance state and events go with it through ON DELETE CASCADE.
+  const removeOne = db.prepare<[string]>('DELETE FROM servers WHERE name = ?');
+
+  return {
+    async list() {
+      return listAll.all().map(toServer);
+    },
+    async get(name) {
+      const row = getOne.get(name);
+      return row && toServer(row);
+    },
+    async insert(server) {
+      const now = new Date().toISOString();
+      const row = {
+        name: server.name,
+        transport: server.transport,
+        spec: JSON.stringify(server.spec),
+        created_at: now,
+        updated_at: now,
+      };
+      try {
+        // The constraint decides, not a prior SELECT: two daemons may insert at once.
+        return toServer(insertOne.get(row) as ServerRow);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        throw new McpctlError('ALREADY_EXISTS', `a server named '${server.name}' already exists`, {
+          hint: `pick another name, or remove it first with 'mcpctl server rm ${server.name}'`,
+          cause: error,
+        });
+      }
+    },
+    async remove(name) {
+      return removeOne.run(name).changes > 0;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { McpctlError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { openDatabase } from './database.js';
+import { createEventRepository } from './eventRepository.js';
+import { createInstanceRepository } from './instanceRepository.js';
+import { migrate } from './migrations.js';
+import { createServerRepository } from './serverRepository.js';
+import type { Store } from './types.js';
+
+export interface SqliteStoreOptions {
+  /** The database file; its folder is created (0700) when missing. */
+  path: string;
+  logger: Logger;
+  /** How many events to keep; older ones are dropped as new ones arrive. Default 10,000. */
+  maxEvents?: number;
+}
+
+/**
+ * The embedded store. SQLite is synchronous; the port is async so that a networked
+ * store can implement it too. Each write is one transaction, fsynced before it resolves.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  const { path, logger, maxEvents } = options;
+  if (maxEvents !== undefined && (!Number.isInteger(maxEvents) || maxEvents < 1)) {
+    throw new McpctlError('INVALID_ARGUMENT', `maxEvents must be a positive integer, not ${maxEvents}`, {
+      hint: 'set the event retention to 1 or more',
+    });
+  }
+  const db = openDatabase(path, logger);
+  try {
+    migrate(db, path, logger);
+  } catch (error) {
+    db.close();
+    if (error instanceof McpctlError) throw error;
+    throw new McpctlError('INTERNAL', `cannot update the schema of the database ${path}: ${(error as Error).message}`, {
+      hint: `the failed step was rolled back; report this with the output of 'mcpctl doctor'`,
+      cause: error,
+    });
+  }
+  logger.debug({ path }, 'opened the store');
+  return {
+    servers: createServerRepository(db),
+    instances: createInstanceRepository(db),
+    events: createEventRepository(db, maxEvents),
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { type PolicyInput, policySchema, type ServerSpecInput, serverSpecSchema } from '../../src/core/servers/definition.js';
+import { systemClock } from '../../src/core/servers/instance.js';
+import { Supervisor } from '../../src/core/servers/supervisor.js';
+import { ServerLogFile } from '../../src/daemon/monitor/logFile.js';
+import { silentLogger } from '../../src/shared/logger.js';
+import { openSqliteStore } from '../../src/store/sqliteStore.js';
+import type { Store } from '../../src/store/types.js';
+
+/** A compressed policy so that timing behaviour shows within seconds. */
+export function fastPolicy(overrides: PolicyInput = {}): PolicyInput {
+  return {
+    backoffInitialMs: 100,
+    backoffMaxMs: 800,
+    backoffJitter: 0,
+    restartWindowMs: 10_000,
+    healthIntervalMs: 200,
+    healthTimeoutMs: 150,
+    healthRetries: 2,
+    startTimeoutMs: 10_000,
+    stopGraceMs: 500,
+    ...overrides,
+  };
+}
+
+export function spec(input: ServerSpecInput) {
+  return serverSpecSchema.parse({ ...input, policy: policySchema.parse(input.policy ?? {}) });
+}
+
+/** A real supervisor over a real SQLite store in `dir`, as the daemon assembles it. */
+export function makeSupervisor(dir: string): { supervisor: Supervisor; store: Store } {
+  const store = openSqliteStore({ path: join(dir, 'mcpctl.db'), logger: silentLogger });
+  const supervisor = new Supervisor({
+    store,
+    logger: silentLogger,
+    clock: systemClock,
+    random: Math.random,
+    parentEnv: process.env,
+    clientInfo: { name: 'mcpctl-test', version: '0.0.0' },
+    maxLineBytes: 1024 * 1024,
+    openLog: (name) => {
+      const log = new ServerLogFile({ path: join(dir, 'logs', `${name}.log`), maxBytes: 1024 * 1024, keep: 2 });
+      return {
+        appendLine: (stream, text) => void log.appendLine(stream, text),
+        pipeLines: (readable, stream) => void log.pipeLines(readable, stream),
+        close: () => log.close(),
+      };
+    },
+  });
+  return { supervisor, store };
+}

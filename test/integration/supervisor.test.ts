@@ -1,0 +1,105 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Supervisor } from '../../src/core/servers/supervisor.js';
+import type { Store } from '../../src/store/types.js';
+import { EVERYTHING, FIXTURES, waitFor } from '../helpers/cli.js';
+import { isAlive } from '../helpers/procs.js';
+import { fastPolicy, makeSupervisor, spec } from '../helpers/supervisor.js';
+
+let dir: string;
+let supervisor: Supervisor;
+let store: Store;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mcpctl-sup-'));
+  ({ supervisor, store } = makeSupervisor(dir));
+});
+
+afterEach(async () => {
+  await supervisor.shutdown();
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('supervisor with real processes', () => {
+  it('reports server-everything running only after a real initialize, and restarts it after kill -9', async () => {
+    const entry = await supervisor.add(
+      spec({ name: 'everything', transport: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'], policy: fastPolicy() }),
+    );
+    expect(entry.instance.state).toBe('running');
+    const firstPid = entry.instance.runner?.pid;
+    expect(firstPid).toBeGreaterThan(0);
+    await entry.instance.runner?.ping(2000);
+
+    process.kill(firstPid as number, 'SIGKILL');
+    await waitFor('a new running process', () =>
+      entry.instance.state === 'running' && entry.instance.runner?.pid !== firstPid ? true : undefined,
+    );
+    expect(entry.instance.restarts).toBe(1);
+    expect(entry.instance.lastExitSignal).toBe('SIGKILL');
+    expect(isAlive(firstPid as number)).toBe(false);
+    const row = await store.instances.get('everything');
+    expect(row).toMatchObject({ state: 'running', restarts: 1, pid: entry.instance.runner?.pid });
+  });
+
+  it('backs off a crashing server with growing delays, then marks it failed; a manual start tries again', async () => {
+    const spawnLog = join(dir, 'spawns.log');
+    const entry = await supervisor.add(
+      spec({
+        name: 'crash',
+        transport: 'stdio',
+        command: process.execPath,
+        args: [join(FIXTURES, 'crash.mjs')],
+        env: { SPAWN_LOG: spawnLog },
+        policy: fastPolicy({ maxRestarts: 4 }),
+      }),
+    );
+    await waitFor('failed', () => (entry.instance.state === 'failed' ? true : undefined), 20_000);
+    const spawns = readFileSync(spawnLog, 'utf8').trim().split('\n').map(Number);
+    expect(spawns).toHaveLength(5);
+    const gaps = spawns.slice(1).map((time, i) => time - (spawns[i] as number));
+    // 100, 200, 400, 800 ms of backoff (jitter 0) plus spawn time: each gap grows and is at least its delay.
+    [100, 200, 400, 800].forEach((delay, i) => expect(gaps[i]).toBeGreaterThanOrEqual(delay));
+    for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThan(gaps[i - 1] as number);
+    const events = await store.events.list({ server: 'crash', limit: 50 });
+    expect(events.at(-1)).toMatchObject({ type: 'failed' });
+
+    await supervisor.start({ names: ['crash'], all: false });
+    await waitFor('another spawn', () => (readFileSync(spawnLog, 'utf8').trim().split('\n').length > 5 ? true : undefined));
+  });
+
+  it('restarts a server that stops answering health checks', async () => {
+    const spawnLog = join(dir, 'hang-spawns.log');
+    const entry = await supervisor.add(
+      spec({
+        name: 'hang',
+        transport: 'stdio',
+        command: process.execPath,
+        args: [join(FIXTURES, 'hang.mjs')],
+        env: { SPAWN_LOG: spawnLog, HANG_AFTER_PINGS: '1' },
+        policy: fastPolicy(),
+      }),
+    );
+    const firstPid = entry.instance.runner?.pid;
+    await waitFor('an unhealthy event and a new process', async () => {
+      const events = await store.events.list({ server: 'hang', limit: 50 });
+      const unhealthy = events.some((event) => event.type === 'unhealthy');
+      return unhealthy && entry.instance.state === 'running' && entry.instance.runner?.pid !== firstPid ? true : undefined;
+    });
+    expect(isAlive(firstPid as number)).toBe(false);
+    expect(entry.instance.restarts).toBeGreaterThanOrEqual(1);
+  });
+
+  it('stops the whole process group and records the stop', async () => {
+    const entry = await supervisor.add(
+      spec({ name: 'everything', transport: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'], policy: fastPolicy() }),
+    );
+    const pid = entry.instance.runner?.pid as number;
+    await supervisor.stop({ names: ['everything'], all: false });
+    expect(entry.instance.state).toBe('stopped');
+    expect(isAlive(pid)).toBe(false);
+    expect(await store.instances.get('everything')).toMatchObject({ state: 'stopped', desired: 'stopped', pid: null });
+  });
+});
