@@ -7,7 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests start real daemons and servers; two cores do not want more in parallel.
     maxWorkers: 2,
-    minWorkers: 1,
     globalSetup: ['test/globalSetup.ts'],
   },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { METHOD_NAMES, STREAM_NAMES } from './apiNames.js';
 import { policySchema, serverNameSchema, serverSpecSchema } from './servers/definition.js';
 import { INSTANCE_STATES } from './servers/states.js';
 
@@ -135,4 +136,9 @@ export type ControlHandlers = {
   [S in ControlStream]: (input: z.output<Streams[S]['input']>, signal: AbortSignal) => AsyncIterable<StreamItem<S>>;
 };
 
-export const API_VERSION = 'v1';
+// Both lists in apiNames.ts must name exactly the methods above: adding a method without its name fails here.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const methodNamesMatch: Exactly<(typeof METHOD_NAMES)[number], ControlMethod> = true;
+const streamNamesMatch: Exactly<(typeof STREAM_NAMES)[number], ControlStream> = true;
+void methodNamesMatch;
+void streamNamesMatch;

@@ -92,8 +92,9 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       return { lines };
     },
     followLogs(query, signal) {
-      const subscribable = query.name === undefined ? deps.daemonLog : (logSource(query.name), deps.serverLog(query.name));
-      return followLines(subscribable, signal);
+      if (query.name === undefined) return followLines(deps.daemonLog, signal);
+      supervisor.get(query.name);
+      return followLines(deps.serverLog(query.name), signal);
     },
   };
 }

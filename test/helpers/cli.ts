@@ -21,7 +21,11 @@ export function makeHome(): { home: string; cleanup(): void } {
 }
 
 /** Runs the built CLI as a user would, with its own MCPCTL_HOME. */
-export function mcpctl(home: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+export function mcpctl(
+  home: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: { ...process.env, MCPCTL_HOME: home, NO_COLOR: '1', ...options.env },
@@ -55,7 +59,11 @@ export async function mcpctlJson<T>(home: string, args: string[], env?: NodeJS.P
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { type PolicyInput, policySchema, type ServerSpecInput, serverSpecSchema } from '../../src/core/servers/definition.js';
+import {
+  type PolicyInput,
+  policySchema,
+  type ServerSpecInput,
+  serverSpecSchema,
+} from '../../src/core/servers/definition.js';
 import { systemClock } from '../../src/core/servers/instance.js';
 import { Supervisor } from '../../src/core/servers/supervisor.js';
 import { ServerLogFile } from '../../src/daemon/monitor/logFile.js';

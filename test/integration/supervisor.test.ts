@@ -26,7 +26,13 @@ afterEach(async () => {
 describe('supervisor with real processes', () => {
   it('reports server-everything running only after a real initialize, and restarts it after kill -9', async () => {
     const entry = await supervisor.add(
-      spec({ name: 'everything', transport: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'], policy: fastPolicy() }),
+      spec({
+        name: 'everything',
+        transport: 'stdio',
+        command: process.execPath,
+        args: [EVERYTHING, 'stdio'],
+        policy: fastPolicy(),
+      }),
     );
     expect(entry.instance.state).toBe('running');
     const firstPid = entry.instance.runner?.pid;
@@ -61,13 +67,15 @@ describe('supervisor with real processes', () => {
     expect(spawns).toHaveLength(5);
     const gaps = spawns.slice(1).map((time, i) => time - (spawns[i] as number));
     // 100, 200, 400, 800 ms of backoff (jitter 0) plus spawn time: each gap grows and is at least its delay.
-    [100, 200, 400, 800].forEach((delay, i) => expect(gaps[i]).toBeGreaterThanOrEqual(delay));
+    for (const [i, delay] of [100, 200, 400, 800].entries()) expect(gaps[i]).toBeGreaterThanOrEqual(delay);
     for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThan(gaps[i - 1] as number);
     const events = await store.events.list({ server: 'crash', limit: 50 });
     expect(events.at(-1)).toMatchObject({ type: 'failed' });
 
     await supervisor.start({ names: ['crash'], all: false });
-    await waitFor('another spawn', () => (readFileSync(spawnLog, 'utf8').trim().split('\n').length > 5 ? true : undefined));
+    await waitFor('another spawn', () =>
+      readFileSync(spawnLog, 'utf8').trim().split('\n').length > 5 ? true : undefined,
+    );
   });
 
   it('restarts a server that stops answering health checks', async () => {
@@ -86,7 +94,9 @@ describe('supervisor with real processes', () => {
     await waitFor('an unhealthy event and a new process', async () => {
       const events = await store.events.list({ server: 'hang', limit: 50 });
       const unhealthy = events.some((event) => event.type === 'unhealthy');
-      return unhealthy && entry.instance.state === 'running' && entry.instance.runner?.pid !== firstPid ? true : undefined;
+      return unhealthy && entry.instance.state === 'running' && entry.instance.runner?.pid !== firstPid
+        ? true
+        : undefined;
     });
     expect(isAlive(firstPid as number)).toBe(false);
     expect(entry.instance.restarts).toBeGreaterThanOrEqual(1);
@@ -94,7 +104,13 @@ describe('supervisor with real processes', () => {
 
   it('stops the whole process group and records the stop', async () => {
     const entry = await supervisor.add(
-      spec({ name: 'everything', transport: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'], policy: fastPolicy() }),
+      spec({
+        name: 'everything',
+        transport: 'stdio',
+        command: process.execPath,
+        args: [EVERYTHING, 'stdio'],
+        policy: fastPolicy(),
+      }),
     );
     const pid = entry.instance.runner?.pid as number;
     await supervisor.stop({ names: ['everything'], all: false });

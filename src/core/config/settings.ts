@@ -9,7 +9,11 @@ const settingsSchema = z
   .object({
     logs: z
       .object({
-        maxBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(10 * 1024 * 1024),
         keep: z.number().int().min(1).max(100).default(5),
         level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
       })
@@ -18,7 +22,11 @@ const settingsSchema = z
     servers: z
       .object({
         /** Longest stdout line a server may write; longer ones are dropped and logged. */
-        maxLineBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
+        maxLineBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(4 * 1024 * 1024),
       })
       .strict()
       .prefault({}),
@@ -26,10 +34,11 @@ const settingsSchema = z
   .strict();
 export type Settings = z.output<typeof settingsSchema>;
 
-const ENV_OVERRIDES: Array<[string, (settings: Record<string, Record<string, unknown>>, value: string) => void]> = [
-  ['MCPCTL_LOG_MAX_BYTES', (s, v) => ((s.logs ??= {}).maxBytes = Number(v))],
-  ['MCPCTL_LOG_KEEP', (s, v) => ((s.logs ??= {}).keep = Number(v))],
-  ['MCPCTL_LOG_LEVEL', (s, v) => ((s.logs ??= {}).level = v)],
+/** `MCPCTL_*` variables that override a setting: [variable, section, key, parse]. */
+const ENV_OVERRIDES: ReadonlyArray<[string, string, string, (value: string) => unknown]> = [
+  ['MCPCTL_LOG_MAX_BYTES', 'logs', 'maxBytes', Number],
+  ['MCPCTL_LOG_KEEP', 'logs', 'keep', Number],
+  ['MCPCTL_LOG_LEVEL', 'logs', 'level', String],
 ];
 
 export function loadSettings(paths: Paths, env: NodeJS.ProcessEnv): Settings {
@@ -43,16 +52,21 @@ export function loadSettings(paths: Paths, env: NodeJS.ProcessEnv): Settings {
       });
     }
   }
-  for (const [name, apply] of ENV_OVERRIDES) {
+  for (const [name, section, key, parse] of ENV_OVERRIDES) {
     const value = env[name];
-    if (value !== undefined && value !== '') apply(raw, value);
+    if (value === undefined || value === '') continue;
+    raw[section] = { ...raw[section], [key]: parse(value) };
   }
   const result = settingsSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new McpctlError('CONFIG_INVALID', `invalid settings in ${paths.configFile} or MCPCTL_* variables: ${problems}`, {
-      hint: 'correct the values named above',
-    });
+    throw new McpctlError(
+      'CONFIG_INVALID',
+      `invalid settings in ${paths.configFile} or MCPCTL_* variables: ${problems}`,
+      {
+        hint: 'correct the values named above',
+      },
+    );
   }
   return result.data;
 }

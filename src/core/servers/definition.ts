@@ -8,10 +8,7 @@ const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export const serverNameSchema = z
   .string()
-  .regex(
-    SERVER_NAME_PATTERN,
-    'must be 1-63 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit',
-  );
+  .regex(SERVER_NAME_PATTERN, 'must be 1-63 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit');
 
 export const RESTART_MODES = ['always', 'on-failure', 'never'] as const;
 export type RestartMode = (typeof RESTART_MODES)[number];
@@ -44,7 +41,10 @@ export type Policy = z.output<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;
 
 const labelsSchema = z
-  .record(z.string().regex(LABEL_KEY_PATTERN, 'label keys are 1-63 characters of A-Z, a-z, 0-9, ".", "_", "/", "-"'), z.string().max(255))
+  .record(
+    z.string().regex(LABEL_KEY_PATTERN, 'label keys are 1-63 characters of A-Z, a-z, 0-9, ".", "_", "/", "-"'),
+    z.string().max(255),
+  )
   .default({});
 
 const common = {
@@ -60,7 +60,9 @@ export const stdioSpecSchema = z
     transport: z.literal('stdio'),
     command: z.string().min(1, 'a command is required: mcpctl server add NAME -- COMMAND [ARGS...]'),
     args: z.array(z.string()).default([]),
-    env: z.record(z.string().regex(ENV_NAME_PATTERN, 'environment names must match [A-Za-z_][A-Za-z0-9_]*'), z.string()).default({}),
+    env: z
+      .record(z.string().regex(ENV_NAME_PATTERN, 'environment names must match [A-Za-z_][A-Za-z0-9_]*'), z.string())
+      .default({}),
     cwd: z.string().startsWith('/', 'the working directory must be an absolute path').optional(),
   })
   .strict();
@@ -71,7 +73,10 @@ export const httpSpecSchema = z
     transport: z.literal('http'),
     url: z
       .url({ protocol: /^https?$/, error: 'the URL must be http:// or https://' })
-      .refine((value) => !new URL(value).username && !new URL(value).password, 'put credentials in --header, not in the URL'),
+      .refine(
+        (value) => !new URL(value).username && !new URL(value).password,
+        'put credentials in --header, not in the URL',
+      ),
     headers: z.record(z.string().regex(HEADER_NAME_PATTERN, 'invalid header name'), z.string()).default({}),
   })
   .strict();

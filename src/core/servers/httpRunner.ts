@@ -40,7 +40,9 @@ export class HttpRunner implements Runner {
         cause: error,
       });
     }
-    void this.upstream.closed.then(() => this.end({ exitCode: null, signal: null, reason: 'the connection was closed' }));
+    void this.upstream.closed.then(() =>
+      this.end({ exitCode: null, signal: null, reason: 'the connection was closed' }),
+    );
   }
 
   async ping(timeoutMs: number): Promise<void> {

@@ -109,7 +109,12 @@ export class Instance {
       this.lastExitSignal = end.signal;
     }
     const wasRunning = runner !== undefined || this.state !== 'stopped';
-    this.transition('stopped', { pid: null, pidStartTime: null, lastExitCode: this.lastExitCode, lastExitSignal: this.lastExitSignal });
+    this.transition('stopped', {
+      pid: null,
+      pidStartTime: null,
+      lastExitCode: this.lastExitCode,
+      lastExitSignal: this.lastExitSignal,
+    });
     if (wasRunning) this.deps.event('stopped', `${this.deps.name} stopped`);
   }
 
@@ -117,12 +122,18 @@ export class Instance {
     const { policy, clock } = this.deps;
     this.nextRestartAt = undefined;
     this.healthMisses = 0;
-    this.transition('starting', { pid: null, pidStartTime: null, nextRestartAt: null, startedAt: new Date(clock.now()).toISOString() });
+    this.transition('starting', {
+      pid: null,
+      pidStartTime: null,
+      nextRestartAt: null,
+      startedAt: new Date(clock.now()).toISOString(),
+    });
     let runner: Runner;
     try {
       runner = await this.deps.createRunner();
     } catch (error) {
-      if (generation === this.generation) this.ended({ exitCode: null, signal: null, reason: (error as Error).message }, generation);
+      if (generation === this.generation)
+        this.ended({ exitCode: null, signal: null, reason: (error as Error).message }, generation);
       return;
     }
     if (generation !== this.generation) {
@@ -147,7 +158,9 @@ export class Instance {
     if (generation !== this.generation) return;
     this.runningSince = clock.now();
     this.transition('running', { lastError: null });
-    this.deps.event('started', `${this.deps.name} is running${runner.pid ? ` (pid ${runner.pid})` : ''}`, { pid: runner.pid });
+    this.deps.event('started', `${this.deps.name} is running${runner.pid ? ` (pid ${runner.pid})` : ''}`, {
+      pid: runner.pid,
+    });
     this.scheduleHealthCheck(generation);
   }
 
@@ -166,7 +179,10 @@ export class Instance {
     } catch (error) {
       if (generation !== this.generation) return;
       this.healthMisses++;
-      this.deps.logger.warn({ server: this.deps.name, misses: this.healthMisses, err: (error as Error).message }, 'health check failed');
+      this.deps.logger.warn(
+        { server: this.deps.name, misses: this.healthMisses, err: (error as Error).message },
+        'health check failed',
+      );
       if (this.healthMisses >= policy.healthRetries) {
         await this.restartUnhealthy(runner, generation);
         return;
@@ -209,12 +225,20 @@ export class Instance {
       random: this.deps.random,
     });
     this.history = decision.history;
-    const exitFields = { pid: null, pidStartTime: null, lastExitCode: end.exitCode, lastExitSignal: end.signal, lastError: clean ? null : end.reason };
+    const exitFields = {
+      pid: null,
+      pidStartTime: null,
+      lastExitCode: end.exitCode,
+      lastExitSignal: end.signal,
+      lastError: clean ? null : end.reason,
+    };
     if (!clean) this.lastError = end.reason;
     if (decision.action === 'restart') {
       this.nextRestartAt = clock.now() + decision.delayMs;
       this.transition('backoff', { ...exitFields, nextRestartAt: new Date(this.nextRestartAt).toISOString() });
-      this.deps.event('exited', `${this.deps.name}: ${end.reason}; restarting in ${decision.delayMs} ms`, { delayMs: decision.delayMs });
+      this.deps.event('exited', `${this.deps.name}: ${end.reason}; restarting in ${decision.delayMs} ms`, {
+        delayMs: decision.delayMs,
+      });
       this.timer = clock.setTimeout(() => {
         if (generation !== this.generation) return;
         this.restarts++;
@@ -226,7 +250,10 @@ export class Instance {
     if (decision.action === 'give-up') {
       const failures = decision.history.failures.length;
       this.transition('failed', { ...exitFields, nextRestartAt: null });
-      this.deps.event('failed', `${this.deps.name} failed ${failures} times within ${policy.restartWindowMs / 1000} s: gave up (last: ${end.reason})`);
+      this.deps.event(
+        'failed',
+        `${this.deps.name} failed ${failures} times within ${policy.restartWindowMs / 1000} s: gave up (last: ${end.reason})`,
+      );
       return;
     }
     this.transition(clean ? 'stopped' : 'failed', { ...exitFields, nextRestartAt: null });

@@ -2,7 +2,7 @@ import { buildChildEnvironment } from '../../daemon/process/environment.js';
 import { spawnInGroup } from '../../daemon/process/spawn.js';
 import type { ExitInfo, GroupChild } from '../../daemon/process/types.js';
 import { initializeUpstream, type UpstreamIdentity } from '../../protocol/handshake.js';
-import { StdioConnection, refuseRequest } from '../../protocol/stdioConnection.js';
+import { refuseRequest, StdioConnection } from '../../protocol/stdioConnection.js';
 import type { StdioServerSpec } from './definition.js';
 import type { EndInfo, Runner } from './runner.js';
 
@@ -53,7 +53,8 @@ export class StdioRunner implements Runner {
       output: child.stdin,
       maxLineBytes: options.maxLineBytes,
       onNoise: (line) => log.appendLine('stdout', line),
-      onOversize: (bytes) => log.appendLine('mcpctl', `dropped a stdout line of ${bytes} bytes (over the ${options.maxLineBytes}-byte cap)`),
+      onOversize: (bytes) =>
+        log.appendLine('mcpctl', `dropped a stdout line of ${bytes} bytes (over the ${options.maxLineBytes}-byte cap)`),
       onMessage: (message) => refuseRequest(this.connection, message),
     });
     this.ended = child.exited.then((exit) => {

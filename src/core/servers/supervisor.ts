@@ -87,7 +87,11 @@ export class Supervisor {
   }
 
   async add(spec: ServerSpec): Promise<ServerEntry> {
-    const stored = await this.deps.store.servers.insert({ name: spec.name, transport: spec.transport, spec: spec as unknown as JsonObject });
+    const stored = await this.deps.store.servers.insert({
+      name: spec.name,
+      transport: spec.transport,
+      spec: spec as unknown as JsonObject,
+    });
     const managed = this.manage(spec, stored.createdAt);
     this.event(managed, 'added', `${spec.name} added`);
     if (spec.autostart) await managed.instance.start({ manual: true });
@@ -137,7 +141,13 @@ export class Supervisor {
   private manage(spec: ServerSpec, createdAt: string): Managed {
     const { deps } = this;
     const log = deps.openLog(spec.name);
-    const managed: Managed = { spec, createdAt, log, writes: Promise.resolve(), instance: undefined as unknown as Instance };
+    const managed: Managed = {
+      spec,
+      createdAt,
+      log,
+      writes: Promise.resolve(),
+      instance: undefined as unknown as Instance,
+    };
     managed.instance = new Instance({
       name: spec.name,
       policy: spec.policy,
@@ -155,14 +165,25 @@ export class Supervisor {
   private createRunner(spec: ServerSpec, log: ServerLog): Promise<Runner> {
     const { deps } = this;
     if (spec.transport === 'http') return Promise.resolve(new HttpRunner(spec, deps.clientInfo));
-    return startStdioRunner({ spec, log, parentEnv: deps.parentEnv, clientInfo: deps.clientInfo, maxLineBytes: deps.maxLineBytes });
+    return startStdioRunner({
+      spec,
+      log,
+      parentEnv: deps.parentEnv,
+      clientInfo: deps.clientInfo,
+      maxLineBytes: deps.maxLineBytes,
+    });
   }
 
   private record(managed: Managed, patch: InstancePatch): void {
     const name = managed.spec.name;
     managed.writes = managed.writes
-      .then(async (): Promise<unknown> => this.servers.get(name) === managed && this.deps.store.instances.update(name, patch))
-      .catch((error: unknown) => this.deps.logger.error({ server: name, err: (error as Error).message }, 'could not record state'));
+      .then(
+        async (): Promise<unknown> =>
+          this.servers.get(name) === managed && this.deps.store.instances.update(name, patch),
+      )
+      .catch((error: unknown) =>
+        this.deps.logger.error({ server: name, err: (error as Error).message }, 'could not record state'),
+      );
   }
 
   private event(managed: Managed, type: string, message: string, data?: JsonObject): void {
@@ -172,8 +193,11 @@ export class Supervisor {
     managed.writes = managed.writes
       .then(
         async (): Promise<unknown> =>
-          this.servers.get(name) === managed && this.deps.store.events.append({ server: name, type, message, data: data ?? null }),
+          this.servers.get(name) === managed &&
+          this.deps.store.events.append({ server: name, type, message, data: data ?? null }),
       )
-      .catch((error: unknown) => this.deps.logger.error({ server: name, err: (error as Error).message }, 'could not record event'));
+      .catch((error: unknown) =>
+        this.deps.logger.error({ server: name, err: (error as Error).message }, 'could not record event'),
+      );
   }
 }

@@ -16,7 +16,14 @@ function crashLoop(count: number, every: number, policy = defaults) {
   let history: FailureHistory = EMPTY_HISTORY;
   const decisions = [];
   for (let i = 0; i < count; i++) {
-    const decision = decideRestart({ policy, history, exit: 'failure', now: i * every, healthyForMs: 0, random: midpoint });
+    const decision = decideRestart({
+      policy,
+      history,
+      exit: 'failure',
+      now: i * every,
+      healthyForMs: 0,
+      random: midpoint,
+    });
     decisions.push(decision);
     history = decision.history;
   }
@@ -67,8 +74,12 @@ describe('restart policy at the default values', () => {
   it('leaves a clean exit down under on-failure, restarts it under always, never restarts under never', () => {
     const base = { history: EMPTY_HISTORY, now: 0, healthyForMs: 0, random: midpoint };
     expect(decideRestart({ ...base, policy: defaults, exit: 'clean' }).action).toBe('stay-stopped');
-    expect(decideRestart({ ...base, policy: { ...defaults, restart: 'always' }, exit: 'clean' }).action).toBe('restart');
-    expect(decideRestart({ ...base, policy: { ...defaults, restart: 'never' }, exit: 'failure' }).action).toBe('stay-stopped');
+    expect(decideRestart({ ...base, policy: { ...defaults, restart: 'always' }, exit: 'clean' }).action).toBe(
+      'restart',
+    );
+    expect(decideRestart({ ...base, policy: { ...defaults, restart: 'never' }, exit: 'failure' }).action).toBe(
+      'stay-stopped',
+    );
   });
 
   it('gives up at the first failure with maxRestarts 0', () => {

@@ -1,0 +1,46 @@
+// Small helpers shared by the bench sections: run the built CLI, time things, read /proc.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const CLI = join(ROOT, 'dist/mcpctl.js');
+export const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+
+export function makeHome() {
+  return mkdtempSync(join(tmpdir(), 'mcpctl-bench-'));
+}
+
+/** Runs the CLI synchronously; returns wall time in ms and the result, failing loudly on a non-zero exit. */
+export function cli(home, args, { allowFailure = false } = {}) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    env: { ...process.env, MCPCTL_HOME: home, NO_COLOR: '1' },
+    encoding: 'utf8',
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0 && !allowFailure) {
+    throw new Error(`mcpctl ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  }
+  return { ms, stdout: result.stdout, stderr: result.stderr, status: result.status };
+}
+
+export function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[index];
+}
+
+export const median = (values) => quantile(values, 0.5);
+
+/** Resident memory of one process (not its children), in MB. */
+export function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+export function fmt(value, digits = 1) {
+  return Number(value).toFixed(digits);
+}

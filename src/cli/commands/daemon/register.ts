@@ -1,0 +1,62 @@
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import type { Invocation } from '../../invocation.js';
+
+/** The `daemon` verbs; each loads its module (and the core it needs) only when run. */
+export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => Invocation): void {
+  const daemon = program.command('daemon').description('run and manage the background daemon');
+  daemon
+    .command('run')
+    .description('run the daemon in the foreground (for systemd, launchd, containers)')
+    .action(async () => {
+      const { runDaemonInForeground } = await import('./run.js');
+      await runDaemonInForeground(inv());
+    });
+  daemon
+    .command('start')
+    .description('start the daemon in the background (nothing to do if it runs)')
+    .action(async () => {
+      const { startDaemonInBackground } = await import('./start.js');
+      await startDaemonInBackground(inv());
+    });
+  daemon
+    .command('stop')
+    .description('stop the daemon and its servers gracefully')
+    .action(async () => {
+      const { stopDaemonGracefully } = await import('./stop.js');
+      await stopDaemonGracefully(inv());
+    });
+  daemon
+    .command('status')
+    .description('show whether the daemon runs, its paths and server counts (exit 6 if not running)')
+    .action(async () => {
+      const { showDaemonStatus } = await import('./status.js');
+      await showDaemonStatus(inv());
+    });
+  daemon
+    .command('logs')
+    .description("print the daemon's own log")
+    .option('-f, --follow', 'keep printing new lines until Ctrl-C')
+    .option('--tail <n>', 'only the last n lines (default with -f: 100)')
+    .option('--since <duration>', 'only lines newer than this (10m, 2h) or this time (ISO 8601)')
+    .option('--timestamps', 'prefix each line with its time')
+    .action(async (flags) => {
+      const { daemonLogs } = await import('./logs.js');
+      await daemonLogs(inv(), flags);
+    });
+  daemon
+    .command('install')
+    .description('install a user service that starts the daemon at login (systemd, launchd)')
+    .option('--dry-run', 'print the unit and the commands instead of applying them')
+    .action(async (flags) => {
+      const { installDaemonService } = await import('./install.js');
+      await installDaemonService(inv(), flags);
+    });
+  daemon
+    .command('uninstall')
+    .description('remove the user service')
+    .option('--dry-run', 'print what would be removed')
+    .action(async (flags) => {
+      const { uninstallDaemonService } = await import('./uninstall.js');
+      await uninstallDaemonService(inv(), flags);
+    });
+}

@@ -1,0 +1,61 @@
+import type { LogLine } from '../../../core/api.js';
+import { parseIntegerFlag, parseSinceFlag } from '../../flags.js';
+import type { Invocation } from '../../invocation.js';
+import { formatLogLine } from '../../output/logLines.js';
+
+/** `logs` flags as commander hands them over. */
+export interface LogFlags {
+  follow?: true;
+  tail?: string;
+  since?: string;
+  timestamps?: true;
+}
+
+export interface LogRequest {
+  tail: number | undefined;
+  since: string | undefined;
+  follow: boolean;
+  timestamps: boolean;
+}
+
+/** With -f, start from the last 100 lines (as `tail -f` starts from its last 10) unless told otherwise. */
+const FOLLOW_TAIL = 100;
+const MAX_TAIL = 100_000;
+
+export function parseLogFlags(flags: LogFlags, now: number): LogRequest {
+  const follow = flags.follow === true;
+  const tail =
+    flags.tail === undefined ? (follow ? FOLLOW_TAIL : undefined) : parseIntegerFlag('--tail', flags.tail, 0, MAX_TAIL);
+  const since = flags.since === undefined ? undefined : parseSinceFlag(flags.since, now);
+  return { tail, since, follow, timestamps: flags.timestamps === true };
+}
+
+/**
+ * Prints a log (a server's, or the daemon's when `name` is undefined), then with -f keeps printing
+ * new lines until SIGINT/SIGTERM. Lines the server wrote to stderr go to stdout too: they are the
+ * log the user asked for. `-o json` prints one JSON object per line.
+ */
+export async function printLogs(inv: Invocation, name: string | undefined, flags: LogFlags): Promise<void> {
+  const request = parseLogFlags(flags, Date.now());
+  const api = await inv.api();
+  const target = name === undefined ? {} : { name };
+  const write = async (line: LogLine): Promise<void> => {
+    if (inv.out.machine) await inv.out.item(line);
+    else inv.out.out(formatLogLine(line, request.timestamps));
+  };
+  const query = {
+    ...target,
+    ...(request.tail === undefined ? {} : { tail: request.tail }),
+    ...(request.since === undefined ? {} : { since: request.since }),
+  };
+  const { lines } = await api.readLogs(query);
+  for (const line of lines) await write(line);
+  if (!request.follow) return;
+  const { signal } = inv.ctx;
+  try {
+    // tail 0: the history was printed above; from here only new lines.
+    for await (const line of api.followLogs({ ...target, tail: 0 }, signal)) await write(line);
+  } catch (error) {
+    if (!signal.aborted) throw error;
+  }
+}

@@ -1,0 +1,19 @@
+import { type ServerSpecInput, serverSpecSchema } from '../../../core/servers/definition.js';
+import { parseInput } from '../../../core/validation.js';
+import type { Invocation } from '../../invocation.js';
+import { colorState } from '../../output/states.js';
+import { type AddFlags, buildServerSpec } from './spec.js';
+
+/** Checks the whole definition locally (the one command that loads zod), so bad input never starts the daemon. */
+export function validateServerSpec(spec: ServerSpecInput): void {
+  parseInput(serverSpecSchema, spec, 'server definition');
+}
+
+export async function addServer(inv: Invocation, name: string, command: string[], flags: AddFlags): Promise<void> {
+  const spec = buildServerSpec(name, command, flags, inv.ctx.cwd);
+  validateServerSpec(spec);
+  const api = await inv.api();
+  const view = await api.addServer(spec);
+  if (inv.out.machine) return inv.out.data(view);
+  inv.out.out(`added server ${view.name} (${colorState(view.state, inv.out.color)})`);
+}

@@ -1,0 +1,136 @@
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import { collect } from '../../flags.js';
+import type { Invocation } from '../../invocation.js';
+
+/**
+ * The `server` verbs and their flags. Each action loads its verb module on demand, so `mcpctl ls`
+ * never loads what `server add` needs (zod). Shortcuts (`mcpctl ls`, `mcpctl logs`) reuse these.
+ */
+type MakeInvocation = () => Invocation;
+
+const ADD_EXAMPLES = `
+Examples:
+  mcpctl server add everything -- npx -y @modelcontextprotocol/server-everything
+  mcpctl server add fs --env ROOT=/srv --restart always -- node ./server.js --root /srv
+  mcpctl server add docs --url https://example.com/mcp --header 'Authorization: Bearer TOKEN'
+
+Everything after '--' is the server's argv, stored as is (never run through a shell).
+Durations: 500ms, 10s, 5m, 1h.`;
+
+export function defineAdd(parent: CommandUnknownOpts, inv: MakeInvocation) {
+  return parent
+    .command('add <name> [command...]')
+    .description('define a server: a local command (after --) or a remote --url')
+    .option('--env <KEY=VALUE>', 'environment variable for the server (repeatable)', collect, [] as string[])
+    .option('--cwd <dir>', 'working directory (relative paths are resolved here)')
+    .option('--url <url>', 'remote MCP server (Streamable HTTP) instead of a command')
+    .option('--header <"Name: value">', 'HTTP header sent to a --url server (repeatable)', collect, [] as string[])
+    .option('--label <key=value>', 'label (repeatable)', collect, [] as string[])
+    .option('--no-autostart', 'do not start it with the daemon or now')
+    .option('--restart <mode>', 'restart policy: always, on-failure (default) or never')
+    .option('--max-restarts <n>', 'give up after this many failed starts within --restart-window (default 5)')
+    .option('--restart-window <duration>', 'window for --max-restarts (default 2m)')
+    .option('--backoff-initial <duration>', 'first restart delay, doubled each time (default 1s)')
+    .option('--backoff-max <duration>', 'longest restart delay (default 1m)')
+    .option('--stable-after <duration>', 'uptime after which the backoff resets (default 1m)')
+    .option('--start-timeout <duration>', 'time allowed to answer initialize (default 30s)')
+    .option('--health-interval <duration>', 'time between health checks (default 10s)')
+    .option('--health-timeout <duration>', 'time allowed for one health check (default 5s)')
+    .option('--health-retries <n>', 'failed checks before unhealthy (default 3)')
+    .option('--stop-grace <duration>', 'time between SIGTERM and SIGKILL (default 5s)')
+    .addHelpText('after', ADD_EXAMPLES)
+    .action(async (name, command, flags) => {
+      const { addServer } = await import('./add.js');
+      await addServer(inv(), name, command, flags);
+    });
+}
+
+export function defineLs(parent: CommandUnknownOpts, name: string, inv: MakeInvocation) {
+  return parent
+    .command(name)
+    .description('list servers with their state (-o wide adds command and labels)')
+    .action(async () => {
+      const { listServers } = await import('./ls.js');
+      await listServers(inv());
+    });
+}
+
+export function defineShow(parent: CommandUnknownOpts, name: string, inv: MakeInvocation) {
+  return parent
+    .command(`${name} <name>`)
+    .description("show one server's definition, state and recent events")
+    .option('-w, --watch [interval]', 'redraw every interval (default 2s) until Ctrl-C')
+    .action(async (server, flags) => {
+      const { showServer } = await import('./show.js');
+      await showServer(inv(), server, flags);
+    });
+}
+
+export function defineRm(parent: CommandUnknownOpts, name: string, inv: MakeInvocation) {
+  return parent
+    .command(`${name} <names...>`)
+    .description('stop and remove servers')
+    .action(async (names) => {
+      const { removeServers } = await import('./rm.js');
+      await removeServers(inv(), names);
+    });
+}
+
+export function defineStart(parent: CommandUnknownOpts, inv: MakeInvocation) {
+  return parent
+    .command('start [names...]')
+    .description('start servers (and keep them running)')
+    .option('--all', 'every server')
+    .action(async (names, flags) => {
+      const { startServers } = await import('./start.js');
+      await startServers(inv(), names, flags);
+    });
+}
+
+export function defineStop(parent: CommandUnknownOpts, inv: MakeInvocation) {
+  return parent
+    .command('stop [names...]')
+    .description('stop servers (they stay stopped until started)')
+    .option('--all', 'every server')
+    .action(async (names, flags) => {
+      const { stopServers } = await import('./stop.js');
+      await stopServers(inv(), names, flags);
+    });
+}
+
+export function defineRestart(parent: CommandUnknownOpts, inv: MakeInvocation) {
+  return parent
+    .command('restart [names...]')
+    .description('restart servers')
+    .option('--all', 'every server')
+    .action(async (names, flags) => {
+      const { restartServers } = await import('./restart.js');
+      await restartServers(inv(), names, flags);
+    });
+}
+
+export function defineLogs(parent: CommandUnknownOpts, inv: MakeInvocation) {
+  return parent
+    .command('logs <name>')
+    .description("print a server's log (stdout and stderr)")
+    .option('-f, --follow', 'keep printing new lines until Ctrl-C')
+    .option('--tail <n>', 'only the last n lines (default with -f: 100)')
+    .option('--since <duration>', 'only lines newer than this (10m, 2h) or this time (ISO 8601)')
+    .option('--timestamps', 'prefix each line with its time')
+    .action(async (name, flags) => {
+      const { serverLogs } = await import('./logs.js');
+      await serverLogs(inv(), name, flags);
+    });
+}
+
+export function registerServerCommands(program: CommandUnknownOpts, inv: MakeInvocation): void {
+  const server = program.command('server').description('define, run and inspect MCP servers');
+  defineAdd(server, inv);
+  defineLs(server, 'ls', inv).alias('list');
+  defineShow(server, 'show', inv).aliases(['status', 'describe']);
+  defineRm(server, 'rm', inv).aliases(['remove', 'delete']);
+  defineStart(server, inv);
+  defineStop(server, inv);
+  defineRestart(server, inv);
+  defineLogs(server, inv);
+}

@@ -1,0 +1,57 @@
+import { OUTPUT_FORMATS, type OutputFormat } from './output/printer.js';
+
+/** The root program's options as commander parses them (`--no-x` flags default to true). */
+export interface RootOptions {
+  output: string;
+  json?: true;
+  headers: boolean;
+  color: boolean;
+  startDaemon: boolean;
+}
+
+export interface Globals {
+  output: OutputFormat;
+  headers: boolean;
+  color: boolean;
+  /** May a command start the daemon when it is not running? */
+  autostart: boolean;
+}
+
+function isOutputFormat(value: string): value is OutputFormat {
+  return (OUTPUT_FORMATS as readonly string[]).includes(value);
+}
+
+function envFlag(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+export function resolveGlobals(options: RootOptions, env: NodeJS.ProcessEnv): Globals {
+  const output = options.json ? 'json' : isOutputFormat(options.output) ? options.output : 'table';
+  return {
+    output,
+    headers: options.headers,
+    color: options.color,
+    autostart: options.startDaemon && !envFlag(env.MCPCTL_NO_AUTOSTART),
+  };
+}
+
+/**
+ * Reads `--json`, `-o json` and `--no-color` straight from argv, for errors raised while commander
+ * is still parsing (an unknown flag must still come out as JSON for a script that asked for it).
+ * Stops at `--`: what follows is a server's own argv.
+ */
+export function scanErrorStyle(argv: readonly string[]): { json: boolean; color: boolean } {
+  let jsonFlag = false;
+  let json = false;
+  let color = true;
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index] ?? '';
+    if (arg === '--') break;
+    if (arg === '--json') jsonFlag = true;
+    else if (arg === '--no-color') color = false;
+    else if (arg === '-o' || arg === '--output') json = argv[index + 1] === 'json';
+    else if (arg.startsWith('--output=')) json = arg.slice('--output='.length) === 'json';
+    else if (arg.startsWith('-o') && !arg.startsWith('--')) json = arg.slice(2).replace(/^=/, '') === 'json';
+  }
+  return { json: jsonFlag || json, color };
+}

@@ -1,0 +1,28 @@
+import type { DaemonStatus } from '../../core/api.js';
+import { formatDuration } from '../../shared/duration.js';
+import type { Palette } from './colors.js';
+import { renderFields } from './fields.js';
+import { colorState } from './states.js';
+
+/** `3 (running 2, failed 1)`: the total, then the count in each state. */
+export function formatServerCounts(servers: DaemonStatus['servers'], palette: Palette): string {
+  const parts = Object.entries(servers.byState)
+    .filter(([, count]) => count > 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([state, count]) => `${colorState(state, palette)} ${count}`);
+  return parts.length > 0 ? `${servers.total} (${parts.join(', ')})` : String(servers.total);
+}
+
+export function renderDaemonStatus(status: DaemonStatus, palette: Palette): string {
+  return renderFields([
+    ['Daemon', `${palette.green('running')} (pid ${status.pid})`],
+    ['Version', status.version],
+    ['Uptime', formatDuration(status.uptimeSeconds * 1000)],
+    ['Started', status.startedAt],
+    ['Socket', status.socket],
+    ['Home', status.home],
+    ['Database', status.database],
+    ['Log file', status.logFile],
+    ['Servers', formatServerCounts(status.servers, palette)],
+  ]);
+}

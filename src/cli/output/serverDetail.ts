@@ -1,0 +1,63 @@
+import type { EventView, ServerDetail } from '../../core/api.js';
+import type { Policy } from '../../core/servers/definition.js';
+import { formatDuration } from '../../shared/duration.js';
+import type { Palette } from './colors.js';
+import { type Field, renderFields } from './fields.js';
+import { formatLastExit, formatPairs, formatTarget, formatUptime } from './servers.js';
+import { colorState } from './states.js';
+import { renderTable } from './table.js';
+
+const EMPTY = '-';
+
+function pairLines(record: Record<string, string>, separator: string): string[] {
+  return Object.entries(record).map(([key, value]) => `${key}${separator}${value}`);
+}
+
+/** The policy as a few readable lines; durations in the same units the flags take. */
+export function policyLines(policy: Policy): string[] {
+  const d = formatDuration;
+  return [
+    `restart ${policy.restart}, at most ${policy.maxRestarts} restarts in ${d(policy.restartWindowMs)}`,
+    `backoff ${d(policy.backoffInitialMs)} to ${d(policy.backoffMaxMs)} (x${policy.backoffFactor}, jitter ${Math.round(policy.backoffJitter * 100)}%), stable after ${d(policy.stableAfterMs)}`,
+    `start timeout ${d(policy.startTimeoutMs)}, stop grace ${d(policy.stopGraceMs)}`,
+    `health every ${d(policy.healthIntervalMs)}, timeout ${d(policy.healthTimeoutMs)}, ${policy.healthRetries} retries`,
+  ];
+}
+
+function renderEvents(events: readonly EventView[], palette: Palette): string {
+  if (events.length === 0) return 'Events:  <none>\n';
+  const rows = events.map((event) => [event.time, palette.bold(event.type), event.message]);
+  return `Events:\n${renderTable(['TIME', 'TYPE', 'MESSAGE'], rows, { headers: true, indent: '  ' })}`;
+}
+
+/** `server show`: a describe block like `kubectl describe`, then the server's recent events. */
+export function renderServerDetail(detail: ServerDetail, palette: Palette): string {
+  const state =
+    detail.state === detail.desired || (detail.desired === 'running' && detail.state !== 'stopped')
+      ? colorState(detail.state, palette)
+      : `${colorState(detail.state, palette)} (desired: ${detail.desired})`;
+  const fields: Field[] = [
+    ['Name', detail.name],
+    ['Transport', detail.transport],
+    ['State', state],
+    ['PID', detail.pid === null ? EMPTY : String(detail.pid)],
+    ['Uptime', formatUptime(detail.uptimeSeconds)],
+    ['Restarts', String(detail.restarts)],
+    ['Last exit', formatLastExit(detail)],
+    ['Last error', detail.lastError ? palette.red(detail.lastError) : EMPTY],
+  ];
+  if (detail.nextRestartAt) fields.push(['Next restart', detail.nextRestartAt]);
+  if (detail.transport === 'stdio') {
+    fields.push(['Command', formatTarget(detail)], ['Cwd', detail.cwd ?? EMPTY], ['Env', pairLines(detail.env, '=')]);
+  } else {
+    fields.push(['URL', detail.url ?? EMPTY], ['Headers', pairLines(detail.headers, ': ')]);
+  }
+  fields.push(
+    ['Autostart', detail.autostart ? 'yes' : 'no'],
+    ['Labels', formatPairs(detail.labels, ', ')],
+    ['Policy', policyLines(detail.policy)],
+    ['Log file', detail.logFile ?? EMPTY],
+    ['Created', detail.createdAt],
+  );
+  return `${renderFields(fields)}\n${renderEvents(detail.events, palette)}`;
+}

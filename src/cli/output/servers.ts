@@ -1,0 +1,62 @@
+import type { ServerView } from '../../core/api.js';
+import { formatDuration } from '../../shared/duration.js';
+import type { Palette } from './colors.js';
+import { quoteArgv } from './shellQuote.js';
+import { colorState } from './states.js';
+import { renderTable } from './table.js';
+
+const COLUMNS = ['NAME', 'TRANSPORT', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST-EXIT'] as const;
+const WIDE_COLUMNS = [...COLUMNS, 'COMMAND/URL', 'LABELS'] as const;
+const EMPTY = '-';
+
+export function formatUptime(seconds: number | null): string {
+  return seconds === null ? EMPTY : formatDuration(seconds * 1000);
+}
+
+/** `1`, `SIGKILL`, or `-` when the server never exited. */
+export function formatLastExit(view: Pick<ServerView, 'lastExitCode' | 'lastExitSignal'>): string {
+  if (view.lastExitSignal) return view.lastExitSignal;
+  return view.lastExitCode === null ? EMPTY : String(view.lastExitCode);
+}
+
+/** What the server runs: its argv, shell-quoted for reading, or its URL. */
+export function formatTarget(view: Pick<ServerView, 'transport' | 'command' | 'args' | 'url'>): string {
+  if (view.transport === 'http') return view.url ?? EMPTY;
+  return view.command === null ? EMPTY : quoteArgv([view.command, ...view.args]);
+}
+
+export function formatPairs(record: Record<string, string>, separator = ','): string {
+  const pairs = Object.entries(record).map(([key, value]) => `${key}=${value}`);
+  return pairs.length > 0 ? pairs.join(separator) : EMPTY;
+}
+
+export interface ServerTableOptions {
+  wide: boolean;
+  headers: boolean;
+  palette: Palette;
+}
+
+/** The `server ls` table (pm2 ls / kubectl get): one row per server, sorted by name. */
+export function renderServerTable(views: readonly ServerView[], options: ServerTableOptions): string {
+  const sorted = [...views].sort((a, b) => a.name.localeCompare(b.name));
+  const rows = sorted.map((view) => {
+    const row = [
+      view.name,
+      view.transport,
+      colorState(view.state, options.palette),
+      view.pid === null ? EMPTY : String(view.pid),
+      formatUptime(view.uptimeSeconds),
+      String(view.restarts),
+      formatLastExit(view),
+    ];
+    if (options.wide) row.push(formatTarget(view), formatPairs(view.labels));
+    return row;
+  });
+  return renderTable(options.wide ? WIDE_COLUMNS : COLUMNS, rows, { headers: options.headers });
+}
+
+/** One line per server touched by start/stop/restart: `everything: running (pid 123)`. */
+export function formatServerState(view: ServerView, palette: Palette): string {
+  const pid = view.pid === null ? '' : ` (pid ${view.pid})`;
+  return `${view.name}: ${colorState(view.state, palette)}${pid}`;
+}

@@ -1,0 +1,69 @@
+import { Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
+// biome-ignore lint/style/noRestrictedImports: the CLI's `daemon` noun (commands/daemon/), not the daemon/ layer.
+import { registerDaemonCommands } from './commands/daemon/register.js';
+import {
+  defineLogs,
+  defineLs,
+  defineRestart,
+  defineRm,
+  defineShow,
+  defineStart,
+  defineStop,
+  registerServerCommands,
+} from './commands/server/register.js';
+import { resolveGlobals } from './globals.js';
+import { createInvocation, type Invocation } from './invocation.js';
+import type { CliContext } from './io.js';
+import { OUTPUT_FORMATS } from './output/printer.js';
+
+export interface ProgramHooks {
+  /** commander's own error message (usage errors); run.ts renders it with a hint. */
+  outputError(message: string): void;
+}
+
+/**
+ * The command tree, registered eagerly (help and suggestions need it all) with verbs loaded lazily.
+ * exitOverride and configureOutput are set before any subcommand is added so that every subcommand
+ * inherits them: commander never writes to the process or exits by itself.
+ */
+export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnknownOpts {
+  const program = new Command('mcpctl')
+    .description('Install, run, supervise and connect MCP servers through one daemon.')
+    .version(ctx.version, '-v, --version', 'print the version')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .option('--json', 'same as -o json')
+    .option('--no-headers', 'print tables without their header line')
+    .option('--no-color', 'no colour (also NO_COLOR=1, TERM=dumb, or when not a terminal)')
+    .option('--no-start-daemon', 'never start the daemon automatically (also MCPCTL_NO_AUTOSTART=1)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.stdout.write(text),
+      writeErr: (text) => ctx.stderr.write(text),
+      outputError: (text) => hooks.outputError(text),
+    })
+    .configureHelp({ showGlobalOptions: true })
+    .showSuggestionAfterError();
+
+  const inv = (): Invocation => createInvocation(ctx, resolveGlobals(program.opts(), ctx.env));
+
+  registerServerCommands(program, inv);
+  registerDaemonCommands(program, inv);
+
+  // Shortcuts for the everyday verbs, as pm2 and docker have them.
+  defineLs(program, 'ls', inv).alias('ps').description('list servers (same as: server ls)');
+  defineRm(program, 'rm', inv).description('remove servers (same as: server rm)');
+  defineShow(program, 'status', inv).description('show one server (same as: server show)');
+  defineLogs(program, inv).description("print a server's log (same as: server logs)");
+  defineStart(program, inv).description('start servers (same as: server start)');
+  defineStop(program, inv).description('stop servers (same as: server stop)');
+  defineRestart(program, inv).description('restart servers (same as: server restart)');
+
+  program
+    .command('version')
+    .description('print the version')
+    .action(async () => {
+      const { printVersion } = await import('./commands/version.js');
+      await printVersion(inv());
+    });
+  return program;
+}

@@ -1,0 +1,118 @@
+import { mkdirSync } from 'node:fs';
+import { startControlServer } from '../daemon/ipc/controlServer.js';
+import { createDaemonLogger } from '../daemon/monitor/daemonLogger.js';
+import { ServerLogFile } from '../daemon/monitor/logFile.js';
+import { acquirePidLock } from '../daemon/service/pidLock.js';
+import type { Logger } from '../shared/logger.js';
+import { type Paths, serverLogPath } from '../shared/paths.js';
+import { openSqliteStore } from '../store/sqliteStore.js';
+import { loadSettings } from './config/settings.js';
+import { createHandlers } from './handlers.js';
+import { toMethodTable } from './localApi.js';
+import { systemClock } from './servers/instance.js';
+import { Supervisor } from './servers/supervisor.js';
+
+export interface RunDaemonOptions {
+  paths: Paths;
+  version: string;
+  /** Aborted by SIGINT/SIGTERM: the daemon stops gracefully. */
+  signal: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Assembles and runs the daemon in this process until `signal` aborts or a
+ * client asks it to stop: lock, logger, store, supervisor, control listener.
+ * Resolves when everything is stopped and released.
+ */
+export async function runDaemon(options: RunDaemonOptions): Promise<void> {
+  const { paths, version } = options;
+  const env = options.env ?? process.env;
+  const settings = loadSettings(paths, env);
+  mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+  mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 });
+  mkdirSync(paths.runtimeDir, { recursive: true, mode: 0o700 });
+  const lock = acquirePidLock(paths.pidFile);
+  const daemonLog = createDaemonLogger({
+    file: paths.daemonLog,
+    maxBytes: settings.logs.maxBytes,
+    keep: settings.logs.keep,
+    level: settings.logs.level,
+  });
+  const logger: Logger = daemonLog.logger;
+  const cleanups: Array<() => void | Promise<void>> = [() => lock.release(), () => daemonLog.close()];
+  const cleanup = async (): Promise<void> => {
+    for (const step of cleanups.reverse()) {
+      await Promise.resolve(step()).catch((error: unknown) =>
+        logger.error({ err: (error as Error).message }, 'shutdown step failed'),
+      );
+    }
+  };
+
+  try {
+    const startedAt = Date.now();
+    logger.info({ pid: process.pid, version, home: paths.stateDir }, 'daemon starting');
+    const store = openSqliteStore({ path: paths.database, logger });
+    cleanups.push(() => store.close());
+    const serverLogs = new Map<string, ServerLogFile>();
+    const supervisor = new Supervisor({
+      store,
+      logger,
+      clock: systemClock,
+      random: Math.random,
+      parentEnv: env,
+      clientInfo: { name: 'mcpctl', version },
+      maxLineBytes: settings.servers.maxLineBytes,
+      openLog: (name) => {
+        const log = new ServerLogFile({
+          path: serverLogPath(paths, name),
+          maxBytes: settings.logs.maxBytes,
+          keep: settings.logs.keep,
+        });
+        serverLogs.set(name, log);
+        return {
+          appendLine: (stream, text) => log.appendLine(stream, text),
+          pipeLines: (readable, stream) => log.pipeLines(readable, stream),
+          close: () => {
+            serverLogs.delete(name);
+            log.close();
+          },
+        };
+      },
+    });
+    await supervisor.load();
+    cleanups.push(() => supervisor.shutdown());
+
+    let requestStop: () => void = () => {};
+    const stopRequested = new Promise<void>((resolve) => {
+      requestStop = resolve;
+      if (options.signal.aborted) resolve();
+      options.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    const handlers = createHandlers({
+      paths,
+      settings,
+      store,
+      supervisor,
+      version,
+      startedAt,
+      daemonLog: daemonLog.logFile,
+      serverLog: (name) => {
+        const log = serverLogs.get(name);
+        if (!log) throw new Error(`no open log for ${name}`);
+        return log;
+      },
+      requestStop: () => requestStop(),
+      now: Date.now,
+    });
+    const server = await startControlServer({ socketPath: paths.socket, ...toMethodTable(handlers), logger });
+    cleanups.push(() => server.close());
+    logger.info({ socket: paths.socket }, 'control API listening');
+    // Serve status right away; servers come up in the background.
+    void supervisor.resume();
+    await stopRequested;
+    logger.info({}, 'daemon stopping');
+  } finally {
+    await cleanup();
+  }
+}

@@ -1,0 +1,187 @@
+import { type IncomingMessage, request } from 'node:http';
+import { McpctlError } from '../../shared/errors.js';
+import { errorFromAnswer, isErrorEnvelope, toClientError } from './clientErrors.js';
+
+/**
+ * The CLI's side of the control socket: plain node:http with `socketPath`, one
+ * connection per call (`agent: false`, no keep-alive to wind down), nothing else loaded.
+ */
+
+export interface JsonAnswer {
+  status: number;
+  body: unknown;
+}
+
+export interface RequestOptions {
+  /** Whole-call deadline; none by default (some calls wait for servers to stop). */
+  timeoutMs?: number | undefined;
+}
+
+export function postJson(
+  socketPath: string,
+  path: string,
+  body: unknown,
+  options: RequestOptions = {},
+): Promise<JsonAnswer> {
+  return requestJson(socketPath, 'POST', path, body, options);
+}
+
+export function getJson(socketPath: string, path: string, options: RequestOptions = {}): Promise<JsonAnswer> {
+  return requestJson(socketPath, 'GET', path, undefined, options);
+}
+
+function requestJson(
+  socketPath: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body: unknown,
+  options: RequestOptions,
+): Promise<JsonAnswer> {
+  return new Promise((resolve, reject) => {
+    const payload = method === 'POST' ? (JSON.stringify(body) ?? '{}') : undefined;
+    const headers: Record<string, string | number> = { accept: 'application/json' };
+    if (payload !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = Buffer.byteLength(payload);
+    }
+    const req = request({ socketPath, path, method, headers, agent: false });
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (error: McpctlError | undefined, answer?: JsonAnswer): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) reject(error);
+      else if (answer) resolve(answer);
+    };
+    if (options.timeoutMs !== undefined) {
+      const ms = options.timeoutMs;
+      timer = setTimeout(() => {
+        settle(
+          new McpctlError('TIMEOUT', `the daemon did not answer ${path} within ${ms} ms`, {
+            hint: "it may be busy or hung: check 'mcpctl daemon status' and 'mcpctl daemon logs'",
+          }),
+        );
+        req.destroy();
+      }, ms);
+    }
+    req.on('error', (error) => settle(toClientError(socketPath, error)));
+    req.on('response', (res) => {
+      readText(res).then(
+        (text) => {
+          const status = res.statusCode ?? 0;
+          const parsed = parseJson(text);
+          if (parsed.ok) settle(undefined, { status, body: parsed.value });
+          else settle(invalidAnswer(path, status));
+        },
+        (error: unknown) => settle(toClientError(socketPath, error)),
+      );
+    });
+    req.end(payload);
+  });
+}
+
+/**
+ * Opens a stream and yields each NDJSON item as its line arrives. Ends quietly when
+ * `signal` aborts (the client is done) or the daemon ends the stream; throws the
+ * daemon's error when it sends one.
+ */
+export async function* postStream(
+  socketPath: string,
+  path: string,
+  body: unknown,
+  signal: AbortSignal,
+): AsyncGenerator<unknown> {
+  if (signal.aborted) return;
+  const res = await openStream(socketPath, path, body, signal);
+  if (res === undefined) return;
+  res.setEncoding('utf8');
+  let pending = '';
+  try {
+    for await (const chunk of res as AsyncIterable<string>) {
+      pending += chunk;
+      let newline = pending.indexOf('\n');
+      while (newline >= 0) {
+        const line = pending.slice(0, newline);
+        pending = pending.slice(newline + 1);
+        if (line.trim() !== '') yield parseItem(path, line);
+        newline = pending.indexOf('\n');
+      }
+    }
+    if (pending.trim() !== '') yield parseItem(path, pending);
+  } catch (error) {
+    if (signal.aborted) return;
+    throw toClientError(socketPath, error);
+  } finally {
+    res.destroy();
+  }
+}
+
+function openStream(
+  socketPath: string,
+  path: string,
+  body: unknown,
+  signal: AbortSignal,
+): Promise<IncomingMessage | undefined> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body) ?? '{}';
+    const headers = {
+      accept: 'application/x-ndjson',
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload),
+    };
+    const req = request({ socketPath, path, method: 'POST', headers, agent: false, signal });
+    req.on('error', (error) => {
+      if (signal.aborted) resolve(undefined);
+      else reject(toClientError(socketPath, error));
+    });
+    req.on('response', (res) => {
+      if (res.statusCode === 200) {
+        resolve(res);
+        return;
+      }
+      const status = res.statusCode ?? 0;
+      readText(res).then(
+        (text) => {
+          const parsed = parseJson(text);
+          reject(parsed.ok ? errorFromAnswer(status, parsed.value) : invalidAnswer(path, status));
+        },
+        (error: unknown) => reject(toClientError(socketPath, error)),
+      );
+    });
+    req.end(payload);
+  });
+}
+
+function parseItem(path: string, line: string): unknown {
+  const parsed = parseJson(line);
+  if (!parsed.ok) throw invalidAnswer(path, 200);
+  if (isErrorEnvelope(parsed.value)) throw McpctlError.fromPayload(parsed.value.error);
+  return parsed.value;
+}
+
+function readText(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    res.on('end', () => resolve(text));
+    res.on('error', reject);
+  });
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function invalidAnswer(path: string, status: number): McpctlError {
+  return new McpctlError('INTERNAL', `the daemon answered ${path} (HTTP ${status}) with something that is not JSON`, {
+    hint: "is something else listening on the mcpctl socket? check 'mcpctl daemon status'",
+  });
+}

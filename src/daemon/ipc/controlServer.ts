@@ -1,0 +1,167 @@
+import { chmodSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { dirname } from 'node:path';
+import { McpctlError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import { unlinkQuietly } from '../service/files.js';
+import { sendError, sendJson } from './httpReply.js';
+import { checkSocketPathLength, listen } from './listenSocket.js';
+import { readJsonBody } from './readBody.js';
+import { clearStaleSocket, prepareRuntimeDir } from './socketFile.js';
+import { writeStream } from './streamReply.js';
+
+export type MethodHandler = (body: unknown) => Promise<unknown>;
+export type StreamHandler = (body: unknown, signal: AbortSignal) => AsyncIterable<unknown>;
+
+export interface ControlServerOptions {
+  socketPath: string;
+  methods: Record<string, MethodHandler>;
+  streams: Record<string, StreamHandler>;
+  logger: Logger;
+}
+
+export interface ControlServer {
+  /** Stops accepting, ends open streams (their signals abort), removes the socket. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** In-flight method calls get this long to answer once close() is called. */
+const CLOSE_GRACE_MS = 3000;
+
+/**
+ * The control API listener: HTTP/JSON on a Unix socket (0600 in a 0700 folder: whoever
+ * can connect is the owner, hence admin). `POST /v1/<method>` answers JSON,
+ * `POST /v1/<stream>` answers NDJSON until the client leaves, `GET /v1/health` is cheap.
+ */
+export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
+  const { socketPath, logger } = options;
+  checkSocketPathLength(socketPath);
+  prepareRuntimeDir(dirname(socketPath));
+  await clearStaleSocket(socketPath);
+
+  const openStreams = new Set<AbortController>();
+  const server = createServer((req, res) => {
+    route(req, res, options, openStreams).catch((error: unknown) => {
+      logger.error({ err: error, url: req.url }, 'control request failed unexpectedly');
+      if (!res.headersSent) sendError(res, internalError(req.url ?? '?'));
+      else res.destroy();
+    });
+  });
+  server.on('error', (error) => logger.error({ err: error }, 'control server error'));
+
+  await listen(server, socketPath);
+  try {
+    chmodSync(socketPath, 0o600);
+  } catch (cause) {
+    await closeServer(server);
+    unlinkQuietly(socketPath);
+    throw new McpctlError('PERMISSION_DENIED', `cannot restrict the control socket ${socketPath} to its owner`, {
+      hint: 'check the permissions of the runtime directory',
+      cause,
+    });
+  }
+  logger.debug({ socket: socketPath }, 'control API listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    close() {
+      closing ??= (async () => {
+        const closed = closeServer(server);
+        for (const stream of openStreams) stream.abort();
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        force.unref();
+        await closed;
+        clearTimeout(force);
+        unlinkQuietly(socketPath);
+        logger.info({ socket: socketPath }, 'control API closed');
+      })();
+      return closing;
+    },
+  };
+}
+
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: ControlServerOptions,
+  openStreams: Set<AbortController>,
+): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const name = path.startsWith('/v1/') ? path.slice(4) : undefined;
+  if (name === 'health') {
+    if (req.method === 'GET') sendJson(res, 200, { ok: true, pid: process.pid });
+    else sendError(res, notAllowed('GET', path), 405, { allow: 'GET' });
+    return;
+  }
+  const method = name === undefined ? undefined : ownEntry(options.methods, name);
+  const stream = name === undefined || method ? undefined : ownEntry(options.streams, name);
+  if (name === undefined || (!method && !stream)) {
+    const known = [...Object.keys(options.methods), ...Object.keys(options.streams)].sort().join(', ');
+    const what = name === undefined ? `path '${path}'` : `control method '${name}'`;
+    const error = new McpctlError('NOT_FOUND', `unknown ${what}`, {
+      hint: `the daemon knows: ${known}; if the CLI is newer than the daemon, restart it ('mcpctl daemon stop')`,
+    });
+    sendError(res, error);
+    return;
+  }
+  if (req.method !== 'POST') {
+    sendError(res, notAllowed('POST', path), 405, { allow: 'POST' });
+    return;
+  }
+  const body = await readJsonBody(req);
+  if (!body.ok) {
+    sendError(res, body.error, body.status);
+    return;
+  }
+  const publicError = (error: unknown): McpctlError => toPublicError(name, error, options.logger);
+  if (method) {
+    let output: unknown;
+    try {
+      output = await method(body.value);
+    } catch (error) {
+      sendError(res, publicError(error));
+      return;
+    }
+    sendJson(res, 200, output);
+  } else if (stream) {
+    const controller = new AbortController();
+    openStreams.add(controller);
+    try {
+      await writeStream(res, () => stream(body.value, controller.signal), controller, publicError);
+    } finally {
+      openStreams.delete(controller);
+    }
+  }
+}
+
+/** Handlers throw McpctlError on purpose; anything else is a bug: logged in full, answered briefly. */
+function toPublicError(name: string, error: unknown, logger: Logger): McpctlError {
+  if (error instanceof McpctlError) return error;
+  logger.error(
+    { method: name, err: error, stack: error instanceof Error ? error.stack : undefined },
+    'control handler threw',
+  );
+  return internalError(name);
+}
+
+function internalError(name: string): McpctlError {
+  return new McpctlError('INTERNAL', `the daemon hit an internal error while handling '${name}'`, {
+    hint: "the daemon log has the details: run 'mcpctl daemon logs'",
+  });
+}
+
+function notAllowed(allowed: string, path: string): McpctlError {
+  return new McpctlError('INVALID_ARGUMENT', `${path} accepts only ${allowed} requests`, {
+    hint: `send ${allowed} ${path}`,
+  });
+}
+
+/** Own keys only: 'constructor' or '__proto__' in a URL must not reach Object.prototype. */
+function ownEntry<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}

@@ -1,0 +1,67 @@
+import type { ControlHandlers, LogLine } from '../../../src/core/api.js';
+import { McpctlError } from '../../../src/shared/errors.js';
+
+export interface StubCalls {
+  inputs: Array<{ method: string; input: unknown }>;
+  followAborted: Promise<void>;
+}
+
+const unused = async (): Promise<never> => {
+  throw new McpctlError('INTERNAL', 'not used by this test');
+};
+
+/** A complete ControlHandlers with small, fixed answers; records the (validated) inputs it receives. */
+export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } {
+  let markAborted: () => void = () => {};
+  const calls: StubCalls = {
+    inputs: [],
+    followAborted: new Promise((resolve) => {
+      markAborted = resolve;
+    }),
+  };
+  const lines: LogLine[] = [
+    { time: '2025-01-01T00:00:00.000Z', stream: 'stdout', text: 'hello' },
+    { time: null, stream: 'stderr', text: 'world' },
+  ];
+  const handlers: ControlHandlers = {
+    daemonStatus: async () => ({
+      pid: 42,
+      version: '0.0.0-test',
+      startedAt: '2025-01-01T00:00:00.000Z',
+      uptimeSeconds: 1,
+      socket: '/tmp/x.sock',
+      home: '/tmp/home',
+      database: '/tmp/home/mcpctl.db',
+      logFile: '/tmp/home/logs/daemon.log',
+      servers: { total: 0, byState: {} },
+    }),
+    daemonStop: async () => ({ stopping: true }),
+    addServer: unused,
+    listServers: async (input) => {
+      calls.inputs.push({ method: 'listServers', input });
+      return [];
+    },
+    getServer: async (input) => {
+      calls.inputs.push({ method: 'getServer', input });
+      throw new McpctlError('NOT_FOUND', `no server named '${input.name}'`, { hint: "list them with 'mcpctl ls'" });
+    },
+    removeServer: unused,
+    startServers: async (input) => {
+      calls.inputs.push({ method: 'startServers', input });
+      return [];
+    },
+    stopServers: unused,
+    restartServers: unused,
+    readLogs: async (input) => {
+      calls.inputs.push({ method: 'readLogs', input });
+      return { lines };
+    },
+    followLogs: async function* (input, signal) {
+      calls.inputs.push({ method: 'followLogs', input });
+      for (const line of lines) yield line;
+      if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      markAborted();
+    },
+  };
+  return { handlers, calls };
+}
