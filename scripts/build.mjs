@@ -1,8 +1,9 @@
 // Bundles the CLI/daemon into dist/ with esbuild. Heavy modules (SDK, SQLite,
 // pino) are reached only through dynamic imports, so `splitting` keeps them out
 // of the chunk that every short CLI command loads.
-import { build } from 'esbuild';
+
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync('dist', { recursive: true, force: true });

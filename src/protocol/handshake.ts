@@ -18,7 +18,10 @@ export interface HandshakeOptions {
 }
 
 /** The MCP initialize handshake: a server counts as running only once it has answered. */
-export async function initializeUpstream(connection: StdioConnection, options: HandshakeOptions): Promise<UpstreamIdentity> {
+export async function initializeUpstream(
+  connection: StdioConnection,
+  options: HandshakeOptions,
+): Promise<UpstreamIdentity> {
   const result = await connection.request(
     'initialize',
     { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: options.capabilities, clientInfo: options.clientInfo },
@@ -32,17 +35,26 @@ export async function initializeUpstream(connection: StdioConnection, options: H
 export function readIdentity(result: Record<string, unknown>): UpstreamIdentity {
   const { protocolVersion, serverInfo, capabilities } = result;
   if (typeof protocolVersion !== 'string' || !SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion)) {
-    throw new McpctlError('SERVER_FAILED', `the server answered initialize with unsupported protocol version ${JSON.stringify(protocolVersion)}`, {
-      hint: `mcpctl speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}; upgrade the server or mcpctl`,
-    });
+    throw new McpctlError(
+      'SERVER_FAILED',
+      `the server answered initialize with unsupported protocol version ${JSON.stringify(protocolVersion)}`,
+      {
+        hint: `mcpctl speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}; upgrade the server or mcpctl`,
+      },
+    );
   }
-  if (typeof serverInfo !== 'object' || serverInfo === null || typeof (serverInfo as { name?: unknown }).name !== 'string') {
+  if (
+    typeof serverInfo !== 'object' ||
+    serverInfo === null ||
+    typeof (serverInfo as { name?: unknown }).name !== 'string'
+  ) {
     throw new McpctlError('SERVER_FAILED', 'the server answered initialize without serverInfo.name');
   }
   return {
     protocolVersion,
     serverInfo: serverInfo as UpstreamIdentity['serverInfo'],
-    capabilities: typeof capabilities === 'object' && capabilities !== null ? (capabilities as Record<string, unknown>) : {},
+    capabilities:
+      typeof capabilities === 'object' && capabilities !== null ? (capabilities as Record<string, unknown>) : {},
     result,
   };
 }

@@ -62,7 +62,11 @@ export class StdioConnection {
   }
 
   /** Sends a request with an id of our own and resolves with its result. */
-  request(method: string, params: Record<string, unknown> | undefined, timeoutMs: number): Promise<Record<string, unknown>> {
+  request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    timeoutMs: number,
+  ): Promise<Record<string, unknown>> {
     if (this.closedReason !== undefined) {
       return Promise.reject(new McpctlError('SERVER_FAILED', `cannot send ${method}: ${this.closedReason}`));
     }
@@ -119,7 +123,13 @@ export class StdioConnection {
     this.pending.delete(id);
     clearTimeout(pending.timer);
     if ('result' in response) pending.resolve(response.result);
-    else pending.reject(new McpctlError('SERVER_FAILED', `the server answered with error ${response.error.code}: ${response.error.message}`));
+    else
+      pending.reject(
+        new McpctlError(
+          'SERVER_FAILED',
+          `the server answered with error ${response.error.code}: ${response.error.message}`,
+        ),
+      );
     return true;
   }
 }
@@ -127,6 +137,8 @@ export class StdioConnection {
 /** Answers a server-to-client request nobody can take (no gateway session asked for it). */
 export function refuseRequest(connection: StdioConnection, message: JsonRpcMessage): void {
   if (isRequest(message)) {
-    connection.send(errorResponse(message.id, RPC_ERROR.methodNotFound, `no client connected to handle ${message.method}`));
+    connection.send(
+      errorResponse(message.id, RPC_ERROR.methodNotFound, `no client connected to handle ${message.method}`),
+    );
   }
 }
