@@ -106,6 +106,8 @@ export const controlMethods = {
   stopServers: { input: targetsInput, output: z.array(serverViewSchema) },
   restartServers: { input: targetsInput, output: z.array(serverViewSchema) },
   readLogs: { input: logQuerySchema, output: z.object({ lines: z.array(logLineSchema) }) },
+  /** One MCP ping through the daemon's own connection to the server, timed. */
+  pingServer: { input: nameInput, output: z.object({ name: z.string(), latencyMs: z.number() }) },
 } as const;
 
 /** Long-lived answers: the daemon writes one JSON item per line until the client goes away. */

@@ -16,6 +16,7 @@ export const METHOD_NAMES = [
   'stopServers',
   'restartServers',
   'readLogs',
+  'pingServer',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs'] as const;

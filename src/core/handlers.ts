@@ -1,4 +1,5 @@
 import { readLogLines } from '../daemon/monitor/logReader.js';
+import { McpctlError } from '../shared/errors.js';
 import type { Paths } from '../shared/paths.js';
 import { serverLogPath } from '../shared/paths.js';
 import type { Store } from '../store/types.js';
@@ -90,6 +91,18 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
         format: source.format,
       });
       return { lines };
+    },
+    async pingServer({ name }) {
+      const { instance, spec } = supervisor.get(name);
+      const runner = instance.state === 'running' || instance.state === 'unhealthy' ? instance.runner : undefined;
+      if (!runner) {
+        throw new McpctlError('SERVER_FAILED', `server '${name}' is ${instance.state}, so it cannot answer a ping`, {
+          hint: `start it with 'mcpctl server start ${name}'`,
+        });
+      }
+      const started = performance.now();
+      await runner.ping(spec.policy.healthTimeoutMs);
+      return { name, latencyMs: Math.round((performance.now() - started) * 1000) / 1000 };
     },
     followLogs(query, signal) {
       if (query.name === undefined) return followLines(deps.daemonLog, signal);

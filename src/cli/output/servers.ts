@@ -10,7 +10,8 @@ const WIDE_COLUMNS = [...COLUMNS, 'COMMAND/URL', 'LABELS'] as const;
 const EMPTY = '-';
 
 export function formatUptime(seconds: number | null): string {
-  return seconds === null ? EMPTY : formatDuration(seconds * 1000);
+  if (seconds === null) return EMPTY;
+  return seconds < 60 ? `${seconds}s` : formatDuration(seconds * 1000);
 }
 
 /** `1`, `SIGKILL`, or `-` when the server never exited. */

@@ -56,6 +56,10 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
       calls.inputs.push({ method: 'readLogs', input });
       return { lines };
     },
+    pingServer: async (input) => {
+      calls.inputs.push({ method: 'pingServer', input });
+      return { name: input.name, latencyMs: 0.5 };
+    },
     followLogs: async function* (input, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;

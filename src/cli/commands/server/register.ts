@@ -123,6 +123,16 @@ export function defineLogs(parent: CommandUnknownOpts, inv: MakeInvocation) {
     });
 }
 
+export function definePing(parent: CommandUnknownOpts, inv: MakeInvocation) {
+  return parent
+    .command('ping <name>')
+    .description('send one MCP ping to a running server through the daemon and time the answer')
+    .action(async (name) => {
+      const { pingServer } = await import('./ping.js');
+      await pingServer(inv(), name);
+    });
+}
+
 export function registerServerCommands(program: CommandUnknownOpts, inv: MakeInvocation): void {
   const server = program.command('server').description('define, run and inspect MCP servers');
   defineAdd(server, inv);
@@ -133,4 +143,5 @@ export function registerServerCommands(program: CommandUnknownOpts, inv: MakeInv
   defineStop(server, inv);
   defineRestart(server, inv);
   defineLogs(server, inv);
+  definePing(server, inv);
 }
