@@ -1,0 +1,41 @@
+// `npm run demo`: the main job on the embedded default, end to end. Starts a daemon (SQLite
+// store, local socket) in a demo home, adds the official server-everything, shows it running
+// and answering an MCP ping, shows its log, then stops the daemon (pass --keep to leave it up).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const cli = join(root, 'dist/mcpctl.js');
+const everything = join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+const home = process.env.MCPCTL_HOME ?? join(root, '.mcpctl-demo');
+const keep = process.argv.includes('--keep');
+
+if (!existsSync(cli)) {
+  console.error('dist/mcpctl.js is missing: run `npm run build` first');
+  process.exit(1);
+}
+
+function mcpctl(...args) {
+  console.log(`\n$ mcpctl ${args.join(' ')}`);
+  const result = spawnSync(process.execPath, [cli, ...args], { stdio: 'inherit', env: { ...process.env, MCPCTL_HOME: home } });
+  return result.status ?? 1;
+}
+
+console.log(`Demo home (MCPCTL_HOME): ${home}`);
+mcpctl('daemon', 'start');
+const known = spawnSync(process.execPath, [cli, 'server', 'show', 'everything'], { env: { ...process.env, MCPCTL_HOME: home } });
+if (known.status !== 0) {
+  mcpctl('server', 'add', 'everything', '--', process.execPath, everything, 'stdio');
+}
+mcpctl('ls');
+const pinged = mcpctl('server', 'ping', 'everything');
+mcpctl('server', 'show', 'everything');
+mcpctl('logs', 'everything', '--tail', '5');
+mcpctl('daemon', 'status');
+if (keep) {
+  console.log(`\nThe daemon keeps running. Try:\n  MCPCTL_HOME=${home} node dist/mcpctl.js ls\nStop it with:\n  MCPCTL_HOME=${home} node dist/mcpctl.js daemon stop`);
+} else {
+  mcpctl('daemon', 'stop');
+}
+process.exit(pinged);
