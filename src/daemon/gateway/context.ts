@@ -1,0 +1,12 @@
+import type { Logger } from '../../shared/logger.js';
+import type { SessionRegistry } from './sessionRegistry.js';
+import type { SseHub } from './sseWriter.js';
+
+/** What the endpoint handlers share within one gateway. */
+export interface GatewayContext {
+  readonly registry: SessionRegistry;
+  readonly hub: SseHub;
+  readonly logger: Logger;
+  readonly maxBodyBytes: number;
+  readonly maxSessions: number;
+}

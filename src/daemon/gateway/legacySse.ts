@@ -1,0 +1,99 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RPC_ERROR } from '../../protocol/jsonrpc.js';
+import type { SessionBackend } from '../../protocol/session.js';
+import { isJsonContentType, readBody, TOO_LARGE } from './body.js';
+import type { GatewayContext } from './context.js';
+import { frameBody } from './framing.js';
+import { LegacySession } from './legacySession.js';
+import { SERVER_ERROR, sendRpcError, sessionNotFound, tooManySessions } from './replies.js';
+import { isWellFormedSessionId, newSessionId } from './sessionIds.js';
+
+/** The protocol version the legacy transport belongs to (it allowed batches). */
+const LEGACY_VERSION = '2024-11-05';
+
+/** `GET /servers/<name>/sse`: opens a session and tells the client where to POST. */
+export function handleLegacyStream(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  server: string,
+  backend: SessionBackend,
+): void {
+  if (req.method !== 'GET') {
+    sendRpcError(res, 405, SERVER_ERROR, 'Method Not Allowed: open the SSE stream with GET', { allow: 'GET' });
+    return;
+  }
+  if (ctx.registry.isFull) {
+    tooManySessions(res, ctx.maxSessions);
+    return;
+  }
+  const id = newSessionId();
+  const session = new LegacySession(id, server, ctx.registry, ctx.logger);
+  try {
+    session.attach(backend.open(id, session));
+  } catch (error) {
+    ctx.logger.warn({ err: error, server }, 'gateway could not open a backend session');
+    sendRpcError(res, 500, RPC_ERROR.internalError, `Internal error: could not open a session on server ${server}`);
+    return;
+  }
+  ctx.registry.add(session);
+  session.start(res, ctx.hub, `/servers/${server}/messages?sessionId=${id}`);
+}
+
+/** `POST /servers/<name>/messages?sessionId=<id>`: every answer goes out on the session's SSE stream. */
+export async function handleLegacyMessage(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  server: string,
+  query: string,
+): Promise<void> {
+  if (req.method !== 'POST') {
+    sendRpcError(res, 405, SERVER_ERROR, 'Method Not Allowed: send messages with POST', { allow: 'POST' });
+    return;
+  }
+  const rawId = new URLSearchParams(query).get('sessionId');
+  if (rawId === null) {
+    sendRpcError(res, 400, SERVER_ERROR, 'Bad Request: the sessionId query parameter is required');
+    return;
+  }
+  if (!isWellFormedSessionId(rawId)) {
+    sendRpcError(res, 400, SERVER_ERROR, 'Bad Request: sessionId must be 1-128 visible ASCII characters');
+    return;
+  }
+  const session = ctx.registry.get(rawId);
+  if (!(session instanceof LegacySession) || session.info.server !== server || !session.isOpen) {
+    sessionNotFound(res);
+    return;
+  }
+  if (!isJsonContentType(req.headers['content-type'])) {
+    sendRpcError(res, 415, SERVER_ERROR, 'Unsupported Media Type: Content-Type must be application/json');
+    return;
+  }
+  const body = await readBody(req, ctx.maxBodyBytes);
+  if (body === undefined) return;
+  if (body === TOO_LARGE) {
+    session.info.errors += 1;
+    const message = `Payload Too Large: the request body exceeds ${ctx.maxBodyBytes} bytes`;
+    sendRpcError(res, 413, RPC_ERROR.invalidRequest, message, { connection: 'close' });
+    return;
+  }
+  const framed = frameBody(body, true, LEGACY_VERSION);
+  if (!framed.ok) {
+    session.info.errors += 1;
+    sendRpcError(res, framed.status, framed.error.error.code, framed.error.error.message);
+    return;
+  }
+  if (!session.isOpen) {
+    sessionNotFound(res);
+    return;
+  }
+  if (framed.batch) {
+    for (const error of framed.errors) session.reject(error);
+    for (const message of framed.messages) session.receive(message);
+  } else {
+    session.receive(framed.message);
+  }
+  res.writeHead(202, { 'content-type': 'text/plain', 'content-length': 8 });
+  res.end('Accepted');
+}

@@ -1,0 +1,61 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { errorResponse } from '../../protocol/jsonrpc.js';
+
+/** MCP's implementation-defined server errors, as the SDK's transports use them. */
+export const SERVER_ERROR = -32000;
+export const SESSION_NOT_FOUND = -32001;
+
+/**
+ * Answers with a JSON-RPC error whose id is null: the HTTP status tells the client what
+ * went wrong with the request as a whole, the body says it in JSON-RPC terms.
+ */
+export function sendRpcError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  headers?: OutgoingHttpHeaders,
+): void {
+  if (res.headersSent) {
+    // Mid-stream there is no status to send any more: cutting the connection is the only signal left.
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify(errorResponse(null, code, message));
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export function sendJsonText(res: ServerResponse, body: string, headers?: OutgoingHttpHeaders): void {
+  res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export function sendEmpty(res: ServerResponse, status: number, headers?: OutgoingHttpHeaders): void {
+  res.writeHead(status, { ...headers, 'content-length': 0 });
+  res.end();
+}
+
+export function notFound(res: ServerResponse, message: string): void {
+  sendRpcError(res, 404, SERVER_ERROR, message);
+}
+
+export function sessionNotFound(res: ServerResponse): void {
+  sendRpcError(
+    res,
+    404,
+    SESSION_NOT_FOUND,
+    'Session not found: it ended, expired or never existed; initialize a new one',
+  );
+}
+
+export function tooManySessions(res: ServerResponse, max: number): void {
+  sendRpcError(res, 503, SERVER_ERROR, `Service Unavailable: the gateway already holds ${max} sessions`, {
+    'retry-after': '5',
+  });
+}
+
+/** A single request header as a string; repeated headers that Node keeps as arrays count as absent. */
+export function headerOf(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

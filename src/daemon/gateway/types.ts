@@ -1,0 +1,65 @@
+import type { ClientInfo, SessionBackend } from '../../protocol/session.js';
+import type { Logger } from '../../shared/logger.js';
+
+export type GatewayTransport = 'streamable-http' | 'sse';
+
+export interface SessionEvent {
+  type: 'opened' | 'closed';
+  sessionId: string;
+  server: string;
+  transport: GatewayTransport;
+  clientInfo?: ClientInfo;
+  /** Why a session closed: 'client ended the session', 'idle timeout', 'killed', the backend's reason, ... */
+  reason?: string;
+}
+
+export interface GatewayOptions {
+  /** Bind address; only this one (default deployments pass '127.0.0.1'). */
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** The session backend serving a server name, or undefined when no such server exists. */
+  backends: (serverName: string) => SessionBackend | undefined;
+  logger: Logger;
+  /** Largest accepted request body (default 4 MiB). */
+  maxBodyBytes?: number;
+  /** A session with no open connection and no request for this long is closed (default 30 min). */
+  idleTimeoutMs?: number;
+  /** Open sessions across both transports; beyond it new sessions get 503 (default 1024). */
+  maxSessions?: number;
+  /** Interval of SSE keep-alive comments (default 15 s). */
+  keepAliveMs?: number;
+  onSessionEvent?: (event: SessionEvent) => void;
+}
+
+export interface GatewaySessionInfo {
+  id: string;
+  server: string;
+  transport: GatewayTransport;
+  /** Epoch milliseconds. */
+  startedAt: number;
+  /** Epoch milliseconds of the last client request or connection change. */
+  lastActivity: number;
+  /** JSON-RPC requests received from the client. */
+  requests: number;
+  /** Error responses sent to the client, including the gateway's own rejections within the session. */
+  errors: number;
+  clientInfo?: ClientInfo;
+}
+
+export interface Gateway {
+  readonly port: number;
+  /** Base URL, e.g. http://127.0.0.1:7711 (endpoints are /servers/<name>/mcp and /servers/<name>/sse). */
+  readonly url: string;
+  close(): Promise<void>;
+  sessions(): GatewaySessionInfo[];
+  /** Ends a session as if the backend had closed it; false when no such session is open. */
+  killSession(id: string): boolean;
+}
+
+export const GATEWAY_DEFAULTS = {
+  maxBodyBytes: 4 * 1024 * 1024,
+  idleTimeoutMs: 30 * 60 * 1000,
+  maxSessions: 1024,
+  keepAliveMs: 15_000,
+} as const;
