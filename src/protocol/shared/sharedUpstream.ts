@@ -1,0 +1,428 @@
+import { McpctlError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import type { UpstreamIdentity } from '../handshake.js';
+import {
+  errorResponse,
+  isNotification,
+  isRequest,
+  isResponse,
+  type JsonRpcId,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+  RPC_ERROR,
+} from '../jsonrpc.js';
+import type { BackendSession, SessionBackend, SessionOutput } from '../session.js';
+import { UpstreamRequests } from './idMap.js';
+import { initializeAnswer, readClientHello } from './initializeAnswer.js';
+import { admits, LOG_LEVELS, levelName, levelRank, upstreamLevel } from './logLevels.js';
+import { progressTokenOf, requestIdOfToken, toClientProgress, toUpstream } from './progressTokens.js';
+import { ServerRequests } from './serverRequests.js';
+import { SharedSessionState, type SharedSessionStats } from './sessionState.js';
+import { SubscriptionBook } from './subscriptions.js';
+
+export interface SharedUpstreamOptions {
+  identity: UpstreamIdentity;
+  /** Writes to the upstream's stdin (StdioConnection.send). */
+  send(message: JsonRpcMessage): void;
+  logger: Logger;
+  /** How errors name the server to clients (mcpctl's name for it); defaults to its serverInfo.name. */
+  name?: string;
+}
+
+type Session = SharedSessionState;
+
+const LIST_KINDS = ['tools', 'prompts', 'resources'] as const;
+
+/**
+ * Many sessions on one upstream stdio server: answers each session's initialize from the
+ * upstream's, gives every forwarded request a unique upstream id (and progress token),
+ * routes answers, progress and server-to-client requests back to the session that caused
+ * them, fans out list changes, ref-counts subscriptions and keeps log levels per session.
+ * The hot path (a request and its answer) is a few map operations and one small object each way.
+ */
+export class SharedUpstream implements SessionBackend {
+  private identity: UpstreamIdentity;
+  private sendUpstream: (message: JsonRpcMessage) => void;
+  private readonly logger: Logger;
+  private readonly name: string;
+  private readonly sessions = new Map<string, Session>();
+  private readonly pending = new UpstreamRequests<Session>();
+  private readonly serverRequests: ServerRequests;
+  private readonly subscriptions = new SubscriptionBook<Session>();
+  /** Set while the upstream is gone: requests fail at once instead of waiting for nothing. */
+  private lostReason: string | undefined;
+  /** The log level we last set upstream; undefined = never set (the server's default). */
+  private upstreamLogRank: number | undefined;
+
+  constructor(options: SharedUpstreamOptions) {
+    this.identity = options.identity;
+    this.sendUpstream = options.send;
+    this.logger = options.logger;
+    this.name = options.name ?? options.identity.serverInfo.name;
+    this.serverRequests = new ServerRequests(this.name, this.pending, this.sessions);
+  }
+
+  open(sessionId: string, output: SessionOutput): BackendSession {
+    if (this.sessions.has(sessionId)) {
+      throw new McpctlError('ALREADY_EXISTS', `session ${sessionId} is already open on ${this.name}`, {
+        hint: 'open every session under a fresh id',
+      });
+    }
+    const session = new SharedSessionState(sessionId, output);
+    this.sessions.set(sessionId, session);
+    return {
+      id: sessionId,
+      receive: (message) => this.fromClient(session, message),
+      close: () => this.closeSession(session),
+    };
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Per-session counters for `session ls`. */
+  sessionStats(): SharedSessionStats[] {
+    return [...this.sessions.values()].map((session) => session.stats());
+  }
+
+  /** Every message from the upstream that is not an answer to the connection's own requests. */
+  handleUpstream(message: JsonRpcMessage): void {
+    if (!('method' in message)) this.upstreamResponse(message);
+    else if ('id' in message) this.upstreamRequest(message);
+    else this.upstreamNotification(message);
+  }
+
+  /** The upstream process is gone: every request in flight fails now, none is left hanging. */
+  upstreamLost(reason: string): void {
+    this.failInFlight(reason, `the upstream server ${this.name} exited (${reason}); retry the request`);
+  }
+
+  /** A restarted upstream took over: sessions carry on, their subscriptions and log levels restored on it. */
+  upstreamReplaced(identity: UpstreamIdentity, send: (message: JsonRpcMessage) => void): void {
+    if (this.lostReason === undefined) this.upstreamLost('it was replaced');
+    const previous = this.identity.capabilities;
+    this.identity = identity;
+    this.sendUpstream = send;
+    this.lostReason = undefined;
+    for (const uri of this.subscriptions.uris()) this.upkeep('resources/subscribe', { uri });
+    this.syncLogLevel();
+    // A new process may expose other tools, prompts or resources: sessions should list again.
+    for (const kind of LIST_KINDS) {
+      const capability = previous[kind] as { listChanged?: unknown } | undefined;
+      if (capability?.listChanged === true) this.broadcast(notification(`notifications/${kind}/list_changed`));
+    }
+  }
+
+  /** Ends one session from the daemon's side (`session kill`): as if its client left, and its transport is told. */
+  endSession(sessionId: string, reason: string): boolean {
+    const session = this.sessions.get(sessionId);
+    if (session === undefined) return false;
+    this.closeSession(session);
+    session.end(reason);
+    return true;
+  }
+
+  /** The upstream is gone for good (stopped, or its restarts gave up): fail what is in flight, end every session. */
+  shutdown(reason: string): void {
+    const message = `the upstream server ${this.name} is gone (${reason}); this session has ended`;
+    if (this.lostReason === undefined) this.failInFlight(reason, message);
+    for (const session of [...this.sessions.values()]) {
+      this.closeSession(session);
+      session.end(reason);
+    }
+  }
+
+  // ---- client → upstream
+
+  private fromClient(session: Session, message: JsonRpcMessage): void {
+    if (session.closed) return;
+    session.lastActivity = Date.now();
+    if (isRequest(message)) this.clientRequest(session, message);
+    else if (isNotification(message)) this.clientNotification(session, message);
+    else if (isResponse(message)) this.clientResponse(session, message);
+    else this.invalid(session, message);
+  }
+
+  private clientRequest(session: Session, request: JsonRpcRequest): void {
+    session.requests++;
+    const { id, method } = request;
+    if (method === 'ping') this.answer(session, id, {});
+    else if (method === 'initialize') {
+      if (session.initialized)
+        this.fail(session, id, RPC_ERROR.invalidRequest, `session ${session.id} is already initialized`);
+      else this.initialize(session, request);
+    } else if (!session.initialized) {
+      this.fail(
+        session,
+        id,
+        RPC_ERROR.invalidRequest,
+        `session ${session.id} is not initialized: send initialize first`,
+      );
+    } else if (method === 'logging/setLevel') this.setLevel(session, request);
+    else if (method === 'resources/subscribe') this.subscribe(session, request);
+    else if (method === 'resources/unsubscribe') this.unsubscribe(session, request);
+    else this.forward(session, request, undefined);
+  }
+
+  private initialize(session: Session, request: JsonRpcRequest): void {
+    const params = request.params ?? {};
+    if (typeof params.protocolVersion !== 'string') {
+      this.fail(session, request.id, RPC_ERROR.invalidParams, 'initialize needs params.protocolVersion (a string)');
+      return;
+    }
+    const result = initializeAnswer(this.identity.result, params.protocolVersion);
+    session.initialized = true;
+    session.protocolVersion = result.protocolVersion as string;
+    const hello = readClientHello(params);
+    session.clientInfo = hello.clientInfo;
+    session.capabilities = hello.capabilities;
+    this.answer(session, request.id, result);
+    // A session that sets no level wants everything: the upstream may need to be more verbose.
+    this.syncLogLevel();
+  }
+
+  private forward(session: Session, request: JsonRpcRequest, uri: string | undefined): void {
+    if (this.lostReason !== undefined) {
+      const message = `the upstream server ${this.name} is not running (${this.lostReason}); retry the request shortly`;
+      this.fail(session, request.id, RPC_ERROR.connectionClosed, message);
+    } else if (session.inflight.has(request.id)) {
+      const message = `request id ${JSON.stringify(request.id)} is already used by a request in flight in this session`;
+      this.fail(session, request.id, RPC_ERROR.invalidRequest, message);
+    } else {
+      const progressToken = progressTokenOf(request.params);
+      const upstreamId = this.pending.add({
+        session,
+        clientId: request.id,
+        method: request.method,
+        progressToken,
+        uri,
+      });
+      session.inflight.set(request.id, upstreamId);
+      this.sendUpstream(toUpstream(request, upstreamId, progressToken !== undefined));
+    }
+  }
+
+  private setLevel(session: Session, request: JsonRpcRequest): void {
+    const rank = levelRank(request.params?.level);
+    if (rank === undefined) {
+      const message = `logging/setLevel needs params.level, one of ${LOG_LEVELS.join(', ')}`;
+      this.fail(session, request.id, RPC_ERROR.invalidParams, message);
+    } else if (this.identity.capabilities.logging === undefined) {
+      // A server without logging answers for itself.
+      this.forward(session, request, undefined);
+    } else {
+      session.logRank = rank;
+      this.syncLogLevel();
+      this.answer(session, request.id, {});
+    }
+  }
+
+  private subscribe(session: Session, request: JsonRpcRequest): void {
+    const uri = request.params?.uri;
+    if (typeof uri !== 'string') {
+      this.forward(session, request, undefined); // the server explains what is wrong
+    } else if (session.subscriptions.has(uri)) {
+      this.answer(session, request.id, {});
+    } else {
+      session.subscriptions.add(uri);
+      // While the upstream is down the subscription is only recorded; upstreamReplaced sends it.
+      const first = this.subscriptions.add(uri, session);
+      if (first && this.lostReason === undefined) this.forward(session, request, uri);
+      else this.answer(session, request.id, {});
+    }
+  }
+
+  private unsubscribe(session: Session, request: JsonRpcRequest): void {
+    const uri = request.params?.uri;
+    if (typeof uri !== 'string') {
+      this.forward(session, request, undefined);
+    } else if (!session.subscriptions.delete(uri)) {
+      this.answer(session, request.id, {});
+    } else {
+      const last = this.subscriptions.remove(uri, session);
+      if (last && this.lostReason === undefined) this.forward(session, request, undefined);
+      else this.answer(session, request.id, {});
+    }
+  }
+
+  private clientNotification(session: Session, message: JsonRpcNotification): void {
+    // The upstream had its own notifications/initialized at its handshake.
+    if (message.method === 'notifications/initialized') return;
+    if (!session.initialized || this.lostReason !== undefined) return;
+    if (message.method !== 'notifications/cancelled') {
+      this.sendUpstream(message);
+      return;
+    }
+    const requestId = message.params?.requestId;
+    if (typeof requestId !== 'string' && typeof requestId !== 'number') return;
+    const upstreamId = session.inflight.get(requestId);
+    if (upstreamId === undefined) return; // answered already: nothing to cancel
+    session.inflight.delete(requestId);
+    this.pending.delete(upstreamId); // so a late answer is dropped
+    this.sendUpstream(notification('notifications/cancelled', { ...message.params, requestId: upstreamId }));
+  }
+
+  /** The client's answer to a server-to-client request. */
+  private clientResponse(session: Session, response: JsonRpcResponse): void {
+    const answer = this.serverRequests.answerFrom(session, response);
+    if (answer === undefined) {
+      this.logger.debug({ session: session.id, id: response.id }, 'dropped a client answer to no open server request');
+    } else if (this.lostReason === undefined) {
+      this.sendUpstream(answer);
+    }
+  }
+
+  private invalid(session: Session, message: unknown): void {
+    const raw = isRecord(message) ? message.id : undefined;
+    const id = typeof raw === 'string' || typeof raw === 'number' ? raw : null;
+    const text = 'the message is not a valid JSON-RPC 2.0 request, notification or response';
+    session.deliver(errorResponse(id, RPC_ERROR.invalidRequest, text), id ?? undefined);
+  }
+
+  private closeSession(session: Session): void {
+    if (session.closed) return;
+    session.closed = true;
+    this.sessions.delete(session.id);
+    // Nothing is in flight while the upstream is lost (upstreamLost failed it all), so no
+    // message below can go to a dead upstream.
+    for (const upstreamId of session.inflight.values()) {
+      this.pending.delete(upstreamId);
+      this.sendUpstream(
+        notification('notifications/cancelled', { requestId: upstreamId, reason: 'client disconnected' }),
+      );
+    }
+    session.inflight.clear();
+    for (const refusal of this.serverRequests.dropSession(session)) this.sendUpstream(refusal);
+    for (const uri of session.subscriptions) {
+      if (this.subscriptions.remove(uri, session)) this.upkeep('resources/unsubscribe', { uri });
+    }
+    session.subscriptions.clear();
+    this.syncLogLevel();
+  }
+
+  // ---- upstream → clients
+
+  private upstreamResponse(response: JsonRpcResponse): void {
+    const entry = this.pending.take(response.id);
+    const session = entry?.session;
+    if (entry === undefined) {
+      this.logger.debug(
+        { id: response.id },
+        'dropped an upstream answer nobody waits for (cancelled, or its session closed)',
+      );
+    } else if (session === undefined) {
+      if ('error' in response) {
+        this.logger.warn(
+          { method: entry.method, error: response.error },
+          `the upstream server ${this.name} refused ${entry.method}`,
+        );
+      }
+    } else if ('result' in response) {
+      session.inflight.delete(entry.clientId);
+      session.deliver({ jsonrpc: '2.0', id: entry.clientId, result: response.result }, entry.clientId);
+    } else {
+      session.inflight.delete(entry.clientId);
+      // A refused subscribe must not count as held.
+      if (entry.uri !== undefined && session.subscriptions.delete(entry.uri))
+        this.subscriptions.remove(entry.uri, session);
+      session.deliver({ jsonrpc: '2.0', id: entry.clientId, error: response.error }, entry.clientId);
+    }
+  }
+
+  private upstreamRequest(request: JsonRpcRequest): void {
+    const refusal =
+      request.method === 'ping'
+        ? { jsonrpc: '2.0' as const, id: request.id, result: {} }
+        : this.serverRequests.route(request);
+    if (refusal !== undefined) this.sendUpstream(refusal);
+  }
+
+  private upstreamNotification(message: JsonRpcNotification): void {
+    const method = message.method;
+    if (method === 'notifications/progress') this.upstreamProgress(message);
+    else if (method === 'notifications/message') this.upstreamLog(message);
+    else if (method === 'notifications/resources/updated') this.upstreamUpdated(message);
+    else if (method === 'notifications/cancelled') this.serverRequests.cancelledUpstream(message.params);
+    // notifications/*/list_changed and anything else concern every session.
+    else this.broadcast(message);
+  }
+
+  private upstreamProgress(message: JsonRpcNotification): void {
+    const params = message.params;
+    const entry = this.pending.get(requestIdOfToken(params?.progressToken));
+    if (params === undefined || entry?.session === undefined || entry.progressToken === undefined) return;
+    entry.session.deliver(toClientProgress(params, entry.progressToken), entry.clientId);
+  }
+
+  private upstreamLog(message: JsonRpcNotification): void {
+    const level = message.params?.level;
+    // A log line while exactly one request is in flight most likely belongs to it:
+    // delivered with it, it travels on that request's stream.
+    const only = this.pending.onlySessionRequest();
+    for (const session of this.sessions.values()) {
+      if (!session.initialized || !admits(session.logRank, level)) continue;
+      session.deliver(message, only?.session === session ? only.clientId : undefined);
+    }
+  }
+
+  private upstreamUpdated(message: JsonRpcNotification): void {
+    const uri = message.params?.uri;
+    const subscribers = typeof uri === 'string' ? this.subscriptions.subscribers(uri) : undefined;
+    if (subscribers === undefined) return;
+    for (const session of subscribers) session.deliver(message);
+  }
+
+  private broadcast(message: JsonRpcNotification): void {
+    for (const session of this.sessions.values()) if (session.initialized) session.deliver(message);
+  }
+
+  // ---- upkeep
+
+  private syncLogLevel(): void {
+    if (this.identity.capabilities.logging === undefined || this.lostReason !== undefined) return;
+    const ranks: (number | undefined)[] = [];
+    for (const session of this.sessions.values()) if (session.initialized) ranks.push(session.logRank);
+    const wanted = upstreamLevel(ranks, this.upstreamLogRank);
+    if (wanted === undefined) return;
+    this.upstreamLogRank = wanted;
+    this.upkeep('logging/setLevel', { level: levelName(wanted) });
+  }
+
+  /** Marks the upstream down and fails every request in flight with `message`. */
+  private failInFlight(reason: string, message: string): void {
+    this.lostReason = reason;
+    this.upstreamLogRank = undefined;
+    for (const entry of this.pending.drain()) {
+      if (entry.session === undefined) continue;
+      entry.session.inflight.delete(entry.clientId);
+      this.fail(entry.session, entry.clientId, RPC_ERROR.connectionClosed, message);
+    }
+    this.serverRequests.drain('the server exited');
+  }
+
+  /** A request of the gateway's own, on behalf of all sessions; its answer goes nowhere. */
+  private upkeep(method: string, params: Record<string, unknown>): void {
+    if (this.lostReason !== undefined) return;
+    const id = this.pending.add({ session: undefined, clientId: 0, method, progressToken: undefined, uri: undefined });
+    this.sendUpstream({ jsonrpc: '2.0', id, method, params });
+  }
+
+  private answer(session: Session, id: JsonRpcId, result: Record<string, unknown>): void {
+    session.deliver({ jsonrpc: '2.0', id, result }, id);
+  }
+
+  private fail(session: Session, id: JsonRpcId, code: number, message: string): void {
+    session.deliver(errorResponse(id, code, message), id);
+  }
+}
+
+function notification(method: string, params?: Record<string, unknown>): JsonRpcNotification {
+  return params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
