@@ -13,10 +13,10 @@ export function makeHome() {
 }
 
 /** Runs the CLI synchronously; returns wall time in ms and the result, failing loudly on a non-zero exit. */
-export function cli(home, args, { allowFailure = false } = {}) {
+export function cli(home, args, { allowFailure = false, env = {} } = {}) {
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, [CLI, ...args], {
-    env: { ...process.env, MCPCTL_HOME: home, NO_COLOR: '1' },
+    env: cliEnv(home, env),
     encoding: 'utf8',
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -24,6 +24,11 @@ export function cli(home, args, { allowFailure = false } = {}) {
     throw new Error(`mcpctl ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   }
   return { ms, stdout: result.stdout, stderr: result.stderr, status: result.status };
+}
+
+/** The environment every mcpctl the bench runs gets: its own home, a free gateway port, no colour. */
+export function cliEnv(home, extra = {}) {
+  return { ...process.env, MCPCTL_HOME: home, NO_COLOR: '1', MCPCTL_GATEWAY_PORT: '0', ...extra };
 }
 
 export function quantile(values, q) {

@@ -11,6 +11,7 @@ import {
   defineStop,
   registerServerCommands,
 } from './commands/server/register.js';
+import { registerSessionCommands } from './commands/session/register.js';
 import { resolveGlobals } from './globals.js';
 import { createInvocation, type Invocation } from './invocation.js';
 import type { CliContext } from './io.js';
@@ -48,6 +49,7 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
 
   registerServerCommands(program, inv);
   registerDaemonCommands(program, inv);
+  registerSessionCommands(program, inv);
 
   // Shortcuts for the everyday verbs, as pm2 and docker have them.
   defineLs(program, 'ls', inv).alias('ps').description('list servers (same as: server ls)');
@@ -57,6 +59,15 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
   defineStart(program, inv).description('start servers (same as: server start)');
   defineStop(program, inv).description('stop servers (same as: server stop)');
   defineRestart(program, inv).description('restart servers (same as: server restart)');
+
+  program
+    .command('connect <name>')
+    .description('bridge stdin/stdout to a managed server through the gateway (what an AI client config runs)')
+    .addHelpText('after', '\nClient config: {"command": "mcpctl", "args": ["connect", "NAME"]}')
+    .action(async (name) => {
+      const { connectStdio } = await import('./commands/connect.js');
+      await connectStdio(inv(), name);
+    });
 
   program
     .command('version')

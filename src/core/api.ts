@@ -74,6 +74,8 @@ export const daemonStatusSchema = z.object({
     total: z.number(),
     byState: z.record(z.string(), z.number()),
   }),
+  /** Where MCP clients connect; null while the gateway is not listening. */
+  gateway: z.object({ url: z.string(), port: z.number() }).nullable(),
 });
 export type DaemonStatus = z.output<typeof daemonStatusSchema>;
 
@@ -95,6 +97,26 @@ export const logLineSchema = z.object({
 });
 export type LogLine = z.output<typeof logLineSchema>;
 
+export const sessionViewSchema = z.object({
+  id: z.string(),
+  server: z.string(),
+  transport: z.enum(['streamable-http', 'sse']),
+  state: z.enum(['open', 'closed']),
+  clientName: z.string().nullable(),
+  clientVersion: z.string().nullable(),
+  protocolVersion: z.string().nullable(),
+  startedAt: z.string(),
+  lastActivity: z.string(),
+  closedAt: z.string().nullable(),
+  closeReason: z.string().nullable(),
+  requests: z.number(),
+  errors: z.number(),
+});
+export type SessionView = z.output<typeof sessionViewSchema>;
+
+/** Session ids come from the gateway's CSPRNG: visible ASCII, at most 128 characters. */
+const sessionIdInput = z.object({ id: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'not a session id') }).strict();
+
 export const controlMethods = {
   daemonStatus: { input: z.object({}).strict(), output: daemonStatusSchema },
   daemonStop: { input: z.object({}).strict(), output: z.object({ stopping: z.boolean() }) },
@@ -108,6 +130,15 @@ export const controlMethods = {
   readLogs: { input: logQuerySchema, output: z.object({ lines: z.array(logLineSchema) }) },
   /** One MCP ping through the daemon's own connection to the server, timed. */
   pingServer: { input: nameInput, output: z.object({ name: z.string(), latencyMs: z.number() }) },
+  /** The gateway endpoints of one server. */
+  serverUrl: { input: nameInput, output: z.object({ name: z.string(), url: z.string(), sseUrl: z.string() }) },
+  /** Open sessions first, then recent closed ones from the store (bounded history). */
+  listSessions: {
+    input: z.object({ server: serverNameSchema.optional(), all: z.boolean().default(false) }).strict(),
+    output: z.array(sessionViewSchema),
+  },
+  getSession: { input: sessionIdInput, output: sessionViewSchema },
+  killSession: { input: sessionIdInput, output: z.object({ id: z.string() }) },
 } as const;
 
 /** Long-lived answers: the daemon writes one JSON item per line until the client goes away. */

@@ -17,6 +17,10 @@ export const METHOD_NAMES = [
   'restartServers',
   'readLogs',
   'pingServer',
+  'serverUrl',
+  'listSessions',
+  'getSession',
+  'killSession',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs'] as const;

@@ -8,6 +8,8 @@ import type { Settings } from './config/settings.js';
 import { followLines, type Subscribable } from './logStream.js';
 import type { Supervisor } from './servers/supervisor.js';
 import { toServerView } from './servers/views.js';
+import type { GatewayControl } from './sessions/gatewayControl.js';
+import { createGatewayHandlers } from './sessions/gatewayHandlers.js';
 
 export interface HandlerDeps {
   paths: Paths;
@@ -19,12 +21,14 @@ export interface HandlerDeps {
   daemonLog: Subscribable;
   serverLog(name: string): Subscribable;
   requestStop(): void;
+  /** The running gateway: its address and its live sessions. */
+  gateway: GatewayControl;
   now(): number;
 }
 
 /** The daemon's side of ControlApi: inputs arrive validated by the schemas of api.ts. */
 export function createHandlers(deps: HandlerDeps): ControlHandlers {
-  const { supervisor, paths } = deps;
+  const { supervisor, paths, gateway } = deps;
   const views = (entries: ReturnType<Supervisor['list']>) => entries.map((entry) => toServerView(entry, deps.now()));
 
   const logSource = (name: string | undefined): { path: string; format: 'server' | 'json' } => {
@@ -47,6 +51,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
         database: paths.database,
         logFile: paths.daemonLog,
         servers: { total: supervisor.list().length, byState },
+        gateway: gateway.url === null || gateway.port === null ? null : { url: gateway.url, port: gateway.port },
       };
     },
     async daemonStop() {
@@ -104,6 +109,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       await runner.ping(spec.policy.healthTimeoutMs);
       return { name, latencyMs: Math.round((performance.now() - started) * 1000) / 1000 };
     },
+    ...createGatewayHandlers(deps),
     followLogs(query, signal) {
       if (query.name === undefined) return followLines(deps.daemonLog, signal);
       supervisor.get(query.name);

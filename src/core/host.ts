@@ -11,6 +11,8 @@ import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
 import { systemClock } from './servers/instance.js';
 import { Supervisor } from './servers/supervisor.js';
+import { GatewayHost } from './sessions/gatewayHost.js';
+import { createSessionRecorder } from './sessions/sessionRecorder.js';
 
 export interface RunDaemonOptions {
   paths: Paths;
@@ -55,7 +57,13 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     const store = openSqliteStore({ path: paths.database, logger });
     cleanups.push(() => store.close());
     const serverLogs = new Map<string, ServerLogFile>();
-    const supervisor = new Supervisor({
+    const gateway = new GatewayHost({
+      supervisor: () => supervisor,
+      settings,
+      logger,
+      record: createSessionRecorder(store, logger),
+    });
+    const supervisor: Supervisor = new Supervisor({
       store,
       logger,
       clock: systemClock,
@@ -63,6 +71,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       parentEnv: env,
       clientInfo: { name: 'mcpctl', version },
       maxLineBytes: settings.servers.maxLineBytes,
+      observe: (name) => gateway.observe(name),
       openLog: (name) => {
         const log = new ServerLogFile({
           path: serverLogPath(paths, name),
@@ -82,6 +91,9 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     });
     await supervisor.load();
     cleanups.push(() => supervisor.shutdown());
+    await store.sessions.closeDangling(new Date().toISOString());
+    await gateway.start();
+    cleanups.push(() => gateway.close());
 
     let requestStop: () => void = () => {};
     const stopRequested = new Promise<void>((resolve) => {
@@ -103,6 +115,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
         return log;
       },
       requestStop: () => requestStop(),
+      gateway,
       now: Date.now,
     });
     const server = await startControlServer({ socketPath: paths.socket, ...toMethodTable(handlers), logger });

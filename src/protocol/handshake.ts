@@ -1,6 +1,6 @@
 import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { McpctlError } from '../shared/errors.js';
-import type { StdioConnection } from './stdioConnection.js';
+import type { RpcEndpoint } from './stdioConnection.js';
 
 export interface UpstreamIdentity {
   protocolVersion: string;
@@ -19,7 +19,7 @@ export interface HandshakeOptions {
 
 /** The MCP initialize handshake: a server counts as running only once it has answered. */
 export async function initializeUpstream(
-  connection: StdioConnection,
+  connection: RpcEndpoint,
   options: HandshakeOptions,
 ): Promise<UpstreamIdentity> {
   const result = await connection.request(

@@ -28,7 +28,8 @@ export function mcpctl(
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, MCPCTL_HOME: home, NO_COLOR: '1', ...options.env },
+      // Port 0: every test daemon's gateway gets a free port, so parallel tests never collide on 7711.
+      env: { ...process.env, MCPCTL_HOME: home, NO_COLOR: '1', MCPCTL_GATEWAY_PORT: '0', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -23,7 +23,7 @@ afterEach(async () => {
 
 function newHome(): { paths: Paths; env: NodeJS.ProcessEnv } {
   const dir = mkdtempSync(join(tmpdir(), 'mc-'));
-  const env = { ...process.env, MCPCTL_HOME: dir };
+  const env = { ...process.env, MCPCTL_HOME: dir, MCPCTL_GATEWAY_PORT: '0' };
   const paths = resolvePaths(env);
   homes.push({ dir, paths });
   return { paths, env };

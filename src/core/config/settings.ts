@@ -19,6 +19,26 @@ const settingsSchema = z
       })
       .strict()
       .prefault({}),
+    gateway: z
+      .object({
+        /** Loopback by default; anything else will require tokens (not yet supported). */
+        host: z.enum(['127.0.0.1', 'localhost', '::1']).default('127.0.0.1'),
+        /** 0 picks a free port; `daemon status` reports the one in use. */
+        port: z.number().int().min(0).max(65_535).default(7711),
+        maxBodyBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(4 * 1024 * 1024),
+        idleTimeoutMs: z
+          .number()
+          .int()
+          .min(1000)
+          .default(30 * 60 * 1000),
+        maxSessions: z.number().int().min(1).default(1024),
+      })
+      .strict()
+      .prefault({}),
     servers: z
       .object({
         /** Longest stdout line a server may write; longer ones are dropped and logged. */
@@ -39,6 +59,8 @@ const ENV_OVERRIDES: ReadonlyArray<[string, string, string, (value: string) => u
   ['MCPCTL_LOG_MAX_BYTES', 'logs', 'maxBytes', Number],
   ['MCPCTL_LOG_KEEP', 'logs', 'keep', Number],
   ['MCPCTL_LOG_LEVEL', 'logs', 'level', String],
+  ['MCPCTL_GATEWAY_PORT', 'gateway', 'port', Number],
+  ['MCPCTL_GATEWAY_IDLE_TIMEOUT_MS', 'gateway', 'idleTimeoutMs', Number],
 ];
 
 export function loadSettings(paths: Paths, env: NodeJS.ProcessEnv): Settings {

@@ -17,6 +17,13 @@ export const systemClock: Clock = {
   clearTimeout: (timer) => clearTimeout(timer),
 };
 
+/** Who wants to know when an upstream becomes usable and when it goes (the gateway). */
+export interface InstanceObserver {
+  ready(runner: Runner): void;
+  /** `final`: no restart follows (stopped, failed, removed); otherwise a new runner will come. */
+  gone(reason: string, final: boolean): void;
+}
+
 export interface InstanceDeps {
   name: string;
   policy: Policy;
@@ -27,6 +34,7 @@ export interface InstanceDeps {
   clock: Clock;
   random: () => number;
   logger: Logger;
+  observer?: InstanceObserver;
 }
 
 /** States in which a caller waiting for `start` has its answer. */
@@ -109,6 +117,7 @@ export class Instance {
       this.lastExitSignal = end.signal;
     }
     const wasRunning = runner !== undefined || this.state !== 'stopped';
+    this.deps.observer?.gone('the server was stopped', true);
     this.transition('stopped', {
       pid: null,
       pidStartTime: null,
@@ -158,6 +167,7 @@ export class Instance {
     if (generation !== this.generation) return;
     this.runningSince = clock.now();
     this.transition('running', { lastError: null });
+    this.deps.observer?.ready(runner);
     this.deps.event('started', `${this.deps.name} is running${runner.pid ? ` (pid ${runner.pid})` : ''}`, {
       pid: runner.pid,
     });
@@ -225,6 +235,7 @@ export class Instance {
       random: this.deps.random,
     });
     this.history = decision.history;
+    this.deps.observer?.gone(end.reason, decision.action !== 'restart');
     const exitFields = {
       pid: null,
       pidStartTime: null,

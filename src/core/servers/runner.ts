@@ -1,3 +1,6 @@
+import type { UpstreamIdentity } from '../../protocol/handshake.js';
+import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
+
 /**
  * One attempt at running a server: a spawned stdio process, or a live
  * connection to an http server. The instance state machine drives runners and
@@ -10,7 +13,18 @@ export interface EndInfo {
   reason: string;
 }
 
+/** A live MCP session with the upstream that gateway sessions can share. */
+export interface SharedChannel {
+  /** The upstream's initialize answer; set once the runner is ready. */
+  readonly identity: UpstreamIdentity | undefined;
+  send(message: JsonRpcMessage): void;
+  /** Receives every upstream message that is not the daemon's own business. */
+  onUpstreamMessage: (message: JsonRpcMessage) => void;
+}
+
 export interface Runner {
+  /** Where gateway sessions reach this upstream. */
+  readonly channel: SharedChannel;
   readonly pid: number | null;
   readonly pidStartTime: string | null;
   /** Resolves once the server answered the MCP initialize handshake. */

@@ -2,9 +2,11 @@ import { buildChildEnvironment } from '../../daemon/process/environment.js';
 import { spawnInGroup } from '../../daemon/process/spawn.js';
 import type { ExitInfo, GroupChild } from '../../daemon/process/types.js';
 import { initializeUpstream, type UpstreamIdentity } from '../../protocol/handshake.js';
+import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
+import { SHARED_CLIENT_CAPABILITIES } from '../../protocol/shared/clientCapabilities.js';
 import { refuseRequest, StdioConnection } from '../../protocol/stdioConnection.js';
 import type { StdioServerSpec } from './definition.js';
-import type { EndInfo, Runner } from './runner.js';
+import type { EndInfo, Runner, SharedChannel } from './runner.js';
 
 /** Where a runner writes what the server prints besides MCP. */
 export interface ServerLogSink {
@@ -37,10 +39,15 @@ export async function startStdioRunner(options: StdioRunnerOptions): Promise<Std
   return new StdioRunner(child, options);
 }
 
-export class StdioRunner implements Runner {
+export class StdioRunner implements Runner, SharedChannel {
   readonly ended: Promise<EndInfo>;
   readonly connection: StdioConnection;
   identity: UpstreamIdentity | undefined;
+  /**
+   * Where the server's own messages go (answers to gateway sessions, notifications,
+   * its requests). Until the gateway takes over, requests are refused so none hangs.
+   */
+  onUpstreamMessage: (message: JsonRpcMessage) => void = (message) => refuseRequest(this.connection, message);
 
   constructor(
     private readonly child: GroupChild,
@@ -55,12 +62,20 @@ export class StdioRunner implements Runner {
       onNoise: (line) => log.appendLine('stdout', line),
       onOversize: (bytes) =>
         log.appendLine('mcpctl', `dropped a stdout line of ${bytes} bytes (over the ${options.maxLineBytes}-byte cap)`),
-      onMessage: (message) => refuseRequest(this.connection, message),
+      onMessage: (message) => this.onUpstreamMessage(message),
     });
     this.ended = child.exited.then((exit) => {
       this.connection.close(`the server ${describeExit(exit)}`);
       return { exitCode: exit.code, signal: exit.signal, reason: `the server ${describeExit(exit)}` };
     });
+  }
+
+  get channel(): SharedChannel {
+    return this;
+  }
+
+  send(message: JsonRpcMessage): void {
+    this.connection.send(message);
   }
 
   get pid(): number {
@@ -74,7 +89,9 @@ export class StdioRunner implements Runner {
   async ready(timeoutMs: number): Promise<void> {
     this.identity = await initializeUpstream(this.connection, {
       clientInfo: this.options.clientInfo,
-      capabilities: {},
+      // Servers change what they expose by the client's capabilities: advertise all that
+      // gateway sessions may have; a session lacking one gets a proper error instead.
+      capabilities: SHARED_CLIENT_CAPABILITIES,
       timeoutMs,
     });
   }

@@ -1,11 +1,12 @@
 import { killOrphan } from '../../daemon/process/spawn.js';
+import { SHARED_CLIENT_CAPABILITIES } from '../../protocol/shared/clientCapabilities.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { InstancePatch, JsonObject, Store } from '../../store/types.js';
 import { parseInput } from '../validation.js';
 import { type ServerSpec, serverSpecSchema } from './definition.js';
 import { HttpRunner } from './httpRunner.js';
-import { type Clock, Instance } from './instance.js';
+import { type Clock, Instance, type InstanceObserver } from './instance.js';
 import type { Runner } from './runner.js';
 import { type ServerLogSink, startStdioRunner } from './stdioRunner.js';
 import type { ServerEntry } from './views.js';
@@ -23,6 +24,8 @@ export interface SupervisorDeps {
   clientInfo: { name: string; version: string };
   maxLineBytes: number;
   openLog(name: string): ServerLog;
+  /** Told when each server's upstream becomes usable or goes away (the gateway listens). */
+  observe?(name: string): InstanceObserver | undefined;
 }
 
 interface Managed extends ServerEntry {
@@ -157,6 +160,7 @@ export class Supervisor {
       clock: deps.clock,
       random: deps.random,
       logger: deps.logger.child({ server: spec.name }),
+      observer: deps.observe?.(spec.name),
     });
     this.servers.set(spec.name, managed);
     return managed;
@@ -164,7 +168,8 @@ export class Supervisor {
 
   private createRunner(spec: ServerSpec, log: ServerLog): Promise<Runner> {
     const { deps } = this;
-    if (spec.transport === 'http') return Promise.resolve(new HttpRunner(spec, deps.clientInfo));
+    if (spec.transport === 'http')
+      return Promise.resolve(new HttpRunner(spec, deps.clientInfo, SHARED_CLIENT_CAPABILITIES));
     return startStdioRunner({
       spec,
       log,

@@ -108,7 +108,13 @@ export class SessionRegistry {
   private emit(type: SessionEvent['type'], info: GatewaySessionInfo, reason?: string): void {
     const listener = this.options.onSessionEvent;
     if (listener === undefined) return;
-    const event: SessionEvent = { type, sessionId: info.id, server: info.server, transport: info.transport };
+    const event: SessionEvent = {
+      type,
+      sessionId: info.id,
+      server: info.server,
+      transport: info.transport,
+      info: { ...info },
+    };
     if (info.clientInfo !== undefined) event.clientInfo = info.clientInfo;
     if (reason !== undefined) event.reason = reason;
     try {

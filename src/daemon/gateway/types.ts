@@ -11,6 +11,8 @@ export interface SessionEvent {
   clientInfo?: ClientInfo;
   /** Why a session closed: 'client ended the session', 'idle timeout', 'killed', the backend's reason, ... */
   reason?: string;
+  /** The session's counters and times when the event happened (final ones for 'closed'). */
+  info: GatewaySessionInfo;
 }
 
 export interface GatewayOptions {

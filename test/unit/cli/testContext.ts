@@ -20,7 +20,7 @@ export interface CapturedContext {
 export function captureContext(overrides: Partial<CliContext> = {}): CapturedContext {
   const home = mkdtempSync(join(tmpdir(), 'mcpctl-cli-'));
   onTestFinished(() => rmSync(home, { recursive: true, force: true }));
-  const env = { MCPCTL_HOME: home, ...overrides.env };
+  const env = { MCPCTL_HOME: home, MCPCTL_GATEWAY_PORT: '0', ...overrides.env };
   let out = '';
   let err = '';
   const ctx: CliContext = {

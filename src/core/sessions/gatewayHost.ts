@@ -1,0 +1,144 @@
+import { startGateway } from '../../daemon/gateway/gateway.js';
+import type { Gateway, GatewaySessionInfo, SessionEvent } from '../../daemon/gateway/types.js';
+import type { SessionBackend } from '../../protocol/session.js';
+import { SharedUpstream } from '../../protocol/shared/sharedUpstream.js';
+import type { Logger } from '../../shared/logger.js';
+import type { Settings } from '../config/settings.js';
+import type { InstanceObserver } from '../servers/instance.js';
+import type { Runner } from '../servers/runner.js';
+import type { Supervisor } from '../servers/supervisor.js';
+import type { GatewayControl, LiveSession, SessionRecordEvent } from './gatewayControl.js';
+import { unavailableBackend } from './unavailableBackend.js';
+
+/**
+ * Puts the gateway in front of the supervised servers: one SharedUpstream per
+ * stdio server, bound to whichever process currently runs it, so sessions
+ * outlive restarts of the upstream.
+ */
+export class GatewayHost implements GatewayControl {
+  private gateway: Gateway | undefined;
+  private readonly shared = new Map<string, SharedUpstream>();
+
+  constructor(
+    private readonly deps: {
+      supervisor: () => Supervisor;
+      settings: Settings;
+      logger: Logger;
+      record(event: SessionRecordEvent): void;
+    },
+  ) {}
+
+  get url(): string | null {
+    return this.gateway?.url ?? null;
+  }
+
+  get port(): number | null {
+    return this.gateway?.port ?? null;
+  }
+
+  async start(): Promise<void> {
+    const { settings, logger } = this.deps;
+    this.gateway = await startGateway({
+      host: settings.gateway.host,
+      port: settings.gateway.port,
+      maxBodyBytes: settings.gateway.maxBodyBytes,
+      idleTimeoutMs: settings.gateway.idleTimeoutMs,
+      maxSessions: settings.gateway.maxSessions,
+      backends: (name) => this.backend(name),
+      logger,
+      onSessionEvent: (event) => this.onSessionEvent(event),
+    });
+    logger.info({ url: this.gateway.url }, 'gateway listening');
+  }
+
+  async close(): Promise<void> {
+    await this.gateway?.close();
+    this.gateway = undefined;
+  }
+
+  /** The supervisor's hook: keeps each server's SharedUpstream bound to its live process. */
+  observe(name: string): InstanceObserver {
+    return {
+      ready: (runner: Runner) => this.bind(name, runner),
+      gone: (reason, final) => {
+        const upstream = this.shared.get(name);
+        if (!upstream) return;
+        if (final) {
+          upstream.shutdown(`server '${name}' stopped: ${reason}`);
+          this.shared.delete(name);
+        } else {
+          upstream.upstreamLost(reason);
+        }
+      },
+    };
+  }
+
+  liveSessions(): LiveSession[] {
+    return this.gateway?.sessions().map((info) => this.describe(info)) ?? [];
+  }
+
+  killSession(id: string): boolean {
+    return this.gateway?.killSession(id) ?? false;
+  }
+
+  private bind(name: string, runner: Runner): void {
+    const channel = runner.channel;
+    if (!channel.identity) return;
+    const send = channel.send.bind(channel);
+    let upstream = this.shared.get(name);
+    if (upstream) {
+      upstream.upstreamReplaced(channel.identity, send);
+    } else {
+      upstream = new SharedUpstream({
+        identity: channel.identity,
+        send,
+        logger: this.deps.logger.child({ server: name }),
+        name,
+      });
+      this.shared.set(name, upstream);
+    }
+    const bound = upstream;
+    channel.onUpstreamMessage = (message) => bound.handleUpstream(message);
+  }
+
+  private backend(name: string): SessionBackend | undefined {
+    const upstream = this.shared.get(name);
+    if (upstream) return upstream;
+    let entry: ReturnType<Supervisor['get']>;
+    try {
+      entry = this.deps.supervisor().get(name);
+    } catch {
+      return undefined;
+    }
+    return unavailableBackend(
+      () => `server '${name}' is ${entry.instance.state}, not running; start it with 'mcpctl server start ${name}'`,
+    );
+  }
+
+  private onSessionEvent(event: SessionEvent): void {
+    const session = this.describe(event.info);
+    if (event.type === 'opened') this.deps.record({ type: 'opened', session });
+    else this.deps.record({ type: 'closed', session, reason: event.reason ?? 'closed' });
+  }
+
+  /** The gateway's view of a session, completed with what the shared upstream learnt at initialize. */
+  private describe(info: GatewaySessionInfo): LiveSession {
+    const stats = this.shared
+      .get(info.server)
+      ?.sessionStats()
+      .find((candidate) => candidate.id === info.id);
+    const client = info.clientInfo ?? stats?.clientInfo;
+    return {
+      id: info.id,
+      server: info.server,
+      transport: info.transport,
+      clientName: client?.name ?? null,
+      clientVersion: client?.version ?? null,
+      protocolVersion: stats?.protocolVersion ?? null,
+      startedAt: info.startedAt,
+      lastActivity: info.lastActivity,
+      requests: info.requests,
+      errors: info.errors,
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { errorResponse, isRequest, type JsonRpcMessage, RPC_ERROR } from './jsonrpc.js';
+import { RpcPeer } from './rpcPeer.js';
+import type { RpcEndpoint } from './stdioConnection.js';
+
+export interface HttpConnectionOptions {
+  url: string;
+  /** Sent with every request: the server definition's headers (never a client's). */
+  headers: Record<string, string>;
+  /** Every message that is not an answer to this connection's own requests. */
+  onMessage(message: JsonRpcMessage): void;
+  onClose(reason: string): void;
+}
+
+/**
+ * One MCP session with a Streamable HTTP server, as a message connection: the
+ * daemon's own requests go through `request`, gateway sessions' messages through
+ * `send`, just as on a stdio server. The SDK transport does the HTTP (SSE
+ * answers, the GET stream, session id, protocol-version header, reconnects).
+ */
+export class HttpConnection implements RpcEndpoint {
+  private readonly transport: StreamableHTTPClientTransport;
+  private readonly peer: RpcPeer;
+
+  constructor(private readonly options: HttpConnectionOptions) {
+    this.transport = new StreamableHTTPClientTransport(new URL(options.url), {
+      requestInit: { headers: options.headers },
+    });
+    this.peer = new RpcPeer(
+      (message) => this.send(message),
+      (message) => options.onMessage(message),
+    );
+    this.transport.onmessage = (message) => this.peer.receive(message as JsonRpcMessage);
+    this.transport.onclose = () => this.closed('the connection to the server was closed');
+  }
+
+  start(): Promise<void> {
+    return this.transport.start();
+  }
+
+  send(message: JsonRpcMessage): void {
+    this.transport.send(message as JSONRPCMessage).catch((error: unknown) => {
+      // A failed POST must not leave its caller waiting: answer the request with an error.
+      if (isRequest(message)) {
+        this.peer.receive(
+          errorResponse(message.id, RPC_ERROR.connectionClosed, `upstream request failed: ${(error as Error).message}`),
+        );
+      }
+    });
+  }
+
+  request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    timeoutMs: number,
+  ): Promise<Record<string, unknown>> {
+    return this.peer.request(method, params, timeoutMs);
+  }
+
+  /** After initialize: later requests carry the negotiated MCP-Protocol-Version header. */
+  setProtocolVersion(version: string): void {
+    this.transport.setProtocolVersion(version);
+  }
+
+  async close(): Promise<void> {
+    // Ending the session politely is best effort: the server may already be gone.
+    await this.transport.terminateSession().catch(() => undefined);
+    await this.transport.close();
+  }
+
+  private closed(reason: string): void {
+    this.peer.close(reason);
+    this.options.onClose(reason);
+  }
+}

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeHome, mcpctl, mcpctlJson } from './cli.js';
+
+export interface TestDaemon {
+  home: string;
+  gatewayUrl: string;
+  pid: number;
+  /** `/servers/<name>/mcp` on the gateway. */
+  endpoint(name: string): string;
+  stop(): Promise<void>;
+}
+
+/** A real daemon (the built binary, detached) on a temp home, with its gateway on a free port. */
+export async function startTestDaemon(): Promise<TestDaemon> {
+  const { home, cleanup } = makeHome();
+  const started = await mcpctl(home, ['daemon', 'start']);
+  if (started.code !== 0) throw new Error(`daemon start failed: ${started.stderr}`);
+  const status = await mcpctlJson<{ pid: number; gateway: { url: string } | null }>(home, ['daemon', 'status']);
+  if (!status.gateway) throw new Error('the daemon reports no gateway');
+  const gatewayUrl = status.gateway.url;
+  return {
+    home,
+    gatewayUrl,
+    pid: status.pid,
+    endpoint: (name) => `${gatewayUrl}/servers/${name}/mcp`,
+    async stop() {
+      await mcpctl(home, ['daemon', 'stop']);
+      try {
+        const pid = JSON.parse(readFileSync(join(home, 'run', 'daemon.pid'), 'utf8')).pid as number;
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // stopped cleanly: no pid file left
+      }
+      cleanup();
+    },
+  };
+}
