@@ -57,11 +57,14 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     const store = openSqliteStore({ path: paths.database, logger });
     cleanups.push(() => store.close());
     const serverLogs = new Map<string, ServerLogFile>();
+    const recorder = createSessionRecorder(store, logger);
+    // Cleanups run in reverse: session closes written at shutdown land before the store closes.
+    cleanups.push(() => recorder.flushed());
     const gateway = new GatewayHost({
       supervisor: () => supervisor,
       settings,
       logger,
-      record: createSessionRecorder(store, logger),
+      record: recorder,
     });
     const supervisor: Supervisor = new Supervisor({
       store,

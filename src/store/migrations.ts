@@ -39,6 +39,24 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX events_server_id ON events(server, id);
   `,
+  // No foreign key to servers: a session's history outlives the server's definition.
+  `
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    server TEXT NOT NULL,
+    transport TEXT NOT NULL,
+    client_name TEXT,
+    client_version TEXT,
+    protocol_version TEXT,
+    started_at TEXT NOT NULL,
+    last_activity TEXT NOT NULL,
+    closed_at TEXT,
+    close_reason TEXT,
+    requests INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX sessions_started_at ON sessions(started_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

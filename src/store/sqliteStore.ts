@@ -5,6 +5,7 @@ import { createEventRepository } from './eventRepository.js';
 import { createInstanceRepository } from './instanceRepository.js';
 import { migrate } from './migrations.js';
 import { createServerRepository } from './serverRepository.js';
+import { createSessionRepository } from './sessionRepository.js';
 import type { Store } from './types.js';
 
 export interface SqliteStoreOptions {
@@ -13,6 +14,16 @@ export interface SqliteStoreOptions {
   logger: Logger;
   /** How many events to keep; older ones are dropped as new ones arrive. Default 10,000. */
   maxEvents?: number;
+  /** How many sessions to keep in the history; the oldest closed ones are dropped. Default 1,000. */
+  maxSessions?: number;
+}
+
+function checkRetention(name: string, what: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+    throw new McpctlError('INVALID_ARGUMENT', `${name} must be a positive integer, not ${value}`, {
+      hint: `set the ${what} retention to 1 or more`,
+    });
+  }
 }
 
 /**
@@ -20,12 +31,9 @@ export interface SqliteStoreOptions {
  * store can implement it too. Each write is one transaction, fsynced before it resolves.
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
-  const { path, logger, maxEvents } = options;
-  if (maxEvents !== undefined && (!Number.isInteger(maxEvents) || maxEvents < 1)) {
-    throw new McpctlError('INVALID_ARGUMENT', `maxEvents must be a positive integer, not ${maxEvents}`, {
-      hint: 'set the event retention to 1 or more',
-    });
-  }
+  const { path, logger, maxEvents, maxSessions } = options;
+  checkRetention('maxEvents', 'event', maxEvents);
+  checkRetention('maxSessions', 'session', maxSessions);
   const db = openDatabase(path, logger);
   try {
     migrate(db, path, logger);
@@ -42,6 +50,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     servers: createServerRepository(db),
     instances: createInstanceRepository(db),
     events: createEventRepository(db, maxEvents),
+    sessions: createSessionRepository(db, maxSessions),
     close() {
       if (db.open) db.close();
     },

@@ -75,9 +75,58 @@ export interface EventRepository {
   list(query: { server?: string; limit: number }): Promise<StoredEvent[]>;
 }
 
+/** One client session through the gateway; times are ISO 8601. */
+export interface StoredSession {
+  id: string;
+  server: string;
+  /** 'streamable-http' | 'sse'. */
+  transport: string;
+  clientName: string | null;
+  clientVersion: string | null;
+  protocolVersion: string | null;
+  startedAt: string;
+  lastActivity: string;
+  /** null while the session is open. */
+  closedAt: string | null;
+  closeReason: string | null;
+  requests: number;
+  errors: number;
+}
+
+export type OpenedSession = Omit<StoredSession, 'closedAt' | 'closeReason'>;
+
+/** The final figures of a session; client fields given here replace unknown (null) ones. */
+export interface SessionClose {
+  closedAt: string;
+  reason: string;
+  requests: number;
+  errors: number;
+  lastActivity: string;
+  clientName?: string | null;
+  clientVersion?: string | null;
+  protocolVersion?: string | null;
+}
+
+/**
+ * Session history. It keeps no reference to `servers`: the history of a removed
+ * server stays readable. Bounded: only the newest sessions are kept.
+ */
+export interface SessionRepository {
+  /** false when a session with that id was already recorded (it is left as is). */
+  recordOpened(session: OpenedSession): Promise<boolean>;
+  /** false when no open session has that id (never recorded, pruned, or already closed). */
+  recordClosed(id: string, close: SessionClose): Promise<boolean>;
+  get(id: string): Promise<StoredSession | undefined>;
+  /** The `limit` most recently started sessions (optionally of one server, or only closed ones), newest first. */
+  listRecent(query: { server?: string; limit: number; closedOnly?: boolean }): Promise<StoredSession[]>;
+  /** Closes, with reason 'daemon restarted', every session a previous daemon left open; returns how many. */
+  closeDangling(time: string): Promise<number>;
+}
+
 export interface Store {
   servers: ServerRepository;
   instances: InstanceRepository;
   events: EventRepository;
+  sessions: SessionRepository;
   close(): void;
 }

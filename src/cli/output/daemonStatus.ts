@@ -20,6 +20,7 @@ export function renderDaemonStatus(status: DaemonStatus, palette: Palette): stri
     ['Uptime', formatDuration(status.uptimeSeconds * 1000)],
     ['Started', status.startedAt],
     ['Socket', status.socket],
+    ['Gateway', status.gateway === null ? palette.yellow('not listening') : status.gateway.url],
     ['Home', status.home],
     ['Database', status.database],
     ['Log file', status.logFile],

@@ -10,6 +10,8 @@ export const serverNameSchema = z
   .string()
   .regex(SERVER_NAME_PATTERN, 'must be 1-63 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit');
 
+export const SHARE_MODES = ['shared', 'isolated'] as const;
+
 export const RESTART_MODES = ['always', 'on-failure', 'never'] as const;
 export type RestartMode = (typeof RESTART_MODES)[number];
 
@@ -64,6 +66,13 @@ export const stdioSpecSchema = z
       .record(z.string().regex(ENV_NAME_PATTERN, 'environment names must match [A-Za-z_][A-Za-z0-9_]*'), z.string())
       .default({}),
     cwd: z.string().startsWith('/', 'the working directory must be an absolute path').optional(),
+    /**
+     * `shared`: one process serves every gateway session. `isolated`: one process per
+     * session, taken from a pool of `pool` warm processes, ended with its session.
+     */
+    share: z.enum(SHARE_MODES).default('shared'),
+    pool: z.number().int().min(0).max(64).default(1),
+    maxSessions: z.number().int().min(1).max(10_000).default(64),
   })
   .strict();
 

@@ -77,8 +77,8 @@ export class GatewayHost implements GatewayControl {
     return this.gateway?.sessions().map((info) => this.describe(info)) ?? [];
   }
 
-  killSession(id: string): boolean {
-    return this.gateway?.killSession(id) ?? false;
+  killSession(id: string, reason: string): boolean {
+    return this.gateway?.killSession(id, reason) ?? false;
   }
 
   private bind(name: string, runner: Runner): void {

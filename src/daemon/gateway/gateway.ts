@@ -63,7 +63,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     port,
     url: `http://${urlHost}:${port}`,
     sessions: () => registry.list(),
-    killSession: (id) => registry.close(id, 'killed'),
+    killSession: (id, reason = 'killed') => registry.close(id, reason),
     close: async () => {
       registry.closeAll('gateway closed');
       hub.stop();

@@ -56,7 +56,7 @@ export interface Gateway {
   close(): Promise<void>;
   sessions(): GatewaySessionInfo[];
   /** Ends a session as if the backend had closed it; false when no such session is open. */
-  killSession(id: string): boolean;
+  killSession(id: string, reason?: string): boolean;
 }
 
 export const GATEWAY_DEFAULTS = {

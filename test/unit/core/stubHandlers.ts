@@ -34,6 +34,7 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
       database: '/tmp/home/mcpctl.db',
       logFile: '/tmp/home/logs/daemon.log',
       servers: { total: 0, byState: {} },
+      gateway: { url: 'http://127.0.0.1:7711', port: 7711 },
     }),
     daemonStop: async () => ({ stopping: true }),
     addServer: unused,
@@ -60,6 +61,17 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
       calls.inputs.push({ method: 'pingServer', input });
       return { name: input.name, latencyMs: 0.5 };
     },
+    serverUrl: async (input) => {
+      calls.inputs.push({ method: 'serverUrl', input });
+      const base = `http://127.0.0.1:7711/servers/${input.name}`;
+      return { name: input.name, url: `${base}/mcp`, sseUrl: `${base}/sse` };
+    },
+    listSessions: async (input) => {
+      calls.inputs.push({ method: 'listSessions', input });
+      return [];
+    },
+    getSession: unused,
+    killSession: unused,
     followLogs: async function* (input, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;

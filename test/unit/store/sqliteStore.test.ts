@@ -44,7 +44,9 @@ describe('openSqliteStore', () => {
       .pluck()
       .all();
     db.close();
-    expect(tables).toEqual(expect.arrayContaining(['events', 'events_server_id', 'instances', 'servers']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['events', 'events_server_id', 'instances', 'servers', 'sessions', 'sessions_started_at']),
+    );
   });
 
   it('keeps the data across close and reopen, and close is idempotent', async () => {

@@ -38,6 +38,9 @@ export function defineAdd(parent: CommandUnknownOpts, inv: MakeInvocation) {
     .option('--health-timeout <duration>', 'time allowed for one health check (default 5s)')
     .option('--health-retries <n>', 'failed checks before unhealthy (default 3)')
     .option('--stop-grace <duration>', 'time between SIGTERM and SIGKILL (default 5s)')
+    .option('--share <mode>', 'shared (default): one process for all sessions; isolated: one per session')
+    .option('--pool <n>', 'isolated: warm processes kept ready (default 1)')
+    .option('--max-sessions <n>', 'isolated: most sessions (= processes) at once (default 64)')
     .addHelpText('after', ADD_EXAMPLES)
     .action(async (name, command, flags) => {
       const { addServer } = await import('./add.js');
@@ -133,6 +136,16 @@ export function definePing(parent: CommandUnknownOpts, inv: MakeInvocation) {
     });
 }
 
+export function defineUrl(parent: CommandUnknownOpts, inv: MakeInvocation) {
+  return parent
+    .command('url <name>')
+    .description("print the server's gateway URL (Streamable HTTP; -o json adds the legacy SSE one)")
+    .action(async (name) => {
+      const { printServerUrl } = await import('./url.js');
+      await printServerUrl(inv(), name);
+    });
+}
+
 export function registerServerCommands(program: CommandUnknownOpts, inv: MakeInvocation): void {
   const server = program.command('server').description('define, run and inspect MCP servers');
   defineAdd(server, inv);
@@ -144,4 +157,5 @@ export function registerServerCommands(program: CommandUnknownOpts, inv: MakeInv
   defineRestart(server, inv);
   defineLogs(server, inv);
   definePing(server, inv);
+  defineUrl(server, inv);
 }

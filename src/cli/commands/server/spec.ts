@@ -1,5 +1,10 @@
 import { resolve } from 'node:path';
-import { type PolicyInput, RESTART_MODES, type ServerSpecInput } from '../../../core/servers/definition.js';
+import {
+  type PolicyInput,
+  RESTART_MODES,
+  type ServerSpecInput,
+  SHARE_MODES,
+} from '../../../core/servers/definition.js';
 import { McpctlError } from '../../../shared/errors.js';
 import { parseChoice, parseDurationFlag, parseHeader, parseIntegerFlag, parseKeyValue } from '../../flags.js';
 
@@ -22,6 +27,9 @@ export interface AddFlags {
   restartWindow?: string;
   stableAfter?: string;
   stopGrace?: string;
+  share?: string;
+  pool?: string;
+  maxSessions?: string;
 }
 
 type DurationFlag =
@@ -95,6 +103,18 @@ function buildPolicy(flags: AddFlags): PolicyInput {
   return policy;
 }
 
+function buildSharing(flags: AddFlags): { share?: 'shared' | 'isolated'; pool?: number; maxSessions?: number } {
+  const sharing: { share?: 'shared' | 'isolated'; pool?: number; maxSessions?: number } = {};
+  if (flags.share !== undefined) sharing.share = parseChoice('--share', flags.share, SHARE_MODES);
+  if (flags.pool !== undefined) sharing.pool = parseIntegerFlag('--pool', flags.pool, 0, 64);
+  if (flags.maxSessions !== undefined)
+    sharing.maxSessions = parseIntegerFlag('--max-sessions', flags.maxSessions, 1, 10_000);
+  if (sharing.share !== 'isolated' && (sharing.pool !== undefined || sharing.maxSessions !== undefined)) {
+    throw usage('--pool and --max-sessions apply to --share isolated', 'add --share isolated, or drop them');
+  }
+  return sharing;
+}
+
 /**
  * Turns `server add` flags into the spec the daemon stores. Pure: no daemon, no zod. The server's
  * argv is kept as an array (never a shell string), and a relative `--cwd` is made absolute against
@@ -119,9 +139,15 @@ export function buildServerSpec(
         `for a remote server: mcpctl server add NAME --url URL; for a local one: ${USAGE}`,
       );
     }
-    if (flags.env.length > 0 || flags.cwd !== undefined) {
+    if (
+      flags.env.length > 0 ||
+      flags.cwd !== undefined ||
+      flags.share !== undefined ||
+      flags.pool !== undefined ||
+      flags.maxSessions !== undefined
+    ) {
       throw usage(
-        '--env and --cwd apply to stdio servers (a command), not to --url',
+        '--env, --cwd, --share, --pool and --max-sessions apply to stdio servers (a command), not to --url',
         'use --header for an http server',
       );
     }
@@ -140,5 +166,6 @@ export function buildServerSpec(
     args,
     env: pairs('--env', flags.env, parseEnv),
     ...(flags.cwd === undefined ? {} : { cwd: resolve(cwd, flags.cwd) }),
+    ...buildSharing(flags),
   };
 }

@@ -1,4 +1,4 @@
-import type { ServerDetail, ServerView } from '../../../../src/core/api.js';
+import type { ServerDetail, ServerView, SessionView } from '../../../../src/core/api.js';
 
 const POLICY = {
   restart: 'on-failure',
@@ -47,4 +47,24 @@ export function serverView(overrides: Partial<ServerView> = {}): ServerView {
 
 export function serverDetail(overrides: Partial<ServerDetail> = {}): ServerDetail {
   return { ...serverView(), logFile: '/home/u/.local/state/mcpctl/logs/everything.log', events: [], ...overrides };
+}
+
+/** An open session as the daemon sends it. */
+export function sessionView(overrides: Partial<SessionView> = {}): SessionView {
+  return {
+    id: 'f3a1c9d2e4b5a6c7d8e9f0a1b2c3d4e5',
+    server: 'everything',
+    transport: 'streamable-http',
+    state: 'open',
+    clientName: 'claude-ai',
+    clientVersion: '0.1.0',
+    protocolVersion: '2025-06-18',
+    startedAt: '2025-01-31T12:00:00.000Z',
+    lastActivity: '2025-01-31T12:59:30.000Z',
+    closedAt: null,
+    closeReason: null,
+    requests: 42,
+    errors: 0,
+    ...overrides,
+  };
 }

@@ -82,12 +82,33 @@ describe('renderDaemonStatus', () => {
         database: '/h/mcpctl.db',
         logFile: '/h/logs/daemon.log',
         servers: { total: 3, byState: { running: 2, failed: 1, stopped: 0 } },
+        gateway: { url: 'http://127.0.0.1:7711', port: 7711 },
       },
       plain,
     );
     expect(text).toContain('Daemon:    running (pid 77)\n');
     expect(text).toContain('Uptime:    1m30s\n');
     expect(text).toContain('Socket:    /run/mcpctl.sock\n');
+    expect(text).toContain('Gateway:   http://127.0.0.1:7711\n');
     expect(text).toContain('Servers:   3 (failed 1, running 2)\n');
+  });
+
+  it('says when the gateway is not listening', () => {
+    const text = renderDaemonStatus(
+      {
+        pid: 77,
+        version: '0.1.0',
+        startedAt: '2025-01-31T12:00:00.000Z',
+        uptimeSeconds: 90,
+        socket: '/run/mcpctl.sock',
+        home: '/h',
+        database: '/h/mcpctl.db',
+        logFile: '/h/logs/daemon.log',
+        servers: { total: 0, byState: {} },
+        gateway: null,
+      },
+      plain,
+    );
+    expect(text).toContain('Gateway:   not listening\n');
   });
 });

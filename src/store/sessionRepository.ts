@@ -1,0 +1,116 @@
+import type { Database } from 'better-sqlite3';
+import type { OpenedSession, SessionClose, SessionRepository, StoredSession } from './types.js';
+
+interface SessionRow {
+  id: string;
+  server: string;
+  transport: string;
+  client_name: string | null;
+  client_version: string | null;
+  protocol_version: string | null;
+  started_at: string;
+  last_activity: string;
+  closed_at: string | null;
+  close_reason: string | null;
+  requests: number;
+  errors: number;
+}
+
+function toSession(row: SessionRow): StoredSession {
+  return {
+    id: row.id,
+    server: row.server,
+    transport: row.transport,
+    clientName: row.client_name,
+    clientVersion: row.client_version,
+    protocolVersion: row.protocol_version,
+    startedAt: row.started_at,
+    lastActivity: row.last_activity,
+    closedAt: row.closed_at,
+    closeReason: row.close_reason,
+    requests: row.requests,
+    errors: row.errors,
+  };
+}
+
+export const DEFAULT_MAX_SESSIONS = 1000;
+export const DANGLING_REASON = 'daemon restarted';
+
+export function createSessionRepository(db: Database, maxSessions = DEFAULT_MAX_SESSIONS): SessionRepository {
+  const insertOne = db.prepare<[Omit<SessionRow, 'closed_at' | 'close_reason'>], { rowid: number }>(
+    `INSERT INTO sessions (id, server, transport, client_name, client_version, protocol_version,
+       started_at, last_activity, requests, errors)
+     VALUES (@id, @server, @transport, @client_name, @client_version, @protocol_version,
+       @started_at, @last_activity, @requests, @errors)
+     ON CONFLICT (id) DO NOTHING RETURNING rowid`,
+  );
+  // Each new row takes the largest rowid + 1, so "older than the newest maxSessions" is a
+  // rowid range: one seek per insert. Open sessions are spared (their close still has to
+  // land); they fall in the range again, closed, at a later insert.
+  const trim = db.prepare<[number]>('DELETE FROM sessions WHERE rowid <= ? AND closed_at IS NOT NULL');
+  const closeOne = db.prepare<[Record<string, string | number | null>]>(
+    `UPDATE sessions SET closed_at = @closed_at, close_reason = @close_reason, requests = @requests,
+       errors = @errors, last_activity = @last_activity,
+       client_name = coalesce(client_name, @client_name),
+       client_version = coalesce(client_version, @client_version),
+       protocol_version = coalesce(protocol_version, @protocol_version)
+     WHERE id = @id AND closed_at IS NULL`,
+  );
+  const getOne = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?');
+  const recent = db.prepare<[{ server: string | null; closed_only: number; limit: number }], SessionRow>(
+    `SELECT * FROM sessions
+     WHERE (@server IS NULL OR server = @server) AND (@closed_only = 0 OR closed_at IS NOT NULL)
+     ORDER BY started_at DESC, rowid DESC LIMIT @limit`,
+  );
+  const closeAll = db.prepare<[string, string]>(
+    'UPDATE sessions SET closed_at = ?, close_reason = ? WHERE closed_at IS NULL',
+  );
+  const open = db.transaction((session: OpenedSession): boolean => {
+    const inserted = insertOne.get({
+      id: session.id,
+      server: session.server,
+      transport: session.transport,
+      client_name: session.clientName,
+      client_version: session.clientVersion,
+      protocol_version: session.protocolVersion,
+      started_at: session.startedAt,
+      last_activity: session.lastActivity,
+      requests: session.requests,
+      errors: session.errors,
+    });
+    if (!inserted) return false;
+    trim.run(inserted.rowid - maxSessions);
+    return true;
+  });
+
+  return {
+    async recordOpened(session) {
+      return open.immediate(session);
+    },
+    async recordClosed(id, close: SessionClose) {
+      const result = closeOne.run({
+        id,
+        closed_at: close.closedAt,
+        close_reason: close.reason,
+        requests: close.requests,
+        errors: close.errors,
+        last_activity: close.lastActivity,
+        client_name: close.clientName ?? null,
+        client_version: close.clientVersion ?? null,
+        protocol_version: close.protocolVersion ?? null,
+      });
+      return result.changes > 0;
+    },
+    async get(id) {
+      const row = getOne.get(id);
+      return row && toSession(row);
+    },
+    async listRecent({ server, limit, closedOnly }) {
+      return recent.all({ server: server ?? null, closed_only: closedOnly ? 1 : 0, limit }).map(toSession);
+    },
+    async closeDangling(time) {
+      // One daemon per store today; a shared store (PostgreSQL) would scope this to the daemon's own rows.
+      return closeAll.run(time, DANGLING_REASON).changes;
+    },
+  };
+}

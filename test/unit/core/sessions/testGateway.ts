@@ -1,0 +1,56 @@
+import type { GatewayControl, LiveSession, SessionRecordEvent } from '../../../../src/core/sessions/gatewayControl.js';
+
+/**
+ * A small GatewayControl that holds sessions in a map and reports opens and closes
+ * the way the real gateway host does; tests open and close sessions by hand.
+ */
+export class TestGateway implements GatewayControl {
+  url: string | null = 'http://127.0.0.1:7711';
+  port: number | null = 7711;
+  readonly killed: Array<{ id: string; reason: string }> = [];
+  private readonly sessions = new Map<string, LiveSession>();
+
+  constructor(private readonly record: (event: SessionRecordEvent) => void = () => {}) {}
+
+  open(overrides: Partial<LiveSession> & { id: string }): LiveSession {
+    const startedAt = overrides.startedAt ?? Date.UTC(2025, 0, 1);
+    const session: LiveSession = {
+      server: 'everything',
+      transport: 'streamable-http',
+      clientName: null,
+      clientVersion: null,
+      protocolVersion: null,
+      startedAt,
+      lastActivity: startedAt,
+      requests: 0,
+      errors: 0,
+      ...overrides,
+    };
+    this.sessions.set(session.id, session);
+    this.record({ type: 'opened', session: { ...session } });
+    return session;
+  }
+
+  /** Updates a live session's figures, as traffic would. */
+  touch(id: string, change: Partial<LiveSession>): void {
+    const session = this.sessions.get(id);
+    if (session) Object.assign(session, change);
+  }
+
+  close(id: string, reason: string): boolean {
+    const session = this.sessions.get(id);
+    if (!session) return false;
+    this.sessions.delete(id);
+    this.record({ type: 'closed', session: { ...session }, reason });
+    return true;
+  }
+
+  liveSessions(): LiveSession[] {
+    return [...this.sessions.values()].map((session) => ({ ...session }));
+  }
+
+  killSession(id: string, reason: string): boolean {
+    this.killed.push({ id, reason });
+    return this.close(id, reason);
+  }
+}
