@@ -1,5 +1,6 @@
 import type { UpstreamIdentity } from '../../protocol/handshake.js';
 import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
+import type { SessionBackend } from '../../protocol/session.js';
 
 /**
  * One attempt at running a server: a spawned stdio process, or a live
@@ -23,8 +24,10 @@ export interface SharedChannel {
 }
 
 export interface Runner {
-  /** Where gateway sessions reach this upstream. */
-  readonly channel: SharedChannel;
+  /** Where gateway sessions share this upstream (shared mode)... */
+  readonly channel?: SharedChannel;
+  /** ...or the backend that serves each session on its own (isolated mode). */
+  readonly backend?: SessionBackend;
   readonly pid: number | null;
   readonly pidStartTime: string | null;
   /** Resolves once the server answered the MCP initialize handshake. */

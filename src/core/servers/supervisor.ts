@@ -3,6 +3,7 @@ import { SHARED_CLIENT_CAPABILITIES } from '../../protocol/shared/clientCapabili
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { InstancePatch, JsonObject, Store } from '../../store/types.js';
+import { IsolatedPool } from '../sessions/isolatedPool.js';
 import { parseInput } from '../validation.js';
 import { type ServerSpec, serverSpecSchema } from './definition.js';
 import { HttpRunner } from './httpRunner.js';
@@ -168,15 +169,29 @@ export class Supervisor {
 
   private createRunner(spec: ServerSpec, log: ServerLog): Promise<Runner> {
     const { deps } = this;
-    if (spec.transport === 'http')
+    if (spec.transport === 'http') {
       return Promise.resolve(new HttpRunner(spec, deps.clientInfo, SHARED_CLIENT_CAPABILITIES));
-    return startStdioRunner({
-      spec,
-      log,
-      parentEnv: deps.parentEnv,
-      clientInfo: deps.clientInfo,
-      maxLineBytes: deps.maxLineBytes,
-    });
+    }
+    const spawn = () =>
+      startStdioRunner({
+        spec,
+        log,
+        parentEnv: deps.parentEnv,
+        clientInfo: deps.clientInfo,
+        maxLineBytes: deps.maxLineBytes,
+      });
+    if (spec.share === 'shared') return spawn();
+    return Promise.resolve(
+      new IsolatedPool({
+        name: spec.name,
+        spawn,
+        pool: spec.pool,
+        maxSessions: spec.maxSessions,
+        startTimeoutMs: spec.policy.startTimeoutMs,
+        stopGraceMs: spec.policy.stopGraceMs,
+        logger: deps.logger.child({ server: spec.name }),
+      }),
+    );
   }
 
   private record(managed: Managed, patch: InstancePatch): void {

@@ -18,6 +18,8 @@ import { unavailableBackend } from './unavailableBackend.js';
 export class GatewayHost implements GatewayControl {
   private gateway: Gateway | undefined;
   private readonly shared = new Map<string, SharedUpstream>();
+  /** Servers in isolated mode: their pool serves each session with a process of its own. */
+  private readonly isolated = new Map<string, SessionBackend>();
 
   constructor(
     private readonly deps: {
@@ -61,6 +63,7 @@ export class GatewayHost implements GatewayControl {
     return {
       ready: (runner: Runner) => this.bind(name, runner),
       gone: (reason, final) => {
+        if (final) this.isolated.delete(name);
         const upstream = this.shared.get(name);
         if (!upstream) return;
         if (final) {
@@ -82,8 +85,12 @@ export class GatewayHost implements GatewayControl {
   }
 
   private bind(name: string, runner: Runner): void {
+    if (runner.backend) {
+      this.isolated.set(name, runner.backend);
+      return;
+    }
     const channel = runner.channel;
-    if (!channel.identity) return;
+    if (!channel?.identity) return;
     const send = channel.send.bind(channel);
     let upstream = this.shared.get(name);
     if (upstream) {
@@ -102,8 +109,8 @@ export class GatewayHost implements GatewayControl {
   }
 
   private backend(name: string): SessionBackend | undefined {
-    const upstream = this.shared.get(name);
-    if (upstream) return upstream;
+    const backend = this.shared.get(name) ?? this.isolated.get(name);
+    if (backend) return backend;
     let entry: ReturnType<Supervisor['get']>;
     try {
       entry = this.deps.supervisor().get(name);

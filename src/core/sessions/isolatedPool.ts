@@ -1,0 +1,205 @@
+import { errorResponse, isRequest, type JsonRpcMessage, RPC_ERROR } from '../../protocol/jsonrpc.js';
+import type { BackendSession, SessionBackend, SessionOutput } from '../../protocol/session.js';
+import { SharedUpstream } from '../../protocol/shared/sharedUpstream.js';
+import { McpctlError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import type { EndInfo, Runner } from '../servers/runner.js';
+import type { StdioRunner } from '../servers/stdioRunner.js';
+
+export interface IsolatedPoolOptions {
+  name: string;
+  /** Spawns one process of the server (not yet initialized). */
+  spawn(): Promise<StdioRunner>;
+  /** Warm processes kept ready for the next sessions. */
+  pool: number;
+  maxSessions: number;
+  startTimeoutMs: number;
+  stopGraceMs: number;
+  logger: Logger;
+}
+
+interface Lease {
+  runner: StdioRunner;
+  session: BackendSession;
+}
+
+/**
+ * `--share isolated`: one process per gateway session, taken from a pool of warm
+ * (already initialized) processes and ended with its session. As the instance's
+ * runner, "ready" means the pool is warm and "ping" checks the warm processes.
+ */
+export class IsolatedPool implements Runner, SessionBackend {
+  readonly pid = null;
+  readonly pidStartTime = null;
+  readonly ended: Promise<EndInfo>;
+  private readonly warm: StdioRunner[] = [];
+  private readonly leases = new Map<string, Lease>();
+  private opening = 0;
+  private filling = 0;
+  private stopped = false;
+  private end: (info: EndInfo) => void = () => {};
+
+  constructor(private readonly options: IsolatedPoolOptions) {
+    this.ended = new Promise((resolve) => {
+      this.end = resolve;
+    });
+  }
+
+  get backend(): SessionBackend {
+    return this;
+  }
+
+  get sessionCount(): number {
+    return this.leases.size + this.opening;
+  }
+
+  async ready(): Promise<void> {
+    const missing = this.options.pool - this.warm.length;
+    await Promise.all(Array.from({ length: missing }, () => this.warmOne().then((runner) => this.keepWarm(runner))));
+  }
+
+  async ping(timeoutMs: number): Promise<void> {
+    await Promise.all(this.warm.map((runner) => runner.ping(timeoutMs)));
+  }
+
+  async stop(): Promise<EndInfo> {
+    this.stopped = true;
+    const grace = this.options.stopGraceMs;
+    const runners = [...this.warm.splice(0), ...[...this.leases.values()].map((lease) => lease.runner)];
+    for (const lease of this.leases.values()) lease.session.close();
+    this.leases.clear();
+    await Promise.all(runners.map((runner) => runner.stop(grace)));
+    const info: EndInfo = { exitCode: null, signal: null, reason: 'stopped' };
+    this.end(info);
+    return info;
+  }
+
+  open(sessionId: string, output: SessionOutput): BackendSession {
+    if (this.stopped) return refusing(sessionId, output, `server '${this.options.name}' is stopped`);
+    if (this.sessionCount >= this.options.maxSessions) {
+      return refusing(
+        sessionId,
+        output,
+        `server '${this.options.name}' already has ${this.options.maxSessions} isolated sessions (its --max-sessions); try again later`,
+      );
+    }
+    this.opening++;
+    const queued: JsonRpcMessage[] = [];
+    let session: BackendSession | undefined;
+    let closed = false;
+    void this.take().then(
+      (runner) => {
+        this.opening--;
+        if (closed || this.stopped) {
+          void runner.stop(this.options.stopGraceMs);
+          return;
+        }
+        session = this.bindSession(sessionId, output, runner);
+        for (const message of queued.splice(0)) session.receive(message);
+      },
+      (error: unknown) => {
+        this.opening--;
+        const reason = `cannot start a process for this session: ${(error as Error).message}`;
+        for (const message of queued.splice(0)) {
+          if (isRequest(message))
+            output.deliver(errorResponse(message.id, RPC_ERROR.connectionClosed, reason), message.id);
+        }
+        output.close(reason);
+      },
+    );
+    void this.refill();
+    return {
+      id: sessionId,
+      receive: (message) => (session ? session.receive(message) : queued.push(message)),
+      close: () => {
+        closed = true;
+        session?.close();
+      },
+    };
+  }
+
+  /** A warm process if one is ready, else a new one (the session waits for its initialize). */
+  private async take(): Promise<StdioRunner> {
+    const runner = this.warm.shift();
+    return runner ?? this.warmOne();
+  }
+
+  private async warmOne(): Promise<StdioRunner> {
+    const runner = await this.options.spawn();
+    try {
+      await runner.ready(this.options.startTimeoutMs);
+    } catch (error) {
+      await runner.stop(this.options.stopGraceMs);
+      throw error;
+    }
+    return runner;
+  }
+
+  private keepWarm(runner: StdioRunner): void {
+    if (this.stopped) {
+      void runner.stop(this.options.stopGraceMs);
+      return;
+    }
+    this.warm.push(runner);
+    // A warm process that dies is simply dropped; the health check or the next session refills.
+    void runner.ended.then(() => {
+      const index = this.warm.indexOf(runner);
+      if (index !== -1) this.warm.splice(index, 1);
+    });
+  }
+
+  private async refill(): Promise<void> {
+    while (!this.stopped && this.warm.length + this.filling < this.options.pool) {
+      this.filling++;
+      try {
+        this.keepWarm(await this.warmOne());
+      } catch (error) {
+        this.options.logger.warn(
+          { server: this.options.name, err: (error as Error).message },
+          'could not warm an isolated process',
+        );
+        return;
+      } finally {
+        this.filling--;
+      }
+    }
+  }
+
+  /** The session's own process, behind a SharedUpstream of one session: same initialize answering and routing. */
+  private bindSession(sessionId: string, output: SessionOutput, runner: StdioRunner): BackendSession {
+    const identity = runner.identity;
+    if (!identity) throw new McpctlError('INTERNAL', 'an isolated process became ready without an initialize answer');
+    const upstream = new SharedUpstream({
+      identity,
+      send: (message) => runner.send(message),
+      logger: this.options.logger,
+      name: this.options.name,
+    });
+    runner.onUpstreamMessage = (message) => upstream.handleUpstream(message);
+    const inner = upstream.open(sessionId, output);
+    this.leases.set(sessionId, { runner, session: inner });
+    void runner.ended.then((end) => {
+      if (!this.leases.delete(sessionId)) return;
+      upstream.shutdown(`the session's server process ended (${end.reason})`);
+    });
+    return {
+      id: sessionId,
+      receive: (message) => inner.receive(message),
+      close: () => {
+        inner.close();
+        if (this.leases.delete(sessionId)) void runner.stop(this.options.stopGraceMs);
+      },
+    };
+  }
+}
+
+/** A session that answers every request with `reason` and ends. */
+function refusing(sessionId: string, output: SessionOutput, reason: string): BackendSession {
+  return {
+    id: sessionId,
+    receive(message) {
+      if (isRequest(message)) output.deliver(errorResponse(message.id, RPC_ERROR.connectionClosed, reason), message.id);
+    },
+    close() {},
+  };
+}
