@@ -7,16 +7,18 @@ export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => I
   daemon
     .command('run')
     .description('run the daemon in the foreground (for systemd, launchd, containers)')
-    .action(async () => {
+    .option('--gateway-port <port>', 'port of the MCP gateway on 127.0.0.1 (default 7711; 0 picks a free one)')
+    .action(async (flags) => {
       const { runDaemonInForeground } = await import('./run.js');
-      await runDaemonInForeground(inv());
+      await runDaemonInForeground(inv(), flags);
     });
   daemon
     .command('start')
     .description('start the daemon in the background (nothing to do if it runs)')
-    .action(async () => {
+    .option('--gateway-port <port>', 'port of the MCP gateway on 127.0.0.1 (default 7711; 0 picks a free one)')
+    .action(async (flags) => {
       const { startDaemonInBackground } = await import('./start.js');
-      await startDaemonInBackground(inv());
+      await startDaemonInBackground(inv(), flags);
     });
   daemon
     .command('stop')

@@ -1,7 +1,9 @@
 import { runDaemon } from '../../../core/host.js';
 import type { Invocation } from '../../invocation.js';
+import { withGatewayPort } from './gatewayPort.js';
 
 /** The daemon in the foreground (systemd, launchd, containers, tests) until SIGINT/SIGTERM or `daemon stop`. */
-export async function runDaemonInForeground(inv: Invocation): Promise<void> {
-  await runDaemon({ paths: inv.ctx.paths, version: inv.ctx.version, signal: inv.ctx.signal });
+export async function runDaemonInForeground(inv: Invocation, flags: { gatewayPort?: string } = {}): Promise<void> {
+  const { ctx } = inv;
+  await runDaemon({ paths: ctx.paths, version: ctx.version, signal: ctx.signal, env: withGatewayPort(ctx.env, flags) });
 }
