@@ -42,7 +42,14 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     level: settings.logs.level,
   });
   const logger: Logger = daemonLog.logger;
-  const cleanups: Array<() => void | Promise<void>> = [() => lock.release(), () => daemonLog.close()];
+  // Waits on process teardown use unref'd timers; this handle keeps the daemon alive until it
+  // has finished starting and, at the end, stopping (before the sockets exist, nothing else would).
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  const cleanups: Array<() => void | Promise<void>> = [
+    () => clearInterval(keepAlive),
+    () => lock.release(),
+    () => daemonLog.close(),
+  ];
   const cleanup = async (): Promise<void> => {
     for (const step of cleanups.reverse()) {
       await Promise.resolve(step()).catch((error: unknown) =>
@@ -53,7 +60,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
 
   try {
     const startedAt = Date.now();
-    logger.info({ pid: process.pid, version, home: paths.stateDir }, 'daemon starting');
+    logger.info({ version, home: paths.stateDir }, 'daemon starting');
     const store = openSqliteStore({ path: paths.database, logger });
     cleanups.push(() => store.close());
     const serverLogs = new Map<string, ServerLogFile>();

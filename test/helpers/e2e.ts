@@ -65,8 +65,8 @@ export function e2eHome(): E2eHome {
     pidFilePid,
     async dispose() {
       await mcpctl(home, ['daemon', 'stop'], { timeoutMs: 20_000 }).catch(() => undefined);
-      // Fallback: the daemon did not stop (or was killed and left servers behind). Its pid
-      // file is trusted only when that process really is this home's daemon (pids get reused).
+      // Fallback: the daemon did not stop (or was killed and left servers behind). Processes are
+      // found by their environment, not by <home>/run/daemon.pid, whose pid may have been reused.
       const leftovers = (): number[] => [
         ...daemonPids(),
         ...findProcessesByEnv((entry) => entry === homeEnv || entry.startsWith(markPrefix)),

@@ -158,6 +158,11 @@ export class Instance {
       await runner.ready(policy.startTimeoutMs);
     } catch (error) {
       if (generation !== this.generation) return;
+      if (this.runner !== runner) {
+        // Its exit was already handled (it died before answering): just make sure the group is gone.
+        await runner.stop(policy.stopGraceMs);
+        return;
+      }
       this.generation++;
       this.runner = undefined;
       const end = await runner.stop(policy.stopGraceMs);
@@ -169,7 +174,7 @@ export class Instance {
     this.transition('running', { lastError: null });
     this.deps.observer?.ready(runner);
     this.deps.event('started', `${this.deps.name} is running${runner.pid ? ` (pid ${runner.pid})` : ''}`, {
-      pid: runner.pid,
+      serverPid: runner.pid,
     });
     this.scheduleHealthCheck(generation);
   }

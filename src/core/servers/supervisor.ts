@@ -63,7 +63,7 @@ export class Supervisor {
       if (!state) continue;
       managed.instance.restore(state);
       if (state.pid !== null && (await killOrphan(state.pid, state.pidStartTime, spec.policy.stopGraceMs))) {
-        logger.warn({ server: row.name, pid: state.pid }, 'ended a server process left by an earlier daemon');
+        logger.warn({ server: row.name, serverPid: state.pid }, 'ended a server process left by an earlier daemon');
         this.event(managed, 'orphan-killed', `ended pid ${state.pid} left running by an earlier daemon`);
       }
       this.record(managed, { pid: null, pidStartTime: null, state: 'stopped', nextRestartAt: null });

@@ -35,7 +35,15 @@ export async function changeServers(
   const targets = parseTargets(verb, names, all);
   const api = await inv.api();
   const views = await api[METHOD[verb]](targets);
-  if (inv.out.machine) return inv.out.data(views);
-  if (views.length === 0) return inv.out.note(`no servers to ${verb}`);
-  for (const view of views) inv.out.out(formatServerState(view, inv.out.color));
+  if (inv.out.machine) await inv.out.data(views);
+  else if (views.length === 0) inv.out.note(`no servers to ${verb}`);
+  else for (const view of views) inv.out.out(formatServerState(view, inv.out.color));
+  // Like `systemctl start`: a server that did not come up is a failure of the command.
+  const down = verb === 'stop' ? [] : views.filter((view) => view.state === 'backoff' || view.state === 'failed');
+  if (down.length > 0) {
+    const reasons = down.map((view) => `${view.name}: ${view.lastError ?? view.state}`).join('; ');
+    throw new McpctlError('SERVER_FAILED', `did not start: ${reasons}`, {
+      hint: `see why with 'mcpctl logs ${down[0]?.name}' and 'mcpctl server show ${down[0]?.name}'`,
+    });
+  }
 }

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerView } from '../../src/core/api.js';
+import { type E2eHome, e2eHome, stableView } from '../helpers/e2e.js';
+
+const NODE = process.execPath;
+
+let h: E2eHome;
+beforeAll(() => {
+  h = e2eHome();
+});
+afterAll(async () => {
+  await h.dispose();
+});
+
+async function storeSnapshot(): Promise<Record<string, unknown>[]> {
+  const views = await h.json<ServerView[]>(['server', 'ls']);
+  return views.map((view) => stableView(view as unknown as Record<string, unknown>));
+}
+
+const USAGE_CASES: Array<{ what: string; args: string[]; stderr: RegExp }> = [
+  {
+    what: 'a path as name',
+    args: ['server', 'add', '../x', '--', NODE, '-e', '0'],
+    stderr: /name: must be 1-63 characters/,
+  },
+  { what: 'a space in the name', args: ['server', 'add', 'a b', '--', NODE, '-e', '0'], stderr: /name: must be 1-63/ },
+  {
+    what: 'a 70-character name',
+    args: ['server', 'add', 'a'.repeat(70), '--', NODE, '-e', '0'],
+    stderr: /name: must be 1-63/,
+  },
+  { what: 'no command', args: ['server', 'add', 'nocmd'], stderr: /a command is required/ },
+  {
+    what: 'an unknown restart mode',
+    args: ['server', 'add', 'r', '--restart', 'sometimes', '--', NODE, '-e', '0'],
+    stderr: /invalid --restart 'sometimes': must be one of always, on-failure, never/,
+  },
+  {
+    what: 'a negative --max-restarts',
+    args: ['server', 'add', 'm', '--max-restarts', '-1', '--', NODE, '-e', '0'],
+    stderr: /invalid --max-restarts '-1'/,
+  },
+];
+
+describe('bad input through the built binary', () => {
+  it('rejects invalid definitions with exit 2 before contacting the daemon', async () => {
+    for (const { what, args, stderr } of USAGE_CASES) {
+      const result = await h.run(args);
+      expect(result.code, `${what}: ${result.stderr}`).toBe(2);
+      expect(result.stderr, what).toMatch(/^Error: /);
+      expect(result.stderr, what).toMatch(stderr);
+      expect(result.stderr, what).toMatch(/^Hint: /m);
+      expect(result.stdout, what).toBe('');
+    }
+    // "The definition is validated before the daemon is contacted": none of them started it.
+    expect(h.daemonPids()).toEqual([]);
+    expect((await h.run(['daemon', 'status'])).code).toBe(6);
+  });
+
+  it('leaves the store unchanged after bad definitions, a duplicate, and unknown names', async () => {
+    const add = await h.run(['server', 'add', 'keep', '--no-autostart', '--label', 'a=b', '--', NODE, '-e', '0']);
+    expect(add.code, add.stderr).toBe(0);
+    const before = await storeSnapshot();
+    expect(before.map((view) => view.name)).toEqual(['keep']);
+
+    for (const { what, args } of USAGE_CASES) expect((await h.run(args)).code, what).toBe(2);
+
+    const duplicate = await h.run(['server', 'add', 'keep', '--', NODE, '-e', '1']);
+    expect(duplicate.code).toBe(2);
+    expect(duplicate.stderr).toContain("a server named 'keep' already exists");
+    expect(duplicate.stderr).toMatch(/Hint: .*mcpctl server rm keep/);
+
+    for (const verb of ['show', 'rm', 'start', 'logs', 'ping']) {
+      const result = await h.run(['server', verb, 'nope']);
+      expect(result.code, `${verb}: ${result.stderr}`).toBe(8);
+      expect(result.stderr, verb).toContain("no server named 'nope'");
+      expect(result.stderr, verb).toMatch(/^Hint: /m);
+    }
+
+    expect(await storeSnapshot()).toEqual(before);
+  });
+
+  it('prints errors as JSON on stderr with -o json', async () => {
+    const usage = await h.run(['server', 'add', 'j', '--restart', 'sometimes', '-o', 'json', '--', NODE]);
+    expect(usage.code).toBe(2);
+    expect(usage.stdout).toBe('');
+    expect(JSON.parse(usage.stderr)).toEqual({
+      error: {
+        kind: 'user',
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining('--restart'),
+        hint: expect.any(String),
+      },
+    });
+
+    const missing = await h.run(['server', 'show', 'nope', '-o', 'json']);
+    expect(missing.code).toBe(8);
+    expect(JSON.parse(missing.stderr)).toMatchObject({
+      error: { code: 'NOT_FOUND', message: "no server named 'nope'" },
+    });
+
+    const down = await h.run(['daemon', 'stop']);
+    expect(down.code).toBe(0);
+    const unreachable = await h.run(['daemon', 'status', '-o', 'json']);
+    expect(unreachable.code).toBe(6);
+    expect(JSON.parse(unreachable.stderr)).toMatchObject({ error: { code: 'DAEMON_UNREACHABLE' } });
+  });
+});
