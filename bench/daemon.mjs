@@ -2,6 +2,7 @@
 // server-everything instances, and the time from `server start` to `running`.
 import { rmSync } from 'node:fs';
 import { cli, EVERYTHING, fmt, makeHome, median, quantile, rssMb } from './lib.mjs';
+import { onInterrupt } from './proc.mjs';
 
 const SERVERS = 20;
 const LS_RUNS = Number(process.env.BENCH_LS_RUNS ?? 30);
@@ -9,6 +10,15 @@ const START_RUNS = Number(process.env.BENCH_START_RUNS ?? 5);
 
 export async function benchDaemon() {
   const home = makeHome();
+  let cleaned = false;
+  const cleanup = () => {
+    // Once only: a `daemon stop` after the home is removed would create it again.
+    if (cleaned) return;
+    cleaned = true;
+    cli(home, ['daemon', 'stop'], { allowFailure: true });
+    rmSync(home, { recursive: true, force: true });
+  };
+  const unregister = onInterrupt(cleanup);
   try {
     cli(home, ['daemon', 'start']);
     for (let i = 0; i < SERVERS; i++) {
@@ -52,7 +62,7 @@ export async function benchDaemon() {
     );
     return { lsMedianMs: median(lsTimes), daemonRssMb: daemonRss, startMedianMs: median(startTimes) };
   } finally {
-    cli(home, ['daemon', 'stop'], { allowFailure: true });
-    rmSync(home, { recursive: true, force: true });
+    unregister();
+    cleanup();
   }
 }

@@ -1,6 +1,6 @@
-import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { McpctlError } from '../shared/errors.js';
 import type { RpcEndpoint } from './stdioConnection.js';
+import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from './versions.js';
 
 export interface UpstreamIdentity {
   protocolVersion: string;

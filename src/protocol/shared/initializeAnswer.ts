@@ -1,5 +1,5 @@
-import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import type { ClientInfo } from '../session.js';
+import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '../versions.js';
 
 /** The client's requested version if we speak it, else our latest (the spec's negotiation rule). */
 export function negotiateVersion(requested: unknown): string {

@@ -1,0 +1,109 @@
+// Measures one target in a process of its own (so every target meets a fresh client):
+//   node bench/client/measure.mjs '<spec json>'   → one JSON line of results on stdout.
+// spec: { target, n, warmup, sessions, per, pid, treeRoot, script, t0, readyTimeoutMs }
+//   pid       process whose memory is the target's (gateway, floor, peer); null: the first session's child
+//   treeRoot  pid whose descendants are counted at 8 sessions; null: this process (stdio targets)
+//   script    argument that marks an upstream server process (server-everything's dist/index.js)
+import { memoryMb, sleep, treeSample } from '../proc.mjs';
+import { openSession } from './session.mjs';
+
+const spec = JSON.parse(process.argv[2]);
+const errors = [];
+const note = (where, error) => {
+  if (errors.length < 5) errors.push(`${where}: ${error?.message ?? error}`);
+};
+
+function stats(latencies, count, wallMs) {
+  const sorted = latencies.slice(0, count).sort();
+  const at = (q) => (count === 0 ? null : sorted[Math.min(count - 1, Math.ceil(q * count) - 1)] * 1000);
+  return { count, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1), callsPerS: (count / wallMs) * 1000 };
+}
+
+/** Open + one answered call, retried until the target is up: a gateway may accept before it can answer. */
+async function firstSession() {
+  const deadline = Date.now() + spec.readyTimeoutMs;
+  for (let tries = 1; ; tries++) {
+    try {
+      const session = await openSession(spec.target);
+      try {
+        if ((await session.call('ready')) !== 'Echo: ready') throw new Error('wrong answer to the first call');
+        return { session, tries, readyMs: spec.t0 ? Date.now() - spec.t0 : null };
+      } catch (error) {
+        await session.close();
+        throw error;
+      }
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`not ready after ${tries} tries: ${error.message}`);
+      await sleep(50);
+    }
+  }
+}
+
+/** A closed loop of `count` calls, each with a message of its own that the answer must echo. */
+async function loop(session, tag, count, latencies, tally) {
+  for (let i = 0; i < count; i++) {
+    const message = `${tag}-${i}-${Math.random().toString(36).slice(2, 10)}`;
+    const started = performance.now();
+    try {
+      const text = await session.call(message);
+      latencies[tally.count++] = performance.now() - started;
+      if (text !== `Echo: ${message}`) tally.wrong++;
+    } catch (error) {
+      tally.failed++;
+      note(`call ${tag}`, error);
+    }
+  }
+}
+
+async function run() {
+  const out = { errors };
+  const first = await firstSession();
+  out.readyMs = first.readyMs;
+  out.readyTries = first.tries;
+  out.ttfrMs = first.session.ttfrMs;
+  const memoryPid = spec.pid ?? first.session.pid;
+  out.idleMemory = memoryMb(memoryPid); // up and answering, before any load
+  const warm = { count: 0, wrong: 0, failed: 0 };
+  await loop(first.session, 'w', spec.warmup, new Float64Array(spec.warmup), warm);
+
+  const seqLatencies = new Float64Array(spec.n);
+  const seq = { count: 0, wrong: 0, failed: 0 };
+  const seqStarted = performance.now();
+  await loop(first.session, 's', spec.n, seqLatencies, seq);
+  out.seq = { ...stats(seqLatencies, seq.count, performance.now() - seqStarted), wrong: seq.wrong, failed: seq.failed };
+  // A stdio bridge (mcpctl connect) is a process of its own between client and gateway: show its cost.
+  if (spec.pid && first.session.pid) out.bridge = memoryMb(first.session.pid);
+  const seqMemory = memoryMb(memoryPid); // direct stdio: its server exits with the session
+  await first.session.close();
+
+  const opened = await Promise.allSettled(Array.from({ length: spec.sessions }, () => openSession(spec.target)));
+  const sessions = [];
+  for (const result of opened) {
+    if (result.status === 'fulfilled') sessions.push(result.value);
+    else note('connect', result.reason);
+  }
+  const concLatencies = new Float64Array(spec.sessions * spec.per);
+  const conc = { count: 0, wrong: 0, failed: 0 };
+  const concStarted = performance.now();
+  await Promise.all(sessions.map((session, k) => loop(session, `c${k}`, spec.per, concLatencies, conc)));
+  out.conc = {
+    ...stats(concLatencies, conc.count, performance.now() - concStarted),
+    sessions: sessions.length,
+    wrong: conc.wrong,
+    failed: conc.failed + (spec.sessions - sessions.length) * spec.per,
+  };
+  // While all sessions are still open: how many upstream servers serve them, and what it all weighs.
+  out.tree = treeSample(spec.treeRoot ?? process.pid, spec.script);
+  if (!spec.treeRoot) out.tree.treeRss -= memoryMb(process.pid)?.rss ?? 0; // the client is not the target
+  out.memory = memoryMb(memoryPid) ?? seqMemory;
+  await Promise.all(sessions.map((session) => session.close()));
+  return out;
+}
+
+try {
+  process.stdout.write(`${JSON.stringify(await run())}\n`);
+  process.exit(0);
+} catch (error) {
+  process.stdout.write(`${JSON.stringify({ fatal: String(error?.stack ?? error), errors })}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,98 @@
+// Issue figures for the gateway: every target measured side by side in one run with the SDK's own
+// client, rounds interleaved (a round runs each target once, each from a clean state), medians reported.
+import { join } from 'node:path';
+import { EVERYTHING, ROOT } from './lib.mjs';
+import { spawnGroup, stopGroup } from './proc.mjs';
+import { printGoals, printTable, summarize } from './report.mjs';
+import { everythingHttp, floorHttp, mcpProxy, supergateway } from './targets/httpServers.mjs';
+import { connect, gateway } from './targets/mcpctl.mjs';
+import { directStdio } from './targets/stdio.mjs';
+
+const MEASURE = join(ROOT, 'bench/client/measure.mjs');
+const TARGETS = [directStdio, floorHttp, everythingHttp, gateway, connect, supergateway, mcpProxy];
+
+const env = (name, fallback) => Number(process.env[name] ?? fallback);
+export const gatewaySettings = () => ({
+  rounds: env('BENCH_GW_ROUNDS', 3),
+  n: env('BENCH_GW_N', 1000),
+  warmup: env('BENCH_GW_WARMUP', 100),
+  sessions: env('BENCH_GW_SESSIONS', 8),
+  per: env('BENCH_GW_PER', 250),
+  // e.g. BENCH_GW_TARGETS=floor,gateway (keys: direct floor everything-http gateway connect supergateway mcp-proxy)
+  only: process.env.BENCH_GW_TARGETS?.split(',').filter(Boolean) ?? null,
+  timeoutMs: env('BENCH_GW_TIMEOUT_MS', 180_000),
+});
+
+async function measureOnce(target, settings) {
+  const started = await target.start();
+  let child;
+  try {
+    const spec = {
+      target: started.target,
+      n: settings.n,
+      warmup: settings.warmup,
+      sessions: settings.sessions,
+      per: settings.per,
+      pid: started.pid,
+      treeRoot: started.treeRoot,
+      script: EVERYTHING,
+      t0: started.t0,
+      readyTimeoutMs: 20_000,
+    };
+    child = spawnGroup(process.execPath, [MEASURE, JSON.stringify(spec)]);
+    let timer;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), settings.timeoutMs);
+    });
+    const outcome = await Promise.race([child.exited, timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') throw new Error(`no result within ${settings.timeoutMs} ms`);
+    const stderr = child.stderrText.trim();
+    let result;
+    try {
+      result = JSON.parse(child.stdoutText.trim().split('\n').pop());
+    } catch {
+      throw new Error(`the measuring client exited ${outcome} without a result: ${stderr}`);
+    }
+    if (result.fatal || !result.seq) throw new Error(`${result.fatal ?? 'no figures'}${stderr ? `\n${stderr}` : ''}`);
+    if (stderr) result.stderr = stderr;
+    return result;
+  } finally {
+    if (child) await stopGroup(child.pid);
+    await started.stop();
+  }
+}
+
+export async function benchGateway() {
+  const settings = gatewaySettings();
+  const targets = TARGETS.filter((target) => !settings.only || settings.only.includes(target.key));
+  console.log(
+    `\n## Gateway and peers (${settings.rounds} rounds interleaved; 1 session: ${settings.warmup} warm-up + ${settings.n} calls; ` +
+      `${settings.sessions} sessions × ${settings.per} calls; echo tool of server-everything)`,
+  );
+  const runs = new Map(targets.map((target) => [target.key, []]));
+  const failures = new Map();
+  for (let round = 1; round <= settings.rounds; round++) {
+    const line = [];
+    for (const target of targets) {
+      const t = Date.now();
+      try {
+        const result = await measureOnce(target, settings);
+        runs.get(target.key).push(result);
+        for (const warning of [result.stderr, ...(result.errors ?? [])].filter(Boolean)) {
+          console.log(`  ${target.label}: ${warning.split('\n').slice(0, 3).join(' | ')}`);
+        }
+        line.push(`${target.key} ${((Date.now() - t) / 1000).toFixed(1)}s`);
+      } catch (error) {
+        failures.set(target.key, error.message);
+        line.push(`${target.key} FAILED`);
+        console.log(`  ${target.label} round ${round} failed: ${error.message.split('\n').slice(0, 4).join(' | ')}`);
+      }
+    }
+    console.log(`round ${round}: ${line.join(', ')}`);
+  }
+  const summary = new Map(targets.map((target) => [target.key, summarize(target, runs.get(target.key))]));
+  printTable(summary);
+  printGoals(summary, failures);
+  return summary;
+}
