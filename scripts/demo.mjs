@@ -1,6 +1,7 @@
 // `npm run demo`: the main job on the embedded default, end to end. Starts a daemon (SQLite
-// store, local socket) in a demo home, adds the official server-everything, shows it running
-// and answering an MCP ping, shows its log, then stops the daemon (pass --keep to leave it up).
+// store, local socket) in a demo home, adds the official server-everything, shows it running,
+// answering an MCP ping and a tools/call through the gateway (via `mcpctl connect`), shows its
+// log, then stops the daemon (pass --keep to leave it up).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -30,6 +31,22 @@ if (known.status !== 0) {
 }
 mcpctl('ls');
 const pinged = mcpctl('server', 'ping', 'everything');
+mcpctl('server', 'url', 'everything');
+console.log('\n$ mcpctl connect everything   # as an AI client runs it: initialize, then tools/call echo');
+const requests = [
+  { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'demo', version: '1.0.0' } } },
+  { jsonrpc: '2.0', method: 'notifications/initialized' },
+  { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { message: 'hello through the mcpctl gateway' } } },
+];
+const bridge = spawnSync(process.execPath, [cli, 'connect', 'everything'], {
+  input: `${requests.map((message) => JSON.stringify(message)).join('\n')}\n`,
+  env: { ...process.env, MCPCTL_HOME: home },
+  encoding: 'utf8',
+  timeout: 20_000,
+});
+const answer = bridge.stdout.split('\n').find((line) => line.includes('"id":2'));
+console.log(answer ?? `no answer (exit ${bridge.status}): ${bridge.stderr}`);
+mcpctl('session', 'ls', '--all');
 mcpctl('server', 'show', 'everything');
 mcpctl('logs', 'everything', '--tail', '5');
 mcpctl('daemon', 'status');
@@ -38,4 +55,4 @@ if (keep) {
 } else {
   mcpctl('daemon', 'stop');
 }
-process.exit(pinged);
+process.exit(pinged || (answer?.includes('hello through the mcpctl gateway') ? 0 : 1));
