@@ -16,6 +16,9 @@ let homes: Array<{ dir: string; paths: Paths }> = [];
 afterEach(async () => {
   for (const { dir, paths } of homes) {
     await stopDaemon({ paths }).catch(() => undefined);
+    // A stop that failed (or a test that failed half-way) must not leave a daemon behind.
+    const left = readPidFile(paths.pidFile);
+    if (left && isProcessAlive(left.pid, left.startTime)) process.kill(left.pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
   homes = [];
