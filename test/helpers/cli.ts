@@ -1,18 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type RunResult, runProcess } from './run.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'dist/mcpctl.js');
 export const FIXTURES = join(ROOT, 'test/fixtures/servers');
 export const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type CliResult = RunResult;
 
 /** A fresh MCPCTL_HOME in a short temp path (unix socket paths are limited to ~104 bytes). */
 export function makeHome(): { home: string; cleanup(): void } {
@@ -26,30 +22,9 @@ export function mcpctl(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      // Port 0: every test daemon's gateway gets a free port, so parallel tests never collide on 7711.
-      env: { ...process.env, MCPCTL_HOME: home, NO_COLOR: '1', MCPCTL_GATEWAY_PORT: '0', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`mcpctl ${args.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, options.timeoutMs ?? 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code: code ?? -1, stdout, stderr });
-    });
-  });
+  // Port 0: every test daemon's gateway gets a free port, so parallel tests never collide on 7711.
+  const env = { ...process.env, MCPCTL_HOME: home, NO_COLOR: '1', MCPCTL_GATEWAY_PORT: '0', ...options.env };
+  return runProcess(process.execPath, [CLI, ...args], { env, timeoutMs: options.timeoutMs ?? 30_000 });
 }
 
 /** Runs mcpctl and parses its JSON stdout; fails loudly with stderr otherwise. */

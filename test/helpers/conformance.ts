@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { runProcess } from './run.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 // The suite and its Node 22 live in their own package (scripts/ensure-tools.mjs installs it before
@@ -48,7 +48,7 @@ export async function runConformance(
   for (const scenarioArgs of runs) {
     const before = new Set(readdirSync(options.outDir));
     const args = [installed.suite, 'server', '--url', url, '-o', options.outDir, ...scenarioArgs];
-    const run = await execute(installed.node, args, options.timeoutMs ?? 300_000);
+    const run = await runProcess(installed.node, args, { timeoutMs: options.timeoutMs ?? 300_000 });
     const verdicts = readVerdicts(options.outDir, before);
     // The suite's summary names every scenario it ran, including one that crashed before writing checks.json.
     const summary = [...run.stdout.matchAll(/^([✓✗]) (\S+): \d+ passed, \d+ failed$/gmu)];
@@ -78,34 +78,4 @@ function readVerdicts(outDir: string, existing: Set<string>): Map<string, boolea
     );
   }
   return verdicts;
-}
-
-function execute(
-  command: string,
-  args: string[],
-  timeoutMs: number,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`conformance run timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
 }

@@ -5,6 +5,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, mcpctl, mcpctlJson, ROOT } from '../helpers/cli.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { runProcess } from '../helpers/run.js';
 
 const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 
@@ -73,21 +74,7 @@ describe('an http upstream behind the gateway', () => {
 
   it('works with the official inspector CLI', async () => {
     const run = (args: string[]) =>
-      new Promise<{ code: number; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, [
-          INSPECTOR,
-          '--cli',
-          daemon.endpoint('remote'),
-          '--transport',
-          'http',
-          ...args,
-        ]);
-        let stdout = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString();
-        });
-        child.on('close', (code) => resolve({ code: code ?? -1, stdout }));
-      });
+      runProcess(process.execPath, [INSPECTOR, '--cli', daemon.endpoint('remote'), '--transport', 'http', ...args]);
     const list = await run(['--method', 'tools/list']);
     expect(list.code).toBe(0);
     expect(list.stdout).toContain('request-headers');

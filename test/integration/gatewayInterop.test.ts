@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVERYTHING, mcpctl, ROOT, waitFor } from '../helpers/cli.js';
 import { CONFORMANCE_FIXTURE, runConformance } from '../helpers/conformance.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { runProcess } from '../helpers/run.js';
 
 const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 
@@ -19,26 +20,6 @@ function freePort(): Promise<number> {
         typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
       );
     });
-  });
-}
-
-function run(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
 
@@ -103,7 +84,7 @@ describe('the official conformance suite through the gateway', () => {
 describe('the official inspector CLI through the gateway', () => {
   it('lists and calls tools of a stdio upstream', async () => {
     const url = daemon.endpoint('everything');
-    const list = await run(process.execPath, [
+    const list = await runProcess(process.execPath, [
       INSPECTOR,
       '--cli',
       url,
@@ -115,7 +96,7 @@ describe('the official inspector CLI through the gateway', () => {
     expect(list.code, list.stderr).toBe(0);
     const tools = (JSON.parse(list.stdout) as { tools: Array<{ name: string }> }).tools.map((tool) => tool.name);
     expect(tools).toContain('echo');
-    const call = await run(process.execPath, [
+    const call = await runProcess(process.execPath, [
       INSPECTOR,
       '--cli',
       url,

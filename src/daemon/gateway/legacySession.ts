@@ -3,7 +3,13 @@ import { errorResponse, type JsonRpcMessage, RPC_ERROR } from '../../protocol/js
 import type { BackendSession, SessionOutput } from '../../protocol/session.js';
 import type { Logger } from '../../shared/logger.js';
 import { isRequestMessage } from './framing.js';
-import { clientInfoOf, newSessionInfo, type RegisteredSession, type SessionRegistry } from './sessionRegistry.js';
+import {
+  clientInfoOf,
+  closeBackendQuietly,
+  newSessionInfo,
+  type RegisteredSession,
+  type SessionRegistry,
+} from './sessionRegistry.js';
 import { messageFrame, type SseHub, SseWriter } from './sseWriter.js';
 import type { GatewaySessionInfo } from './types.js';
 
@@ -81,13 +87,7 @@ export class LegacySession implements SessionOutput, RegisteredSession {
     if (this.ending) return;
     this.ending = true;
     this.registry.remove(this.info.id, reason);
-    if (!fromBackend) {
-      try {
-        this.backend?.close();
-      } catch (error) {
-        this.logger.warn({ err: error, sessionId: this.info.id }, 'gateway session backend failed to close');
-      }
-    }
+    if (!fromBackend) closeBackendQuietly(this.backend, this.logger, this.info.id);
     this.writer?.end();
   }
 }

@@ -132,3 +132,12 @@ export function clientInfoOf(params: Record<string, unknown> | undefined): Clien
   const { name, version } = value as Record<string, unknown>;
   return typeof name === 'string' && typeof version === 'string' ? { name, version } : undefined;
 }
+
+/** Closes a session's backend on behalf of the client; a backend that throws must not stop the gateway's own cleanup. */
+export function closeBackendQuietly(backend: { close(): void } | undefined, logger: Logger, sessionId: string): void {
+  try {
+    backend?.close();
+  } catch (error) {
+    logger.warn({ err: error, sessionId }, 'gateway session backend failed to close');
+  }
+}

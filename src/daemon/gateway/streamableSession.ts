@@ -15,7 +15,13 @@ import { Exchange, type StreamHost } from './exchange.js';
 import { isRequestMessage } from './framing.js';
 import { ASSUMED_PROTOCOL_VERSION, wantsPrimingEvent } from './protocolVersion.js';
 import { sendEmpty, sendJsonText, sendRpcError } from './replies.js';
-import { ConnectionTracker, newSessionInfo, type RegisteredSession, type SessionRegistry } from './sessionRegistry.js';
+import {
+  ConnectionTracker,
+  closeBackendQuietly,
+  newSessionInfo,
+  type RegisteredSession,
+  type SessionRegistry,
+} from './sessionRegistry.js';
 import { type SseHub, SseWriter } from './sseWriter.js';
 import type { GatewaySessionInfo } from './types.js';
 
@@ -229,13 +235,7 @@ export class StreamableSession implements SessionOutput, RegisteredSession, Stre
     if (this.ending) return;
     this.ending = true;
     this.registry.remove(this.info.id, reason);
-    if (!fromBackend) {
-      try {
-        this.backend?.close();
-      } catch (error) {
-        this.logger.warn({ err: error, sessionId: this.info.id }, 'gateway session backend failed to close');
-      }
-    }
+    if (!fromBackend) closeBackendQuietly(this.backend, this.logger, this.info.id);
     // Set after the backend's close: answers it sends while closing still reach their requests.
     this.ended = true;
     const pending = [...this.pending];
