@@ -1,4 +1,5 @@
 import type { DaemonStatus } from '../../core/api.js';
+import { byCodePoint } from '../../shared/compare.js';
 import { formatDuration } from '../../shared/duration.js';
 import type { Palette } from './colors.js';
 import { renderFields } from './fields.js';
@@ -8,7 +9,7 @@ import { colorState } from './states.js';
 export function formatServerCounts(servers: DaemonStatus['servers'], palette: Palette): string {
   const parts = Object.entries(servers.byState)
     .filter(([, count]) => count > 0)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byCodePoint(a, b))
     .map(([state, count]) => `${colorState(state, palette)} ${count}`);
   return parts.length > 0 ? `${servers.total} (${parts.join(', ')})` : String(servers.total);
 }

@@ -1,4 +1,5 @@
 import type { ServerView } from '../../core/api.js';
+import { byCodePoint } from '../../shared/compare.js';
 import { formatDuration } from '../../shared/duration.js';
 import type { Palette } from './colors.js';
 import { quoteArgv } from './shellQuote.js';
@@ -39,7 +40,7 @@ export interface ServerTableOptions {
 
 /** The `server ls` table (pm2 ls / kubectl get): one row per server, sorted by name. */
 export function renderServerTable(views: readonly ServerView[], options: ServerTableOptions): string {
-  const sorted = [...views].sort((a, b) => a.name.localeCompare(b.name));
+  const sorted = [...views].sort((a, b) => byCodePoint(a.name, b.name));
   const rows = sorted.map((view) => {
     const row = [
       view.name,

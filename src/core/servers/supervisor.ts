@@ -1,5 +1,6 @@
 import { killOrphan } from '../../daemon/process/spawn.js';
 import { SHARED_CLIENT_CAPABILITIES } from '../../protocol/shared/clientCapabilities.js';
+import { byCodePoint } from '../../shared/compare.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { InstancePatch, JsonObject, Store } from '../../store/types.js';
@@ -79,7 +80,7 @@ export class Supervisor {
   }
 
   list(): ServerEntry[] {
-    return [...this.servers.values()].sort((a, b) => a.spec.name.localeCompare(b.spec.name));
+    return [...this.servers.values()].sort((a, b) => byCodePoint(a.spec.name, b.spec.name));
   }
 
   get(name: string): ServerEntry {
