@@ -19,13 +19,18 @@ if (!existsSync(cli)) {
 
 function mcpctl(...args) {
   console.log(`\n$ mcpctl ${args.join(' ')}`);
-  const result = spawnSync(process.execPath, [cli, ...args], { stdio: 'inherit', env: { ...process.env, MCPCTL_HOME: home } });
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, MCPCTL_HOME: home },
+  });
   return result.status ?? 1;
 }
 
 console.log(`Demo home (MCPCTL_HOME): ${home}`);
 mcpctl('daemon', 'start');
-const known = spawnSync(process.execPath, [cli, 'server', 'show', 'everything'], { env: { ...process.env, MCPCTL_HOME: home } });
+const known = spawnSync(process.execPath, [cli, 'server', 'show', 'everything'], {
+  env: { ...process.env, MCPCTL_HOME: home },
+});
 if (known.status !== 0) {
   mcpctl('server', 'add', 'everything', '--', process.execPath, everything, 'stdio');
 }
@@ -34,9 +39,19 @@ const pinged = mcpctl('server', 'ping', 'everything');
 mcpctl('server', 'url', 'everything');
 console.log('\n$ mcpctl connect everything   # as an AI client runs it: initialize, then tools/call echo');
 const requests = [
-  { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'demo', version: '1.0.0' } } },
+  {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'demo', version: '1.0.0' } },
+  },
   { jsonrpc: '2.0', method: 'notifications/initialized' },
-  { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { message: 'hello through the mcpctl gateway' } } },
+  {
+    jsonrpc: '2.0',
+    id: 2,
+    method: 'tools/call',
+    params: { name: 'echo', arguments: { message: 'hello through the mcpctl gateway' } },
+  },
 ];
 const bridge = spawnSync(process.execPath, [cli, 'connect', 'everything'], {
   input: `${requests.map((message) => JSON.stringify(message)).join('\n')}\n`,
@@ -51,7 +66,9 @@ mcpctl('server', 'show', 'everything');
 mcpctl('logs', 'everything', '--tail', '5');
 mcpctl('daemon', 'status');
 if (keep) {
-  console.log(`\nThe daemon keeps running. Try:\n  MCPCTL_HOME=${home} node dist/mcpctl.js ls\nStop it with:\n  MCPCTL_HOME=${home} node dist/mcpctl.js daemon stop`);
+  console.log(
+    `\nThe daemon keeps running. Try:\n  MCPCTL_HOME=${home} node dist/mcpctl.js ls\nStop it with:\n  MCPCTL_HOME=${home} node dist/mcpctl.js daemon stop`,
+  );
 } else {
   mcpctl('daemon', 'stop');
 }
