@@ -1,6 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll } from 'vitest';
 import { initializeUpstream, type UpstreamIdentity } from '../../../../src/protocol/handshake.js';
 import {
   isRequest,
@@ -12,8 +13,9 @@ import {
 } from '../../../../src/protocol/jsonrpc.js';
 import type { BackendSession, SessionOutput } from '../../../../src/protocol/session.js';
 import { SHARED_CLIENT_CAPABILITIES } from '../../../../src/protocol/shared/clientCapabilities.js';
-import type { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
+import { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
 import { StdioConnection } from '../../../../src/protocol/stdioConnection.js';
+import { silentLogger } from '../../../../src/shared/logger.js';
 
 export const EVERYTHING = fileURLToPath(
   new URL('../../../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url),
@@ -220,4 +222,26 @@ export function withTimeout<T>(promise: Promise<T>, what: string, ms = WAIT_MS):
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Runs one server-everything under a SharedUpstream for all tests of a file: `set` receives
+ * both before the first test; the process is stopped after the last.
+ */
+export function withSharedEverything(set: (fixture: { upstream: Upstream; shared: SharedUpstream }) => void): void {
+  let upstream: Upstream | undefined;
+  beforeAll(async () => {
+    const started = await startEverything();
+    upstream = started;
+    const shared = new SharedUpstream({
+      identity: started.identity,
+      send: (m) => started.send(m),
+      logger: silentLogger,
+    });
+    started.attach(shared);
+    set({ upstream: started, shared });
+  });
+  afterAll(async () => {
+    await upstream?.stop();
+  });
 }

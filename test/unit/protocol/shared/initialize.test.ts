@@ -1,20 +1,13 @@
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
-import { resultOf, startEverything, TestClient, type Upstream } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import type { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
+import { resultOf, TestClient, type Upstream, withSharedEverything } from './harness.js';
 
 let upstream: Upstream;
 let shared: SharedUpstream;
 
-beforeAll(async () => {
-  upstream = await startEverything();
-  shared = new SharedUpstream({ identity: upstream.identity, send: (m) => upstream.send(m), logger: silentLogger });
-  upstream.attach(shared);
-});
-
-afterAll(async () => {
-  await upstream?.stop();
+withSharedEverything((fixture) => {
+  ({ upstream, shared } = fixture);
 });
 
 describe('a session initializing on a shared upstream', () => {

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JsonRpcNotification, JsonRpcRequest } from '../../../../src/protocol/jsonrpc.js';
 import { progressTokenOf } from '../../../../src/protocol/shared/progressTokens.js';
-import { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
-import { isNotificationOf, resultOf, startEverything, TestClient, textOf, type Upstream } from './harness.js';
+import type { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
+import { isNotificationOf, resultOf, TestClient, textOf, type Upstream, withSharedEverything } from './harness.js';
 
 let upstream: Upstream;
 let shared: SharedUpstream;
 
-beforeAll(async () => {
-  upstream = await startEverything();
-  shared = new SharedUpstream({ identity: upstream.identity, send: (m) => upstream.send(m), logger: silentLogger });
-  upstream.attach(shared);
-});
-
-afterAll(async () => {
-  await upstream?.stop();
+withSharedEverything((fixture) => {
+  ({ upstream, shared } = fixture);
 });
 
 async function openInitialized(sessionId: string): Promise<TestClient> {

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
-import { type Delivery, resultOf, startEverything, TestClient, textOf, type Upstream } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import type { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
+import { type Delivery, resultOf, TestClient, textOf, type Upstream, withSharedEverything } from './harness.js';
 
 let upstream: Upstream;
 let shared: SharedUpstream;
 
-beforeAll(async () => {
-  upstream = await startEverything();
-  shared = new SharedUpstream({ identity: upstream.identity, send: (m) => upstream.send(m), logger: silentLogger });
-  upstream.attach(shared);
-});
-
-afterAll(async () => {
-  await upstream?.stop();
+withSharedEverything((fixture) => {
+  ({ upstream, shared } = fixture);
 });
 
 const SAMPLED = { role: 'assistant', content: { type: 'text', text: 'sampled by A' }, model: 'test-model' };

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JsonRpcMessage, JsonRpcNotification } from '../../../../src/protocol/jsonrpc.js';
-import { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
-import { isNotificationOf, resultOf, startEverything, TestClient, type Upstream } from './harness.js';
+import type { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
+import { isNotificationOf, resultOf, TestClient, type Upstream, withSharedEverything } from './harness.js';
 
 let upstream: Upstream;
 let shared: SharedUpstream;
 
-beforeAll(async () => {
-  upstream = await startEverything();
-  shared = new SharedUpstream({ identity: upstream.identity, send: (m) => upstream.send(m), logger: silentLogger });
-  upstream.attach(shared);
-});
-
-afterAll(async () => {
-  await upstream?.stop();
+withSharedEverything((fixture) => {
+  ({ upstream, shared } = fixture);
 });
 
 async function openInitialized(sessionId: string): Promise<TestClient> {
