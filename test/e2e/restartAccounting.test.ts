@@ -13,9 +13,9 @@ afterEach(async () => {
 /**
  * A server that crashes before answering `initialize` ends one attempt, whichever the daemon
  * notices first: the process exit or the closed stdout. crashWithChild.mjs makes the exit come
- * first (a child it leaves behind holds stdout open), which today counts each crash twice
- * (src/core/servers/instance.ts launch(): both the `runner.ended` callback and the failed
- * `ready()` call ended() for the same generation), so the server gives up after 2 of its 4 spawns.
+ * first (a child it leaves behind holds stdout open). Counting that crash twice (the exit callback
+ * and the failed `ready()` both ending the same attempt in instance.ts launch()) made the server
+ * give up after 2 of its 4 spawns; this keeps it fixed.
  */
 describe('one crash is one failure', () => {
   it('gives a server that crashes before initialize all of its --max-restarts', async () => {
