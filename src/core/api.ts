@@ -35,6 +35,8 @@ export const serverViewSchema = z.object({
   args: z.array(z.string()),
   cwd: z.string().nullable(),
   url: z.string().nullable(),
+  /** Stdio servers: how gateway sessions use them (null for http servers, always shared). */
+  sharing: z.object({ mode: z.enum(['shared', 'isolated']), pool: z.number(), maxSessions: z.number() }).nullable(),
   env: z.record(z.string(), z.string()),
   headers: z.record(z.string(), z.string()),
   autostart: z.boolean(),

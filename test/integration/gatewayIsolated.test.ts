@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVERYTHING, mcpctl, waitFor } from '../helpers/cli.js';
+import { EVERYTHING, mcpctl, mcpctlJson, waitFor } from '../helpers/cli.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { findProcesses } from '../helpers/procs.js';
 
@@ -45,6 +45,8 @@ const processes = () => findProcesses(EVERYTHING, marker);
 
 describe('--share isolated', () => {
   it('keeps a warm pool, gives each session a process of its own, ends it with the session, and caps sessions', async () => {
+    const shown = await mcpctlJson<{ sharing: unknown }>(daemon.home, ['server', 'show', 'solo']);
+    expect(shown.sharing).toEqual({ mode: 'isolated', pool: 2, maxSessions: 3 });
     await waitFor('two warm processes', () => (processes().length === 2 ? true : undefined));
     const sessions = await Promise.all([open('a'), open('b'), open('c')]);
     for (const { client } of sessions) {

@@ -49,6 +49,7 @@ export function renderServerDetail(detail: ServerDetail, palette: Palette): stri
   if (detail.nextRestartAt) fields.push(['Next restart', detail.nextRestartAt]);
   if (detail.transport === 'stdio') {
     fields.push(['Command', formatTarget(detail)], ['Cwd', detail.cwd ?? EMPTY], ['Env', pairLines(detail.env, '=')]);
+    if (detail.sharing) fields.push(['Sharing', formatSharing(detail.sharing)]);
   } else {
     fields.push(['URL', detail.url ?? EMPTY], ['Headers', pairLines(detail.headers, ': ')]);
   }
@@ -60,4 +61,11 @@ export function renderServerDetail(detail: ServerDetail, palette: Palette): stri
     ['Created', detail.createdAt],
   );
   return `${renderFields(fields)}\n${renderEvents(detail.events, palette)}`;
+}
+
+/** `shared`, or `isolated (pool 2, at most 64 sessions)`. */
+function formatSharing(sharing: { mode: string; pool: number; maxSessions: number }): string {
+  return sharing.mode === 'isolated'
+    ? `isolated (pool ${sharing.pool}, at most ${sharing.maxSessions} sessions)`
+    : 'shared';
 }

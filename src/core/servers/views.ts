@@ -33,6 +33,7 @@ export function toServerView(entry: ServerEntry, now: number): ServerView {
     args: stdio?.args ?? [],
     cwd: stdio?.cwd ?? null,
     url: http?.url ?? null,
+    sharing: stdio ? { mode: stdio.share, pool: stdio.pool, maxSessions: stdio.maxSessions } : null,
     env: maskSensitive(stdio?.env ?? {}),
     headers: maskSensitive(http?.headers ?? {}),
     autostart: spec.autostart,

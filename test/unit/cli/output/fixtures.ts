@@ -33,6 +33,7 @@ export function serverView(overrides: Partial<ServerView> = {}): ServerView {
     args: ['-y', '@modelcontextprotocol/server-everything'],
     cwd: null,
     url: null,
+    sharing: { mode: 'shared', pool: 1, maxSessions: 64 },
     env: {},
     headers: {},
     autostart: true,
