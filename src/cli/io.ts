@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { ControlApi } from '../core/api.js';
+import { connectDaemon } from '../core/daemonClient.js';
 import { type Paths, resolvePaths } from '../shared/paths.js';
 
 export interface Writer {
@@ -37,12 +38,6 @@ export interface CliContext {
   connect: (options: ConnectOptions) => Promise<ControlApi>;
 }
 
-/** The real daemon client, loaded only by commands that talk to the daemon. */
-export async function connectLazily(options: ConnectOptions): Promise<ControlApi> {
-  const { connectDaemon } = await import('../core/daemonClient.js');
-  return connectDaemon(options);
-}
-
 export interface ProcessContextOptions {
   version: string;
   signal: AbortSignal;
@@ -64,6 +59,6 @@ export function createProcessContext(options: ProcessContextOptions): CliContext
     self: { execPath: process.execPath, args: [resolve(options.script)] },
     version: options.version,
     signal: options.signal,
-    connect: connectLazily,
+    connect: connectDaemon,
   };
 }

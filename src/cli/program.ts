@@ -12,6 +12,7 @@ import {
   registerServerCommands,
 } from './commands/server/register.js';
 import { registerSessionCommands } from './commands/session/register.js';
+import { printVersion } from './commands/version.js';
 import { resolveGlobals } from './globals.js';
 import { createInvocation, type Invocation } from './invocation.js';
 import type { CliContext } from './io.js';
@@ -72,9 +73,6 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
   program
     .command('version')
     .description('print the version')
-    .action(async () => {
-      const { printVersion } = await import('./commands/version.js');
-      await printVersion(inv());
-    });
+    .action(() => printVersion(inv()));
   return program;
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { type CliContext, connectLazily } from '../../../src/cli/io.js';
+import type { CliContext } from '../../../src/cli/io.js';
+import { connectDaemon } from '../../../src/core/daemonClient.js';
 import { resolvePaths } from '../../../src/shared/paths.js';
 
 export interface CapturedContext {
@@ -42,7 +43,7 @@ export function captureContext(overrides: Partial<CliContext> = {}): CapturedCon
     self: { execPath: process.execPath, args: [join(home, 'no-such-mcpctl.js')] },
     version: '9.9.9-test',
     signal: new AbortController().signal,
-    connect: connectLazily,
+    connect: connectDaemon,
     ...overrides,
     env,
   };

@@ -1,7 +1,13 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Invocation } from '../../invocation.js';
+import { installDaemonService } from './install.js';
+import { daemonLogs } from './logs.js';
+import { startDaemonInBackground } from './start.js';
+import { showDaemonStatus } from './status.js';
+import { stopDaemonGracefully } from './stop.js';
+import { uninstallDaemonService } from './uninstall.js';
 
-/** The `daemon` verbs; each loads its module (and the core it needs) only when run. */
+/** The `daemon` verbs; `run` loads the daemon itself only when run. */
 export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => Invocation): void {
   const daemon = program.command('daemon').description('run and manage the background daemon');
   daemon
@@ -16,24 +22,15 @@ export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => I
     .command('start')
     .description('start the daemon in the background (nothing to do if it runs)')
     .option('--gateway-port <port>', 'port of the MCP gateway on 127.0.0.1 (default 7711; 0 picks a free one)')
-    .action(async (flags) => {
-      const { startDaemonInBackground } = await import('./start.js');
-      await startDaemonInBackground(inv(), flags);
-    });
+    .action((flags) => startDaemonInBackground(inv(), flags));
   daemon
     .command('stop')
     .description('stop the daemon and its servers gracefully')
-    .action(async () => {
-      const { stopDaemonGracefully } = await import('./stop.js');
-      await stopDaemonGracefully(inv());
-    });
+    .action(() => stopDaemonGracefully(inv()));
   daemon
     .command('status')
     .description('show whether the daemon runs, its paths and server counts (exit 6 if not running)')
-    .action(async () => {
-      const { showDaemonStatus } = await import('./status.js');
-      await showDaemonStatus(inv());
-    });
+    .action(() => showDaemonStatus(inv()));
   daemon
     .command('logs')
     .description("print the daemon's own log")
@@ -41,24 +38,15 @@ export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => I
     .option('--tail <n>', 'only the last n lines (default with -f: 100)')
     .option('--since <duration>', 'only lines newer than this (10m, 2h) or this time (ISO 8601)')
     .option('--timestamps', 'prefix each line with its time')
-    .action(async (flags) => {
-      const { daemonLogs } = await import('./logs.js');
-      await daemonLogs(inv(), flags);
-    });
+    .action((flags) => daemonLogs(inv(), flags));
   daemon
     .command('install')
     .description('install a user service that starts the daemon at login (systemd, launchd)')
     .option('--dry-run', 'print the unit and the commands instead of applying them')
-    .action(async (flags) => {
-      const { installDaemonService } = await import('./install.js');
-      await installDaemonService(inv(), flags);
-    });
+    .action((flags) => installDaemonService(inv(), flags));
   daemon
     .command('uninstall')
     .description('remove the user service')
     .option('--dry-run', 'print what would be removed')
-    .action(async (flags) => {
-      const { uninstallDaemonService } = await import('./uninstall.js');
-      await uninstallDaemonService(inv(), flags);
-    });
+    .action((flags) => uninstallDaemonService(inv(), flags));
 }

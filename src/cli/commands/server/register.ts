@@ -1,10 +1,20 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { collect } from '../../flags.js';
 import type { Invocation } from '../../invocation.js';
+import { serverLogs } from './logs.js';
+import { listServers } from './ls.js';
+import { pingServer } from './ping.js';
+import { restartServers } from './restart.js';
+import { removeServers } from './rm.js';
+import { showServer } from './show.js';
+import { startServers } from './start.js';
+import { stopServers } from './stop.js';
+import { printServerUrl } from './url.js';
 
 /**
- * The `server` verbs and their flags. Each action loads its verb module on demand, so `mcpctl ls`
- * never loads what `server add` needs (zod). Shortcuts (`mcpctl ls`, `mcpctl logs`) reuse these.
+ * The `server` verbs and their flags. The light verbs are imported with the tree: on a cold start
+ * each lazily loaded module costs more than compiling them all. `server add` stays lazy, so
+ * `mcpctl ls` never loads what it needs (zod). Shortcuts (`mcpctl ls`, `mcpctl logs`) reuse these.
  */
 type MakeInvocation = () => Invocation;
 
@@ -52,10 +62,7 @@ export function defineLs(parent: CommandUnknownOpts, name: string, inv: MakeInvo
   return parent
     .command(name)
     .description('list servers with their state (-o wide adds command and labels)')
-    .action(async () => {
-      const { listServers } = await import('./ls.js');
-      await listServers(inv());
-    });
+    .action(() => listServers(inv()));
 }
 
 export function defineShow(parent: CommandUnknownOpts, name: string, inv: MakeInvocation) {
@@ -63,20 +70,14 @@ export function defineShow(parent: CommandUnknownOpts, name: string, inv: MakeIn
     .command(`${name} <name>`)
     .description("show one server's definition, state and recent events")
     .option('-w, --watch [interval]', 'redraw every interval (default 2s) until Ctrl-C')
-    .action(async (server, flags) => {
-      const { showServer } = await import('./show.js');
-      await showServer(inv(), server, flags);
-    });
+    .action((server, flags) => showServer(inv(), server, flags));
 }
 
 export function defineRm(parent: CommandUnknownOpts, name: string, inv: MakeInvocation) {
   return parent
     .command(`${name} <names...>`)
     .description('stop and remove servers')
-    .action(async (names) => {
-      const { removeServers } = await import('./rm.js');
-      await removeServers(inv(), names);
-    });
+    .action((names) => removeServers(inv(), names));
 }
 
 export function defineStart(parent: CommandUnknownOpts, inv: MakeInvocation) {
@@ -84,10 +85,7 @@ export function defineStart(parent: CommandUnknownOpts, inv: MakeInvocation) {
     .command('start [names...]')
     .description('start servers (and keep them running)')
     .option('--all', 'every server')
-    .action(async (names, flags) => {
-      const { startServers } = await import('./start.js');
-      await startServers(inv(), names, flags);
-    });
+    .action((names, flags) => startServers(inv(), names, flags));
 }
 
 export function defineStop(parent: CommandUnknownOpts, inv: MakeInvocation) {
@@ -95,10 +93,7 @@ export function defineStop(parent: CommandUnknownOpts, inv: MakeInvocation) {
     .command('stop [names...]')
     .description('stop servers (they stay stopped until started)')
     .option('--all', 'every server')
-    .action(async (names, flags) => {
-      const { stopServers } = await import('./stop.js');
-      await stopServers(inv(), names, flags);
-    });
+    .action((names, flags) => stopServers(inv(), names, flags));
 }
 
 export function defineRestart(parent: CommandUnknownOpts, inv: MakeInvocation) {
@@ -106,10 +101,7 @@ export function defineRestart(parent: CommandUnknownOpts, inv: MakeInvocation) {
     .command('restart [names...]')
     .description('restart servers')
     .option('--all', 'every server')
-    .action(async (names, flags) => {
-      const { restartServers } = await import('./restart.js');
-      await restartServers(inv(), names, flags);
-    });
+    .action((names, flags) => restartServers(inv(), names, flags));
 }
 
 export function defineLogs(parent: CommandUnknownOpts, inv: MakeInvocation) {
@@ -120,30 +112,21 @@ export function defineLogs(parent: CommandUnknownOpts, inv: MakeInvocation) {
     .option('--tail <n>', 'only the last n lines (default with -f: 100)')
     .option('--since <duration>', 'only lines newer than this (10m, 2h) or this time (ISO 8601)')
     .option('--timestamps', 'prefix each line with its time')
-    .action(async (name, flags) => {
-      const { serverLogs } = await import('./logs.js');
-      await serverLogs(inv(), name, flags);
-    });
+    .action((name, flags) => serverLogs(inv(), name, flags));
 }
 
 export function definePing(parent: CommandUnknownOpts, inv: MakeInvocation) {
   return parent
     .command('ping <name>')
     .description('send one MCP ping to a running server through the daemon and time the answer')
-    .action(async (name) => {
-      const { pingServer } = await import('./ping.js');
-      await pingServer(inv(), name);
-    });
+    .action((name) => pingServer(inv(), name));
 }
 
 export function defineUrl(parent: CommandUnknownOpts, inv: MakeInvocation) {
   return parent
     .command('url <name>')
     .description("print the server's gateway URL (Streamable HTTP; -o json adds the legacy SSE one)")
-    .action(async (name) => {
-      const { printServerUrl } = await import('./url.js');
-      await printServerUrl(inv(), name);
-    });
+    .action((name) => printServerUrl(inv(), name));
 }
 
 export function registerServerCommands(program: CommandUnknownOpts, inv: MakeInvocation): void {

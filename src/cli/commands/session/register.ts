@@ -1,7 +1,10 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Invocation } from '../../invocation.js';
+import { killSessions } from './kill.js';
+import { listSessions } from './ls.js';
+import { showSession } from './show.js';
 
-/** The `session` verbs (sessions of MCP clients through the gateway); each loads its module when run. */
+/** The `session` verbs (sessions of MCP clients through the gateway); `connect` (the MCP SDK) loads when run. */
 export function registerSessionCommands(program: CommandUnknownOpts, inv: () => Invocation): void {
   const session = program.command('session').description('list, inspect and end client sessions through the gateway');
   session
@@ -10,26 +13,17 @@ export function registerSessionCommands(program: CommandUnknownOpts, inv: () => 
     .description('list open sessions (--all adds recent closed ones)')
     .option('--server <name>', "only this server's sessions")
     .option('--all', 'also recent closed sessions, with a STATE column')
-    .action(async (flags) => {
-      const { listSessions } = await import('./ls.js');
-      await listSessions(inv(), flags);
-    });
+    .action((flags) => listSessions(inv(), flags));
   session
     .command('show <id>')
     .alias('status')
     .description('show one session, open or closed')
-    .action(async (id) => {
-      const { showSession } = await import('./show.js');
-      await showSession(inv(), id);
-    });
+    .action((id) => showSession(inv(), id));
   session
     .command('kill <ids...>')
     .alias('disconnect')
     .description('end open sessions (their clients see the session gone)')
-    .action(async (ids) => {
-      const { killSessions } = await import('./kill.js');
-      await killSessions(inv(), ids);
-    });
+    .action((ids) => killSessions(inv(), ids));
   session
     .command('connect <server>')
     .description('bridge stdin/stdout to a server through the gateway (same as: mcpctl connect)')
