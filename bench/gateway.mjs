@@ -4,21 +4,23 @@ import { join } from 'node:path';
 import { EVERYTHING, ROOT } from './lib.mjs';
 import { spawnGroup, stopGroup } from './proc.mjs';
 import { printGoals, printTable, summarize } from './report.mjs';
-import { everythingHttp, floorHttp, mcpProxy, supergateway } from './targets/httpServers.mjs';
+import { everythingHttp, floorHttp, mcpHub, mcpProxy, supergateway } from './targets/httpServers.mjs';
 import { connect, gateway } from './targets/mcpctl.mjs';
 import { directStdio } from './targets/stdio.mjs';
 
 const MEASURE = join(ROOT, 'bench/client/measure.mjs');
-const TARGETS = [directStdio, floorHttp, everythingHttp, gateway, connect, supergateway, mcpProxy];
+// The floor and the gateway run back to back in each round: their ratios are taken round by round.
+const TARGETS = [directStdio, floorHttp, gateway, connect, everythingHttp, supergateway, mcpProxy, mcpHub];
 
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
 export const gatewaySettings = () => ({
-  rounds: env('BENCH_GW_ROUNDS', 3),
+  rounds: env('BENCH_GW_ROUNDS', 5),
   n: env('BENCH_GW_N', 1000),
   warmup: env('BENCH_GW_WARMUP', 100),
   sessions: env('BENCH_GW_SESSIONS', 8),
   per: env('BENCH_GW_PER', 250),
-  // e.g. BENCH_GW_TARGETS=floor,gateway (keys: direct floor everything-http gateway connect supergateway mcp-proxy)
+  concWarmup: env('BENCH_GW_CONC_WARMUP', 100),
+  // e.g. BENCH_GW_TARGETS=floor,gateway (keys: direct floor gateway connect everything-http supergateway mcp-proxy mcp-hub)
   only: process.env.BENCH_GW_TARGETS?.split(',').filter(Boolean) ?? null,
   timeoutMs: env('BENCH_GW_TIMEOUT_MS', 180_000),
 });
@@ -33,6 +35,7 @@ async function measureOnce(target, settings) {
       warmup: settings.warmup,
       sessions: settings.sessions,
       per: settings.per,
+      concWarmup: settings.concWarmup,
       pid: started.pid,
       treeRoot: started.treeRoot,
       script: EVERYTHING,
@@ -68,7 +71,7 @@ export async function benchGateway() {
   const targets = TARGETS.filter((target) => !settings.only || settings.only.includes(target.key));
   console.log(
     `\n## Gateway and peers (${settings.rounds} rounds interleaved; 1 session: ${settings.warmup} warm-up + ${settings.n} calls; ` +
-      `${settings.sessions} sessions × ${settings.per} calls; echo tool of server-everything)`,
+      `${settings.sessions} sessions × (${settings.concWarmup} warm-up + ${settings.per}) calls; echo tool of server-everything)`,
   );
   const runs = new Map(targets.map((target) => [target.key, []]));
   const failures = new Map();
@@ -78,7 +81,7 @@ export async function benchGateway() {
       const t = Date.now();
       try {
         const result = await measureOnce(target, settings);
-        runs.get(target.key).push(result);
+        runs.get(target.key).push({ ...result, round });
         for (const warning of [result.stderr, ...(result.errors ?? [])].filter(Boolean)) {
           console.log(`  ${target.label}: ${warning.split('\n').slice(0, 3).join(' | ')}`);
         }

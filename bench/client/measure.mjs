@@ -1,6 +1,8 @@
 // Measures one target in a process of its own (so every target meets a fresh client):
 //   node bench/client/measure.mjs '<spec json>'   → one JSON line of results on stdout.
-// spec: { target, n, warmup, sessions, per, pid, treeRoot, script, t0, readyTimeoutMs }
+// spec: { target, n, warmup, sessions, per, concWarmup, pid, treeRoot, script, t0, readyTimeoutMs }
+//   concWarmup  calls per session, unmeasured, before the concurrent phase (JIT and heap settle under
+//               the concurrent load too: a long-running gateway serves warm)
 //   pid       process whose memory is the target's (gateway, floor, peer); null: the first session's child
 //   treeRoot  pid whose descendants are counted at 8 sessions; null: this process (stdio targets)
 //   script    argument that marks an upstream server process (server-everything's dist/index.js)
@@ -82,6 +84,11 @@ async function run() {
     if (result.status === 'fulfilled') sessions.push(result.value);
     else note('connect', result.reason);
   }
+  const concWarm = { count: 0, wrong: 0, failed: 0 };
+  const warmLatencies = new Float64Array(sessions.length * spec.concWarmup);
+  await Promise.all(sessions.map((session, k) => loop(session, `cw${k}`, spec.concWarmup, warmLatencies, concWarm)));
+  // Warm-up answers are checked too: a wrong one counts however early it came.
+  out.warm = { wrong: warm.wrong + concWarm.wrong, failed: warm.failed + concWarm.failed };
   const concLatencies = new Float64Array(spec.sessions * spec.per);
   const conc = { count: 0, wrong: 0, failed: 0 };
   const concStarted = performance.now();

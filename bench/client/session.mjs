@@ -2,23 +2,30 @@
 // target is measured with, so the figures differ only by what sits behind the transport.
 import { setMaxListeners } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
+function transportFor(target) {
+  if (target.kind === 'http') return new StreamableHTTPClientTransport(new URL(target.url));
+  // The legacy HTTP+SSE transport, for a peer that serves nothing else (mcp-hub).
+  if (target.kind === 'sse') return new SSEClientTransport(new URL(target.url));
+  return new StdioClientTransport({
+    command: target.command,
+    args: target.args,
+    env: target.env ? { ...process.env, ...target.env } : undefined,
+    stderr: 'pipe',
+  });
+}
+
 /**
- * target: { kind: 'http', url } | { kind: 'stdio', command, args, env? }.
- * Resolves once initialize is done; `call(message)` returns the text of the `echo` answer.
+ * target: { kind: 'http' | 'sse', url, tool? } | { kind: 'stdio', command, args, env?, tool? }; `tool` is
+ * the echo tool's name where a hub renames it. Resolves once initialize is done; `call(message)`
+ * returns the text of the echo answer.
  */
 export async function openSession(target) {
-  const transport =
-    target.kind === 'http'
-      ? new StreamableHTTPClientTransport(new URL(target.url))
-      : new StdioClientTransport({
-          command: target.command,
-          args: target.args,
-          env: target.env ? { ...process.env, ...target.env } : undefined,
-          stderr: 'pipe',
-        });
+  const transport = transportFor(target);
+  const tool = target.tool ?? 'echo';
   let stderr = '';
   transport.stderr?.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-2000);
@@ -41,7 +48,7 @@ export async function openSession(target) {
     ttfrMs,
     pid: transport.pid ?? null,
     async call(message) {
-      const result = await client.callTool({ name: 'echo', arguments: { message } });
+      const result = await client.callTool({ name: tool, arguments: { message } });
       return result.content?.[0]?.text ?? '';
     },
     async close() {

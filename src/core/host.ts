@@ -30,7 +30,7 @@ export interface RunDaemonOptions {
 export async function runDaemon(options: RunDaemonOptions): Promise<void> {
   const { paths, version } = options;
   const env = options.env ?? process.env;
-  const settings = loadSettings(paths, env);
+  const settings = await loadSettings(paths, env);
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 });
   mkdirSync(paths.runtimeDir, { recursive: true, mode: 0o700 });

@@ -33,6 +33,7 @@ export interface StdioConnectionOptions {
  */
 export class StdioConnection implements RpcEndpoint {
   private readonly peer: RpcPeer;
+  private corked = false;
 
   constructor(private readonly options: StdioConnectionOptions) {
     this.peer = new RpcPeer(
@@ -51,9 +52,23 @@ export class StdioConnection implements RpcEndpoint {
     return this.peer.closed;
   }
 
+  /**
+   * Messages sent in one turn of the event loop (say, requests of several sessions read
+   * from their sockets together) reach the server as one write: fewer syscalls and
+   * wake-ups on both sides, at the cost of one setImmediate.
+   */
   send(message: JsonRpcMessage): void {
     if (this.peer.closed) return;
-    this.options.output.write(`${JSON.stringify(message)}\n`);
+    const output = this.options.output;
+    if (!this.corked) {
+      this.corked = true;
+      output.cork();
+      setImmediate(() => {
+        this.corked = false;
+        output.uncork();
+      });
+    }
+    output.write(`${JSON.stringify(message)}\n`);
   }
 
   /** Sends a request with an id of our own and resolves with its result. */

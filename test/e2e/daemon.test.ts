@@ -16,7 +16,9 @@ describe('mcpctl daemon start | status | stop (built binary)', () => {
     h = e2eHome();
     const first = await h.run(['daemon', 'start']);
     expect(first.code).toBe(0);
-    const started = /daemon started \(pid (\d+), socket (\S+)\)/.exec(first.stdout);
+    const started = /daemon started \(pid (\d+), socket (\S+), gateway (http:\/\/127\.0\.0\.1:\d+)\)/.exec(
+      first.stdout,
+    );
     expect(started, first.stdout + first.stderr).not.toBeNull();
     const pid = Number(started?.[1]);
     expect(h.daemonPids()).toEqual([pid]);
@@ -24,10 +26,13 @@ describe('mcpctl daemon start | status | stop (built binary)', () => {
     const second = await h.run(['daemon', 'start']);
     expect(second.code).toBe(0);
     expect(second.stdout).toContain(`daemon already running (pid ${pid}`);
+    const third = await h.json<{ pid: number; alreadyRunning: boolean; gateway: { url: string } }>(['daemon', 'start']);
+    expect(third).toMatchObject({ pid, alreadyRunning: true, gateway: { url: started?.[3] } });
     expect(h.daemonPids()).toEqual([pid]);
 
     const status = await h.json<DaemonStatus>(['daemon', 'status']);
     expect(status).toMatchObject({ pid, version: expect.any(String), socket: started?.[2], home: h.home });
+    expect(status.gateway?.url).toBe(started?.[3]);
     expect(status.uptimeSeconds).toBeGreaterThanOrEqual(0);
     expect(status.servers).toEqual({ total: 0, byState: {} });
 

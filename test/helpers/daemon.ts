@@ -14,9 +14,7 @@ export interface TestDaemon {
 /** A real daemon (the built binary, detached) on a temp home, with its gateway on a free port. */
 export async function startTestDaemon(): Promise<TestDaemon> {
   const { home, cleanup } = makeHome();
-  const started = await mcpctl(home, ['daemon', 'start']);
-  if (started.code !== 0) throw new Error(`daemon start failed: ${started.stderr}`);
-  const status = await mcpctlJson<{ pid: number; gateway: { url: string } | null }>(home, ['daemon', 'status']);
+  const status = await mcpctlJson<{ pid: number; gateway: { url: string } | null }>(home, ['daemon', 'start']);
   if (!status.gateway) throw new Error('the daemon reports no gateway');
   const gatewayUrl = status.gateway.url;
   return {

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { McpctlError } from '../../shared/errors.js';
 import type { Paths } from '../../shared/paths.js';
@@ -63,9 +62,11 @@ const ENV_OVERRIDES: ReadonlyArray<[string, string, string, (value: string) => u
   ['MCPCTL_GATEWAY_IDLE_TIMEOUT_MS', 'gateway', 'idleTimeoutMs', Number],
 ];
 
-export function loadSettings(paths: Paths, env: NodeJS.ProcessEnv): Settings {
+/** Async only to load the YAML parser when there is a config file: most daemons start without one. */
+export async function loadSettings(paths: Paths, env: NodeJS.ProcessEnv): Promise<Settings> {
   let raw: Record<string, Record<string, unknown>> = {};
   if (existsSync(paths.configFile)) {
+    const { parse } = await import('yaml');
     try {
       raw = (parse(readFileSync(paths.configFile, 'utf8')) as typeof raw | null) ?? {};
     } catch (error) {

@@ -2,13 +2,22 @@ import { startGateway } from '../../daemon/gateway/gateway.js';
 import type { Gateway, GatewaySessionInfo, SessionEvent } from '../../daemon/gateway/types.js';
 import type { SessionBackend } from '../../protocol/session.js';
 import { SharedUpstream } from '../../protocol/shared/sharedUpstream.js';
+import { formatDuration } from '../../shared/duration.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Settings } from '../config/settings.js';
 import type { InstanceObserver } from '../servers/instance.js';
 import type { Runner } from '../servers/runner.js';
 import type { Supervisor } from '../servers/supervisor.js';
+import { awaitedBackend } from './awaitedBackend.js';
 import type { GatewayControl, LiveSession, SessionRecordEvent } from './gatewayControl.js';
 import { unavailableBackend } from './unavailableBackend.js';
+
+/** Sessions waiting for a server that is coming up: one promise per server, settled by bind or gone. */
+interface Arrival {
+  backend: SessionBackend;
+  settle(outcome: SessionBackend | Error): void;
+  timer: NodeJS.Timeout;
+}
 
 /**
  * Puts the gateway in front of the supervised servers: one SharedUpstream per
@@ -20,6 +29,7 @@ export class GatewayHost implements GatewayControl {
   private readonly shared = new Map<string, SharedUpstream>();
   /** Servers in isolated mode: their pool serves each session with a process of its own. */
   private readonly isolated = new Map<string, SessionBackend>();
+  private readonly arriving = new Map<string, Arrival>();
 
   constructor(
     private readonly deps: {
@@ -50,7 +60,6 @@ export class GatewayHost implements GatewayControl {
       logger,
       onSessionEvent: (event) => this.onSessionEvent(event),
     });
-    logger.info({ url: this.gateway.url }, 'gateway listening');
   }
 
   async close(): Promise<void> {
@@ -63,7 +72,10 @@ export class GatewayHost implements GatewayControl {
     return {
       ready: (runner: Runner) => this.bind(name, runner),
       gone: (reason, final) => {
-        if (final) this.isolated.delete(name);
+        if (final) {
+          this.isolated.delete(name);
+          this.settleArrival(name, new Error(`server '${name}' stopped before it was running: ${reason}`));
+        }
         const upstream = this.shared.get(name);
         if (!upstream) return;
         if (final) {
@@ -87,6 +99,7 @@ export class GatewayHost implements GatewayControl {
   private bind(name: string, runner: Runner): void {
     if (runner.backend) {
       this.isolated.set(name, runner.backend);
+      this.settleArrival(name, runner.backend);
       return;
     }
     const channel = runner.channel;
@@ -106,6 +119,7 @@ export class GatewayHost implements GatewayControl {
     }
     const bound = upstream;
     channel.onUpstreamMessage = (message) => bound.handleUpstream(message);
+    this.settleArrival(name, bound);
   }
 
   private backend(name: string): SessionBackend | undefined {
@@ -117,9 +131,37 @@ export class GatewayHost implements GatewayControl {
     } catch {
       return undefined;
     }
+    const { state, desired } = entry.instance;
+    if (desired === 'running' && state !== 'failed')
+      return this.arrival(name, entry.spec.policy.startTimeoutMs).backend;
     return unavailableBackend(
       () => `server '${name}' is ${entry.instance.state}, not running; start it with 'mcpctl server start ${name}'`,
     );
+  }
+
+  /** Called on every request to a server not yet up, so it allocates once per server, not per request. */
+  private arrival(name: string, timeoutMs: number): Arrival {
+    const existing = this.arriving.get(name);
+    if (existing) return existing;
+    let settle: (outcome: SessionBackend | Error) => void = () => {};
+    const ready = new Promise<SessionBackend>((resolve, reject) => {
+      settle = (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
+    });
+    ready.catch(() => {}); // each waiting session handles the failure; there may be none
+    const message = `server '${name}' did not come up within ${formatDuration(timeoutMs)}; see 'mcpctl server show ${name}' and 'mcpctl logs ${name}'`;
+    const timer = setTimeout(() => this.settleArrival(name, new Error(message)), timeoutMs);
+    timer.unref();
+    const arrival = { backend: awaitedBackend(ready), settle, timer };
+    this.arriving.set(name, arrival);
+    return arrival;
+  }
+
+  private settleArrival(name: string, outcome: SessionBackend | Error): void {
+    const arrival = this.arriving.get(name);
+    if (!arrival) return;
+    this.arriving.delete(name);
+    clearTimeout(arrival.timer);
+    arrival.settle(outcome);
   }
 
   private onSessionEvent(event: SessionEvent): void {

@@ -57,11 +57,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   hosts = allowedHosts(options.host, port);
   registry.startSweeper();
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
-  logger.info({ host: options.host, port }, 'gateway listening');
+  const url = `http://${urlHost}:${port}`;
+  logger.info({ url }, 'gateway listening');
 
   return {
     port,
-    url: `http://${urlHost}:${port}`,
+    url,
     sessions: () => registry.list(),
     killSession: (id, reason = 'killed') => registry.close(id, reason),
     close: async () => {

@@ -5,7 +5,7 @@ import { isJsonContentType, readBody, TOO_LARGE } from './body.js';
 import type { GatewayContext } from './context.js';
 import { frameBody } from './framing.js';
 import { LegacySession } from './legacySession.js';
-import { SERVER_ERROR, sendRpcError, sessionNotFound, tooManySessions } from './replies.js';
+import { payloadTooLarge, SERVER_ERROR, sendRpcError, sessionNotFound, tooManySessions } from './replies.js';
 import { isWellFormedSessionId, newSessionId } from './sessionIds.js';
 
 /** The protocol version the legacy transport belongs to (it allowed batches). */
@@ -74,8 +74,7 @@ export async function handleLegacyMessage(
   if (body === undefined) return;
   if (body === TOO_LARGE) {
     session.info.errors += 1;
-    const message = `Payload Too Large: the request body exceeds ${ctx.maxBodyBytes} bytes`;
-    sendRpcError(res, 413, RPC_ERROR.invalidRequest, message, { connection: 'close' });
+    payloadTooLarge(res, ctx.maxBodyBytes);
     return;
   }
   const framed = frameBody(body, true, LEGACY_VERSION);

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { errorResponse } from '../../protocol/jsonrpc.js';
+import { errorResponse, RPC_ERROR } from '../../protocol/jsonrpc.js';
 
 /** MCP's implementation-defined server errors, as the SDK's transports use them. */
 export const SERVER_ERROR = -32000;
@@ -47,6 +47,15 @@ export function sessionNotFound(res: ServerResponse): void {
     SESSION_NOT_FOUND,
     'Session not found: it ended, expired or never existed; initialize a new one',
   );
+}
+
+/**
+ * 413 on a keep-alive connection: Node then reads the rest of the body and discards it, so the
+ * answer reaches the client. Closing instead would reset a connection whose body is still
+ * arriving, and the reset can overtake the answer (the client sees EPIPE and no status at all).
+ */
+export function payloadTooLarge(res: ServerResponse, limit: number): void {
+  sendRpcError(res, 413, RPC_ERROR.invalidRequest, `Payload Too Large: the request body exceeds ${limit} bytes`);
 }
 
 export function tooManySessions(res: ServerResponse, max: number): void {

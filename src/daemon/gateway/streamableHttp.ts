@@ -11,7 +11,15 @@ import {
   isSupportedProtocolVersion,
   unsupportedVersionMessage,
 } from './protocolVersion.js';
-import { headerOf, SERVER_ERROR, sendEmpty, sendRpcError, sessionNotFound, tooManySessions } from './replies.js';
+import {
+  headerOf,
+  payloadTooLarge,
+  SERVER_ERROR,
+  sendEmpty,
+  sendRpcError,
+  sessionNotFound,
+  tooManySessions,
+} from './replies.js';
 import { isWellFormedSessionId, newSessionId } from './sessionIds.js';
 import { clientInfoOf } from './sessionRegistry.js';
 import { StreamableSession } from './streamableSession.js';
@@ -72,8 +80,7 @@ async function handlePost(
   if (body === undefined) return;
   if (body === TOO_LARGE) {
     if (session !== undefined) session.info.errors += 1;
-    const message = `Payload Too Large: the request body exceeds ${ctx.maxBodyBytes} bytes`;
-    sendRpcError(res, 413, RPC_ERROR.invalidRequest, message, { connection: 'close' });
+    payloadTooLarge(res, ctx.maxBodyBytes);
     return;
   }
   const effective = version ?? session?.protocolVersion ?? ASSUMED_PROTOCOL_VERSION;

@@ -43,7 +43,7 @@ export async function handlerRig(): Promise<HandlerRig> {
   const paths = resolvePaths({ MCPCTL_HOME: home });
   const handlers = createHandlers({
     paths,
-    settings: loadSettings(paths, {}),
+    settings: await loadSettings(paths, {}),
     store,
     supervisor,
     version: '0.0.0-test',

@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadSettings } from '../../../../src/core/config/settings.js';
+import { McpctlError } from '../../../../src/shared/errors.js';
+import { resolvePaths } from '../../../../src/shared/paths.js';
+
+let home: string;
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+function withConfig(yaml?: string) {
+  home = mkdtempSync(join(tmpdir(), 'mcpctl-settings-'));
+  const paths = resolvePaths({ MCPCTL_HOME: home });
+  if (yaml !== undefined) writeFileSync(paths.configFile, yaml);
+  return paths;
+}
+
+describe('loadSettings', () => {
+  it('uses the defaults without a config file', async () => {
+    const settings = await loadSettings(withConfig(), {});
+    expect(settings.gateway).toMatchObject({ host: '127.0.0.1', port: 7711, maxBodyBytes: 4 * 1024 * 1024 });
+    expect(settings.logs).toEqual({ maxBytes: 10 * 1024 * 1024, keep: 5, level: 'info' });
+  });
+
+  it('reads config.yaml, and MCPCTL_* variables override it', async () => {
+    const paths = withConfig('gateway:\n  port: 9000\n  idleTimeoutMs: 60000\nlogs:\n  keep: 2\n');
+    const settings = await loadSettings(paths, { MCPCTL_GATEWAY_PORT: '0', MCPCTL_LOG_LEVEL: 'debug' });
+    expect(settings.gateway).toMatchObject({ port: 0, idleTimeoutMs: 60_000 });
+    expect(settings.logs).toMatchObject({ keep: 2, level: 'debug' });
+  });
+
+  it('refuses broken YAML, unknown keys and bad values with CONFIG_INVALID', async () => {
+    for (const [yaml, message] of [
+      ['gateway: [port', /cannot read .*config\.yaml/],
+      ['gateway:\n  prot: 1\n', /gateway/],
+      ['logs:\n  keep: 0\n', /logs\.keep/],
+    ] as const) {
+      const error = await loadSettings(withConfig(yaml), {}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(McpctlError);
+      expect(error).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(message) });
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a bad variable naming it', async () => {
+    const error = await loadSettings(withConfig(), { MCPCTL_GATEWAY_PORT: 'seventy' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/gateway\.port/) });
+  });
+});
