@@ -15,11 +15,13 @@ const TARGETS = [directStdio, floorHttp, gateway, connect, everythingHttp, super
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
 export const gatewaySettings = () => ({
   rounds: env('BENCH_GW_ROUNDS', 5),
-  n: env('BENCH_GW_N', 1000),
-  warmup: env('BENCH_GW_WARMUP', 100),
+  // The counts of the side-by-side gateway comparison these goals come from (200 warm-up + 2,000
+  // sequential; 8 × 400), plus a short warm-up under the concurrent load.
+  n: env('BENCH_GW_N', 2000),
+  warmup: env('BENCH_GW_WARMUP', 200),
   sessions: env('BENCH_GW_SESSIONS', 8),
-  per: env('BENCH_GW_PER', 250),
-  concWarmup: env('BENCH_GW_CONC_WARMUP', 100),
+  per: env('BENCH_GW_PER', 400),
+  concWarmup: env('BENCH_GW_CONC_WARMUP', 50),
   // e.g. BENCH_GW_TARGETS=floor,gateway (keys: direct floor gateway connect everything-http supergateway mcp-proxy mcp-hub)
   only: process.env.BENCH_GW_TARGETS?.split(',').filter(Boolean) ?? null,
   timeoutMs: env('BENCH_GW_TIMEOUT_MS', 180_000),
