@@ -2,35 +2,32 @@
 // `mcpctl connect` (the stdio bridge an AI client spawns) forwarding to that gateway.
 import { rmSync } from 'node:fs';
 import { CLI, cli, cliEnv, EVERYTHING, makeHome } from '../lib.mjs';
-import { descendants, onInterrupt, sleep, spawnGroup, stopPids } from '../proc.mjs';
+import { descendants, freePort, onInterrupt, spawnGroup, stopPids, waitForPort } from '../proc.mjs';
 
 const SERVER = 'everything';
 
 /**
- * `mcpctl daemon start`, as a user starts it. With BENCH_CPU_PROF_DIR=<dir> the daemon runs in the
- * foreground under --cpu-prof instead (Node refuses that flag in NODE_OPTIONS, and `daemon start`
- * passes no node flags on); `daemon stop` ends it cleanly, which is when V8 writes the profile.
+ * `mcpctl daemon run` in the foreground, as its service unit (`daemon install`) runs it and as each
+ * peer is launched, on a free port; ready once the gateway accepts connections. With
+ * BENCH_CPU_PROF_DIR=<dir> it runs under --cpu-prof; `daemon stop` ends it cleanly, which is when V8
+ * writes the profile.
  */
 async function launch(home) {
+  const port = await freePort();
   const dir = process.env.BENCH_CPU_PROF_DIR;
-  if (!dir) return JSON.parse(cli(home, ['daemon', 'start', '-o', 'json']).stdout);
-  const child = spawnGroup(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, CLI, 'daemon', 'run'], {
+  const profile = dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const child = spawnGroup(process.execPath, [...profile, CLI, 'daemon', 'run', '--gateway-port', String(port)], {
     env: cliEnv(home),
   });
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const status = cli(home, ['daemon', 'status', '-o', 'json'], { allowFailure: true });
-    if (status.status === 0) return JSON.parse(status.stdout);
-    if (Date.now() > deadline || child.exitCode !== null)
-      throw new Error(`daemon run did not answer: ${child.stderrText}`);
-    await sleep(50);
-  }
+  await waitForPort(port, child);
+  return { pid: child.pid, url: `http://127.0.0.1:${port}` };
 }
 
 async function startDaemon() {
   const home = makeHome();
   let t0 = null;
   let pid = null;
+  let url = null;
   let stopping = null;
   // Idempotent: an interrupt and the caller's finally may both stop it, and a second `daemon stop`
   // after the home is gone would create the home again.
@@ -48,13 +45,9 @@ async function startDaemon() {
     // Set-up, not timed: the server is defined beforehand, as each peer finds it in its config.
     cli(home, ['server', 'add', SERVER, '--', process.execPath, EVERYTHING, 'stdio']);
     cli(home, ['daemon', 'stop']);
-    // Timed from here, like a peer's launch: the daemon starts and brings its servers back (as after
-    // a reboot); `daemon start -o json` says where the gateway listens, so no second call is needed.
+    // Timed from here, like a peer's launch: the daemon starts and brings its servers back.
     t0 = Date.now();
-    const started = await launch(home);
-    pid = started.pid;
-    const url = started.gateway?.url;
-    if (!url) throw new Error(`the daemon reports no gateway url: ${JSON.stringify(started)}`);
+    ({ pid, url } = await launch(home));
     return { home, pid, url, t0, stop };
   } catch (error) {
     await stop();
