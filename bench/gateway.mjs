@@ -16,11 +16,13 @@ const env = (name, fallback) => Number(process.env[name] ?? fallback);
 export const gatewaySettings = () => ({
   rounds: env('BENCH_GW_ROUNDS', 5),
   // The counts of the side-by-side gateway comparison these goals come from (200 warm-up + 2,000
-  // sequential; 8 × 400), plus a short warm-up under the concurrent load.
+  // sequential; 8 × 400), after an unmeasured run of 8 sessions × 250 calls (every target alike: each
+  // is launched fresh, but a gateway serves warm), and a short warm-up of the concurrent phase's sessions.
   n: env('BENCH_GW_N', 2000),
   warmup: env('BENCH_GW_WARMUP', 200),
   sessions: env('BENCH_GW_SESSIONS', 8),
   per: env('BENCH_GW_PER', 400),
+  loadWarmup: env('BENCH_GW_LOAD_WARMUP', 250),
   concWarmup: env('BENCH_GW_CONC_WARMUP', 50),
   // e.g. BENCH_GW_TARGETS=floor,gateway (keys: direct floor gateway connect everything-http supergateway mcp-proxy mcp-hub)
   only: process.env.BENCH_GW_TARGETS?.split(',').filter(Boolean) ?? null,
@@ -37,6 +39,7 @@ async function measureOnce(target, settings) {
       warmup: settings.warmup,
       sessions: settings.sessions,
       per: settings.per,
+      loadWarmup: settings.loadWarmup,
       concWarmup: settings.concWarmup,
       pid: started.pid,
       treeRoot: started.treeRoot,
@@ -72,7 +75,8 @@ export async function benchGateway() {
   const settings = gatewaySettings();
   const targets = TARGETS.filter((target) => !settings.only || settings.only.includes(target.key));
   console.log(
-    `\n## Gateway and peers (${settings.rounds} rounds interleaved; 1 session: ${settings.warmup} warm-up + ${settings.n} calls; ` +
+    `\n## Gateway and peers (${settings.rounds} rounds interleaved; warm-up ${settings.sessions} sessions × ${settings.loadWarmup} calls; ` +
+      `1 session: ${settings.warmup} warm-up + ${settings.n} calls; ` +
       `${settings.sessions} sessions × (${settings.concWarmup} warm-up + ${settings.per}) calls; echo tool of server-everything)`,
   );
   const runs = new Map(targets.map((target) => [target.key, []]));

@@ -1,8 +1,11 @@
 // Measures one target in a process of its own (so every target meets a fresh client):
 //   node bench/client/measure.mjs '<spec json>'   → one JSON line of results on stdout.
-// spec: { target, n, warmup, sessions, per, concWarmup, pid, treeRoot, script, t0, readyTimeoutMs }
-//   concWarmup  calls per session, unmeasured, before the concurrent phase (JIT and heap settle under
-//               the concurrent load too: a long-running gateway serves warm)
+// spec: { target, n, warmup, sessions, per, loadWarmup, concWarmup, pid, treeRoot, script, t0, readyTimeoutMs }
+//   loadWarmup  calls per session of an unmeasured run of `sessions` concurrent sessions before anything
+//               is measured: a target is launched fresh each round, but a gateway serves warm (its JIT
+//               and heap settled), and a short sequential warm-up leaves code that only concurrency
+//               reaches cold
+//   concWarmup  calls per session, unmeasured, on the concurrent phase's own fresh sessions
 //   pid       process whose memory is the target's (gateway, floor, peer); null: the first session's child
 //   treeRoot  pid whose descendants are counted at 8 sessions; null: this process (stdio targets)
 //   script    argument that marks an upstream server process (server-everything's dist/index.js)
@@ -57,6 +60,17 @@ async function loop(session, tag, count, latencies, tally) {
   }
 }
 
+/** Opens `count` sessions at once; those that fail are noted and left out. */
+async function openSessions(count) {
+  const opened = await Promise.allSettled(Array.from({ length: count }, () => openSession(spec.target)));
+  const sessions = [];
+  for (const result of opened) {
+    if (result.status === 'fulfilled') sessions.push(result.value);
+    else note('connect', result.reason);
+  }
+  return sessions;
+}
+
 async function run() {
   const out = { errors };
   const first = await firstSession();
@@ -66,6 +80,13 @@ async function run() {
   const memoryPid = spec.pid ?? first.session.pid;
   out.idleMemory = memoryMb(memoryPid); // up and answering, before any load
   const warm = { count: 0, wrong: 0, failed: 0 };
+  if (spec.loadWarmup > 0) {
+    const extra = await openSessions(spec.sessions - 1);
+    const all = [first.session, ...extra];
+    const latencies = new Float64Array(all.length * spec.loadWarmup);
+    await Promise.all(all.map((session, k) => loop(session, `lw${k}`, spec.loadWarmup, latencies, warm)));
+    await Promise.all(extra.map((session) => session.close()));
+  }
   await loop(first.session, 'w', spec.warmup, new Float64Array(spec.warmup), warm);
 
   const seqLatencies = new Float64Array(spec.n);
@@ -78,12 +99,7 @@ async function run() {
   const seqMemory = memoryMb(memoryPid); // direct stdio: its server exits with the session
   await first.session.close();
 
-  const opened = await Promise.allSettled(Array.from({ length: spec.sessions }, () => openSession(spec.target)));
-  const sessions = [];
-  for (const result of opened) {
-    if (result.status === 'fulfilled') sessions.push(result.value);
-    else note('connect', result.reason);
-  }
+  const sessions = await openSessions(spec.sessions);
   const concWarm = { count: 0, wrong: 0, failed: 0 };
   const warmLatencies = new Float64Array(sessions.length * spec.concWarmup);
   await Promise.all(sessions.map((session, k) => loop(session, `cw${k}`, spec.concWarmup, warmLatencies, concWarm)));

@@ -6,18 +6,22 @@ import { descendants, freePort, onInterrupt, spawnGroup, stopPids, waitForPort }
 
 const SERVER = 'everything';
 
+/** The daemon's command line exactly as its service unit runs it (`daemon install` writes the unit). */
+function unitCommand(home) {
+  return JSON.parse(cli(home, ['daemon', 'install', '--dry-run', '-o', 'json']).stdout).command;
+}
+
 /**
- * `mcpctl daemon run` in the foreground, as its service unit (`daemon install`) runs it and as each
- * peer is launched, on a free port; ready once the gateway accepts connections. With
- * BENCH_CPU_PROF_DIR=<dir> it runs under --cpu-prof; `daemon stop` ends it cleanly, which is when V8
- * writes the profile.
+ * The daemon in the foreground, as its service unit runs it and as each peer is launched, on a free
+ * port; ready once the gateway accepts connections. With BENCH_CPU_PROF_DIR=<dir> it runs under
+ * --cpu-prof; `daemon stop` ends it cleanly, which is when V8 writes the profile.
  */
-async function launch(home) {
+async function launch(home, [execPath, ...args]) {
   const port = await freePort();
   const dir = process.env.BENCH_CPU_PROF_DIR;
   const profile = dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
-  const child = spawnGroup(process.execPath, [...profile, CLI, 'daemon', 'run', '--gateway-port', String(port)], {
-    env: cliEnv(home),
+  const child = spawnGroup(execPath, [...profile, ...args], {
+    env: cliEnv(home, { MCPCTL_GATEWAY_PORT: String(port) }),
   });
   await waitForPort(port, child);
   return { pid: child.pid, url: `http://127.0.0.1:${port}` };
@@ -45,9 +49,10 @@ async function startDaemon() {
     // Set-up, not timed: the server is defined beforehand, as each peer finds it in its config.
     cli(home, ['server', 'add', SERVER, '--', process.execPath, EVERYTHING, 'stdio']);
     cli(home, ['daemon', 'stop']);
+    const command = unitCommand(home);
     // Timed from here, like a peer's launch: the daemon starts and brings its servers back.
     t0 = Date.now();
-    ({ pid, url } = await launch(home));
+    ({ pid, url } = await launch(home, command));
     return { home, pid, url, t0, stop };
   } catch (error) {
     await stop();

@@ -12,7 +12,7 @@ import {
 } from '../daemon/service/units.js';
 import { McpctlError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
-import { daemonStdioFile, type SelfCommand } from './daemonLifecycle.js';
+import { daemonRunCommand, daemonStdioFile, type SelfCommand } from './daemonLifecycle.js';
 
 export interface ServiceOptions {
   platform: NodeJS.Platform;
@@ -27,6 +27,8 @@ export type UninstallOptions = Omit<ServiceOptions, 'self'> & { self?: SelfComma
 
 export interface ServiceResult {
   path: string;
+  /** The daemon command line the unit runs (empty for uninstall). */
+  command: string[];
   /** The unit file (empty for uninstall). */
   content: string;
   /** The service-manager commands, in order (run unless dryRun). */
@@ -59,8 +61,9 @@ const CARRIED_ENV = ['MCPCTL_HOME', 'XDG_CONFIG_HOME', 'XDG_STATE_HOME', 'XDG_RU
 /** Writes the user service (systemd unit or launchd agent) that runs `daemon run`, then enables and starts it. */
 export async function installService(options: ServiceOptions): Promise<ServiceResult> {
   const plan = planService(options.platform, options.env);
-  const content = plan.render(unitSpec(options.self, options.env));
-  const result = { path: plan.path, content, commands: plan.install.map((step) => step.argv) };
+  const spec = unitSpec(options.self, options.env);
+  const content = plan.render(spec);
+  const result = { path: plan.path, command: spec.command, content, commands: plan.install.map((step) => step.argv) };
   if (options.dryRun) return { ...result, applied: false };
   writeFileAtomic(plan.path, content, 0o644);
   await runSteps(plan.install, options.env, (step, outcome) => {
@@ -83,7 +86,7 @@ export async function installService(options: ServiceOptions): Promise<ServiceRe
 export async function uninstallService(options: UninstallOptions): Promise<ServiceResult> {
   const plan = planService(options.platform, options.env);
   const steps = [...plan.uninstall, ...plan.afterRemove];
-  const result = { path: plan.path, content: '', commands: steps.map((step) => step.argv) };
+  const result = { path: plan.path, command: [], content: '', commands: steps.map((step) => step.argv) };
   if (options.dryRun) return { ...result, applied: false };
   const fail = (step: Step, outcome: CommandResult): McpctlError =>
     new McpctlError('INTERNAL', `'${step.argv.join(' ')}' ${describe(outcome, plan.manager)}`, {
@@ -102,7 +105,7 @@ function unitSpec(self: SelfCommand, env: NodeJS.ProcessEnv): UnitSpec {
     if (value) environment[key] = value;
   }
   return {
-    command: [self.execPath, ...self.args, 'daemon', 'run'],
+    command: daemonRunCommand(self),
     environment,
     logFile: daemonStdioFile(resolvePaths(env)),
   };

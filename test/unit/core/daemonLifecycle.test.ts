@@ -2,7 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { connectDaemon } from '../../../src/core/daemonClient.js';
-import { daemonStdioFile, isDaemonAnswering, startDaemon, stopDaemon } from '../../../src/core/daemonLifecycle.js';
+import {
+  daemonRunCommand,
+  daemonStdioFile,
+  isDaemonAnswering,
+  startDaemon,
+  stopDaemon,
+} from '../../../src/core/daemonLifecycle.js';
 import { isProcessAlive } from '../../../src/daemon/process/procfs.js';
 import { McpctlError } from '../../../src/shared/errors.js';
 import { resolvePaths } from '../../../src/shared/paths.js';
@@ -76,5 +82,22 @@ describe('connectDaemon', () => {
       hint: "start it with 'mcpctl daemon start'",
     });
     expect(await isDaemonAnswering(paths.socket)).toBeUndefined();
+  });
+});
+
+describe('daemonRunCommand', () => {
+  it('gives node the daemon flags before the script, and a single binary none', () => {
+    expect(daemonRunCommand({ execPath: '/usr/bin/node', args: ['/opt/mcpctl.js'] })).toEqual([
+      '/usr/bin/node',
+      '--max-semi-space-size=2',
+      '/opt/mcpctl.js',
+      'daemon',
+      'run',
+    ]);
+    expect(daemonRunCommand({ execPath: '/usr/local/bin/mcpctl', args: [] })).toEqual([
+      '/usr/local/bin/mcpctl',
+      'daemon',
+      'run',
+    ]);
   });
 });

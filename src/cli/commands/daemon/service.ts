@@ -4,6 +4,8 @@ import { quoteArgv } from '../../output/shellQuote.js';
 /** What installService/uninstallService (core/serviceUnits.ts) return. */
 export interface ServiceResult {
   path: string;
+  /** The daemon command line the unit runs (empty for uninstall). */
+  command: string[];
   content: string;
   commands: string[][];
   applied: boolean;
