@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isInterrupted } from './proc.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const CLI = join(ROOT, 'dist/mcpctl.js');
@@ -14,6 +15,9 @@ export function makeHome() {
 
 /** Runs the CLI synchronously; returns wall time in ms and the result, failing loudly on a non-zero exit. */
 export function cli(home, args, { allowFailure = false, env = {} } = {}) {
+  // After an interrupt only stops may run: anything else (say, a `server add` that autostarts a
+  // daemon) would start what the cleanup has already gone past.
+  if (isInterrupted() && !(args[0] === 'daemon' && args[1] === 'stop')) throw new Error('interrupted');
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, [CLI, ...args], {
     env: cliEnv(home, env),

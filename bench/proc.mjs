@@ -66,6 +66,9 @@ const live = new Set(); // process groups started by spawnGroup that have not ex
 const cleanups = new Set();
 let interrupted = false;
 
+/** True once Ctrl-C or SIGTERM arrived: nothing new may start (a cleanup may still stop things). */
+export const isInterrupted = () => interrupted;
+
 /** Registers a cleanup for `installInterruptHandlers` (a daemon detaches into a session of its own). */
 export function onInterrupt(cleanup) {
   cleanups.add(cleanup);

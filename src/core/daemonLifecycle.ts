@@ -87,7 +87,12 @@ export async function startDaemon(options: {
   let waitingForOther = false;
   while (Date.now() < deadline) {
     const health = await isDaemonAnswering(socket, Math.max(1, Math.min(HEALTH_TIMEOUT_MS, deadline - Date.now())));
-    if (health) return { pid: health.pid, socket, alreadyRunning: health.pid !== pid };
+    if (health) {
+      // Another CLI's daemon won the race. Ours would lose the pid lock, unless that daemon were
+      // stopped before ours got that far: then it would take over a home its user just stopped.
+      if (health.pid !== pid) endQuietly(pid);
+      return { pid: health.pid, socket, alreadyRunning: health.pid !== pid };
+    }
     if (!waitingForOther && !isProcessAlive(pid)) {
       // Another CLI may have started a daemon at the same moment: ours lost the pid lock
       // and exited, theirs is about to answer. Anything else is a failed start.
@@ -139,6 +144,15 @@ export async function stopDaemon(options: {
   throw new McpctlError('TIMEOUT', `the daemon (pid ${pid}) did not stop within ${timeoutMs} ms`, {
     hint: `it may still be stopping servers: check 'mcpctl daemon logs'; if it hangs, end it with 'kill ${pid}'`,
   });
+}
+
+/** SIGTERM to our own just-spawned child; it may have exited already. */
+function endQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // gone already
+  }
 }
 
 function startFailed(pid: number, stdioFile: string, from: number): McpctlError {

@@ -8,6 +8,8 @@ import { isDaemonAnswering, startDaemon, stopDaemon } from '../../src/core/daemo
 import { isProcessAlive } from '../../src/daemon/process/procfs.js';
 import { readPidFile } from '../../src/daemon/service/pidLock.js';
 import { type Paths, resolvePaths } from '../../src/shared/paths.js';
+import { waitFor } from '../helpers/cli.js';
+import { findProcessesByEnv } from '../helpers/e2e.js';
 
 /** The built binary (test/globalSetup.ts builds it), started the way the CLI starts itself. */
 const self = { execPath: process.execPath, args: [resolve('dist/mcpctl.js')] };
@@ -23,6 +25,10 @@ afterEach(async () => {
   }
   homes = [];
 });
+
+/** `daemon run` processes whose MCPCTL_HOME is this home's. */
+const daemonsOf = (paths: Paths): number[] =>
+  findProcessesByEnv((entry) => entry === `MCPCTL_HOME=${paths.stateDir}`, 'daemon', 'run');
 
 function newHome(): { paths: Paths; env: NodeJS.ProcessEnv } {
   const dir = mkdtempSync(join(tmpdir(), 'mc-'));
@@ -55,6 +61,12 @@ describe('the real daemon, started and stopped in the background', () => {
     expect(a.pid).toBe(b.pid);
     expect([a.alreadyRunning, b.alreadyRunning].sort()).toEqual([false, true]);
     expect((await isDaemonAnswering(paths.socket))?.pid).toBe(a.pid);
+    // The loser is gone for good: stopping the winner must not let it take over the home.
+    await waitFor('one daemon process for the home', () => (daemonsOf(paths).length === 1 ? true : undefined));
+    expect(daemonsOf(paths)).toEqual([a.pid]);
+    await stopDaemon({ paths });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(daemonsOf(paths)).toEqual([]);
   });
 
   it("refuses a second 'daemon run' for the same home", async () => {
