@@ -76,7 +76,10 @@ async function run() {
   const first = await firstSession();
   out.readyMs = first.readyMs;
   out.readyTries = first.tries;
-  out.ttfrMs = first.session.ttfrMs;
+  // A new session on a target that is up: the first one may have waited for its server to start.
+  const probe = await openSession(spec.target);
+  out.ttfrMs = probe.ttfrMs;
+  await probe.close();
   const memoryPid = spec.pid ?? first.session.pid;
   out.idleMemory = memoryMb(memoryPid); // up and answering, before any load
   const warm = { count: 0, wrong: 0, failed: 0 };
