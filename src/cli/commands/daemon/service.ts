@@ -1,15 +1,6 @@
+import type { ServiceResult } from '../../../core/serviceUnits.js';
 import type { Invocation } from '../../invocation.js';
 import { quoteArgv } from '../../output/shellQuote.js';
-
-/** What installService/uninstallService (core/serviceUnits.ts) return. */
-export interface ServiceResult {
-  path: string;
-  /** The daemon command line the unit runs (empty for uninstall). */
-  command: string[];
-  content: string;
-  commands: string[][];
-  applied: boolean;
-}
 
 /**
  * `--dry-run` prints the unit itself on stdout (so it can be redirected to a file) and what would be
