@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { EVERYTHING, mcpctl, ROOT, waitFor } from '../helpers/cli.js';
 import { CONFORMANCE_FIXTURE, runConformance } from '../helpers/conformance.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
@@ -57,6 +57,7 @@ describe('the official conformance suite through the gateway', () => {
         (await fetch(directUrl, { method: 'GET' }).catch(() => undefined)) ? true : undefined,
       );
       const out = mkdtempSync(join(tmpdir(), 'mcpctl-conf-'));
+      onTestFinished(() => rmSync(out, { recursive: true, force: true }));
       const [viaDirect, viaGateway] = await Promise.all([
         runConformance(directUrl, { outDir: join(out, 'direct') }),
         runConformance(daemon.endpoint('everything'), { outDir: join(out, 'gateway') }),
@@ -72,6 +73,7 @@ describe('the official conformance suite through the gateway', () => {
 
   it('passes all 30 active scenarios with the conformance fixture server (stdio) behind the gateway', async () => {
     const out = mkdtempSync(join(tmpdir(), 'mcpctl-conf-'));
+    onTestFinished(() => rmSync(out, { recursive: true, force: true }));
     const result = await runConformance(daemon.endpoint('conformance'), { outDir: out });
     console.log(
       `fixture through the gateway passes ${result.passed.length}/30; failed: ${result.failed.join(', ') || 'none'}`,

@@ -1,13 +1,15 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDaemonLogger } from '../../../../src/daemon/monitor/daemonLogger.js';
 import type { LogLine } from '../../../../src/daemon/monitor/logLine.js';
 import { readLogLines } from '../../../../src/daemon/monitor/logReader.js';
+import { useShortTempDir } from '../ipc/helpers.js';
+
+const tempDir = useShortTempDir();
 
 function logPath(): string {
-  return join(mkdtempSync(join(tmpdir(), 'mcpctl-daemonlog-')), 'logs', 'daemon.log');
+  return join(tempDir(), 'logs', 'daemon.log');
 }
 
 function records(file: string): Array<Record<string, unknown>> {

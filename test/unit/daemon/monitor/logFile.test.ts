@@ -1,13 +1,15 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ServerLogFile } from '../../../../src/daemon/monitor/logFile.js';
 import type { LogLine } from '../../../../src/daemon/monitor/logLine.js';
+import { useShortTempDir } from '../ipc/helpers.js';
+
+const tempDir = useShortTempDir();
 
 function open(): ServerLogFile {
-  const dir = mkdtempSync(join(tmpdir(), 'mcpctl-logfile-'));
+  const dir = tempDir();
   return new ServerLogFile({ path: join(dir, 'srv.log'), maxBytes: 10_000_000, keep: 2 });
 }
 

@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ServerLogFile } from '../../../../src/daemon/monitor/logFile.js';
 import { readLogLines } from '../../../../src/daemon/monitor/logReader.js';
+import { useShortTempDir } from '../ipc/helpers.js';
 
+const tempDir = useShortTempDir();
 const BASE = Date.parse('2024-03-01T00:00:00.000Z');
 
 function timeOf(index: number): Date {
@@ -13,7 +14,7 @@ function timeOf(index: number): Date {
 
 /** 200 lines "line 0" … "line 199", one second apart, rotated over several files. */
 function writeRotatedLog(): { path: string; files: number } {
-  const path = join(mkdtempSync(join(tmpdir(), 'mcpctl-reader-')), 'srv.log');
+  const path = join(tempDir(), 'srv.log');
   const log = new ServerLogFile({ path, maxBytes: 2000, keep: 10 });
   for (let i = 0; i < 200; i++) log.appendLine('stdout', `line ${i}`, timeOf(i));
   log.close();
@@ -71,7 +72,7 @@ describe('readLogLines (server format)', () => {
   });
 
   it('reads a large log backwards: lines across 64 KiB chunk edges come back whole', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'mcpctl-reader-')), 'big.log');
+    const path = join(tempDir(), 'big.log');
     const lines: string[] = [];
     for (let i = 0; i < 5000; i++)
       lines.push(`${timeOf(i).toISOString()} stderr ${String(i).padStart(5, '0')} ${'é'.repeat(i % 97)}`);
@@ -87,7 +88,7 @@ describe('readLogLines (server format)', () => {
   });
 
   it('keeps a line it cannot parse, undated, and a last line without newline', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'mcpctl-reader-')), 'odd.log');
+    const path = join(tempDir(), 'odd.log');
     writeFileSync(path, `garbage here\n${timeOf(1).toISOString()} stderr ok\n${timeOf(2).toISOString()} stderr cut`);
     expect(readLogLines(path, { keep: 0, format: 'server' })).toEqual([
       { time: null, stream: 'unknown', text: 'garbage here' },
@@ -99,7 +100,7 @@ describe('readLogLines (server format)', () => {
 
 describe('readLogLines (json format)', () => {
   it('dates pino lines by their time field and keeps the raw JSON as text', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'mcpctl-reader-')), 'daemon.log');
+    const path = join(tempDir(), 'daemon.log');
     const records = [0, 1, 2].map((i) =>
       JSON.stringify({ level: 'info', time: timeOf(i).toISOString(), msg: `m${i}` }),
     );

@@ -1,12 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RotatingFile } from '../../../../src/daemon/monitor/rotatingFile.js';
+import { useShortTempDir } from '../ipc/helpers.js';
 
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'mcpctl-rotate-'));
-}
+const tempDir = useShortTempDir();
 
 describe('RotatingFile', () => {
   it('keeps exactly `keep` rotated files, none over maxBytes', () => {

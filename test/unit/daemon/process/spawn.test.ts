@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,10 @@ import { buildChildEnvironment } from '../../../../src/daemon/process/environmen
 import { spawnInGroup } from '../../../../src/daemon/process/spawn.js';
 import type { GroupChild } from '../../../../src/daemon/process/types.js';
 import { McpctlError } from '../../../../src/shared/errors.js';
+import { useShortTempDir } from '../ipc/helpers.js';
 import { firstLine, readTreeReport, runsInProc, TREE_FIXTURE } from './helpers.js';
+
+const tempDir = useShortTempDir();
 
 const env = buildChildEnvironment(process.env, {});
 const started: GroupChild[] = [];
@@ -71,7 +74,7 @@ describe('spawnInGroup', () => {
   });
 
   it('rejects a file that is not executable with SERVER_FAILED', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mcpctl-spawn-'));
+    const dir = tempDir();
     const script = join(dir, 'not-executable.sh');
     writeFileSync(script, '#!/bin/sh\necho hi\n', { mode: 0o644 });
     const error = await spawnInGroup({ command: script, args: [], env }).catch((e) => e);
