@@ -44,20 +44,31 @@ async function firstSession() {
   }
 }
 
-/** A closed loop of `count` calls, each with a message of its own that the answer must echo. */
+/**
+ * A closed loop of `count` calls, each with a message of its own that the answer must echo.
+ * `latencies` (null for a warm-up) gets each answered call's time at the tally's count.
+ */
 async function loop(session, tag, count, latencies, tally) {
   for (let i = 0; i < count; i++) {
     const message = `${tag}-${i}-${Math.random().toString(36).slice(2, 10)}`;
     const started = performance.now();
     try {
       const text = await session.call(message);
-      latencies[tally.count++] = performance.now() - started;
+      if (latencies) latencies[tally.count] = performance.now() - started;
+      tally.count++;
       if (text !== `Echo: ${message}`) tally.wrong++;
     } catch (error) {
       tally.failed++;
       note(`call ${tag}`, error);
     }
   }
+}
+
+/** `loop` on every session at once, `count` calls each; resolves with the latencies when `measured`. */
+async function loopAll(sessions, tag, count, tally, measured = false) {
+  const latencies = measured ? new Float64Array(sessions.length * count) : null;
+  await Promise.all(sessions.map((session, k) => loop(session, `${tag}${k}`, count, latencies, tally)));
+  return latencies;
 }
 
 /** Opens `count` sessions at once; those that fail are noted and left out. */
@@ -85,12 +96,10 @@ async function run() {
   const warm = { count: 0, wrong: 0, failed: 0 };
   if (spec.loadWarmup > 0) {
     const extra = await openSessions(spec.sessions - 1);
-    const all = [first.session, ...extra];
-    const latencies = new Float64Array(all.length * spec.loadWarmup);
-    await Promise.all(all.map((session, k) => loop(session, `lw${k}`, spec.loadWarmup, latencies, warm)));
+    await loopAll([first.session, ...extra], 'lw', spec.loadWarmup, warm);
     await Promise.all(extra.map((session) => session.close()));
   }
-  await loop(first.session, 'w', spec.warmup, new Float64Array(spec.warmup), warm);
+  await loop(first.session, 'w', spec.warmup, null, warm);
 
   const seqLatencies = new Float64Array(spec.n);
   const seq = { count: 0, wrong: 0, failed: 0 };
@@ -103,15 +112,12 @@ async function run() {
   await first.session.close();
 
   const sessions = await openSessions(spec.sessions);
-  const concWarm = { count: 0, wrong: 0, failed: 0 };
-  const warmLatencies = new Float64Array(sessions.length * spec.concWarmup);
-  await Promise.all(sessions.map((session, k) => loop(session, `cw${k}`, spec.concWarmup, warmLatencies, concWarm)));
+  await loopAll(sessions, 'cw', spec.concWarmup, warm);
   // Warm-up answers are checked too: a wrong one counts however early it came.
-  out.warm = { wrong: warm.wrong + concWarm.wrong, failed: warm.failed + concWarm.failed };
-  const concLatencies = new Float64Array(spec.sessions * spec.per);
+  out.warm = { wrong: warm.wrong, failed: warm.failed };
   const conc = { count: 0, wrong: 0, failed: 0 };
   const concStarted = performance.now();
-  await Promise.all(sessions.map((session, k) => loop(session, `c${k}`, spec.per, concLatencies, conc)));
+  const concLatencies = await loopAll(sessions, 'c', spec.per, conc, true);
   out.conc = {
     ...stats(concLatencies, conc.count, performance.now() - concStarted),
     sessions: sessions.length,

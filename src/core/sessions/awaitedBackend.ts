@@ -1,55 +1,41 @@
-import { errorResponse, isRequest, type JsonRpcMessage, RPC_ERROR } from '../../protocol/jsonrpc.js';
+import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
 import type { BackendSession, SessionBackend, SessionOutput } from '../../protocol/session.js';
+import { unavailableBackend } from './unavailableBackend.js';
 
 /**
  * Serves sessions of a server that is on its way up (the daemon just started, a restart is
  * due): what a client sends is held until `ready` gives the live backend, then replayed to
  * it in order, so a client launched at login together with the daemon simply waits a little.
- * If `ready` rejects, every held and later request is answered with its message: no client hangs.
+ * If `ready` rejects, the session goes on as an unavailable one: every held and later request
+ * is answered with the failure, so no client hangs.
  */
 export function awaitedBackend(ready: Promise<SessionBackend>): SessionBackend {
   return {
     open(sessionId: string, output: SessionOutput): BackendSession {
-      let held: JsonRpcMessage[] | undefined = [];
+      let held: JsonRpcMessage[] = [];
       let live: BackendSession | undefined;
-      let failure: string | undefined;
       let closed = false;
-      const refuse = (message: JsonRpcMessage): void => {
-        if (isRequest(message)) {
-          output.deliver(errorResponse(message.id, RPC_ERROR.connectionClosed, failure as string), message.id);
+      const settle = (backend: SessionBackend): void => {
+        if (closed) return;
+        try {
+          live = backend.open(sessionId, output);
+        } catch (error) {
+          const why = `the server could not open a session: ${(error as Error).message}`;
+          live = unavailableBackend(() => why).open(sessionId, output);
         }
+        for (const message of held) live.receive(message);
+        held = [];
       };
-      ready.then(
-        (backend) => {
-          if (closed) return;
-          const waiting = held ?? [];
-          held = undefined;
-          try {
-            live = backend.open(sessionId, output);
-          } catch (error) {
-            failure = `the server could not open a session: ${(error as Error).message}`;
-            for (const message of waiting) refuse(message);
-            return;
-          }
-          for (const message of waiting) live.receive(message);
-        },
-        (error: unknown) => {
-          failure = (error as Error).message;
-          const waiting = held ?? [];
-          held = undefined;
-          if (!closed) for (const message of waiting) refuse(message);
-        },
-      );
+      ready.then(settle, (error: unknown) => settle(unavailableBackend(() => (error as Error).message)));
       return {
         id: sessionId,
         receive(message) {
           if (live !== undefined) live.receive(message);
-          else if (held !== undefined) held.push(message);
-          else refuse(message);
+          else if (!closed) held.push(message);
         },
         close() {
           closed = true;
-          held = undefined;
+          held = [];
           live?.close();
         },
       };
