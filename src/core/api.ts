@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { METHOD_NAMES, STREAM_NAMES } from './apiNames.js';
 import { policySchema, serverNameSchema, serverSpecSchema } from './servers/definition.js';
 import { INSTANCE_STATES } from './servers/states.js';

@@ -101,6 +101,9 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     });
     await supervisor.load();
     cleanups.push(() => supervisor.shutdown());
+    // Servers first: a Node server takes a few hundred ms to boot, which now overlaps the
+    // listeners' start instead of following it. Status is served as soon as they listen.
+    void supervisor.resume();
     await store.sessions.closeDangling(new Date().toISOString());
     await gateway.start();
     cleanups.push(() => gateway.close());
@@ -131,8 +134,6 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     const server = await startControlServer({ socketPath: paths.socket, ...toMethodTable(handlers), logger });
     cleanups.push(() => server.close());
     logger.info({ socket: paths.socket }, 'control API listening');
-    // Serve status right away; servers come up in the background.
-    void supervisor.resume();
     await stopRequested;
     logger.info({}, 'daemon stopping');
   } finally {

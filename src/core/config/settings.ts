@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { McpctlError } from '../../shared/errors.js';
 import type { Paths } from '../../shared/paths.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Names become file names and URL segments: keep them to a safe, portable set. */
 export const SERVER_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;

@@ -86,10 +86,9 @@ describe('connectDaemon', () => {
 });
 
 describe('daemonRunCommand', () => {
-  it('gives node the daemon flags before the script, and a single binary none', () => {
+  it('runs the script under node, or a single binary by itself, with no node flags', () => {
     expect(daemonRunCommand({ execPath: '/usr/bin/node', args: ['/opt/mcpctl.js'] })).toEqual([
       '/usr/bin/node',
-      '--max-semi-space-size=2',
       '/opt/mcpctl.js',
       'daemon',
       'run',

@@ -29,9 +29,7 @@ describe('installService', () => {
       env: { HOME: home, MCPCTL_HOME: '/srv/mc' },
     });
     expect(result.path).toBe(join(home, '.config/systemd/user/mcpctl.service'));
-    expect(result.content).toContain(
-      'ExecStart=/usr/bin/node --max-semi-space-size=2 /opt/mcpctl/dist/mcpctl.js daemon run',
-    );
+    expect(result.content).toContain('ExecStart=/usr/bin/node /opt/mcpctl/dist/mcpctl.js daemon run');
     expect(result.content).toContain('Environment="MCPCTL_HOME=/srv/mc"');
     expect(result.commands).toEqual([
       ['systemctl', '--user', 'daemon-reload'],
@@ -82,9 +80,7 @@ describe('installService', () => {
       ),
       hint: expect.stringContaining('the unit file stays in place'),
     });
-    expect(readFileSync(unit, 'utf8')).toContain(
-      'ExecStart=/usr/bin/node --max-semi-space-size=2 /opt/mcpctl/dist/mcpctl.js daemon run',
-    );
+    expect(readFileSync(unit, 'utf8')).toContain('ExecStart=/usr/bin/node /opt/mcpctl/dist/mcpctl.js daemon run');
   });
 
   it('reports what systemctl said when it fails', async () => {

@@ -1,0 +1,15 @@
+import { setFlagsFromString } from 'node:v8';
+
+/** V8 grows the young generation by this factor when it fills; 1 keeps it at its initial size. */
+export const YOUNG_GENERATION_FLAG = '--semi-space-growth-factor=1';
+
+/**
+ * Keeps the daemon's young generation at its initial size (two 1 MB semi-spaces) instead of
+ * letting V8 grow it to 32 MB under load: a busy gateway's RSS stays several MB lower, with no
+ * measurable loss of calls/s. It must run before the daemon's modules load (loading them alone
+ * grows it to 8 MB), and at run time rather than as a node flag on the command line: any heap
+ * flag there makes Node reject the code cache of its built-in modules, ~25 ms more boot.
+ */
+export function capYoungGeneration(): void {
+  setFlagsFromString(YOUNG_GENERATION_FLAG);
+}
