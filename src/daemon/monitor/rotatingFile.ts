@@ -40,15 +40,18 @@ export class RotatingFile {
     this.#keep = Math.max(0, Math.floor(options.keep));
     this.#onError = options.onError ?? (() => {});
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    this.#open();
   }
 
+  /** Opens the file at the first write: a server that never writes leaves no empty log behind. */
   write(text: string): void {
     if (this.#closed) return;
     try {
       const bytes = Buffer.byteLength(text);
-      if (this.#size > 0 && this.#size + bytes > this.#maxBytes) this.#rotate();
-      const fd = this.#fd ?? this.#open();
+      let fd = this.#fd ?? this.#open();
+      if (this.#size > 0 && this.#size + bytes > this.#maxBytes) {
+        this.#rotate();
+        fd = this.#open();
+      }
       writeSync(fd, text);
       this.#size += bytes;
     } catch (error) {
@@ -95,6 +98,5 @@ export class RotatingFile {
       }
       renameSync(this.path, `${this.path}.1`);
     }
-    this.#open();
   }
 }

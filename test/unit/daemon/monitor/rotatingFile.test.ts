@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RotatingFile } from '../../../../src/daemon/monitor/rotatingFile.js';
@@ -35,9 +35,9 @@ describe('RotatingFile', () => {
     const path = join(dir, 'b.log');
     writeFileSync(path, '12345678\n', { mode: 0o644 });
     const file = new RotatingFile({ path, maxBytes: 12, keep: 1 });
-    expect(statSync(path).mode & 0o777).toBe(0o600);
     file.write('abcd\n');
     file.close();
+    expect(statSync(`${path}.1`).mode & 0o777).toBe(0o600);
     expect(readFileSync(`${path}.1`, 'utf8')).toBe('12345678\n');
     expect(readFileSync(path, 'utf8')).toBe('abcd\n');
   });
@@ -66,9 +66,19 @@ describe('RotatingFile', () => {
     const errors: unknown[] = [];
     const path = join(dir, 'e.log');
     const file = new RotatingFile({ path, maxBytes: 100, keep: 1, onError: (error) => errors.push(error) });
+    file.write('early\n');
     file.close();
     file.write('late\n');
-    expect(readFileSync(path, 'utf8')).toBe('');
+    expect(readFileSync(path, 'utf8')).toBe('early\n');
     expect(errors).toEqual([]);
+  });
+
+  it('creates no file until the first write', () => {
+    const dir = tempDir();
+    const path = join(dir, 'f.log');
+    const file = new RotatingFile({ path, maxBytes: 100, keep: 1 });
+    expect(existsSync(path)).toBe(false);
+    file.close();
+    expect(existsSync(path)).toBe(false);
   });
 });
