@@ -86,7 +86,7 @@ export function printTable(summary) {
   console.log(`|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
   for (const row of rows) console.log(line(row));
   console.log(
-    'p50/p99/calls/s 1s: one session, sequential; 8s: 8 sessions, each a closed loop; ttfr: connect → initialize done, for a new session once the target answers; ' +
+    'p50/p99/calls/s 1s: one session, sequential; 8s: 8 sessions, each a closed loop; ttfr: connect → initialize done, for a new session once the target answers (median of 5); ' +
       'ready: launch → first answered call (incl. client start; mcpctl: `daemon run` with the server defined beforehand, as peers read theirs from a config); idle → peak RSS: VmRSS once answering, VmHWM at the end, ' +
       'of the target process (gateway: the daemon; direct stdio: the server), worst round; bridge: VmHWM of one `mcpctl connect`; tree: it + its children at 8 sessions; upstreams: server-everything processes at 8 sessions (0: served in-process).',
   );
