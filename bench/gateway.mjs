@@ -14,7 +14,8 @@ const TARGETS = [directStdio, floorHttp, gateway, connect, everythingHttp, super
 
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
 export const gatewaySettings = () => ({
-  rounds: env('BENCH_GW_ROUNDS', 5),
+  // Seven: a round on this 2-core machine swings a ratio by ±20 %, and the verdict is their median.
+  rounds: env('BENCH_GW_ROUNDS', 7),
   // The counts of the side-by-side gateway comparison these goals come from (200 warm-up + 2,000
   // sequential; 8 × 400), after an unmeasured run of 8 sessions × 250 calls (every target alike: each
   // is launched fresh, but a gateway serves warm), and a short warm-up of the concurrent phase's sessions.
