@@ -9,6 +9,7 @@
 //   pid       process whose memory is the target's (gateway, floor, peer); null: the first session's child
 //   treeRoot  pid whose descendants are counted at 8 sessions; null: this process (stdio targets)
 //   script    argument that marks an upstream server process (server-everything's dist/index.js)
+import { median } from '../lib.mjs';
 import { memoryMb, sleep, treeSample } from '../proc.mjs';
 import { openSession } from './session.mjs';
 
@@ -96,7 +97,7 @@ async function run() {
     probes.push(probe.ttfrMs);
     await probe.close();
   }
-  out.ttfrMs = probes.sort((a, b) => a - b)[TTFR_PROBES >> 1];
+  out.ttfrMs = median(probes);
   const memoryPid = spec.pid ?? first.session.pid;
   out.idleMemory = memoryMb(memoryPid); // up and answering, before any load
   const warm = { count: 0, wrong: 0, failed: 0 };

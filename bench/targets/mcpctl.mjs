@@ -29,9 +29,7 @@ async function launch(home, [execPath, ...args]) {
 
 async function startDaemon() {
   const home = makeHome();
-  let t0 = null;
   let pid = null;
-  let url = null;
   let stopping = null;
   // Idempotent: an interrupt and the caller's finally may both stop it, and a second `daemon stop`
   // after the home is gone would create the home again.
@@ -51,9 +49,10 @@ async function startDaemon() {
     cli(home, ['daemon', 'stop']);
     const command = unitCommand(home);
     // Timed from here, like a peer's launch: the daemon starts and brings its servers back.
-    t0 = Date.now();
-    ({ pid, url } = await launch(home, command));
-    return { home, pid, url, t0, stop };
+    const t0 = Date.now();
+    const daemon = await launch(home, command);
+    pid = daemon.pid;
+    return { home, pid, url: daemon.url, t0, stop };
   } catch (error) {
     await stop();
     throw error;

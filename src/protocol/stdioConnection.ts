@@ -33,7 +33,6 @@ export interface StdioConnectionOptions {
  */
 export class StdioConnection implements RpcEndpoint {
   private readonly peer: RpcPeer;
-  private corked = false;
 
   constructor(private readonly options: StdioConnectionOptions) {
     this.peer = new RpcPeer(
@@ -62,13 +61,9 @@ export class StdioConnection implements RpcEndpoint {
     if (this.peer.closed) return;
     const output = this.options.output;
     output.write(`${JSON.stringify(message)}\n`);
-    if (this.corked) return;
-    this.corked = true;
+    if (output.writableCorked > 0) return;
     output.cork();
-    setImmediate(() => {
-      this.corked = false;
-      output.uncork();
-    });
+    setImmediate(() => output.uncork());
   }
 
   /** Sends a request with an id of our own and resolves with its result. */
