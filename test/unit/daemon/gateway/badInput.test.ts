@@ -47,79 +47,97 @@ interface Case {
 
 const cases: Case[] = [
   {
-    name: 'malformed JSON',
+    name: 'B1: malformed JSON',
     request: () => ({ headers: onSession(), body: '{"jsonrpc": "2.0", "id": 1,' }),
     status: 400,
     code: -32700,
   },
   {
-    name: 'malformed JSON without a session',
+    name: 'B1: malformed JSON without a session',
     request: () => ({ headers: POST_HEADERS, body: 'not json' }),
     status: 400,
     code: -32700,
   },
   {
-    name: 'JSON that is not JSON-RPC',
+    name: 'B1: JSON that is not JSON-RPC',
     request: () => ({ headers: onSession(), body: '{"hello":"world"}' }),
     status: 400,
     code: -32600,
   },
   {
-    name: 'wrong jsonrpc version',
+    name: 'B1: wrong jsonrpc version',
     request: () => ({ headers: onSession(), body: '{"jsonrpc":"1.0","id":1,"method":"ping"}' }),
     status: 400,
     code: -32600,
   },
   {
-    name: 'params that are not an object',
+    name: 'B1: params that are not an object',
     request: () => ({ headers: onSession(), body: '{"jsonrpc":"2.0","id":1,"method":"ping","params":[1]}' }),
     status: 400,
     code: -32600,
   },
   {
-    name: 'a batch on protocol 2025-11-25',
+    name: 'B1: a JSON array body on protocol 2025-11-25',
     request: () => ({ headers: onSession(), body: `[${rpc(1, 'ping')}]` }),
     status: 400,
     code: -32600,
   },
   {
-    name: 'unknown session id',
+    name: 'B4: unknown session id',
     request: () => ({ headers: onSession({ 'mcp-session-id': 'f'.repeat(36) }), body: rpc(1, 'ping') }),
     status: 404,
     code: -32001,
   },
   {
-    name: 'session id with a space',
+    name: 'B4: session id with a space (0x20)',
     request: () => ({ headers: onSession({ 'mcp-session-id': 'abc def' }), body: rpc(1, 'ping') }),
     status: 400,
     code: -32000,
   },
   {
-    name: 'session id over 128 chars',
+    name: 'B4: session id over 128 bytes',
     request: () => ({ headers: onSession({ 'mcp-session-id': 'a'.repeat(129) }), body: rpc(1, 'ping') }),
     status: 400,
     code: -32000,
   },
   {
-    name: 'no session id on a non-initialize request',
+    name: 'B4: session id with a tab inside',
+    request: () => ({ headers: onSession({ 'mcp-session-id': 'abc\tdef' }), body: rpc(1, 'ping') }),
+    status: 400,
+    code: -32000,
+  },
+  {
+    name: 'B4: session id with a byte above 0x7E',
+    request: () => ({ headers: onSession({ 'mcp-session-id': 'abc\u00e9' }), body: rpc(1, 'ping') }),
+    status: 400,
+    code: -32000,
+  },
+  {
+    name: 'B4: well-formed session id of 128 bytes that names no session',
+    request: () => ({ headers: onSession({ 'mcp-session-id': '~'.repeat(128) }), body: rpc(1, 'ping') }),
+    status: 404,
+    code: -32001,
+  },
+  {
+    name: 'B4: no session id on a non-initialize request',
     request: () => ({ headers: POST_HEADERS, body: rpc(1, 'ping') }),
     status: 400,
     code: -32000,
   },
   {
-    name: 'unsupported MCP-Protocol-Version',
+    name: 'B3: unsupported MCP-Protocol-Version',
     request: () => ({ headers: onSession({ 'mcp-protocol-version': '1999-01-01' }), body: rpc(1, 'ping') }),
     status: 400,
     code: -32000,
   },
   {
-    name: 'unsupported version on initialize',
+    name: 'B3: unsupported MCP-Protocol-Version on initialize',
     request: () => ({ headers: { ...POST_HEADERS, 'mcp-protocol-version': 'x' }, body: initializeBody() }),
     status: 400,
     code: -32000,
   },
   {
-    name: 'oversized body (Content-Length)',
+    name: 'B2: oversized body (Content-Length)',
     request: () => ({ headers: onSession(), body: Buffer.alloc(65 * 1024, 0x20) }),
     status: 413,
     code: -32600,
@@ -164,13 +182,13 @@ const cases: Case[] = [
     code: -32000,
   },
   {
-    name: 'GET without a session id',
+    name: 'B4: GET without a session id',
     request: () => ({ method: 'GET', headers: { accept: 'text/event-stream' } }),
     status: 400,
     code: -32000,
   },
   {
-    name: 'GET with a bad protocol version',
+    name: 'B3: GET with a bad protocol version',
     request: () => ({
       method: 'GET',
       headers: onSession({ accept: 'text/event-stream', 'mcp-protocol-version': 'nope' }),
@@ -185,25 +203,25 @@ const cases: Case[] = [
     code: -32000,
   },
   {
-    name: 'DELETE without a session id',
+    name: 'B4: DELETE without a session id',
     request: () => ({ method: 'DELETE', headers: {} }),
     status: 400,
     code: -32000,
   },
   {
-    name: 'DELETE of an unknown session',
+    name: 'B4: DELETE of an unknown session',
     request: () => ({ method: 'DELETE', headers: { 'mcp-session-id': 'nope' } }),
     status: 404,
     code: -32001,
   },
   {
-    name: 'unknown server',
+    name: 'B5: unknown server',
     request: () => ({ path: '/servers/nope/mcp', headers: POST_HEADERS, body: initializeBody() }),
     status: 404,
     code: -32000,
   },
   {
-    name: 'session of the echo server on another server',
+    name: 'B4: session of the echo server on another server',
     request: () => ({ path: '/servers/other/mcp', headers: onSession(), body: rpc(1, 'ping') }),
     status: 404,
     code: -32001,
@@ -222,6 +240,8 @@ describe('bad input on /servers/<name>/mcp', () => {
   it.each([
     '/servers/../mcp',
     '/servers/%2e%2e/mcp',
+    '/servers/..%2f../mcp',
+    '/servers/a%00b/mcp',
     '/servers/echo%2fx/mcp',
     '/servers/.echo/mcp',
     '/servers/Echo/mcp',
@@ -229,13 +249,13 @@ describe('bad input on /servers/<name>/mcp', () => {
     '/servers/echo',
     `/servers/${'a'.repeat(64)}/mcp`,
     '/',
-  ])('path %s → 404', async (path) => {
+  ])('B5: path %s → 404', async (path) => {
     const res = await rawRequest(h.gateway.port, { path, headers: POST_HEADERS, body: initializeBody() });
     expect(res.status).toBe(404);
     expect(res.json()).toMatchObject({ id: null, error: { code: -32000 } });
   });
 
-  it('refuses an oversized chunked body without reading it all', async () => {
+  it('B2: refuses an oversized chunked body (no Content-Length) with 413 before reading it all', async () => {
     const res = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = request(
         {
@@ -263,6 +283,27 @@ describe('bad input on /servers/<name>/mcp', () => {
     });
     expect(res.status).toBe(413);
     expect(JSON.parse(res.text)).toMatchObject({ id: null, error: { code: -32600 } });
+  });
+
+  it('B1: refuses a JSON array body with 400 on protocol 2025-06-18 too', async () => {
+    const id = await rawSession(h.gateway.port, '2025-06-18');
+    const res = await rawRequest(h.gateway.port, {
+      headers: { ...POST_HEADERS, 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' },
+      body: `[${rpc(1, 'ping')}, ${rpc(2, 'ping')}]`,
+    });
+    expect(res.status).toBe(400);
+    expect(res.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600 } });
+    expect(h.backend.session(id).received.some((m) => 'method' in m && m.method === 'ping')).toBe(false);
+  });
+
+  it('B4: answers 404 to the id of a session that has ended', async () => {
+    const id = await rawSession(h.gateway.port);
+    const headers = { ...POST_HEADERS, 'mcp-session-id': id, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION };
+    const end = await rawRequest(h.gateway.port, { method: 'DELETE', headers });
+    expect(end.status).toBe(200);
+    const after = await rawRequest(h.gateway.port, { headers, body: rpc(1, 'ping') });
+    expect(after.status).toBe(404);
+    expect(after.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32001 } });
   });
 
   it('answers a batch on protocol 2025-03-26 member by member', async () => {

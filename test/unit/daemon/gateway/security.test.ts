@@ -67,7 +67,7 @@ describe('Host and Origin checks (DNS rebinding)', () => {
     'ftp://localhost',
   ];
 
-  it('refuses a foreign Host with 403 and a JSON-RPC error on every route', async () => {
+  it('B7: refuses a foreign Host with 403, a JSON-RPC error without id and Vary: Origin, on every route', async () => {
     for (const route of routes()) {
       for (const host of foreignHosts(h.gateway.port)) {
         const res = await rawRequest(h.gateway.port, { ...route, headers: { ...route.headers, host } });
@@ -79,18 +79,19 @@ describe('Host and Origin checks (DNS rebinding)', () => {
     expect(h.gateway.sessions().filter((s) => s.transport === 'streamable-http')).toEqual([]);
   });
 
-  it('refuses a foreign or null Origin with 403 on every route', async () => {
+  it('B7: refuses a foreign or null Origin with 403 on every route, never allowing origin *', async () => {
     for (const route of routes()) {
       for (const origin of foreignOrigins) {
         const res = await rawRequest(h.gateway.port, { ...route, headers: { ...route.headers, origin } });
         expect(res.status, `${route.name} Origin: ${origin}`).toBe(403);
-        expect(res.json()).toMatchObject({ id: null, error: { code: -32000 } });
+        expect(res.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000 } });
         expect(res.headers['access-control-allow-origin']).toBeUndefined();
+        expect(res.headers.vary).toBe('Origin');
       }
     }
   });
 
-  it('accepts the loopback names of the bound port, with or without a loopback Origin', async () => {
+  it('B7: accepts the loopback names of the bound port, with no Origin or a loopback one', async () => {
     const port = h.gateway.port;
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`]) {
       const res = await rawRequest(port, { headers: { ...POST_HEADERS, host }, body: initializeBody() });
@@ -107,7 +108,7 @@ describe('Host and Origin checks (DNS rebinding)', () => {
     }
   });
 
-  it('answers a CORS preflight from a loopback origin only', async () => {
+  it('B7: answers a CORS preflight from a loopback origin only', async () => {
     const preflight = await rawRequest(h.gateway.port, {
       method: 'OPTIONS',
       headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
@@ -124,7 +125,7 @@ describe('Host and Origin checks (DNS rebinding)', () => {
     expect(bare.status).toBe(405);
   });
 
-  it('keeps serving after the refusals', async () => {
+  it('B7: keeps serving after the refusals', async () => {
     expect(await rawSession(h.gateway.port)).toMatch(/^[0-9a-f-]{36}$/);
   });
 
