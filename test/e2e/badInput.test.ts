@@ -1,3 +1,6 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerView } from '../../src/core/api.js';
 import { type E2eHome, e2eHome, stableView } from '../helpers/e2e.js';
@@ -41,6 +44,27 @@ const USAGE_CASES: Array<{ what: string; args: string[]; stderr: RegExp }> = [
     stderr: /invalid --max-restarts '-1'/,
   },
 ];
+
+/** POST /v1/<method> on the daemon's control socket, as any local program could send it. */
+function controlPost(home: string, method: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { socketPath: join(home, 'run', 'mcpctl.sock'), path: `/v1/${method}`, method: 'POST' },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+      },
+    );
+    req.on('error', reject);
+    req.setHeader('content-type', 'application/json');
+    req.end(JSON.stringify(body));
+  });
+}
+
+const BAD_NAMES = ['../x', 'a/b', '%2e%2e', '..', '.hidden', 'UPPER', 'a'.repeat(64)];
 
 describe('bad input through the built binary', () => {
   it('rejects invalid definitions with exit 2 before contacting the daemon', async () => {
@@ -104,5 +128,47 @@ describe('bad input through the built binary', () => {
     const unreachable = await h.run(['daemon', 'status', '-o', 'json']);
     expect(unreachable.code).toBe(6);
     expect(JSON.parse(unreachable.stderr)).toMatchObject({ error: { code: 'DAEMON_UNREACHABLE' } });
+  });
+});
+
+describe('names that could reach a path', () => {
+  let b5: E2eHome;
+  beforeAll(() => {
+    b5 = e2eHome();
+  });
+  afterAll(async () => {
+    await b5.dispose();
+  });
+
+  it('B5: refuses ../x, a/b, %2e%2e, NUL and names over 63 characters (exit 2 on the CLI, 400 on the control API)', async () => {
+    for (const name of BAD_NAMES) {
+      const result = await b5.run(['server', 'add', name, '--no-autostart', '--', NODE, '-e', '0']);
+      expect(result.code, `${name}: ${result.stderr}`).toBe(2);
+      expect(result.stderr, name).toMatch(/name: must be 1-63 characters of a-z/);
+    }
+    for (const verb of ['show', 'rm', 'logs']) {
+      const result = await b5.run(['server', verb, '../x']);
+      expect(result.code, `${verb}: ${result.stderr}`).toBe(2);
+    }
+    // A NUL cannot reach a program through argv; it can through the control socket.
+    const start = await b5.run(['daemon', 'start']);
+    expect(start.code, start.stderr).toBe(0);
+    for (const name of [...BAD_NAMES, 'a\u0000b', '\u0000']) {
+      const answer = await controlPost(b5.home, 'addServer', {
+        name,
+        transport: 'stdio',
+        command: NODE,
+        autostart: false,
+      });
+      expect(answer.status, JSON.stringify(name)).toBe(400);
+      expect(answer.body, JSON.stringify(name)).toMatchObject({ error: { code: 'INVALID_ARGUMENT' } });
+      const show = await controlPost(b5.home, 'getServer', { name });
+      expect(show.status, JSON.stringify(name)).toBe(400);
+    }
+    // Nothing was stored, and no log file was made from a bad name.
+    expect(await b5.json<ServerView[]>(['server', 'ls'])).toEqual([]);
+    const logs = join(b5.home, 'logs');
+    expect(existsSync(logs) ? readdirSync(logs).filter((file) => !file.startsWith('daemon.')) : []).toEqual([]);
+    expect((await b5.run(['daemon', 'stop'])).code).toBe(0);
   });
 });
