@@ -74,6 +74,20 @@ export class Exchange {
     }
   }
 
+  /** The client cancelled one of this POST's requests: no answer comes for it (spec), so the POST ends without one. */
+  cancel(): void {
+    this.remaining -= 1;
+    if (this.remaining > 0 || this.mode === 'done') return;
+    if (this.mode === 'waiting' && this.collected.length > 0) {
+      this.answerJson();
+      return;
+    }
+    // A lone cancelled request has no JSON answer to give: an SSE stream without one ends the POST.
+    if (this.mode === 'waiting') this.startStream();
+    this.mode = 'done';
+    this.stream?.finish();
+  }
+
   private answerJson(): void {
     this.mode = 'done';
     const body = JSON.stringify(this.batch ? this.collected : this.collected[0]);

@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import {
   errorResponse,
+  isNotification,
   type JsonRpcError,
   type JsonRpcId,
   type JsonRpcMessage,
@@ -116,7 +117,7 @@ export class StreamableSession implements SessionOutput, RegisteredSession, Stre
     }
     if (ids.size === 0) {
       let ok = true;
-      for (const message of accepted) ok = this.forward(message) && ok;
+      for (const message of accepted) ok = this.forwardAndSettle(message) && ok;
       if (!ok) sendRpcError(res, 500, RPC_ERROR.internalError, 'Internal error: the session backend failed');
       else if (preset.length > 0) sendJsonText(res, JSON.stringify(preset));
       else sendEmpty(res, 202);
@@ -125,7 +126,19 @@ export class StreamableSession implements SessionOutput, RegisteredSession, Stre
     const exchange = new Exchange(this, res, ids.size, batch, preset, jsonHeaders);
     for (const id of ids) this.pending.set(id, exchange);
     this.info.requests += ids.size;
-    for (const message of accepted) this.forward(message);
+    for (const message of accepted) this.forwardAndSettle(message);
+  }
+
+  /** Forwards a message; a client's cancellation also ends the wait for the cancelled request's answer. */
+  private forwardAndSettle(message: JsonRpcMessage): boolean {
+    const ok = this.forward(message);
+    const cancelled = cancelledRequestId(message);
+    const exchange = cancelled === undefined ? undefined : this.pending.get(cancelled);
+    if (cancelled !== undefined && exchange !== undefined) {
+      this.pending.delete(cancelled);
+      exchange.cancel();
+    }
+    return ok;
   }
 
   /** Why a message cannot go to the backend, or undefined; records accepted request ids. */
@@ -245,4 +258,11 @@ export class StreamableSession implements SessionOutput, RegisteredSession, Stre
     }
     for (const stream of this.streams.values()) stream.finish();
   }
+}
+
+/** The request a `notifications/cancelled` names, if the message is one. */
+function cancelledRequestId(message: JsonRpcMessage): JsonRpcId | undefined {
+  if (!isNotification(message) || message.method !== 'notifications/cancelled') return undefined;
+  const id = message.params?.requestId;
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }

@@ -102,7 +102,7 @@ describe('resumability', () => {
     streamA.close();
   });
 
-  it('resumes a POST stream after a disconnect, without cancelling the call', async () => {
+  it('F8: resumes a POST stream after a disconnect, without cancelling the call', async () => {
     const id = await rawSession(h.gateway.port);
     const { post, backend, request } = await gatedCall(id, 7);
     expect(post.status).toBe(200);
@@ -139,7 +139,7 @@ describe('resumability', () => {
     expect(all.map((event) => event?.id)).toEqual(['1-1', '1-2', '1-3', undefined]);
   });
 
-  it('streams live events to a client that resumes before the call ends', async () => {
+  it('F8: streams live events to a client that resumes before the call ends', async () => {
     const id = await rawSession(h.gateway.port);
     const { post, backend, request } = await gatedCall(id, 'call-1');
     await post.next();
@@ -169,7 +169,7 @@ describe('resumability', () => {
     await post.ended();
   });
 
-  it('drops the answer of a JSON request whose client went away, and the session goes on', async () => {
+  it('F8: drops the answer of a JSON request whose client went away, and the session goes on', async () => {
     const id = await rawSession(h.gateway.port);
     const gated = once(h.backend, 'gated');
     const req = request({
@@ -196,6 +196,48 @@ describe('resumability', () => {
       body: rpc(3, 'tools/call', { name: 'echo', arguments: { message: 'again' } }),
     });
     expect(reuse.json()).toMatchObject({ id: 3, result: { content: [{ text: 'echo: again' }] } });
+  });
+
+  it("F8: a client's notifications/cancelled ends its POST without an answer, and frees the id", async () => {
+    const id = await rawSession(h.gateway.port);
+    const headers = { ...POST_HEADERS, ...sessionHeaders(id) };
+    const cancel = (requestId: string) =>
+      rawRequest(h.gateway.port, {
+        headers,
+        body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId } }),
+      });
+
+    // Waiting for a JSON answer: the POST ends as an SSE stream that carries none.
+    const gated = once(h.backend, 'gated');
+    const json = rawRequest(h.gateway.port, {
+      headers,
+      body: rpc('c1', 'tools/call', { name: 'gated', arguments: {} }),
+    });
+    const [backend] = (await gated) as [EchoSession, JsonRpcRequest];
+    expect((await cancel('c1')).status).toBe(202);
+    const ended = await json;
+    expect(ended.status).toBe(200);
+    expect(ended.headers['content-type']).toBe('text/event-stream');
+    expect(ended.text).not.toContain('"result"');
+    expect(backend.received.at(-1)).toMatchObject({ method: 'notifications/cancelled', params: { requestId: 'c1' } });
+
+    // Already streaming (progress came first): the stream ends without the answer.
+    const { post, backend: streaming, request } = await gatedCall(id, 'c2');
+    await post.next();
+    expect((await post.next())?.id).toMatch(/-1$/);
+    expect((await cancel('c2')).status).toBe(202);
+    await post.ended();
+    // A late answer from a backend that ignores the cancellation goes nowhere.
+    streaming.release(request.id, 'too late');
+    expect(post.text).not.toContain('too late');
+
+    for (const reused of ['c1', 'c2']) {
+      const again = await rawRequest(h.gateway.port, {
+        headers,
+        body: rpc(reused, 'tools/call', { name: 'echo', arguments: { message: reused } }),
+      });
+      expect(again.json()).toMatchObject({ id: reused, result: { content: [{ text: `echo: ${reused}` }] } });
+    }
   });
 
   it('sends keep-alive comments on open streams', async () => {
