@@ -11,6 +11,8 @@ export interface HttpConnectionOptions {
   /** Every message that is not an answer to this connection's own requests. */
   onMessage(message: JsonRpcMessage): void;
   onClose(reason: string): void;
+  /** A transport failure (a cut stream, a refused POST): the server may be gone. */
+  onError(error: Error): void;
 }
 
 /**
@@ -33,6 +35,7 @@ export class HttpConnection implements RpcEndpoint {
     );
     this.transport.onmessage = (message) => this.peer.receive(message as JsonRpcMessage);
     this.transport.onclose = () => this.closed('the connection to the server was closed');
+    this.transport.onerror = (error) => options.onError(error);
   }
 
   start(): Promise<void> {

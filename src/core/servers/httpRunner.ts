@@ -6,6 +6,9 @@ import type { EndInfo, Runner, SharedChannel } from './runner.js';
 
 type HttpConnection = import('../../protocol/httpConnection.js').HttpConnection;
 
+/** How long a server has to answer the ping that follows a transport error. */
+const PROBE_TIMEOUT_MS = 5000;
+
 /**
  * An http server is not ours to spawn: "running" means it answered initialize
  * on a session of ours, and health is MCP ping on it, as for stdio servers. The
@@ -19,6 +22,8 @@ export class HttpRunner implements Runner, SharedChannel {
   onUpstreamMessage: (message: JsonRpcMessage) => void = () => {};
   private connection: HttpConnection | undefined;
   private end: (info: EndInfo) => void = () => {};
+  private finished = false;
+  private probing = false;
 
   constructor(
     private readonly spec: HttpServerSpec,
@@ -26,7 +31,10 @@ export class HttpRunner implements Runner, SharedChannel {
     private readonly capabilities: Record<string, unknown>,
   ) {
     this.ended = new Promise((resolve) => {
-      this.end = resolve;
+      this.end = (info) => {
+        this.finished = true;
+        resolve(info);
+      };
     });
   }
 
@@ -49,6 +57,7 @@ export class HttpRunner implements Runner, SharedChannel {
       headers: this.spec.headers,
       onMessage: (message) => this.onUpstreamMessage(message),
       onClose: (reason) => this.end({ exitCode: null, signal: null, reason }),
+      onError: () => void this.probe(),
     });
     this.connection = connection;
     try {
@@ -70,6 +79,26 @@ export class HttpRunner implements Runner, SharedChannel {
   async ping(timeoutMs: number): Promise<void> {
     if (!this.connection) throw new McpctlError('UPSTREAM_UNREACHABLE', 'not connected');
     await this.connection.request('ping', undefined, timeoutMs);
+  }
+
+  /**
+   * A cut stream or a failed POST may mean the server is gone, as an exit means it for a
+   * process: one ping tells, and one that fails ends this runner so the restart policy
+   * takes over at once (in-flight requests get their error) instead of after the health checks.
+   */
+  private async probe(): Promise<void> {
+    const connection = this.connection;
+    if (this.probing || this.finished || this.identity === undefined || connection === undefined) return;
+    this.probing = true;
+    try {
+      await connection.request('ping', undefined, PROBE_TIMEOUT_MS);
+    } catch (error) {
+      if (this.finished) return;
+      this.end({ exitCode: null, signal: null, reason: `the server stopped answering: ${(error as Error).message}` });
+      await connection.close().catch(() => undefined);
+    } finally {
+      this.probing = false;
+    }
   }
 
   async stop(): Promise<EndInfo> {
