@@ -70,28 +70,35 @@ async function expectMovedAside(dir: string, path: string, damage: (path: string
 describe('a corrupt database', () => {
   const tempDir = useTempDir();
 
-  it('garbage over the header (offset 0): moved aside with STORE_CORRUPT', async () => {
+  it('F7: garbage over the header (offset 0): moved aside with STORE_CORRUPT', async () => {
     const dir = tempDir();
     const path = join(dir, 'mcpctl.db');
     await makeStore(path);
     await expectMovedAside(dir, path, (p) => overwrite(p, 0, 64));
   });
 
-  it('garbage over the first page after the header (offset 100): moved aside with STORE_CORRUPT', async () => {
+  it('F7: garbage over the first page after the header (offset 100): moved aside with STORE_CORRUPT', async () => {
     const dir = tempDir();
     const path = join(dir, 'mcpctl.db');
     await makeStore(path);
     await expectMovedAside(dir, path, (p) => overwrite(p, 100, 200));
   });
 
-  it('a truncated file: moved aside with STORE_CORRUPT', async () => {
+  it('F7: garbage over the second page (offset 4096): moved aside with STORE_CORRUPT', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'mcpctl.db');
+    await makeStore(path);
+    await expectMovedAside(dir, path, (p) => overwrite(p, 4096, 4096));
+  });
+
+  it('F7: a truncated file: moved aside with STORE_CORRUPT', async () => {
     const dir = tempDir();
     const path = join(dir, 'mcpctl.db');
     await makeStore(path);
     await expectMovedAside(dir, path, (p) => truncateSync(p, Math.floor(statSync(p).size / 2) + 7));
   });
 
-  it('a wrong freelist count that only quick_check notices: moved aside with STORE_CORRUPT', async () => {
+  it('F7: a wrong freelist count that only quick_check notices: moved aside with STORE_CORRUPT', async () => {
     const dir = tempDir();
     const path = join(dir, 'mcpctl.db');
     await makeStore(path);
@@ -108,7 +115,7 @@ describe('a corrupt database', () => {
     });
   });
 
-  it('moves the -wal file along with the database, under the matching name', async () => {
+  it('F7: moves the -wal file along with the database, under the matching name', async () => {
     const dir = tempDir();
     const live = join(dir, 'live.db');
     const path = join(dir, 'mcpctl.db');
