@@ -119,10 +119,10 @@ describe('F8: a client disconnects mid-call', () => {
     const abort = new AbortController();
     const dropped = post(
       session,
-      { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'slow', arguments: { ms: 2000 } } },
+      { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'slow', arguments: { ms: 3000 } } },
       abort.signal,
     );
-    const upstreamId = await upstreamIdOfSlowCall(2000);
+    const upstreamId = await upstreamIdOfSlowCall(3000);
     abort.abort();
     await expect(dropped).rejects.toThrow();
 
