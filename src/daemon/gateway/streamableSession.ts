@@ -133,7 +133,9 @@ export class StreamableSession implements SessionOutput, RegisteredSession, Stre
   private forwardAndSettle(message: JsonRpcMessage): boolean {
     const ok = this.forward(message);
     const cancelled = cancelledRequestId(message);
-    const exchange = cancelled === undefined ? undefined : this.pending.get(cancelled);
+    // initialize cannot be cancelled (spec): its answer decides whether the session exists.
+    const exchange =
+      cancelled === undefined || cancelled === this.initializeId ? undefined : this.pending.get(cancelled);
     if (cancelled !== undefined && exchange !== undefined) {
       this.pending.delete(cancelled);
       exchange.cancel();
