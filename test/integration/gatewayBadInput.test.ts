@@ -233,7 +233,8 @@ describe('bad input on the daemon gateway', () => {
       403,
     );
     // The legacy SSE listener checks the same.
-    for (const headers of [{ origin: 'http://evil.example' }, { host: 'evil.example' }]) {
+    const foreign: Array<Record<string, string>> = [{ origin: 'http://evil.example' }, { host: 'evil.example' }];
+    for (const headers of foreign) {
       const sse = await fetchStatus('/servers/everything/sse', headers);
       expect(sse, JSON.stringify(headers)).toBe(403);
     }
