@@ -229,7 +229,9 @@ const cases: Case[] = [
 ];
 
 describe('bad input on /servers/<name>/mcp', () => {
-  it.each(cases)('$name → $status $code', async ({ request, status, code }) => {
+  // '%s' of a plain string: the title starts with the case id ('$name' would quote and cut it).
+  it.each(cases.map((c) => [`${c.name} → ${c.status} ${c.code}`, c] as const))('%s', async (_title, c) => {
+    const { request, status, code } = c;
     const res = await rawRequest(h.gateway.port, request());
     expect(res.status).toBe(status);
     expect(res.headers['content-type']).toBe('application/json');
