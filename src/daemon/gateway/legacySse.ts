@@ -3,9 +3,16 @@ import { RPC_ERROR } from '../../protocol/jsonrpc.js';
 import type { SessionBackend } from '../../protocol/session.js';
 import { isJsonContentType, readBody, TOO_LARGE } from './body.js';
 import type { GatewayContext } from './context.js';
-import { frameBody } from './framing.js';
+import { frameBody, isRequestMessage } from './framing.js';
 import { LegacySession } from './legacySession.js';
-import { payloadTooLarge, SERVER_ERROR, sendRpcError, sessionNotFound, tooManySessions } from './replies.js';
+import {
+  payloadTooLarge,
+  SERVER_ERROR,
+  sendRpcError,
+  sessionNotFound,
+  shuttingDown,
+  tooManySessions,
+} from './replies.js';
 import { isWellFormedSessionId, newSessionId } from './sessionIds.js';
 
 /** The protocol version the legacy transport belongs to (it allowed batches). */
@@ -21,6 +28,10 @@ export function handleLegacyStream(
 ): void {
   if (req.method !== 'GET') {
     sendRpcError(res, 405, SERVER_ERROR, 'Method Not Allowed: open the SSE stream with GET', { allow: 'GET' });
+    return;
+  }
+  if (ctx.registry.requests.draining) {
+    shuttingDown(res);
     return;
   }
   if (ctx.registry.isFull) {
@@ -85,6 +96,12 @@ export async function handleLegacyMessage(
   }
   if (!session.isOpen) {
     sessionNotFound(res);
+    return;
+  }
+  // A stopping daemon still takes notifications and answers: requests in flight may wait on them.
+  const messages = framed.batch ? framed.messages : [framed.message];
+  if (ctx.registry.requests.draining && messages.some(isRequestMessage)) {
+    shuttingDown(res);
     return;
   }
   if (framed.batch) {
