@@ -3,7 +3,7 @@ import { RPC_ERROR } from '../../protocol/jsonrpc.js';
 import type { SessionBackend } from '../../protocol/session.js';
 import { isJsonContentType, readBody, TOO_LARGE } from './body.js';
 import type { GatewayContext } from './context.js';
-import { frameBody, isRequestMessage } from './framing.js';
+import { type Framed, frameBody, isRequestMessage } from './framing.js';
 import { LegacySession } from './legacySession.js';
 import {
   payloadTooLarge,
@@ -99,8 +99,7 @@ export async function handleLegacyMessage(
     return;
   }
   // A stopping daemon still takes notifications and answers: requests in flight may wait on them.
-  const messages = framed.batch ? framed.messages : [framed.message];
-  if (ctx.registry.requests.draining && messages.some(isRequestMessage)) {
+  if (ctx.registry.requests.draining && carriesRequest(framed)) {
     shuttingDown(res);
     return;
   }
@@ -112,4 +111,8 @@ export async function handleLegacyMessage(
   }
   res.writeHead(202, { 'content-type': 'text/plain', 'content-length': 8 });
   res.end('Accepted');
+}
+
+function carriesRequest(framed: Framed & { ok: true }): boolean {
+  return framed.batch ? framed.messages.some(isRequestMessage) : isRequestMessage(framed.message);
 }
