@@ -120,9 +120,9 @@ describe('F11: a stopping daemon drains the requests in flight', () => {
     const answeredAfter = Date.now() - termAt;
     expect(await daemon.exited).toEqual({ code: 0, signal: null });
     // The stop takes about as long as the slowest call (3 s, partly run before the TERM) plus
-    // stopping the server, not the 10 s drain timeout.
-    expect(Date.now() - termAt).toBeLessThan(answeredAfter + 2500);
-    expect(Date.now() - termAt).toBeLessThan(7000);
+    // closing connections and stopping the server, not the 10 s drain timeout.
+    expect(Date.now() - termAt).toBeLessThan(answeredAfter + 4000);
+    expect(Date.now() - termAt).toBeLessThan(9000);
     expect(h.serverPids('everything')).toEqual([]);
   });
 
