@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ServerView, SessionView } from '../../src/core/api.js';
+import type { ServerView } from '../../src/core/api.js';
 import { stopDaemon } from '../../src/core/daemonLifecycle.js';
+import { createRemoteApi } from '../../src/core/remoteApi.js';
 import { resolvePaths } from '../../src/shared/paths.js';
 import { CLI, EVERYTHING, waitFor } from '../helpers/cli.js';
 import { type E2eHome, e2eHome } from '../helpers/e2e.js';
@@ -73,10 +74,13 @@ function slowCall(client: Client, seconds: number): Promise<string> {
     .then((result) => ((result as { content: Array<{ text: string }> }).content[0] as { text: string }).text);
 }
 
+/** The control API in-process: a CLI start per poll would take longer than a call under load. */
+const api = () => createRemoteApi(resolvePaths({ MCPCTL_HOME: h.home }).socket);
+
 /** Waits until the gateway has taken `count` tools/call requests (each session: initialize + its call). */
 async function callsInFlight(count: number): Promise<void> {
   await waitFor(`${count} calls in flight`, async () => {
-    const sessions = await h.json<SessionView[]>(['session', 'ls']);
+    const sessions = await api().listSessions({});
     const calls = sessions.reduce((sum, session) => sum + Math.max(0, session.requests - 1), 0);
     return calls >= count ? true : undefined;
   });
@@ -101,8 +105,8 @@ describe('F11: a stopping daemon drains the requests in flight', () => {
     daemon.child.kill('SIGTERM');
     await draining();
     // The control API still answers while the stop drains.
-    const status = await h.run(['daemon', 'status'], { env: { MCPCTL_NO_AUTOSTART: '1' } });
-    expect(status.code, status.stderr).toBe(0);
+    const status = await api().daemonStatus({});
+    expect(status.pid).toBe(daemon.child.pid);
 
     const fresh = await fetch(daemon.endpoint, { method: 'POST', headers: HEADERS, body: JSON.stringify(INIT) });
     expect(fresh.status).toBe(503);
@@ -150,7 +154,7 @@ describe('F11: a stopping daemon drains the requests in flight', () => {
     h = e2eHome();
     const daemon = await runDaemon();
     const client = await connect(daemon.endpoint, 'stopper');
-    const call = slowCall(client, 1.5);
+    const call = slowCall(client, 3);
     await callsInFlight(1);
     // 300 ms would time out a wait that ignored the drain; the daemon said it may drain for 10 s.
     const stopped = await stopDaemon({ paths: resolvePaths({ MCPCTL_HOME: h.home }), timeoutMs: 300 });
