@@ -7,6 +7,7 @@ export class RequestGate {
   private inFlight = 0;
   private closed = false;
   private onEmpty: (() => void) | undefined;
+  private drained: Promise<boolean> | undefined;
 
   /** True once draining began: new sessions and requests are refused (503). */
   get draining(): boolean {
@@ -26,8 +27,13 @@ export class RequestGate {
     if (this.inFlight === 0) this.onEmpty?.();
   }
 
-  /** Closes the gate; resolves true once nothing is in flight, false when `timeoutMs` passes first. */
+  /** Closes the gate; resolves true once nothing is in flight, false when `timeoutMs` passes first. A second call shares the first's wait. */
   drain(timeoutMs: number): Promise<boolean> {
+    this.drained ??= this.wait(timeoutMs);
+    return this.drained;
+  }
+
+  private wait(timeoutMs: number): Promise<boolean> {
     this.closed = true;
     if (this.inFlight <= 0) return Promise.resolve(true);
     return new Promise((resolve) => {
