@@ -109,6 +109,8 @@ export const sessionViewSchema = z.object({
   protocolVersion: z.string().nullable(),
   startedAt: z.string(),
   lastActivity: z.string(),
+  /** Since when an open session's idle clock runs; null while it has a request or stream open, and once closed. */
+  idleSince: z.string().nullable(),
   closedAt: z.string().nullable(),
   closeReason: z.string().nullable(),
   requests: z.number(),
@@ -121,7 +123,11 @@ const sessionIdInput = z.object({ id: z.string().regex(/^[\x21-\x7e]{1,128}$/, '
 
 export const controlMethods = {
   daemonStatus: { input: z.object({}).strict(), output: daemonStatusSchema },
-  daemonStop: { input: z.object({}).strict(), output: z.object({ stopping: z.boolean() }) },
+  daemonStop: {
+    input: z.object({}).strict(),
+    /** `drainTimeoutMs`: how long the daemon may let requests in flight finish before it stops its servers. */
+    output: z.object({ stopping: z.boolean(), drainTimeoutMs: z.number() }),
+  },
   addServer: { input: serverSpecSchema, output: serverViewSchema },
   listServers: { input: z.object({}).strict(), output: z.array(serverViewSchema) },
   getServer: { input: nameInput, output: serverDetailSchema },

@@ -121,19 +121,23 @@ export async function stopDaemon(options: {
   const pid = health.pid;
   const record = readPidFile(paths.pidFile);
   const startTime = record?.pid === pid ? record.startTime : readProcessStartTime(pid);
+  // The daemon first lets requests in flight finish (up to its drain timeout), then stops its servers.
+  let drainMs = 0;
   try {
     const answer = await postJson(paths.socket, `/${API_VERSION}/daemonStop`, {}, { timeoutMs });
     if (answer.status < 200 || answer.status >= 300) throw errorFromAnswer(answer.status, answer.body);
+    const drain = (answer.body as { drainTimeoutMs?: unknown } | null)?.drainTimeoutMs;
+    if (typeof drain === 'number' && drain > 0) drainMs = drain;
   } catch (error) {
     // A daemon may close the connection on its way out before the answer is flushed.
     if (!(error instanceof McpctlError && error.code === 'DAEMON_UNREACHABLE')) throw error;
   }
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + drainMs + timeoutMs;
   while (Date.now() < deadline) {
     if (!isProcessAlive(pid, startTime) && !(await isDaemonAnswering(paths.socket, HEALTH_TIMEOUT_MS))) return { pid };
     await delay(POLL_MS);
   }
-  throw new McpctlError('TIMEOUT', `the daemon (pid ${pid}) did not stop within ${timeoutMs} ms`, {
+  throw new McpctlError('TIMEOUT', `the daemon (pid ${pid}) did not stop within ${drainMs + timeoutMs} ms`, {
     hint: `it may still be stopping servers: check 'mcpctl daemon logs'; if it hangs, end it with 'kill ${pid}'`,
   });
 }

@@ -57,7 +57,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     async daemonStop() {
       // Answer first: the stop closes this very listener.
       setImmediate(deps.requestStop);
-      return { stopping: true };
+      return { stopping: true, drainTimeoutMs: deps.settings.gateway.drainTimeout };
     },
     async addServer(spec) {
       return toServerView(await supervisor.add(spec), deps.now());

@@ -135,7 +135,12 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     cleanups.push(() => server.close());
     logger.info({ socket: paths.socket }, 'control API listening');
     await stopRequested;
-    logger.info({}, 'daemon stopping');
+    const { drainTimeout } = settings.gateway;
+    logger.info({ drainTimeoutMs: drainTimeout }, 'daemon stopping: finishing the requests in flight');
+    // The control API keeps answering meanwhile: `daemon status` works while a stop drains.
+    if (!(await gateway.drain())) {
+      logger.warn({ drainTimeoutMs: drainTimeout }, 'requests still in flight at the drain timeout end with an error');
+    }
   } finally {
     await cleanup();
   }

@@ -5,12 +5,22 @@ import { type Field, renderFields } from './fields.js';
 import { renderTable } from './table.js';
 
 const EMPTY = '-';
-const COLUMNS = ['ID', 'SERVER', 'TRANSPORT', 'CLIENT', 'STARTED', 'LAST-ACTIVITY', 'REQUESTS', 'ERRORS'];
+const COLUMNS = ['ID', 'SERVER', 'TRANSPORT', 'CLIENT', 'STARTED', 'LAST-ACTIVITY', 'IDLE', 'REQUESTS', 'ERRORS'];
+
+/** `12s`, `1h2m`: the time from an ISO instant to `now`, never negative. */
+function elapsed(iso: string, now: number): string {
+  const seconds = Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
+  return seconds < 60 ? `${seconds}s` : formatDuration(seconds * 1000);
+}
 
 /** `12s ago`, `1h2m ago`: how long before `now` an ISO instant was. */
 export function formatAge(iso: string, now: number): string {
-  const seconds = Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
-  return `${seconds < 60 ? `${seconds}s` : formatDuration(seconds * 1000)} ago`;
+  return `${elapsed(iso, now)} ago`;
+}
+
+/** How long an open session's idle clock has run (the gateway ends it at its idle timeout); `-` while it is active or closed. */
+export function formatIdle(view: Pick<SessionView, 'idleSince' | 'state'>, now: number): string {
+  return view.state === 'open' && view.idleSince !== null ? elapsed(view.idleSince, now) : EMPTY;
 }
 
 /** `claude-ai/0.1.0`, `claude-ai`, or `-` before the client said who it is. */
@@ -49,6 +59,7 @@ export function renderSessionTable(views: readonly SessionView[], options: Sessi
       formatClient(view),
       formatAge(view.startedAt, now),
       formatAge(view.lastActivity, now),
+      formatIdle(view, now),
       String(view.requests),
       view.errors > 0 ? palette.red(String(view.errors)) : '0',
     ];
@@ -72,6 +83,7 @@ export function renderSessionDetail(view: SessionView, palette: Palette, now: nu
     ['Started', when(view.startedAt)],
     ['Last activity', when(view.lastActivity)],
   ];
+  if (view.state === 'open') fields.push(['Idle', formatIdle(view, now)]);
   if (view.closedAt !== null) fields.push(['Closed', when(view.closedAt)], ['Close reason', view.closeReason ?? EMPTY]);
   fields.push(['Requests', String(view.requests)], ['Errors', String(view.errors)]);
   return renderFields(fields);

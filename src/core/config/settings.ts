@@ -1,7 +1,34 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { formatDuration, parseDuration } from '../../shared/duration.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Paths } from '../../shared/paths.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A duration written with its unit (`500ms`, `10s`, `10m`), parsed to milliseconds. A bare
+ * number is refused: whether `10` meant seconds or milliseconds would be a guess.
+ */
+function duration(fallback: string, min: number) {
+  return z
+    .string({ error: 'expected a duration with its unit, e.g. 10s or 5m' })
+    .transform((text, ctx) => {
+      const ms = /^\s*\d+\s*$/.test(text) ? undefined : parseDuration(text);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration with its unit, e.g. 10s or 5m, not '${text}'` });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .pipe(
+      z
+        .number()
+        .min(min, `must be at least ${formatDuration(min)}`)
+        .max(DAY_MS, 'must be at most 1d'),
+    )
+    .prefault(fallback);
+}
 
 /** Daemon-wide settings: `config.yaml`, overridden by `MCPCTL_*` variables. */
 const settingsSchema = z
@@ -29,11 +56,16 @@ const settingsSchema = z
           .int()
           .min(1024)
           .default(4 * 1024 * 1024),
-        idleTimeoutMs: z
+        /** Milliseconds once parsed: a session with no open stream and no request for this long is ended. */
+        idleTimeout: duration('10m', 1000),
+        /** Milliseconds once parsed: how long a stopping daemon lets requests in flight finish. */
+        drainTimeout: duration('10s', 0),
+        /** A stream whose client leaves more than this unread is cut off, and its session ended. */
+        maxUnreadBytes: z
           .number()
           .int()
-          .min(1000)
-          .default(30 * 60 * 1000),
+          .min(64 * 1024)
+          .default(8 * 1024 * 1024),
         maxSessions: z.number().int().min(1).default(1024),
       })
       .strict()
@@ -59,7 +91,9 @@ const ENV_OVERRIDES: ReadonlyArray<[string, string, string, (value: string) => u
   ['MCPCTL_LOG_KEEP', 'logs', 'keep', Number],
   ['MCPCTL_LOG_LEVEL', 'logs', 'level', String],
   ['MCPCTL_GATEWAY_PORT', 'gateway', 'port', Number],
-  ['MCPCTL_GATEWAY_IDLE_TIMEOUT_MS', 'gateway', 'idleTimeoutMs', Number],
+  ['MCPCTL_GATEWAY_IDLE_TIMEOUT', 'gateway', 'idleTimeout', String],
+  ['MCPCTL_GATEWAY_DRAIN_TIMEOUT', 'gateway', 'drainTimeout', String],
+  ['MCPCTL_GATEWAY_MAX_UNREAD_BYTES', 'gateway', 'maxUnreadBytes', Number],
 ];
 
 /** Async only to load the YAML parser when there is a config file: most daemons start without one. */

@@ -11,6 +11,8 @@ export interface LiveSession {
   protocolVersion: string | null;
   startedAt: number;
   lastActivity: number;
+  /** Since when the session's idle clock runs; null while a request or stream of it is open. */
+  idleSince: number | null;
   requests: number;
   errors: number;
 }

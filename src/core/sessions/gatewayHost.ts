@@ -1,5 +1,5 @@
 import { startGateway } from '../../daemon/gateway/gateway.js';
-import type { Gateway, GatewaySessionInfo, SessionEvent } from '../../daemon/gateway/types.js';
+import type { Gateway, GatewaySessionInfo, GatewaySessionSnapshot, SessionEvent } from '../../daemon/gateway/types.js';
 import type { SessionBackend } from '../../protocol/session.js';
 import { SharedUpstream } from '../../protocol/shared/sharedUpstream.js';
 import { formatDuration } from '../../shared/duration.js';
@@ -54,12 +54,21 @@ export class GatewayHost implements GatewayControl {
       host: settings.gateway.host,
       port: settings.gateway.port,
       maxBodyBytes: settings.gateway.maxBodyBytes,
-      idleTimeoutMs: settings.gateway.idleTimeoutMs,
+      idleTimeoutMs: settings.gateway.idleTimeout,
+      maxUnreadBytes: settings.gateway.maxUnreadBytes,
       maxSessions: settings.gateway.maxSessions,
       backends: (name) => this.backend(name),
       logger,
       onSessionEvent: (event) => this.onSessionEvent(event),
     });
+  }
+
+  /**
+   * The first step of a stop: no new sessions or requests, those in flight get up to
+   * `drainTimeout` to finish. Resolves false when some were still running at the bound.
+   */
+  async drain(): Promise<boolean> {
+    return (await this.gateway?.drain(this.deps.settings.gateway.drainTimeout)) ?? true;
   }
 
   async close(): Promise<void> {
@@ -89,7 +98,10 @@ export class GatewayHost implements GatewayControl {
   }
 
   liveSessions(): LiveSession[] {
-    return this.gateway?.sessions().map((info) => this.describe(info)) ?? [];
+    return (
+      this.gateway?.sessions().map((snapshot: GatewaySessionSnapshot) => this.describe(snapshot, snapshot.idleSince)) ??
+      []
+    );
   }
 
   killSession(id: string, reason: string): boolean {
@@ -171,7 +183,7 @@ export class GatewayHost implements GatewayControl {
   }
 
   /** The gateway's view of a session, completed with what the shared upstream learnt at initialize. */
-  private describe(info: GatewaySessionInfo): LiveSession {
+  private describe(info: GatewaySessionInfo, idleSince: number | null = null): LiveSession {
     const stats = this.shared
       .get(info.server)
       ?.sessionStats()
@@ -186,6 +198,7 @@ export class GatewayHost implements GatewayControl {
       protocolVersion: stats?.protocolVersion ?? null,
       startedAt: info.startedAt,
       lastActivity: info.lastActivity,
+      idleSince,
       requests: info.requests,
       errors: info.errors,
     };

@@ -16,6 +16,7 @@ export function liveSessionView(session: LiveSession): SessionView {
     protocolVersion: session.protocolVersion,
     startedAt: iso(session.startedAt),
     lastActivity: iso(session.lastActivity),
+    idleSince: session.idleSince === null ? null : iso(session.idleSince),
     closedAt: null,
     closeReason: null,
     requests: session.requests,
@@ -36,6 +37,8 @@ export function storedSessionView(row: StoredSession): SessionView {
     protocolVersion: row.protocolVersion,
     startedAt: row.startedAt,
     lastActivity: row.lastActivity,
+    // Only the gateway knows whether a session has a stream open.
+    idleSince: null,
     closedAt: row.closedAt,
     closeReason: row.closeReason,
     requests: row.requests,

@@ -23,7 +23,11 @@ export class EventStream {
   private writer: SseWriter | undefined;
   private done = false;
 
-  constructor(readonly no: number) {}
+  constructor(
+    readonly no: number,
+    /** The client stopped reading this stream and was cut off: its session must end. */
+    private readonly onOverflow: () => void,
+  ) {}
 
   get finished(): boolean {
     return this.done;
@@ -64,6 +68,7 @@ export class EventStream {
 
   detach(writer: SseWriter): void {
     if (this.writer === writer) this.writer = undefined;
+    if (writer.overflowed) this.onOverflow();
   }
 
   /** The stream carried everything it will carry (all responses sent, or the session ended). */

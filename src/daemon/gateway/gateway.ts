@@ -30,7 +30,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     onSessionEvent: options.onSessionEvent,
   });
-  const hub = new SseHub(options.keepAliveMs ?? GATEWAY_DEFAULTS.keepAliveMs);
+  const hub = new SseHub(
+    options.keepAliveMs ?? GATEWAY_DEFAULTS.keepAliveMs,
+    options.maxUnreadBytes ?? GATEWAY_DEFAULTS.maxUnreadBytes,
+  );
   const ctx: GatewayContext = {
     registry,
     hub,
@@ -65,6 +68,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     url,
     sessions: () => registry.list(),
     killSession: (id, reason = 'killed') => registry.close(id, reason),
+    drain: (timeoutMs) => registry.requests.drain(timeoutMs),
     close: async () => {
       registry.closeAll('gateway closed');
       hub.stop();

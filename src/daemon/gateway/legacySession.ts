@@ -10,7 +10,7 @@ import {
   type RegisteredSession,
   type SessionRegistry,
 } from './sessionRegistry.js';
-import { messageFrame, type SseHub, SseWriter } from './sseWriter.js';
+import { messageFrame, SLOW_CLIENT, type SseHub, SseWriter } from './sseWriter.js';
 import type { GatewaySessionInfo } from './types.js';
 
 /**
@@ -23,6 +23,8 @@ export class LegacySession implements SessionOutput, RegisteredSession {
   private backend: BackendSession | undefined;
   private writer: SseWriter | undefined;
   private ending = false;
+  /** Requests taken and not yet answered (counted in the gateway's drain gate too). */
+  private inFlight = 0;
 
   constructor(
     id: string,
@@ -47,7 +49,10 @@ export class LegacySession implements SessionOutput, RegisteredSession {
   }
 
   start(res: ServerResponse, hub: SseHub, endpoint: string): void {
-    this.writer = new SseWriter(res, hub, undefined, () => this.end('client disconnected', false));
+    this.writer = new SseWriter(res, hub, undefined, (writer) => {
+      if (writer.overflowed) this.logSlowClient(hub.maxUnreadBytes);
+      this.end(writer.overflowed ? SLOW_CLIENT : 'client disconnected', false);
+    });
     this.writer.write(`event: endpoint\ndata: ${endpoint}\n\n`);
   }
 
@@ -56,6 +61,8 @@ export class LegacySession implements SessionOutput, RegisteredSession {
     const request = isRequestMessage(message) ? message : undefined;
     if (request !== undefined) {
       this.info.requests += 1;
+      this.inFlight += 1;
+      this.registry.requests.started(1);
       if (request.method === 'initialize') this.info.clientInfo ??= clientInfoOf(request.params);
     }
     try {
@@ -68,13 +75,19 @@ export class LegacySession implements SessionOutput, RegisteredSession {
     }
   }
 
-  /** A gateway-made error (a bad batch member) goes out on the stream like any answer. */
+  /** A gateway-made error (a bad batch member) goes out on the stream like any answer, but answers no request taken. */
   reject(error: JsonRpcMessage): void {
-    this.deliver(error);
+    if (this.ending) return;
+    this.info.errors += 1;
+    this.writer?.write(messageFrame(JSON.stringify(error)));
   }
 
   deliver(message: JsonRpcMessage): void {
     if (this.ending) return;
+    if (!('method' in message) && this.inFlight > 0) {
+      this.inFlight -= 1;
+      this.registry.requests.settled(1);
+    }
     if ('error' in message) this.info.errors += 1;
     this.writer?.write(messageFrame(JSON.stringify(message)));
   }
@@ -83,11 +96,20 @@ export class LegacySession implements SessionOutput, RegisteredSession {
     this.end(reason, true);
   }
 
+  private logSlowClient(maxUnreadBytes: number): void {
+    this.logger.warn(
+      { sessionId: this.info.id, server: this.info.server, maxUnreadBytes },
+      'gateway cut off a client that stopped reading its stream',
+    );
+  }
+
   end(reason: string, fromBackend: boolean): void {
     if (this.ending) return;
     this.ending = true;
     this.registry.remove(this.info.id, reason);
     if (!fromBackend) closeBackendQuietly(this.backend, this.logger, this.info.id);
     this.writer?.end();
+    if (this.inFlight > 0) this.registry.requests.settled(this.inFlight);
+    this.inFlight = 0;
   }
 }

@@ -3,9 +3,16 @@ import { RPC_ERROR } from '../../protocol/jsonrpc.js';
 import type { SessionBackend } from '../../protocol/session.js';
 import { isJsonContentType, readBody, TOO_LARGE } from './body.js';
 import type { GatewayContext } from './context.js';
-import { frameBody } from './framing.js';
+import { type Framed, frameBody, isRequestMessage } from './framing.js';
 import { LegacySession } from './legacySession.js';
-import { payloadTooLarge, SERVER_ERROR, sendRpcError, sessionNotFound, tooManySessions } from './replies.js';
+import {
+  payloadTooLarge,
+  SERVER_ERROR,
+  sendRpcError,
+  sessionNotFound,
+  shuttingDown,
+  tooManySessions,
+} from './replies.js';
 import { isWellFormedSessionId, newSessionId } from './sessionIds.js';
 
 /** The protocol version the legacy transport belongs to (it allowed batches). */
@@ -21,6 +28,10 @@ export function handleLegacyStream(
 ): void {
   if (req.method !== 'GET') {
     sendRpcError(res, 405, SERVER_ERROR, 'Method Not Allowed: open the SSE stream with GET', { allow: 'GET' });
+    return;
+  }
+  if (ctx.registry.requests.draining) {
+    shuttingDown(res);
     return;
   }
   if (ctx.registry.isFull) {
@@ -87,6 +98,11 @@ export async function handleLegacyMessage(
     sessionNotFound(res);
     return;
   }
+  // A stopping daemon still takes notifications and answers: requests in flight may wait on them.
+  if (ctx.registry.requests.draining && carriesRequest(framed)) {
+    shuttingDown(res);
+    return;
+  }
   if (framed.batch) {
     for (const error of framed.errors) session.reject(error);
     for (const message of framed.messages) session.receive(message);
@@ -95,4 +111,8 @@ export async function handleLegacyMessage(
   }
   res.writeHead(202, { 'content-type': 'text/plain', 'content-length': 8 });
   res.end('Accepted');
+}
+
+function carriesRequest(framed: Framed & { ok: true }): boolean {
+  return framed.batch ? framed.messages.some(isRequestMessage) : isRequestMessage(framed.message);
 }

@@ -64,6 +64,13 @@ export function tooManySessions(res: ServerResponse, max: number): void {
   });
 }
 
+/** A stopping daemon finishes what it took and takes nothing new; a client may retry once it is back. */
+export function shuttingDown(res: ServerResponse): void {
+  sendRpcError(res, 503, SERVER_ERROR, 'Service Unavailable: the daemon is stopping; retry once it is back', {
+    'retry-after': '5',
+  });
+}
+
 /** A single request header as a string; repeated headers that Node keeps as arrays count as absent. */
 export function headerOf(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;

@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { ClientInfo } from '../../protocol/session.js';
 import type { Logger } from '../../shared/logger.js';
-import type { GatewaySessionInfo, GatewayTransport, SessionEvent } from './types.js';
+import { RequestGate } from './requestGate.js';
+import type { GatewaySessionInfo, GatewaySessionSnapshot, GatewayTransport, SessionEvent } from './types.js';
 
 /** What the registry needs from a session of either transport. */
 export interface RegisteredSession {
@@ -47,6 +48,8 @@ export interface RegistryOptions {
 /** Every open session of the gateway, with the count cap and the idle sweep. */
 export class SessionRegistry {
   private readonly sessions = new Map<string, RegisteredSession>();
+  /** Requests in flight across all sessions, for the drain of a stopping daemon. */
+  readonly requests = new RequestGate();
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RegistryOptions) {}
@@ -80,8 +83,11 @@ export class SessionRegistry {
     return true;
   }
 
-  list(): GatewaySessionInfo[] {
-    return [...this.sessions.values()].map((session) => ({ ...session.info }));
+  list(): GatewaySessionSnapshot[] {
+    return [...this.sessions.values()].map((session) => ({
+      ...session.info,
+      idleSince: session.idle ? session.info.lastActivity : null,
+    }));
   }
 
   startSweeper(): void {
@@ -95,7 +101,7 @@ export class SessionRegistry {
   sweep(now: number): void {
     for (const session of [...this.sessions.values()]) {
       if (session.idle && now - session.info.lastActivity >= this.options.idleTimeoutMs) {
-        session.end('idle timeout', false);
+        session.end('idle', false);
       }
     }
   }

@@ -6,8 +6,8 @@ const SSE_HEADERS: OutgoingHttpHeaders = {
   'x-accel-buffering': 'no',
 };
 
-/** A client that lets this much pile up unread is cut off rather than allowed to grow the daemon. */
-const MAX_UNREAD_BYTES = 16 * 1024 * 1024;
+/** The close reason of a session whose client stopped reading one of its streams. */
+export const SLOW_CLIENT = 'slow client';
 
 const KEEP_ALIVE_FRAME = ': keepalive\n\n';
 
@@ -16,7 +16,11 @@ export class SseHub {
   private readonly writers = new Set<SseWriter>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(keepAliveMs: number) {
+  constructor(
+    keepAliveMs: number,
+    /** A client that lets more than this pile up unread is cut off rather than allowed to grow the daemon. */
+    readonly maxUnreadBytes: number,
+  ) {
     this.timer = setInterval(() => {
       for (const writer of this.writers) writer.write(KEEP_ALIVE_FRAME);
     }, keepAliveMs);
@@ -37,9 +41,13 @@ export class SseHub {
   }
 }
 
-/** One `text/event-stream` response; `onClose` runs once when it ends, by either side. */
+/**
+ * One `text/event-stream` response; `onClose` runs once when it ends, by either side, or
+ * when the writer cut a client off that stopped reading (then `overflowed` is true).
+ */
 export class SseWriter {
   private open = true;
+  private cutOff = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -64,10 +72,18 @@ export class SseWriter {
     return this.open;
   }
 
+  /** The client let more than the hub's cap pile up unread, so the stream was cut. */
+  get overflowed(): boolean {
+    return this.cutOff;
+  }
+
   write(frame: string): void {
     if (!this.open) return;
-    if (this.res.writableLength > MAX_UNREAD_BYTES) {
+    // Everything not yet taken by the kernel: Node's buffers of this response and of its socket.
+    if (this.res.writableLength > this.hub.maxUnreadBytes) {
       this.open = false;
+      this.cutOff = true;
+      // 'close' follows and tells the owner, outside whatever delivery is writing now.
       this.res.destroy();
       return;
     }

@@ -18,6 +18,7 @@ import {
   sendEmpty,
   sendRpcError,
   sessionNotFound,
+  shuttingDown,
   tooManySessions,
 } from './replies.js';
 import { isWellFormedSessionId, newSessionId } from './sessionIds.js';
@@ -116,6 +117,10 @@ function openSession(
       SERVER_ERROR,
       'Bad Request: Mcp-Session-Id header is required (only a lone initialize request opens a session)',
     );
+    return;
+  }
+  if (ctx.registry.requests.draining) {
+    shuttingDown(res);
     return;
   }
   if (ctx.registry.isFull) {

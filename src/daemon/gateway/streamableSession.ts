@@ -15,7 +15,7 @@ import { EventStream } from './eventStream.js';
 import { Exchange, type StreamHost } from './exchange.js';
 import { isRequestMessage } from './framing.js';
 import { ASSUMED_PROTOCOL_VERSION, wantsPrimingEvent } from './protocolVersion.js';
-import { sendEmpty, sendJsonText, sendRpcError } from './replies.js';
+import { sendEmpty, sendJsonText, sendRpcError, shuttingDown } from './replies.js';
 import {
   ConnectionTracker,
   closeBackendQuietly,
@@ -23,7 +23,7 @@ import {
   type RegisteredSession,
   type SessionRegistry,
 } from './sessionRegistry.js';
-import { type SseHub, SseWriter } from './sseWriter.js';
+import { SLOW_CLIENT, type SseHub, SseWriter } from './sseWriter.js';
 import type { GatewaySessionInfo } from './types.js';
 
 /** Finished POST streams kept per session for late resumption; older ones are forgotten. */
@@ -48,6 +48,15 @@ export class StreamableSession implements SessionOutput, RegisteredSession, Stre
   private initializeId: JsonRpcId | undefined;
   private ending = false;
   private ended = false;
+  /** Given to each stream: a client that stops reading any of them loses the session. */
+  private readonly cutOff = (): void => {
+    if (this.ending) return;
+    this.logger.warn(
+      { sessionId: this.info.id, server: this.info.server, maxUnreadBytes: this.hub.maxUnreadBytes },
+      'gateway cut off a client that stopped reading its stream',
+    );
+    this.end(SLOW_CLIENT, false);
+  };
 
   constructor(
     id: string,
@@ -123,9 +132,15 @@ export class StreamableSession implements SessionOutput, RegisteredSession, Stre
       else sendEmpty(res, 202);
       return;
     }
+    const gate = this.registry.requests;
+    if (gate.draining) {
+      shuttingDown(res);
+      return;
+    }
     const exchange = new Exchange(this, res, ids.size, batch, preset, jsonHeaders);
     for (const id of ids) this.pending.set(id, exchange);
     this.info.requests += ids.size;
+    gate.started(ids.size);
     for (const message of accepted) this.forwardAndSettle(message);
   }
 
@@ -138,6 +153,7 @@ export class StreamableSession implements SessionOutput, RegisteredSession, Stre
       cancelled === undefined || cancelled === this.initializeId ? undefined : this.pending.get(cancelled);
     if (cancelled !== undefined && exchange !== undefined) {
       this.pending.delete(cancelled);
+      this.registry.requests.settled(1);
       exchange.cancel();
     }
     return ok;
@@ -193,6 +209,7 @@ export class StreamableSession implements SessionOutput, RegisteredSession, Stre
     // An answer to nothing open (already answered, or its session was reset) has nowhere to go.
     if (exchange === undefined || key === undefined) return;
     this.pending.delete(key);
+    this.registry.requests.settled(1);
     const initialized = key === this.initializeId ? this.settleInitialize(message, exchange) : true;
     exchange.deliver(message, true);
     if (!initialized) this.end('initialize failed', false);
@@ -214,7 +231,7 @@ export class StreamableSession implements SessionOutput, RegisteredSession, Stre
   }
 
   openStream(): EventStream {
-    const stream = new EventStream(this.nextStreamNo++);
+    const stream = new EventStream(this.nextStreamNo++, this.cutOff);
     this.streams.set(stream.no, stream);
     if (this.streams.size > MAX_KEPT_STREAMS) {
       for (const [no, old] of this.streams) {
@@ -230,7 +247,7 @@ export class StreamableSession implements SessionOutput, RegisteredSession, Stre
     let stream = this.streams.get(STANDALONE_STREAM);
     if (stream?.connected) return false;
     if (stream === undefined) {
-      stream = new EventStream(STANDALONE_STREAM);
+      stream = new EventStream(STANDALONE_STREAM, this.cutOff);
       this.streams.set(STANDALONE_STREAM, stream);
     }
     const target = stream;
@@ -258,6 +275,7 @@ export class StreamableSession implements SessionOutput, RegisteredSession, Stre
     for (const [id, exchange] of pending) {
       exchange.deliver(errorResponse(id, RPC_ERROR.connectionClosed, `Connection closed: ${reason}`), true);
     }
+    if (pending.length > 0) this.registry.requests.settled(pending.length);
     for (const stream of this.streams.values()) stream.finish();
   }
 }

@@ -9,7 +9,7 @@ export interface SessionEvent {
   server: string;
   transport: GatewayTransport;
   clientInfo?: ClientInfo;
-  /** Why a session closed: 'client ended the session', 'idle timeout', 'killed', the backend's reason, ... */
+  /** Why a session closed: 'client ended the session', 'idle', 'slow client', 'killed', the backend's reason, ... */
   reason?: string;
   /** The session's counters and times when the event happened (final ones for 'closed'). */
   info: GatewaySessionInfo;
@@ -25,8 +25,10 @@ export interface GatewayOptions {
   logger: Logger;
   /** Largest accepted request body (default 4 MiB). */
   maxBodyBytes?: number;
-  /** A session with no open connection and no request for this long is closed (default 30 min). */
+  /** A session with no open connection and no request for this long is closed (default 10 min). */
   idleTimeoutMs?: number;
+  /** A stream whose client leaves more than this unread is cut off and its session ended (default 8 MiB). */
+  maxUnreadBytes?: number;
   /** Open sessions across both transports; beyond it new sessions get 503 (default 1024). */
   maxSessions?: number;
   /** Interval of SSE keep-alive comments (default 15 s). */
@@ -49,19 +51,31 @@ export interface GatewaySessionInfo {
   clientInfo?: ClientInfo;
 }
 
+/** A session as `Gateway.sessions()` reports it. */
+export interface GatewaySessionSnapshot extends GatewaySessionInfo {
+  /** Since when its idle clock runs (epoch ms); null while a request or stream of it is open. */
+  idleSince: number | null;
+}
+
 export interface Gateway {
   readonly port: number;
   /** Base URL, e.g. http://127.0.0.1:7711 (endpoints are /servers/<name>/mcp and /servers/<name>/sse). */
   readonly url: string;
+  /**
+   * Stops taking new sessions and requests (503) and waits for the requests in flight:
+   * true once they are all answered, false when `timeoutMs` passes first. close() follows.
+   */
+  drain(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
-  sessions(): GatewaySessionInfo[];
+  sessions(): GatewaySessionSnapshot[];
   /** Ends a session as if the backend had closed it; false when no such session is open. */
   killSession(id: string, reason?: string): boolean;
 }
 
 export const GATEWAY_DEFAULTS = {
   maxBodyBytes: 4 * 1024 * 1024,
-  idleTimeoutMs: 30 * 60 * 1000,
+  idleTimeoutMs: 10 * 60 * 1000,
+  maxUnreadBytes: 8 * 1024 * 1024,
   maxSessions: 1024,
   keepAliveMs: 15_000,
 } as const;

@@ -41,6 +41,9 @@ export function renderSystemdUnit(spec: UnitSpec): string {
     `ExecStart=${spec.command.map(systemdArg).join(' ')}`,
     'Restart=on-failure',
     'RestartSec=2',
+    // SIGTERM to the daemon alone: it drains requests in flight, then stops its servers itself.
+    // The default (control-group) would signal every server at once and fail those requests.
+    'KillMode=mixed',
     ...Object.entries(spec.environment).map(([key, value]) => `Environment=${systemdQuoted(`${key}=${value}`)}`),
     '',
     '[Install]',

@@ -36,7 +36,7 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
       servers: { total: 0, byState: {} },
       gateway: { url: 'http://127.0.0.1:7711', port: 7711 },
     }),
-    daemonStop: async () => ({ stopping: true }),
+    daemonStop: async () => ({ stopping: true, drainTimeoutMs: 10_000 }),
     addServer: unused,
     listServers: async (input) => {
       calls.inputs.push({ method: 'listServers', input });

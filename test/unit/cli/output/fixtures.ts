@@ -62,6 +62,7 @@ export function sessionView(overrides: Partial<SessionView> = {}): SessionView {
     protocolVersion: '2025-06-18',
     startedAt: '2025-01-31T12:00:00.000Z',
     lastActivity: '2025-01-31T12:59:30.000Z',
+    idleSince: '2025-01-31T12:59:30.000Z',
     closedAt: null,
     closeReason: null,
     requests: 42,

@@ -4,6 +4,7 @@ import { createPalette } from '../../../../src/cli/output/colors.js';
 import {
   formatAge,
   formatClient,
+  formatIdle,
   renderSessionDetail,
   renderSessionTable,
 } from '../../../../src/cli/output/sessions.js';
@@ -12,13 +13,19 @@ import { sessionView } from './fixtures.js';
 const plain = createPalette(false);
 const NOW = Date.parse('2025-01-31T13:00:00.000Z');
 
-describe('formatAge and formatClient', () => {
+describe('formatAge, formatIdle and formatClient', () => {
   it('prints how long ago, in seconds under a minute and compact above', () => {
     expect(formatAge('2025-01-31T12:59:58.400Z', NOW)).toBe('1s ago');
     expect(formatAge('2025-01-31T12:00:00.000Z', NOW)).toBe('1h0m ago');
     expect(formatAge('2025-01-29T12:00:00.000Z', NOW)).toBe('2d1h ago');
     // A clock a little ahead of ours never shows a negative age.
     expect(formatAge('2025-01-31T13:00:05.000Z', NOW)).toBe('0s ago');
+  });
+
+  it('prints how long an open session has been idle, and - while it has a stream or request open', () => {
+    expect(formatIdle({ state: 'open', idleSince: '2025-01-31T12:58:00.000Z' }, NOW)).toBe('2m0s');
+    expect(formatIdle({ state: 'open', idleSince: null }, NOW)).toBe('-');
+    expect(formatIdle({ state: 'closed', idleSince: '2025-01-31T12:58:00.000Z' }, NOW)).toBe('-');
   });
 
   it('prints name/version, the name alone, or - before initialize', () => {
@@ -41,7 +48,7 @@ describe('renderSessionTable', () => {
       protocolVersion: null,
       lastActivity: '2025-01-31T12:10:00.000Z',
       closedAt: '2025-01-31T12:40:00.000Z',
-      closeReason: 'idle timeout',
+      closeReason: 'idle',
       requests: 3,
       errors: 2,
     }),
@@ -50,9 +57,9 @@ describe('renderSessionTable', () => {
   it('prints full ids and the documented columns, in the order given', () => {
     expect(renderSessionTable(views, { wide: false, headers: true, withState: false, palette: plain, now: NOW })).toBe(
       [
-        'ID                                 SERVER       TRANSPORT         CLIENT            STARTED    LAST-ACTIVITY   REQUESTS   ERRORS',
-        'f3a1c9d2e4b5a6c7d8e9f0a1b2c3d4e5   everything   streamable-http   claude-ai/0.1.0   1h0m ago   30s ago         42         0',
-        'b7                                 memory       sse               -                 1h0m ago   50m0s ago       3          2',
+        'ID                                 SERVER       TRANSPORT         CLIENT            STARTED    LAST-ACTIVITY   IDLE   REQUESTS   ERRORS',
+        'f3a1c9d2e4b5a6c7d8e9f0a1b2c3d4e5   everything   streamable-http   claude-ai/0.1.0   1h0m ago   30s ago         30s    42         0',
+        'b7                                 memory       sse               -                 1h0m ago   50m0s ago       -      3          2',
         '',
       ].join('\n'),
     );
@@ -73,13 +80,14 @@ describe('renderSessionTable', () => {
       'CLIENT',
       'STARTED',
       'LAST-ACTIVITY',
+      'IDLE',
       'REQUESTS',
       'ERRORS',
       'STATE',
       'PROTOCOL',
       'REASON',
     ]);
-    expect(closed?.split(/\s{3,}/).slice(-3)).toEqual(['closed', '-', 'idle timeout']);
+    expect(closed?.split(/\s{3,}/).slice(-3)).toEqual(['closed', '-', 'idle']);
   });
 
   it('drops the header with --no-headers and keeps alignment with colour on', () => {
@@ -115,6 +123,7 @@ describe('renderSessionDetail', () => {
         'Protocol:       2025-06-18',
         'Started:        2025-01-31T12:00:00.000Z (1h0m ago)',
         'Last activity:  2025-01-31T12:59:30.000Z (30s ago)',
+        'Idle:           30s',
         'Requests:       42',
         'Errors:         0',
         '',

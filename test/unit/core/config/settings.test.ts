@@ -19,14 +19,31 @@ function withConfig(yaml?: string) {
 describe('loadSettings', () => {
   it('uses the defaults without a config file', async () => {
     const settings = await loadSettings(withConfig(), {});
-    expect(settings.gateway).toMatchObject({ host: '127.0.0.1', port: 7711, maxBodyBytes: 4 * 1024 * 1024 });
+    expect(settings.gateway).toMatchObject({
+      host: '127.0.0.1',
+      port: 7711,
+      maxBodyBytes: 4 * 1024 * 1024,
+      idleTimeout: 10 * 60_000,
+      drainTimeout: 10_000,
+      maxUnreadBytes: 8 * 1024 * 1024,
+    });
     expect(settings.logs).toEqual({ maxBytes: 10 * 1024 * 1024, keep: 5, level: 'info' });
   });
 
   it('reads config.yaml, and MCPCTL_* variables override it', async () => {
-    const paths = withConfig('gateway:\n  port: 9000\n  idleTimeoutMs: 60000\nlogs:\n  keep: 2\n');
-    const settings = await loadSettings(paths, { MCPCTL_GATEWAY_PORT: '0', MCPCTL_LOG_LEVEL: 'debug' });
-    expect(settings.gateway).toMatchObject({ port: 0, idleTimeoutMs: 60_000 });
+    const paths = withConfig('gateway:\n  port: 9000\n  idleTimeout: 1m\n  drainTimeout: 2s\nlogs:\n  keep: 2\n');
+    const settings = await loadSettings(paths, {
+      MCPCTL_GATEWAY_PORT: '0',
+      MCPCTL_LOG_LEVEL: 'debug',
+      MCPCTL_GATEWAY_DRAIN_TIMEOUT: '500ms',
+      MCPCTL_GATEWAY_MAX_UNREAD_BYTES: '1048576',
+    });
+    expect(settings.gateway).toMatchObject({
+      port: 0,
+      idleTimeout: 60_000,
+      drainTimeout: 500,
+      maxUnreadBytes: 1024 * 1024,
+    });
     expect(settings.logs).toMatchObject({ keep: 2, level: 'debug' });
   });
 
@@ -35,6 +52,12 @@ describe('loadSettings', () => {
       ['gateway: [port', /cannot read .*config\.yaml/],
       ['gateway:\n  prot: 1\n', /gateway/],
       ['logs:\n  keep: 0\n', /logs\.keep/],
+      ['gateway:\n  drainTimeout: 10\n', /gateway\.drainTimeout: expected a duration with its unit/],
+      [
+        'gateway:\n  idleTimeout: "10"\n',
+        /gateway\.idleTimeout: expected a duration with its unit, e\.g\. 10s or 5m, not '10'/,
+      ],
+      ['gateway:\n  idleTimeout: 10ms\n', /gateway\.idleTimeout: must be at least 1s/],
     ] as const) {
       const error = await loadSettings(withConfig(yaml), {}).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(McpctlError);

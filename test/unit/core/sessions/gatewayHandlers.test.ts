@@ -64,6 +64,7 @@ describe('listSessions and getSession', () => {
       protocolVersion: null,
       startedAt: '2025-01-01T12:00:00.000Z',
       lastActivity: '2025-01-01T12:00:05.000Z',
+      idleSince: null,
       closedAt: null,
       closeReason: null,
       requests: 3,

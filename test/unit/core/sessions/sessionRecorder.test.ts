@@ -18,6 +18,7 @@ function live(id: string, overrides: Partial<LiveSession> = {}): LiveSession {
     protocolVersion: null,
     startedAt: T0,
     lastActivity: T0,
+    idleSince: null,
     requests: 0,
     errors: 0,
     ...overrides,

@@ -22,6 +22,7 @@ export class TestGateway implements GatewayControl {
       protocolVersion: null,
       startedAt,
       lastActivity: startedAt,
+      idleSince: null,
       requests: 0,
       errors: 0,
       ...overrides,

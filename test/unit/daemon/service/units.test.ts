@@ -22,6 +22,7 @@ describe('systemd unit', () => {
     expect(lines).toContain('Description=mcpctl daemon');
     expect(lines).toContain('ExecStart=/usr/bin/node "/opt/my tools/mcpctl.js" daemon run');
     expect(lines).toContain('Restart=on-failure');
+    expect(lines).toContain('KillMode=mixed');
     expect(lines).toContain('Environment="MCPCTL_HOME=/home/u/100%% \\"mc\\""');
     expect(lines).toContain('Environment="PATH=/usr/bin:/bin"');
     expect(lines).toContain('[Install]');

@@ -31,7 +31,9 @@ describe('mcpctl session ls', () => {
       const result = await run(rig, ['session', verb]);
       expect(result).toMatchObject({ code: 0, stderr: '' });
       const lines = result.stdout.trimEnd().split('\n');
-      expect(lines[0]).toMatch(/^ID\s+SERVER\s+TRANSPORT\s+CLIENT\s+STARTED\s+LAST-ACTIVITY\s+REQUESTS\s+ERRORS$/);
+      expect(lines[0]).toMatch(
+        /^ID\s+SERVER\s+TRANSPORT\s+CLIENT\s+STARTED\s+LAST-ACTIVITY\s+IDLE\s+REQUESTS\s+ERRORS$/,
+      );
       expect(lines.slice(1).map((line) => line.split(/\s{3,}/).slice(0, 4))).toEqual([
         ['other', 'memory', 'sse', '-'],
         [LONG_ID, 'everything', 'streamable-http', 'claude-ai/0.1.0'],
