@@ -93,11 +93,18 @@ export class StdioConnection implements RpcEndpoint {
   }
 }
 
-/** Answers a server-to-client request nobody can take (no gateway session asked for it). */
+/**
+ * Answers a server-to-client request nobody can take (no gateway session asked for it). A
+ * roots/list (servers ask right after initialize) gets an empty list, not an error the server
+ * would log: there are no roots yet, and whoever binds it later tells it when there are.
+ */
 export function refuseRequest(connection: RpcEndpoint, message: JsonRpcMessage): void {
-  if (isRequest(message)) {
-    connection.send(
-      errorResponse(message.id, RPC_ERROR.methodNotFound, `no client connected to handle ${message.method}`),
-    );
+  if (!isRequest(message)) return;
+  if (message.method === 'roots/list') {
+    connection.send({ jsonrpc: '2.0', id: message.id, result: { roots: [] } });
+    return;
   }
+  connection.send(
+    errorResponse(message.id, RPC_ERROR.methodNotFound, `no client connected to handle ${message.method}`),
+  );
 }
