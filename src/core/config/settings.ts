@@ -60,6 +60,7 @@ const ENV_OVERRIDES: ReadonlyArray<[string, string, string, (value: string) => u
   ['MCPCTL_LOG_LEVEL', 'logs', 'level', String],
   ['MCPCTL_GATEWAY_PORT', 'gateway', 'port', Number],
   ['MCPCTL_GATEWAY_IDLE_TIMEOUT_MS', 'gateway', 'idleTimeoutMs', Number],
+  ['MCPCTL_MAX_LINE_BYTES', 'servers', 'maxLineBytes', Number],
 ];
 
 /** Async only to load the YAML parser when there is a config file: most daemons start without one. */
