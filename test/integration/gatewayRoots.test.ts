@@ -11,6 +11,7 @@ import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 
 /** The real server-filesystem, started with no directory: it relies on its client's roots, as VS Code runs it. */
 const FILESYSTEM = join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
+const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 
 let daemon: TestDaemon;
 let dirs: string;
@@ -184,6 +185,28 @@ describe('roots through the gateway', () => {
     expect(warnings[0]).toMatch(/--root DIR/);
     expect(warnings[0]).toMatch(/--share isolated/);
     expect(serverLog('fs-bare')).not.toMatch(/Failed to request/);
+  });
+
+  it('leaves no roots/list noise in a server’s log at start-up, shared or isolated', async () => {
+    // server-everything asks for roots 350 ms after its handshake, and logs a failed ask on stderr.
+    for (const [name, flags] of [
+      ['ev-shared', []],
+      ['ev-isolated', ['--share', 'isolated']],
+    ] as const) {
+      const added = await mcpctl(daemon.home, [
+        'server',
+        'add',
+        name,
+        ...flags,
+        '--',
+        process.execPath,
+        EVERYTHING,
+        'stdio',
+      ]);
+      expect(added.code, added.stderr).toBe(0);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const name of ['ev-shared', 'ev-isolated']) expect(serverLog(name)).not.toMatch(/roots/i);
   });
 
   it('refuses a --root that does not exist, with a hint (exit 2)', async () => {

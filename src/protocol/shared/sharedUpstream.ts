@@ -385,8 +385,8 @@ export class SharedUpstream implements SessionBackend {
       if (this.roots.roots.length === 0 && !this.warnedNoRoots) {
         this.warnedNoRoots = true;
         this.logger.warn(
-          { server: this.name },
-          `the shared server ${this.name} asked for roots and none are configured, so it was given none; give it directories with 'mcpctl server add ${this.name} --root DIR ...', or use --share isolated so each client gives its own roots`,
+          {},
+          `the shared server ${this.name} asked for roots and none are configured, so it was given none; define it with --root DIR (mcpctl server add ${this.name} --root DIR -- COMMAND) to give it directories, or with --share isolated so each client gives its own roots`,
         );
       }
       return { jsonrpc: '2.0', id: request.id, result: { roots: [...this.roots.roots] } };
@@ -511,7 +511,7 @@ export class SharedUpstream implements SessionBackend {
     );
     const session = entry.session;
     if (session === undefined) {
-      this.logger.warn({ server: this.name, method: entry.method }, `the upstream server ${this.name} ${waited}`);
+      this.logger.warn({ method: entry.method }, `the upstream server ${this.name} ${waited}`);
       return;
     }
     session.inflight.delete(entry.clientId);
