@@ -51,7 +51,8 @@ export function renderServerDetail(detail: ServerDetail, palette: Palette): stri
   if (detail.transport === 'stdio') {
     fields.push(['Command', formatTarget(detail)], ['Cwd', detail.cwd ?? EMPTY], ['Env', pairLines(detail.env, '=')]);
     if (detail.sharing) fields.push(['Sharing', formatSharing(detail.sharing)]);
-    if (detail.sharing?.mode !== 'isolated') fields.push(['Roots', detail.roots.length > 0 ? detail.roots : EMPTY]);
+    // Isolated servers take each session's client's roots: nothing of theirs to show.
+    if (detail.sharing?.mode !== 'isolated') fields.push(['Roots', detail.roots]);
   } else {
     fields.push(['URL', detail.url ?? EMPTY], ['Headers', pairLines(detail.headers, ': ')]);
   }
