@@ -467,15 +467,15 @@ export class SharedUpstream implements SessionBackend {
   /** A request of the gateway's own, on behalf of all sessions; its answer goes nowhere. */
   private upkeep(method: string, params: Record<string, unknown>): void {
     if (this.lostReason !== undefined) return;
-    const deadline = performance.now() + this.timeoutMs;
+    const now = performance.now();
     const id = this.pending.add({
       session: undefined,
       clientId: 0,
       method,
       progressToken: undefined,
       uri: undefined,
-      deadline,
-      limit: deadline,
+      deadline: now + this.timeoutMs,
+      limit: now + this.timeoutMaxMs,
     });
     this.sweeper ??= this.startSweeper();
     this.sendUpstream({ jsonrpc: '2.0', id, method, params });
