@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mcpctl, mcpctlJson, ROOT, waitFor } from '../helpers/cli.js';
+import { CLI, mcpctl, mcpctlJson, ROOT, waitFor } from '../helpers/cli.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 
 /** The real server-filesystem, started with no directory: it relies on its client's roots, as VS Code runs it. */
@@ -119,6 +120,29 @@ describe('roots through the gateway', () => {
     }
     // Before any client, the warm processes' roots/list got an empty list, not an error they log.
     expect(serverLog('fs-isolated')).not.toMatch(/Failed to request/);
+  });
+
+  it('isolated through `mcpctl connect`: the stdio client’s roots reach its process', async () => {
+    const bridged = directory('bridged');
+    const client = new Client(
+      { name: 'roots-bridge', version: '1.0.0' },
+      { capabilities: { roots: { listChanged: true } } },
+    );
+    client.setRequestHandler(ListRootsRequestSchema, () => ({
+      roots: [{ uri: pathToFileURL(bridged).href, name: 'bridged' }],
+    }));
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [CLI, 'connect', 'fs-isolated'],
+        env: { ...process.env, MCPCTL_HOME: daemon.home, NO_COLOR: '1' } as Record<string, string>,
+      }),
+    );
+    try {
+      await allowedBecomes({ client, close: async () => {} }, bridged);
+    } finally {
+      await client.close();
+    }
   });
 
   it('shared: the daemon answers from --root, and one client’s roots never reach another', async () => {
