@@ -37,6 +37,8 @@ export const serverViewSchema = z.object({
   url: z.string().nullable(),
   /** Stdio servers: how gateway sessions use them (null for http servers, always shared). */
   sharing: z.object({ mode: z.enum(['shared', 'isolated']), pool: z.number(), maxSessions: z.number() }).nullable(),
+  /** Directories the daemon gives a shared stdio server that asks for roots ([] otherwise). */
+  roots: z.array(z.string()),
   env: z.record(z.string(), z.string()),
   headers: z.record(z.string(), z.string()),
   autostart: z.boolean(),

@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { errorResponse, isMessage, isRequest, type JsonRpcMessage, RPC_ERROR } from './jsonrpc.js';
-import { splitLines } from './lineSplitter.js';
+import { type OversizeLine, splitLines } from './lineSplitter.js';
+import { classifyOversize, type OversizeKind } from './oversizeLine.js';
 import { RpcPeer } from './rpcPeer.js';
 
 /** A JSON-RPC connection to an upstream server, over stdio or HTTP. */
@@ -21,7 +22,12 @@ export interface StdioConnectionOptions {
   maxLineBytes: number;
   /** A stdout line that is not JSON-RPC (servers must not write them; some do). */
   onNoise(line: string): void;
-  onOversize(bytes: number): void;
+  /**
+   * A stdout line over the cap was dropped. An answer whose id was found has already been
+   * replaced by an error for its request, a server request refused; `lost` means someone
+   * may be waiting for it with no way to tell who.
+   */
+  onOversize(bytes: number, what: OversizeKind): void;
   /** Every message that is not an answer to one of this connection's own requests. */
   onMessage(message: JsonRpcMessage): void;
 }
@@ -42,7 +48,7 @@ export class StdioConnection implements RpcEndpoint {
     options.output.on('error', () => this.close('the server closed its stdin'));
     splitLines(options.input, options.maxLineBytes, {
       line: (text) => this.receiveLine(text),
-      oversize: (bytes) => options.onOversize(bytes),
+      oversize: (line) => this.receiveOversize(line),
     });
     options.input.on('close', () => this.close('the server closed its stdout'));
   }
@@ -79,6 +85,20 @@ export class StdioConnection implements RpcEndpoint {
     this.peer.close(reason);
   }
 
+  /** No one may wait on a line that was thrown away: its request fails now instead. */
+  private receiveOversize(line: OversizeLine): void {
+    const what = classifyOversize(line);
+    const over = `${line.bytes} bytes, over mcpctl's cap of ${this.options.maxLineBytes} bytes for one message (servers.maxLineBytes)`;
+    if (what.kind === 'answer') {
+      this.peer.receive(
+        errorResponse(what.id, RPC_ERROR.internalError, `the server's answer was ${over}, so it was dropped`),
+      );
+    } else if (what.kind === 'request') {
+      this.send(errorResponse(what.id, RPC_ERROR.invalidRequest, `your request was ${over}, so it was dropped`));
+    }
+    this.options.onOversize(line.bytes, what);
+  }
+
   private receiveLine(text: string): void {
     if (text.trim() === '') return;
     let parsed: unknown;
@@ -93,11 +113,18 @@ export class StdioConnection implements RpcEndpoint {
   }
 }
 
-/** Answers a server-to-client request nobody can take (no gateway session asked for it). */
+/**
+ * Answers a server-to-client request nobody can take (no gateway session asked for it). A
+ * roots/list (servers ask right after initialize) gets an empty list, not an error the server
+ * would log: there are no roots yet, and whoever binds it later tells it when there are.
+ */
 export function refuseRequest(connection: RpcEndpoint, message: JsonRpcMessage): void {
-  if (isRequest(message)) {
-    connection.send(
-      errorResponse(message.id, RPC_ERROR.methodNotFound, `no client connected to handle ${message.method}`),
-    );
+  if (!isRequest(message)) return;
+  if (message.method === 'roots/list') {
+    connection.send({ jsonrpc: '2.0', id: message.id, result: { roots: [] } });
+    return;
   }
+  connection.send(
+    errorResponse(message.id, RPC_ERROR.methodNotFound, `no client connected to handle ${message.method}`),
+  );
 }

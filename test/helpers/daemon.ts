@@ -11,10 +11,10 @@ export interface TestDaemon {
   stop(): Promise<void>;
 }
 
-/** A real daemon (the built binary, detached) on a temp home, with its gateway on a free port. */
-export async function startTestDaemon(): Promise<TestDaemon> {
+/** A real daemon (the built binary, detached) on a temp home, with its gateway on a free port; `env` adds to its environment. */
+export async function startTestDaemon(env?: NodeJS.ProcessEnv): Promise<TestDaemon> {
   const { home, cleanup } = makeHome();
-  const status = await mcpctlJson<{ pid: number; gateway: { url: string } | null }>(home, ['daemon', 'start']);
+  const status = await mcpctlJson<{ pid: number; gateway: { url: string } | null }>(home, ['daemon', 'start'], env);
   if (!status.gateway) throw new Error('the daemon reports no gateway');
   const gatewayUrl = status.gateway.url;
   return {

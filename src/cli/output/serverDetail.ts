@@ -1,5 +1,5 @@
 import type { EventView, ServerDetail } from '../../core/api.js';
-import type { Policy } from '../../core/servers/definition.js';
+import { type Policy, REQUEST_TIMEOUT_EXTENSION } from '../../core/servers/definition.js';
 import { formatDuration } from '../../shared/duration.js';
 import type { Palette } from './colors.js';
 import { type Field, renderFields } from './fields.js';
@@ -21,6 +21,7 @@ export function policyLines(policy: Policy): string[] {
     `backoff ${d(policy.backoffInitialMs)} to ${d(policy.backoffMaxMs)} (x${policy.backoffFactor}, jitter ${Math.round(policy.backoffJitter * 100)}%), stable after ${d(policy.stableAfterMs)}`,
     `start timeout ${d(policy.startTimeoutMs)}, stop grace ${d(policy.stopGraceMs)}`,
     `health every ${d(policy.healthIntervalMs)}, timeout ${d(policy.healthTimeoutMs)}, ${policy.healthRetries} retries`,
+    `request timeout ${d(policy.requestTimeoutMs)} (progress extends it up to ${d(policy.requestTimeoutMs * REQUEST_TIMEOUT_EXTENSION)})`,
   ];
 }
 
@@ -50,6 +51,8 @@ export function renderServerDetail(detail: ServerDetail, palette: Palette): stri
   if (detail.transport === 'stdio') {
     fields.push(['Command', formatTarget(detail)], ['Cwd', detail.cwd ?? EMPTY], ['Env', pairLines(detail.env, '=')]);
     if (detail.sharing) fields.push(['Sharing', formatSharing(detail.sharing)]);
+    // Isolated servers take each session's client's roots: nothing of theirs to show.
+    if (detail.sharing?.mode !== 'isolated') fields.push(['Roots', detail.roots]);
   } else {
     fields.push(['URL', detail.url ?? EMPTY], ['Headers', pairLines(detail.headers, ': ')]);
   }

@@ -94,6 +94,7 @@ const ENV_OVERRIDES: ReadonlyArray<[string, string, string, (value: string) => u
   ['MCPCTL_GATEWAY_IDLE_TIMEOUT', 'gateway', 'idleTimeout', String],
   ['MCPCTL_GATEWAY_DRAIN_TIMEOUT', 'gateway', 'drainTimeout', String],
   ['MCPCTL_GATEWAY_MAX_UNREAD_BYTES', 'gateway', 'maxUnreadBytes', Number],
+  ['MCPCTL_MAX_LINE_BYTES', 'servers', 'maxLineBytes', Number],
 ];
 
 /** Async only to load the YAML parser when there is a config file: most daemons start without one. */

@@ -18,6 +18,13 @@ export type RestartMode = (typeof RESTART_MODES)[number];
 const millis = z.number().int().min(0).max(86_400_000);
 
 /**
+ * Progress notifications push a request's deadline out by its timeout again, but never past this
+ * multiple of the timeout from its start (10 min at the default 60 s): a server that reports
+ * progress forever still ends. A multiple, not another flag, so one setting scales both.
+ */
+export const REQUEST_TIMEOUT_EXTENSION = 10;
+
+/**
  * How an instance is supervised. Defaults follow RELIABILITY.md §2: on-failure,
  * 1 s doubling with ±20 % jitter capped at 60 s, reset after 60 s healthy, give
  * up after 5 failed starts within 120 s.
@@ -37,6 +44,8 @@ export const policySchema = z
     healthTimeoutMs: millis.min(1).default(5000),
     healthRetries: z.number().int().min(1).max(100).default(3),
     stopGraceMs: millis.default(5000),
+    /** A request the upstream leaves unanswered this long fails; progress notifications extend it up to REQUEST_TIMEOUT_EXTENSION times it. */
+    requestTimeoutMs: millis.min(1).default(60_000),
   })
   .strict();
 export type Policy = z.output<typeof policySchema>;
@@ -73,8 +82,17 @@ export const stdioSpecSchema = z
     share: z.enum(SHARE_MODES).default('shared'),
     pool: z.number().int().min(0).max(64).default(1),
     maxSessions: z.number().int().min(1).max(10_000).default(64),
+    /**
+     * Directories the daemon gives a shared server when it asks `roots/list` (absolute paths).
+     * In isolated mode each session's own client answers instead.
+     */
+    roots: z.array(z.string().startsWith('/', 'a root must be an absolute path')).max(64).default([]),
   })
-  .strict();
+  .strict()
+  .refine((spec) => spec.share === 'shared' || spec.roots.length === 0, {
+    message: "roots apply to shared servers: in isolated mode each session's client gives its own",
+    path: ['roots'],
+  });
 
 export const httpSpecSchema = z
   .object({

@@ -3,6 +3,7 @@ import { spawnInGroup } from '../../daemon/process/spawn.js';
 import type { ExitInfo, GroupChild } from '../../daemon/process/types.js';
 import { initializeUpstream, type UpstreamIdentity } from '../../protocol/handshake.js';
 import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
+import type { OversizeKind } from '../../protocol/oversizeLine.js';
 import { SHARED_CLIENT_CAPABILITIES } from '../../protocol/shared/clientCapabilities.js';
 import { refuseRequest, StdioConnection } from '../../protocol/stdioConnection.js';
 import type { StdioServerSpec } from './definition.js';
@@ -43,6 +44,8 @@ export class StdioRunner implements Runner, SharedChannel {
   readonly ended: Promise<EndInfo>;
   readonly connection: StdioConnection;
   identity: UpstreamIdentity | undefined;
+  /** Set when mcpctl itself ended the process, to say why instead of "killed by SIGTERM". */
+  private killedBecause: string | undefined;
   /**
    * Where the server's own messages go (answers to gateway sessions, notifications,
    * its requests). Until the gateway takes over, requests are refused so none hangs.
@@ -60,14 +63,35 @@ export class StdioRunner implements Runner, SharedChannel {
       output: child.stdin,
       maxLineBytes: options.maxLineBytes,
       onNoise: (line) => log.appendLine('stdout', line),
-      onOversize: (bytes) =>
-        log.appendLine('mcpctl', `dropped a stdout line of ${bytes} bytes (over the ${options.maxLineBytes}-byte cap)`),
+      onOversize: (bytes, what) => this.oversize(bytes, what),
       onMessage: (message) => this.onUpstreamMessage(message),
     });
     this.ended = child.exited.then((exit) => {
-      this.connection.close(`the server ${describeExit(exit)}`);
-      return { exitCode: exit.code, signal: exit.signal, reason: `the server ${describeExit(exit)}` };
+      const reason = this.killedBecause ?? `the server ${describeExit(exit)}`;
+      this.connection.close(reason);
+      return { exitCode: exit.code, signal: exit.signal, reason };
     });
+  }
+
+  /** A dropped line over the cap: logged; one whose request cannot be told ends the process, so the instance restarts it. */
+  private oversize(bytes: number, what: OversizeKind): void {
+    const cap = `over the ${this.options.maxLineBytes}-byte cap of servers.maxLineBytes`;
+    const line = `a stdout line of ${bytes} bytes (${cap})`;
+    if (what.kind !== 'lost') {
+      const fate =
+        what.kind === 'answer'
+          ? `; it answered request ${JSON.stringify(what.id)}, which got an error instead`
+          : what.kind === 'request'
+            ? '; it was a request of the server, refused'
+            : '';
+      this.options.log.appendLine('mcpctl', `dropped ${line}${fate}`);
+      return;
+    }
+    if (this.killedBecause !== undefined) return;
+    // No grace: its stdout is out of step with its requests; the exit is a failure, so it restarts.
+    this.killedBecause = `the server wrote ${line} with no request id to be found in it, so its client would wait forever; the server was killed to be restarted`;
+    this.options.log.appendLine('mcpctl', `dropped ${line}; no request id found in it: ending the server`);
+    void this.child.stop(0);
   }
 
   get channel(): SharedChannel {

@@ -6,7 +6,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { InstancePatch, JsonObject, Store } from '../../store/types.js';
 import { IsolatedPool } from '../sessions/isolatedPool.js';
 import { parseInput } from '../validation.js';
-import { type ServerSpec, serverSpecSchema } from './definition.js';
+import { REQUEST_TIMEOUT_EXTENSION, type ServerSpec, serverSpecSchema } from './definition.js';
 import { HttpRunner } from './httpRunner.js';
 import { type Clock, Instance, type InstanceObserver } from './instance.js';
 import type { Runner } from './runner.js';
@@ -190,6 +190,8 @@ export class Supervisor {
         maxSessions: spec.maxSessions,
         startTimeoutMs: spec.policy.startTimeoutMs,
         stopGraceMs: spec.policy.stopGraceMs,
+        requestTimeoutMs: spec.policy.requestTimeoutMs,
+        requestTimeoutMaxMs: spec.policy.requestTimeoutMs * REQUEST_TIMEOUT_EXTENSION,
         logger: deps.logger.child({ server: spec.name }),
       }),
     );

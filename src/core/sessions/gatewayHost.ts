@@ -1,10 +1,12 @@
 import { startGateway } from '../../daemon/gateway/gateway.js';
 import type { Gateway, GatewaySessionInfo, GatewaySessionSnapshot, SessionEvent } from '../../daemon/gateway/types.js';
 import type { SessionBackend } from '../../protocol/session.js';
+import { rootsOf } from '../../protocol/shared/roots.js';
 import { SharedUpstream } from '../../protocol/shared/sharedUpstream.js';
 import { formatDuration } from '../../shared/duration.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Settings } from '../config/settings.js';
+import { REQUEST_TIMEOUT_EXTENSION, type ServerSpec } from '../servers/definition.js';
 import type { InstanceObserver } from '../servers/instance.js';
 import type { Runner } from '../servers/runner.js';
 import type { Supervisor } from '../servers/supervisor.js';
@@ -121,17 +123,31 @@ export class GatewayHost implements GatewayControl {
     if (upstream) {
       upstream.upstreamReplaced(channel.identity, send);
     } else {
+      const spec = this.specOf(name);
+      const timeoutMs = spec?.policy.requestTimeoutMs;
       upstream = new SharedUpstream({
         identity: channel.identity,
         send,
         logger: this.deps.logger.child({ server: name }),
         name,
+        roots: { from: 'server', roots: rootsOf(spec?.transport === 'stdio' ? spec.roots : []) },
+        ...(timeoutMs === undefined
+          ? {}
+          : { requestTimeoutMs: timeoutMs, requestTimeoutMaxMs: timeoutMs * REQUEST_TIMEOUT_EXTENSION }),
       });
       this.shared.set(name, upstream);
     }
     const bound = upstream;
     channel.onUpstreamMessage = (message) => bound.handleUpstream(message);
     this.settleArrival(name, bound);
+  }
+
+  private specOf(name: string): ServerSpec | undefined {
+    try {
+      return this.deps.supervisor().get(name).spec;
+    } catch {
+      return undefined; // removed meanwhile: the defaults will do for the moment it has left
+    }
   }
 
   private backend(name: string): SessionBackend | undefined {

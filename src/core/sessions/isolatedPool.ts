@@ -15,6 +15,8 @@ export interface IsolatedPoolOptions {
   maxSessions: number;
   startTimeoutMs: number;
   stopGraceMs: number;
+  requestTimeoutMs: number;
+  requestTimeoutMaxMs: number;
   logger: Logger;
 }
 
@@ -174,6 +176,10 @@ export class IsolatedPool implements Runner, SessionBackend {
       send: (message) => runner.send(message),
       logger: this.options.logger,
       name: this.options.name,
+      // The session's own client answers roots/list, exactly as if it ran the server itself.
+      roots: { from: 'client' },
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      requestTimeoutMaxMs: this.options.requestTimeoutMaxMs,
     });
     runner.onUpstreamMessage = (message) => upstream.handleUpstream(message);
     const inner = upstream.open(sessionId, output);

@@ -57,6 +57,8 @@ export class StreamableSession implements SessionOutput, RegisteredSession, Stre
     );
     this.end(SLOW_CLIENT, false);
   };
+  /** Whether a GET ever opened the standalone stream: the first one gets what was kept for it. */
+  private standaloneOpened = false;
 
   constructor(
     id: string,
@@ -200,7 +202,7 @@ export class StreamableSession implements SessionOutput, RegisteredSession, Stre
     if ('method' in message) {
       const exchange = relatedRequestId === undefined ? undefined : this.pending.get(relatedRequestId);
       if (exchange !== undefined) exchange.deliver(message, false);
-      else this.streams.get(STANDALONE_STREAM)?.append(message);
+      else this.standaloneFor(message)?.append(message);
       return;
     }
     if ('error' in message) this.info.errors += 1;
@@ -242,6 +244,20 @@ export class StreamableSession implements SessionOutput, RegisteredSession, Stre
     return stream;
   }
 
+  /**
+   * Where a message for the standalone stream goes. A server request that comes before the
+   * client's first GET (servers ask for roots right after initialize, and the client opens its
+   * GET only after that) is kept for that GET: lost, the server would wait on it. A
+   * notification then is not worth keeping.
+   */
+  private standaloneFor(message: JsonRpcMessage): EventStream | undefined {
+    const stream = this.streams.get(STANDALONE_STREAM);
+    if (stream !== undefined || this.standaloneOpened || !isRequestMessage(message)) return stream;
+    const waiting = new EventStream(STANDALONE_STREAM, this.cutOff);
+    this.streams.set(STANDALONE_STREAM, waiting);
+    return waiting;
+  }
+
   /** GET without Last-Event-ID; false when a standalone stream is already connected. */
   openStandalone(res: ServerResponse): boolean {
     let stream = this.streams.get(STANDALONE_STREAM);
@@ -251,7 +267,9 @@ export class StreamableSession implements SessionOutput, RegisteredSession, Stre
       this.streams.set(STANDALONE_STREAM, stream);
     }
     const target = stream;
-    target.attach(new SseWriter(res, this.hub, this.streamHeaders, (writer) => target.detach(writer)));
+    const replayFrom = this.standaloneOpened ? undefined : 0;
+    this.standaloneOpened = true;
+    target.attach(new SseWriter(res, this.hub, this.streamHeaders, (writer) => target.detach(writer)), replayFrom);
     return true;
   }
 

@@ -11,6 +11,9 @@ export interface PendingRequest<S> {
   progressToken: ProgressToken | undefined;
   /** The uri of a forwarded resources/subscribe, to undo its count if the upstream refuses it. */
   uri: string | undefined;
+  /** performance.now() past which it fails unanswered; progress pushes it out, up to `limit`. */
+  deadline: number;
+  limit: number;
 }
 
 /**
@@ -72,6 +75,18 @@ export class UpstreamRequests<S> {
     if (this.sessionRequests !== 1) return undefined;
     for (const entry of this.byId.values()) if (entry.session !== undefined) return entry;
     return undefined;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Removes and returns the requests whose deadline passed. Linear, but run by a sweep, not per request. */
+  takeExpired(now: number): [number, PendingRequest<S>][] {
+    const expired: [number, PendingRequest<S>][] = [];
+    for (const [id, entry] of this.byId) if (entry.deadline <= now) expired.push([id, entry]);
+    for (const [id] of expired) this.delete(id);
+    return expired;
   }
 
   /** Forgets everything (the upstream is gone); returns what was in flight. */

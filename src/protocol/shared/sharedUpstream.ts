@@ -1,3 +1,4 @@
+import { formatDuration } from '../../shared/duration.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { UpstreamIdentity } from '../handshake.js';
@@ -14,10 +15,11 @@ import {
   RPC_ERROR,
 } from '../jsonrpc.js';
 import type { BackendSession, SessionBackend, SessionOutput } from '../session.js';
-import { UpstreamRequests } from './idMap.js';
+import { type PendingRequest, UpstreamRequests } from './idMap.js';
 import { initializeAnswer, readClientHello } from './initializeAnswer.js';
 import { admits, LOG_LEVELS, levelName, levelRank, upstreamLevel } from './logLevels.js';
 import { progressTokenOf, requestIdOfToken, toClientProgress, toUpstream } from './progressTokens.js';
+import type { RootsSource } from './roots.js';
 import { ServerRequests } from './serverRequests.js';
 import { SharedSessionState, type SharedSessionStats } from './sessionState.js';
 import { SubscriptionBook } from './subscriptions.js';
@@ -29,7 +31,15 @@ export interface SharedUpstreamOptions {
   logger: Logger;
   /** How errors name the server to clients (mcpctl's name for it); defaults to its serverInfo.name. */
   name?: string;
+  /** Who answers the upstream's roots/list; default: the daemon, with no roots. */
+  roots?: RootsSource;
+  /** A request unanswered this long fails and is cancelled upstream (default 60 s)... */
+  requestTimeoutMs?: number;
+  /** ...and progress notifications extend that up to this long from its start (default 10 times it). */
+  requestTimeoutMaxMs?: number;
 }
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 type Session = SharedSessionState;
 
@@ -55,6 +65,17 @@ export class SharedUpstream implements SessionBackend {
   private lostReason: string | undefined;
   /** The log level we last set upstream; undefined = never set (the server's default). */
   private upstreamLogRank: number | undefined;
+  private readonly roots: RootsSource;
+  /** Said once per server, not per request: a shared server asked for roots and none are configured. */
+  private warnedNoRoots = false;
+  private readonly timeoutMs: number;
+  private readonly timeoutMaxMs: number;
+  /**
+   * One sweep timer per upstream, running while requests are in flight, fails those past their
+   * deadline: the hot path only stamps a deadline, it never arms or clears a timer of its own.
+   */
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly sweepMs: number;
 
   constructor(options: SharedUpstreamOptions) {
     this.identity = options.identity;
@@ -62,6 +83,11 @@ export class SharedUpstream implements SessionBackend {
     this.logger = options.logger;
     this.name = options.name ?? options.identity.serverInfo.name;
     this.serverRequests = new ServerRequests(this.name, this.pending, this.sessions);
+    this.roots = options.roots ?? { from: 'server', roots: [] };
+    this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.timeoutMaxMs = Math.max(this.timeoutMs, options.requestTimeoutMaxMs ?? this.timeoutMs * 10);
+    // A quarter of the timeout keeps a short one precise; a second is plenty for the usual minutes.
+    this.sweepMs = Math.min(1000, Math.max(10, Math.floor(this.timeoutMs / 4)));
   }
 
   open(sessionId: string, output: SessionOutput): BackendSession {
@@ -182,6 +208,11 @@ export class SharedUpstream implements SessionBackend {
     this.answer(session, request.id, result);
     // A session that sets no level wants everything: the upstream may need to be more verbose.
     this.syncLogLevel();
+    // The process was initialized before this client existed, and any roots it asked for then
+    // were none: now that a client who has roots is here, it should ask again.
+    if (this.roots.from === 'client' && isRecord(session.capabilities.roots) && this.lostReason === undefined) {
+      this.sendUpstream(notification('notifications/roots/list_changed'));
+    }
   }
 
   private forward(session: Session, request: JsonRpcRequest, uri: string | undefined): void {
@@ -193,13 +224,17 @@ export class SharedUpstream implements SessionBackend {
       this.fail(session, request.id, RPC_ERROR.invalidRequest, message);
     } else {
       const progressToken = progressTokenOf(request.params);
+      const now = performance.now();
       const upstreamId = this.pending.add({
         session,
         clientId: request.id,
         method: request.method,
         progressToken,
         uri,
+        deadline: now + this.timeoutMs,
+        limit: now + this.timeoutMaxMs,
       });
+      this.sweeper ??= this.startSweeper();
       session.inflight.set(request.id, upstreamId);
       this.sendUpstream(toUpstream(request, upstreamId, progressToken !== undefined));
     }
@@ -252,6 +287,10 @@ export class SharedUpstream implements SessionBackend {
     // The upstream had its own notifications/initialized at its handshake.
     if (message.method === 'notifications/initialized') return;
     if (!session.initialized || this.lostReason !== undefined) return;
+    if (message.method === 'notifications/roots/list_changed' && this.roots.from === 'server') {
+      // A shared server gets the daemon's roots, never a client's: asking again would change nothing.
+      return;
+    }
     if (message.method !== 'notifications/cancelled') {
       this.sendUpstream(message);
       return;
@@ -333,11 +372,31 @@ export class SharedUpstream implements SessionBackend {
   }
 
   private upstreamRequest(request: JsonRpcRequest): void {
-    const refusal =
-      request.method === 'ping'
-        ? { jsonrpc: '2.0' as const, id: request.id, result: {} }
-        : this.serverRequests.route(request);
-    if (refusal !== undefined) this.sendUpstream(refusal);
+    let answer: JsonRpcResponse | undefined;
+    if (request.method === 'ping') answer = { jsonrpc: '2.0', id: request.id, result: {} };
+    else if (request.method === 'roots/list') answer = this.rootsRequest(request);
+    else answer = this.serverRequests.route(request);
+    if (answer !== undefined) this.sendUpstream(answer);
+  }
+
+  /** The daemon's answer to roots/list, or undefined when it went to the session's client. */
+  private rootsRequest(request: JsonRpcRequest): JsonRpcResponse | undefined {
+    if (this.roots.from === 'server') {
+      if (this.roots.roots.length === 0 && !this.warnedNoRoots) {
+        this.warnedNoRoots = true;
+        this.logger.warn(
+          {},
+          `the shared server ${this.name} asked for roots and none are configured, so it was given none; define it with --root DIR (mcpctl server add ${this.name} --root DIR -- COMMAND) to give it directories, or with --share isolated so each client gives its own roots`,
+        );
+      }
+      return { jsonrpc: '2.0', id: request.id, result: { roots: [...this.roots.roots] } };
+    }
+    // No client that has roots (none yet, or one without the capability): it has none to give.
+    // The session's initialize sends list_changed once a client with roots is there.
+    for (const session of this.sessions.values()) {
+      if (session.initialized && isRecord(session.capabilities.roots)) return this.serverRequests.route(request);
+    }
+    return { jsonrpc: '2.0', id: request.id, result: { roots: [] } };
   }
 
   private upstreamNotification(message: JsonRpcNotification): void {
@@ -354,6 +413,8 @@ export class SharedUpstream implements SessionBackend {
     const params = message.params;
     const entry = this.pending.get(requestIdOfToken(params?.progressToken));
     if (params === undefined || entry?.session === undefined || entry.progressToken === undefined) return;
+    // Progress shows the server is working on it: the timeout counts again from now, up to the limit.
+    entry.deadline = Math.min(performance.now() + this.timeoutMs, entry.limit);
     entry.session.deliver(toClientProgress(params, entry.progressToken), entry.clientId);
   }
 
@@ -406,8 +467,62 @@ export class SharedUpstream implements SessionBackend {
   /** A request of the gateway's own, on behalf of all sessions; its answer goes nowhere. */
   private upkeep(method: string, params: Record<string, unknown>): void {
     if (this.lostReason !== undefined) return;
-    const id = this.pending.add({ session: undefined, clientId: 0, method, progressToken: undefined, uri: undefined });
+    const now = performance.now();
+    const id = this.pending.add({
+      session: undefined,
+      clientId: 0,
+      method,
+      progressToken: undefined,
+      uri: undefined,
+      deadline: now + this.timeoutMs,
+      limit: now + this.timeoutMaxMs,
+    });
+    this.sweeper ??= this.startSweeper();
     this.sendUpstream({ jsonrpc: '2.0', id, method, params });
+  }
+
+  // ---- request deadlines
+
+  private startSweeper(): NodeJS.Timeout {
+    const timer = setInterval(() => this.sweep(), this.sweepMs);
+    timer.unref();
+    return timer;
+  }
+
+  private sweep(): void {
+    for (const [upstreamId, entry] of this.pending.takeExpired(performance.now())) this.expire(upstreamId, entry);
+    if (this.pending.size === 0 && this.sweeper !== undefined) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
+  }
+
+  /** A request ran out of time: the upstream is told to stop, its client gets an error now. */
+  private expire(upstreamId: number, entry: PendingRequest<Session>): void {
+    const limited = entry.deadline >= entry.limit && this.timeoutMaxMs > this.timeoutMs;
+    const waited = limited
+      ? `did not finish ${entry.method} within ${formatDuration(this.timeoutMaxMs)}, the most that progress notifications extend its request timeout of ${formatDuration(this.timeoutMs)}`
+      : `did not answer ${entry.method} within ${formatDuration(this.timeoutMs)} (its --request-timeout)`;
+    this.sendUpstream(
+      notification('notifications/cancelled', {
+        requestId: upstreamId,
+        reason: `mcpctl: no answer in time (${waited})`,
+      }),
+    );
+    const session = entry.session;
+    if (session === undefined) {
+      this.logger.warn({ method: entry.method }, `the upstream server ${this.name} ${waited}`);
+      return;
+    }
+    session.inflight.delete(entry.clientId);
+    if (entry.uri !== undefined && session.subscriptions.delete(entry.uri))
+      this.subscriptions.remove(entry.uri, session);
+    this.fail(
+      session,
+      entry.clientId,
+      RPC_ERROR.requestTimeout,
+      `server '${this.name}' ${waited}; the request was cancelled`,
+    );
   }
 
   private answer(session: Session, id: JsonRpcId, result: Record<string, unknown>): void {

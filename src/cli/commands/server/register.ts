@@ -51,6 +51,13 @@ export function defineAdd(parent: CommandUnknownOpts, inv: MakeInvocation) {
     .option('--share <mode>', 'shared (default): one process for all sessions; isolated: one per session')
     .option('--pool <n>', 'isolated: warm processes kept ready (default 1)')
     .option('--max-sessions <n>', 'isolated: most sessions (= processes) at once (default 64)')
+    .option(
+      '--root <dir>',
+      'shared: a directory the server may use, given when it asks for roots (repeatable)',
+      collect,
+      [] as string[],
+    )
+    .option('--request-timeout <duration>', 'a request unanswered this long fails and is cancelled (default 1m)')
     .addHelpText('after', ADD_EXAMPLES)
     .action(async (name, command, flags) => {
       const { addServer } = await import('./add.js');

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   type PolicyInput,
@@ -30,6 +31,9 @@ export interface AddFlags {
   share?: string;
   pool?: string;
   maxSessions?: string;
+  /** Repeatable; commander gives [] when absent. */
+  root?: string[];
+  requestTimeout?: string;
 }
 
 type DurationFlag =
@@ -40,7 +44,8 @@ type DurationFlag =
   | 'backoffMax'
   | 'restartWindow'
   | 'stableAfter'
-  | 'stopGrace';
+  | 'stopGrace'
+  | 'requestTimeout';
 
 const DAY_MS = 86_400_000;
 
@@ -56,6 +61,7 @@ const DURATION_FLAGS: readonly (readonly [DurationFlag, string, DurationField, n
   ['restartWindow', '--restart-window', 'restartWindowMs', 1],
   ['stableAfter', '--stable-after', 'stableAfterMs', 0],
   ['stopGrace', '--stop-grace', 'stopGraceMs', 0],
+  ['requestTimeout', '--request-timeout', 'requestTimeoutMs', 1],
 ];
 
 const USAGE = 'mcpctl server add NAME -- COMMAND [ARGS...]';
@@ -103,8 +109,36 @@ function buildPolicy(flags: AddFlags): PolicyInput {
   return policy;
 }
 
-function buildSharing(flags: AddFlags): { share?: 'shared' | 'isolated'; pool?: number; maxSessions?: number } {
-  const sharing: { share?: 'shared' | 'isolated'; pool?: number; maxSessions?: number } = {};
+interface Sharing {
+  share?: 'shared' | 'isolated';
+  pool?: number;
+  maxSessions?: number;
+  roots?: string[];
+}
+
+/**
+ * `--root DIR`s as absolute paths, each an existing directory: checked here, on the caller's
+ * machine and against the caller's directory, because a typo would otherwise surface only as a
+ * server that can read nothing.
+ */
+function parseRoots(values: readonly string[], cwd: string): string[] {
+  const roots: string[] = [];
+  for (const value of values) {
+    const path = resolve(cwd, value);
+    let isDirectory = false;
+    try {
+      isDirectory = statSync(path).isDirectory();
+    } catch {
+      throw usage(`--root ${value}: ${path} does not exist`, 'give a directory that exists, e.g. --root ~/projects');
+    }
+    if (!isDirectory) throw usage(`--root ${value}: ${path} is not a directory`, 'give a directory, not a file');
+    if (!roots.includes(path)) roots.push(path);
+  }
+  return roots;
+}
+
+function buildSharing(flags: AddFlags, cwd: string): Sharing {
+  const sharing: Sharing = {};
   if (flags.share !== undefined) sharing.share = parseChoice('--share', flags.share, SHARE_MODES);
   if (flags.pool !== undefined) sharing.pool = parseIntegerFlag('--pool', flags.pool, 0, 64);
   if (flags.maxSessions !== undefined)
@@ -112,13 +146,23 @@ function buildSharing(flags: AddFlags): { share?: 'shared' | 'isolated'; pool?: 
   if (sharing.share !== 'isolated' && (sharing.pool !== undefined || sharing.maxSessions !== undefined)) {
     throw usage('--pool and --max-sessions apply to --share isolated', 'add --share isolated, or drop them');
   }
+  const roots = flags.root ?? [];
+  if (roots.length > 0) {
+    if (sharing.share === 'isolated') {
+      throw usage(
+        "--root applies to shared servers: in isolated mode each session's own client gives its roots",
+        'drop --root, or drop --share isolated',
+      );
+    }
+    sharing.roots = parseRoots(roots, cwd);
+  }
   return sharing;
 }
 
 /**
- * Turns `server add` flags into the spec the daemon stores. Pure: no daemon, no zod. The server's
- * argv is kept as an array (never a shell string), and a relative `--cwd` is made absolute against
- * the caller's directory, because the daemon runs elsewhere.
+ * Turns `server add` flags into the spec the daemon stores. No daemon, no zod (only `--root` looks at
+ * the file system). The server's argv is kept as an array (never a shell string), and a relative
+ * `--cwd` or `--root` is made absolute against the caller's directory, because the daemon runs elsewhere.
  */
 export function buildServerSpec(
   name: string,
@@ -151,6 +195,9 @@ export function buildServerSpec(
         'use --header for an http server',
       );
     }
+    if ((flags.root ?? []).length > 0) {
+      throw usage('--root applies to stdio servers (a command), not to --url', 'drop --root for an http server');
+    }
     return { ...common, transport: 'http', url: flags.url, headers: pairs('--header', flags.header, parseHeader) };
   }
   const [program, ...args] = command;
@@ -166,6 +213,6 @@ export function buildServerSpec(
     args,
     env: pairs('--env', flags.env, parseEnv),
     ...(flags.cwd === undefined ? {} : { cwd: resolve(cwd, flags.cwd) }),
-    ...buildSharing(flags),
+    ...buildSharing(flags, cwd),
   };
 }

@@ -14,6 +14,7 @@ const POLICY = {
   healthTimeoutMs: 5000,
   healthRetries: 3,
   stopGraceMs: 5000,
+  requestTimeoutMs: 60_000,
 } as const;
 
 /** A ServerView as the daemon sends it; every field of api.ts present. */
@@ -34,6 +35,7 @@ export function serverView(overrides: Partial<ServerView> = {}): ServerView {
     cwd: null,
     url: null,
     sharing: { mode: 'shared', pool: 1, maxSessions: 64 },
+    roots: [],
     env: {},
     headers: {},
     autostart: true,
