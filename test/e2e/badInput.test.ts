@@ -36,6 +36,17 @@ const USAGE_CASES: Array<{ what: string; args: string[]; stderr: RegExp }> = [
     stderr: /invalid --restart 'sometimes': must be one of always, on-failure, never/,
   },
   {
+    what: 'a --url that is no URL',
+    args: ['server', 'add', 'y', '--url', 'notaurl'],
+    stderr: /invalid --url 'notaurl'/,
+  },
+  {
+    what: 'a duration without its unit',
+    args: ['server', 'add', 't', '--start-timeout', '10', '--', NODE, '-e', '0'],
+    stderr: /invalid --start-timeout '10': a duration needs its unit\nHint: write --start-timeout 10s/,
+  },
+  { what: 'a mistyped command', args: ['sever', 'ls'], stderr: /Hint: run 'mcpctl server --help'/ },
+  {
     what: 'a negative --max-restarts',
     args: ['server', 'add', 'm', '--max-restarts', '-1', '--', NODE, '-e', '0'],
     stderr: /invalid --max-restarts '-1'/,

@@ -151,6 +151,12 @@ export function buildServerSpec(
         'use --header for an http server',
       );
     }
+    if (!URL.canParse(flags.url)) {
+      throw usage(
+        `invalid --url '${flags.url}': not a URL`,
+        'give the whole address, e.g. --url https://example.com/mcp',
+      );
+    }
     return { ...common, transport: 'http', url: flags.url, headers: pairs('--header', flags.header, parseHeader) };
   }
   const [program, ...args] = command;
