@@ -1,0 +1,44 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { readLogLines } from '../daemon/monitor/logReader.js';
+import type { McpctlError } from '../shared/errors.js';
+import type { Paths } from '../shared/paths.js';
+import type { LogLine } from './api.js';
+
+/**
+ * The daemon's log read from its files, for `daemon logs` while no daemon runs (above all after
+ * a failed start, when the daemon cannot be asked). Its settings may be what failed, so the
+ * rotated files are looked for up to the most `logs.keep` allows; missing ones read as empty.
+ */
+const MAX_KEEP = 100;
+
+export function readDaemonLogFile(paths: Paths, query: { tail?: number; since?: string }): LogLine[] {
+  return readLogLines(paths.daemonLog, {
+    tail: query.tail,
+    since: query.since === undefined ? undefined : new Date(query.since),
+    keep: MAX_KEEP,
+    format: 'json',
+  });
+}
+
+/**
+ * Appends why the daemon could not start (or stopped on an error) to daemon.log, in the logger's
+ * JSON shape: the error is otherwise only on the stderr of a process nobody watches, and the
+ * CLI's own message sends the user to `daemon logs`. The logger is closed (or never opened,
+ * when config.yaml is what failed) by now, so the line is written here.
+ */
+export function recordDaemonFailure(paths: Paths, error: McpctlError): void {
+  const line = {
+    level: 'fatal',
+    time: new Date().toISOString(),
+    pid: process.pid,
+    code: error.code,
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    msg: `the daemon stopped on an error: ${error.message}`,
+  };
+  try {
+    mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 });
+    appendFileSync(paths.daemonLog, `${JSON.stringify(line)}\n`, { mode: 0o600 });
+  } catch {
+    // No log to write to (the disk, the permissions): stderr still carries the error.
+  }
+}
