@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerView } from '../../src/core/api.js';
 import { type E2eHome, e2eHome, stableView } from '../helpers/e2e.js';
@@ -89,6 +91,46 @@ describe('bad input through the built binary', () => {
     }
 
     expect(await storeSnapshot()).toEqual(before);
+  });
+
+  it("refuses a command or a --cwd the daemon could not start with exit 2, as the spawn would look", async () => {
+    const before = await storeSnapshot();
+    const missingDir = join(h.home, 'no-such-dir');
+    const cases: Array<{ what: string; args: string[]; stderr: RegExp }> = [
+      {
+        what: 'a command on no PATH',
+        args: ['nocmd', '--', 'mcpctl-no-such-command-xyz'],
+        stderr: /command 'mcpctl-no-such-command-xyz' not found on the server's PATH/,
+      },
+      {
+        what: 'a PATH of the definition without the command',
+        args: ['nopath', '--env', `PATH=${h.home}`, '--', 'node', '-e', '0'],
+        stderr: /command 'node' not found on the server's PATH\nHint: .*searched: /,
+      },
+      {
+        what: 'a relative command, resolved against --cwd',
+        args: ['rel', '--cwd', h.home, '--', './server.sh'],
+        stderr: new RegExp(`'./server.sh' \\(relative to ${h.home}\\) is not an executable file`),
+      },
+      {
+        what: 'a --cwd that does not exist',
+        args: ['nodir', '--cwd', missingDir, '--', NODE, '-e', '0'],
+        stderr: new RegExp(`the working directory '${missingDir}' does not exist`),
+      },
+    ];
+    for (const { what, args, stderr } of cases) {
+      const result = await h.run(['server', 'add', ...args]);
+      expect(result.code, `${what}: ${result.stderr}`).toBe(2);
+      expect(result.stderr, what).toMatch(stderr);
+      expect(result.stderr, what).toMatch(/^Hint: /m);
+    }
+    expect(await storeSnapshot()).toEqual(before);
+
+    // A relative command is found against --cwd, as the spawn finds it.
+    writeFileSync(join(h.home, 'server.sh'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const found = await h.run(['server', 'add', 'rel', '--no-autostart', '--cwd', h.home, '--', './server.sh']);
+    expect(found.code, found.stderr).toBe(0);
+    expect((await h.run(['server', 'rm', 'rel'])).code).toBe(0);
   });
 
   it('prints errors as JSON on stderr with -o json', async () => {

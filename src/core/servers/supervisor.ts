@@ -1,3 +1,5 @@
+import { buildChildEnvironment } from '../../daemon/process/environment.js';
+import { assertLaunchable } from '../../daemon/process/launchable.js';
 import { killOrphan } from '../../daemon/process/spawn.js';
 import { SHARED_CLIENT_CAPABILITIES } from '../../protocol/shared/clientCapabilities.js';
 import { byCodePoint } from '../../shared/compare.js';
@@ -92,6 +94,8 @@ export class Supervisor {
   }
 
   async add(spec: ServerSpec): Promise<ServerEntry> {
+    // The daemon spawns it, so the daemon checks it can: its PATH and the filesystem it sees.
+    if (spec.transport === 'stdio') assertLaunchable(spec, buildChildEnvironment(this.deps.parentEnv, spec.env));
     const stored = await this.deps.store.servers.insert({
       name: spec.name,
       transport: spec.transport,
