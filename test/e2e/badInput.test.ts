@@ -93,7 +93,7 @@ describe('bad input through the built binary', () => {
     expect(await storeSnapshot()).toEqual(before);
   });
 
-  it("refuses a command or a --cwd the daemon could not start with exit 2, as the spawn would look", async () => {
+  it('refuses a command or a --cwd the daemon could not start with exit 2, as the spawn would look', async () => {
     const before = await storeSnapshot();
     const missingDir = join(h.home, 'no-such-dir');
     const cases: Array<{ what: string; args: string[]; stderr: RegExp }> = [
