@@ -12,13 +12,29 @@ import { INSTANCE_STATES } from './servers/states.js';
 
 const nameInput = z.object({ name: serverNameSchema }).strict();
 
+const targetsFields = {
+  names: z.array(serverNameSchema).default([]),
+  all: z.boolean().default(false),
+};
+const targetsRule = [
+  (t: { names: string[]; all: boolean }) => t.all !== t.names.length > 0,
+  'name one or more servers, or pass --all (not both)',
+] as const;
 const targetsInput = z
-  .object({
-    names: z.array(serverNameSchema).default([]),
-    all: z.boolean().default(false),
-  })
+  .object(targetsFields)
   .strict()
-  .refine((t) => t.all !== t.names.length > 0, 'name one or more servers, or pass --all (not both)');
+  .refine(...targetsRule);
+
+/**
+ * `wait` (the default): answer once each server's first attempt has an outcome (running, or the
+ * error it failed with), bounded by its start timeout and stop grace. false: answer at once.
+ */
+const waitField = z.boolean().default(true);
+const startInput = z
+  .object({ ...targetsFields, wait: waitField })
+  .strict()
+  .refine(...targetsRule);
+const addInput = z.object({ spec: serverSpecSchema, wait: waitField }).strict();
 
 export const serverViewSchema = z.object({
   name: z.string(),
@@ -122,11 +138,11 @@ const sessionIdInput = z.object({ id: z.string().regex(/^[\x21-\x7e]{1,128}$/, '
 export const controlMethods = {
   daemonStatus: { input: z.object({}).strict(), output: daemonStatusSchema },
   daemonStop: { input: z.object({}).strict(), output: z.object({ stopping: z.boolean() }) },
-  addServer: { input: serverSpecSchema, output: serverViewSchema },
+  addServer: { input: addInput, output: serverViewSchema },
   listServers: { input: z.object({}).strict(), output: z.array(serverViewSchema) },
   getServer: { input: nameInput, output: serverDetailSchema },
   removeServer: { input: nameInput, output: z.object({ name: z.string() }) },
-  startServers: { input: targetsInput, output: z.array(serverViewSchema) },
+  startServers: { input: startInput, output: z.array(serverViewSchema) },
   stopServers: { input: targetsInput, output: z.array(serverViewSchema) },
   restartServers: { input: targetsInput, output: z.array(serverViewSchema) },
   readLogs: { input: logQuerySchema, output: z.object({ lines: z.array(logLineSchema) }) },
