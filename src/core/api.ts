@@ -53,6 +53,8 @@ export const serverViewSchema = z.object({
   url: z.string().nullable(),
   /** Stdio servers: how gateway sessions use them (null for http servers, always shared). */
   sharing: z.object({ mode: z.enum(['shared', 'isolated']), pool: z.number(), maxSessions: z.number() }).nullable(),
+  /** Isolated servers: one entry per process, bound to a session or warm (sessionId null); [] otherwise. */
+  processes: z.array(z.object({ pid: z.number().nullable(), sessionId: z.string().nullable() })),
   env: z.record(z.string(), z.string()),
   headers: z.record(z.string(), z.string()),
   autostart: z.boolean(),

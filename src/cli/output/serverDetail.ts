@@ -50,6 +50,7 @@ export function renderServerDetail(detail: ServerDetail, palette: Palette): stri
   if (detail.transport === 'stdio') {
     fields.push(['Command', formatTarget(detail)], ['Cwd', detail.cwd ?? EMPTY], ['Env', pairLines(detail.env, '=')]);
     if (detail.sharing) fields.push(['Sharing', formatSharing(detail.sharing)]);
+    if (detail.sharing?.mode === 'isolated') fields.push(['Processes', processLines(detail.processes)]);
   } else {
     fields.push(['URL', detail.url ?? EMPTY], ['Headers', pairLines(detail.headers, ': ')]);
   }
@@ -61,6 +62,14 @@ export function renderServerDetail(detail: ServerDetail, palette: Palette): stri
     ['Created', detail.createdAt],
   );
   return `${renderFields(fields)}\n${renderEvents(detail.events, palette)}`;
+}
+
+/** `4242  session a1b2…` or `4243  warm`, one line per process; `-` when none runs. */
+function processLines(processes: ServerDetail['processes']): string[] | string {
+  if (processes.length === 0) return EMPTY;
+  return processes.map(
+    ({ pid, sessionId }) => `${pid ?? EMPTY}  ${sessionId === null ? 'warm' : `session ${sessionId}`}`,
+  );
 }
 
 /** `shared`, or `isolated (pool 2, at most 64 sessions)`. */

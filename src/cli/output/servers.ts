@@ -7,7 +7,7 @@ import { colorState } from './states.js';
 import { renderTable } from './table.js';
 
 const COLUMNS = ['NAME', 'TRANSPORT', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST-EXIT'] as const;
-const WIDE_COLUMNS = [...COLUMNS, 'COMMAND/URL', 'LABELS'] as const;
+const WIDE_COLUMNS = [...COLUMNS, 'COMMAND/URL', 'LABELS', 'PROCESSES'] as const;
 const EMPTY = '-';
 
 export function formatUptime(seconds: number | null): string {
@@ -32,6 +32,19 @@ export function formatPairs(record: Record<string, string>, separator = ','): st
   return pairs.length > 0 ? pairs.join(separator) : EMPTY;
 }
 
+/** Session ids are shown as docker shows container ids: a prefix, which `session show|kill` take. */
+const SHORT_SESSION_ID = 12;
+
+/** Isolated servers' processes: `4242:a1b2c3d4e5f6,4243:warm` (pid, then its session or `warm`). */
+export function formatProcesses(processes: ServerView['processes']): string {
+  if (processes.length === 0) return EMPTY;
+  return processes
+    .map(
+      ({ pid, sessionId }) => `${pid ?? EMPTY}:${sessionId === null ? 'warm' : sessionId.slice(0, SHORT_SESSION_ID)}`,
+    )
+    .join(',');
+}
+
 export interface ServerTableOptions {
   wide: boolean;
   headers: boolean;
@@ -51,7 +64,7 @@ export function renderServerTable(views: readonly ServerView[], options: ServerT
       String(view.restarts),
       formatLastExit(view),
     ];
-    if (options.wide) row.push(formatTarget(view), formatPairs(view.labels));
+    if (options.wide) row.push(formatTarget(view), formatPairs(view.labels), formatProcesses(view.processes));
     return row;
   });
   return renderTable(options.wide ? WIDE_COLUMNS : COLUMNS, rows, { headers: options.headers });

@@ -34,6 +34,7 @@ export function toServerView(entry: ServerEntry, now: number): ServerView {
     cwd: stdio?.cwd ?? null,
     url: http?.url ?? null,
     sharing: stdio ? { mode: stdio.share, pool: stdio.pool, maxSessions: stdio.maxSessions } : null,
+    processes: instance.runner?.processes?.() ?? [],
     env: maskSensitive(stdio?.env ?? {}),
     headers: maskSensitive(http?.headers ?? {}),
     autostart: spec.autostart,

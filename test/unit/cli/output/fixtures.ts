@@ -34,6 +34,7 @@ export function serverView(overrides: Partial<ServerView> = {}): ServerView {
     cwd: null,
     url: null,
     sharing: { mode: 'shared', pool: 1, maxSessions: 64 },
+    processes: [],
     env: {},
     headers: {},
     autostart: true,
