@@ -3,7 +3,7 @@ import type { Policy } from '../../core/servers/definition.js';
 import { formatDuration } from '../../shared/duration.js';
 import type { Palette } from './colors.js';
 import { type Field, renderFields } from './fields.js';
-import { formatLastExit, formatPairs, formatTarget, formatUptime } from './servers.js';
+import { describeLastExit, formatPairs, formatTarget, formatUptime } from './servers.js';
 import { colorState } from './states.js';
 import { renderTable } from './table.js';
 
@@ -43,7 +43,7 @@ export function renderServerDetail(detail: ServerDetail, palette: Palette): stri
     ['PID', detail.pid === null ? EMPTY : String(detail.pid)],
     ['Uptime', formatUptime(detail.uptimeSeconds)],
     ['Restarts', String(detail.restarts)],
-    ['Last exit', formatLastExit(detail)],
+    ['Last exit', describeLastExit(detail)],
     ['Last error', detail.lastError ? palette.red(detail.lastError) : EMPTY],
   ];
   if (detail.nextRestartAt) fields.push(['Next restart', detail.nextRestartAt]);

@@ -21,6 +21,12 @@ export function formatLastExit(view: Pick<ServerView, 'lastExitCode' | 'lastExit
   return view.lastExitCode === null ? EMPTY : String(view.lastExitCode);
 }
 
+/** The last exit as a phrase, for `show`: `killed by SIGKILL`, `exited with code 1`, or `-`. */
+export function describeLastExit(view: Pick<ServerView, 'lastExitCode' | 'lastExitSignal'>): string {
+  if (view.lastExitSignal) return `killed by ${view.lastExitSignal}`;
+  return view.lastExitCode === null ? EMPTY : `exited with code ${view.lastExitCode}`;
+}
+
 /** What the server runs: its argv, shell-quoted for reading, or its URL. */
 export function formatTarget(view: Pick<ServerView, 'transport' | 'command' | 'args' | 'url'>): string {
   if (view.transport === 'http') return view.url ?? EMPTY;

@@ -1,7 +1,12 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createPalette } from '../../../../src/cli/output/colors.js';
-import { formatLastExit, formatServerState, renderServerTable } from '../../../../src/cli/output/servers.js';
+import {
+  describeLastExit,
+  formatLastExit,
+  formatServerState,
+  renderServerTable,
+} from '../../../../src/cli/output/servers.js';
 import { serverView } from './fixtures.js';
 
 const plain = createPalette(false);
@@ -68,6 +73,14 @@ describe('renderServerTable', () => {
     expect(text).toContain(palette.red('failed'));
     const uncoloured = renderServerTable(views, { wide: false, headers: true, palette: plain });
     expect(stripVTControlCharacters(text)).toBe(uncoloured);
+  });
+});
+
+describe('describeLastExit', () => {
+  it('says how the server last ended, as a phrase', () => {
+    expect(describeLastExit({ lastExitCode: null, lastExitSignal: 'SIGKILL' })).toBe('killed by SIGKILL');
+    expect(describeLastExit({ lastExitCode: 1, lastExitSignal: null })).toBe('exited with code 1');
+    expect(describeLastExit({ lastExitCode: null, lastExitSignal: null })).toBe('-');
   });
 });
 
