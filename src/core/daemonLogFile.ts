@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { readLogLines } from '../daemon/monitor/logReader.js';
-import type { McpctlError } from '../shared/errors.js';
+import { type ErrorCode, McpctlError } from '../shared/errors.js';
 import type { Paths } from '../shared/paths.js';
 import type { LogLine } from './api.js';
 
@@ -26,6 +26,29 @@ export function readDaemonLogFile(paths: Paths, query: { tail?: number; since?: 
  * CLI's own message sends the user to `daemon logs`. The logger is closed (or never opened,
  * when config.yaml is what failed) by now, so the line is written here.
  */
+const FAILURE_PREFIX = 'the daemon stopped on an error: ';
+
+/** The error daemon `pid` recorded with recordDaemonFailure, rebuilt, if it is among the log's last lines. */
+export function recordedDaemonFailure(paths: Paths, pid: number): McpctlError | undefined {
+  for (const line of readLogLines(paths.daemonLog, { tail: 20, keep: 0, format: 'json' }).reverse()) {
+    let record: { level?: unknown; pid?: unknown; code?: unknown; msg?: unknown; hint?: unknown };
+    try {
+      record = JSON.parse(line.text) as typeof record;
+    } catch {
+      continue;
+    }
+    if (record.level !== 'fatal' || record.pid !== pid || typeof record.msg !== 'string') continue;
+    if (typeof record.code !== 'string' || !record.msg.startsWith(FAILURE_PREFIX)) continue;
+    return McpctlError.fromPayload({
+      kind: 'system',
+      code: record.code as ErrorCode,
+      message: record.msg.slice(FAILURE_PREFIX.length),
+      ...(typeof record.hint === 'string' ? { hint: record.hint } : {}),
+    });
+  }
+  return undefined;
+}
+
 export function recordDaemonFailure(paths: Paths, error: McpctlError): void {
   const line = {
     level: 'fatal',
@@ -33,7 +56,7 @@ export function recordDaemonFailure(paths: Paths, error: McpctlError): void {
     pid: process.pid,
     code: error.code,
     ...(error.hint === undefined ? {} : { hint: error.hint }),
-    msg: `the daemon stopped on an error: ${error.message}`,
+    msg: `${FAILURE_PREFIX}${error.message}`,
   };
   try {
     mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 });

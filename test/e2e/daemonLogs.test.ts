@@ -35,9 +35,11 @@ describe('mcpctl daemon logs', () => {
     h = e2eHome();
     const config = join(h.home, 'config.yaml');
     writeFileSync(config, 'logs:\n  level: [info\n');
+    // The start's failure is the daemon's own error: exit 3 with file:line:col, as `daemon run` says it.
     const failed = await h.run(['ls']);
-    expect(failed.code).not.toBe(0);
-    expect(failed.stderr).toMatch(/'mcpctl daemon logs'/);
+    expect(failed.code).toBe(3);
+    expect(failed.stderr).toMatch(new RegExp(`^Error: the daemon could not start: ${config}:\\d+:\\d+: `, 'm'));
+    expect(failed.stderr).toMatch(/^Hint: fix the YAML at that line and column.*'mcpctl daemon logs'/m);
 
     const logs = await h.run(['daemon', 'logs']);
     expect(logs.code).toBe(0);
