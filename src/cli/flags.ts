@@ -21,8 +21,17 @@ export function parseIntegerFlag(flag: string, value: string, min: number, max =
   return number;
 }
 
-/** Milliseconds from `500ms`, `10s`, `5m`, `1h`, `1d` (a bare number is milliseconds). */
+/** A number without its unit: refused with a hint, since 10 could mean 10 ms or 10 s. */
+function bareNumber(flag: string, value: string): McpctlError | undefined {
+  const trimmed = value.trim();
+  if (!/^\d+(\.\d+)?$/.test(trimmed)) return undefined;
+  return invalid(flag, value, 'a duration needs its unit', `write ${flag} ${trimmed}s (or ${trimmed}ms, ${trimmed}m)`);
+}
+
+/** Milliseconds from `500ms`, `10s`, `5m`, `1h`, `1d`; a bare number is refused. */
 export function parseDurationFlag(flag: string, value: string, bounds: { min?: number; max?: number } = {}): number {
+  const bare = bareNumber(flag, value);
+  if (bare) throw bare;
   const ms = parseDuration(value);
   if (ms === undefined) throw invalid(flag, value, 'expected a duration like 500ms, 10s, 5m or 1h');
   const { min = 0, max = Number.MAX_SAFE_INTEGER } = bounds;
@@ -33,6 +42,8 @@ export function parseDurationFlag(flag: string, value: string, bounds: { min?: n
 
 /** `--since 10m` (that long ago) or an ISO 8601 instant; returns the instant as ISO for the API. */
 export function parseSinceFlag(value: string, now: number): string {
+  const bare = bareNumber('--since', value);
+  if (bare) throw bare;
   const ms = parseDuration(value);
   if (ms !== undefined) return new Date(now - ms).toISOString();
   if (/^\d{4}-\d{2}-\d{2}/.test(value.trim()) && !Number.isNaN(Date.parse(value))) {

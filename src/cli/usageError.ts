@@ -9,7 +9,8 @@ export function commandPath(program: CommandUnknownOpts, argv: readonly string[]
     if (arg === '--') break;
     if (arg.startsWith('-') || command.commands.length === 0) continue;
     const sub = command.commands.find((candidate) => candidate.name() === arg || candidate.aliases().includes(arg));
-    if (!sub) continue;
+    // An unknown command (`mcpctl sever ls`): what follows it is not a path under this one.
+    if (!sub) break;
     path.push(sub.name());
     command = sub;
   }
@@ -24,6 +25,9 @@ export function usageError(commanderMessage: string, commanderCode: string, path
   const message = commanderMessage.trim().replace(/^error: /, '');
   const full = ['mcpctl', ...path].join(' ');
   let hint = `run '${full} --help' for usage`;
+  // commander's "(Did you mean server?)": point at the help of the command it suggests.
+  const suggested = /\(Did you mean (\S+)\?\)/.exec(message)?.[1];
+  if (commanderCode === 'commander.unknownCommand' && suggested) hint = `run '${full} ${suggested} --help' for usage`;
   if (commanderCode === 'commander.unknownOption' && path.join(' ') === 'server add') {
     hint = "put the server's own flags after '--': mcpctl server add NAME -- COMMAND [ARGS...]";
   }

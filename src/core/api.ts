@@ -12,13 +12,29 @@ import { INSTANCE_STATES } from './servers/states.js';
 
 const nameInput = z.object({ name: serverNameSchema }).strict();
 
+const targetsFields = {
+  names: z.array(serverNameSchema).default([]),
+  all: z.boolean().default(false),
+};
+const targetsRule = [
+  (t: { names: string[]; all: boolean }) => t.all !== t.names.length > 0,
+  'name one or more servers, or pass --all (not both)',
+] as const;
 const targetsInput = z
-  .object({
-    names: z.array(serverNameSchema).default([]),
-    all: z.boolean().default(false),
-  })
+  .object(targetsFields)
   .strict()
-  .refine((t) => t.all !== t.names.length > 0, 'name one or more servers, or pass --all (not both)');
+  .refine(...targetsRule);
+
+/**
+ * `wait` (the default): answer once each server's first attempt has an outcome (running, or the
+ * error it failed with), bounded by its start timeout and stop grace. false: answer at once.
+ */
+const waitField = z.boolean().default(true);
+const startInput = z
+  .object({ ...targetsFields, wait: waitField })
+  .strict()
+  .refine(...targetsRule);
+const addInput = z.object({ spec: serverSpecSchema, wait: waitField }).strict();
 
 export const serverViewSchema = z.object({
   name: z.string(),
@@ -39,6 +55,8 @@ export const serverViewSchema = z.object({
   sharing: z.object({ mode: z.enum(['shared', 'isolated']), pool: z.number(), maxSessions: z.number() }).nullable(),
   /** Directories the daemon gives a shared stdio server that asks for roots ([] otherwise). */
   roots: z.array(z.string()),
+  /** Isolated servers: one entry per process, bound to a session or warm (sessionId null); [] otherwise. */
+  processes: z.array(z.object({ pid: z.number().nullable(), sessionId: z.string().nullable() })),
   env: z.record(z.string(), z.string()),
   headers: z.record(z.string(), z.string()),
   autostart: z.boolean(),
@@ -130,11 +148,11 @@ export const controlMethods = {
     /** `drainTimeoutMs`: how long the daemon may let requests in flight finish before it stops its servers. */
     output: z.object({ stopping: z.boolean(), drainTimeoutMs: z.number() }),
   },
-  addServer: { input: serverSpecSchema, output: serverViewSchema },
+  addServer: { input: addInput, output: serverViewSchema },
   listServers: { input: z.object({}).strict(), output: z.array(serverViewSchema) },
   getServer: { input: nameInput, output: serverDetailSchema },
   removeServer: { input: nameInput, output: z.object({ name: z.string() }) },
-  startServers: { input: targetsInput, output: z.array(serverViewSchema) },
+  startServers: { input: startInput, output: z.array(serverViewSchema) },
   stopServers: { input: targetsInput, output: z.array(serverViewSchema) },
   restartServers: { input: targetsInput, output: z.array(serverViewSchema) },
   readLogs: { input: logQuerySchema, output: z.object({ lines: z.array(logLineSchema) }) },

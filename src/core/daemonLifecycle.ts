@@ -9,6 +9,7 @@ import { readPidFile } from '../daemon/service/pidLock.js';
 import { McpctlError } from '../shared/errors.js';
 import type { Paths } from '../shared/paths.js';
 import { API_VERSION } from './apiNames.js';
+import { recordedDaemonFailure } from './daemonLogFile.js';
 
 /** How `mcpctl` runs itself: `process.execPath` and the script (or nothing for a single binary). */
 export interface SelfCommand {
@@ -90,7 +91,7 @@ export async function startDaemon(options: {
       // and exited, theirs is about to answer. Anything else is a failed start.
       const holder = readPidFile(paths.pidFile);
       if (!holder || holder.pid === pid || !isProcessAlive(holder.pid, holder.startTime)) {
-        throw startFailed(pid, stdioFile, outputStart);
+        throw startFailed(pid, stdioFile, outputStart, recordedDaemonFailure(paths, pid));
       }
       waitingForOther = true;
     }
@@ -151,7 +152,16 @@ function endQuietly(pid: number): void {
   }
 }
 
-function startFailed(pid: number, stdioFile: string, from: number): McpctlError {
+/**
+ * The error of a daemon that exited while starting. When it recorded why (daemon.log), that error
+ * with its own code and hint (exit 3 for a bad config.yaml, as `daemon run` exits); else its output.
+ */
+function startFailed(pid: number, stdioFile: string, from: number, recorded: McpctlError | undefined): McpctlError {
+  if (recorded) {
+    return new McpctlError(recorded.code, `the daemon could not start: ${recorded.message}`, {
+      hint: `${recorded.hint === undefined ? '' : `${recorded.hint}; `}the whole story: 'mcpctl daemon logs'`,
+    });
+  }
   const output = readTail(stdioFile, from);
   const what =
     output === ''

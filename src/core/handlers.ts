@@ -59,8 +59,8 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       setImmediate(deps.requestStop);
       return { stopping: true, drainTimeoutMs: deps.settings.gateway.drainTimeout };
     },
-    async addServer(spec) {
-      return toServerView(await supervisor.add(spec), deps.now());
+    async addServer({ spec, wait }) {
+      return toServerView(await supervisor.add(spec, { wait }), deps.now());
     },
     async listServers() {
       return views(supervisor.list());
@@ -78,8 +78,8 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       await supervisor.remove(name);
       return { name };
     },
-    async startServers(targets) {
-      return views(await supervisor.start(targets));
+    async startServers({ wait, ...targets }) {
+      return views(await supervisor.start(targets, { wait }));
     },
     async stopServers(targets) {
       return views(await supervisor.stop(targets));

@@ -1,11 +1,12 @@
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 
-/** Parses "250ms", "1s", "1.5m", "2h"; a bare number is milliseconds. Returns undefined when invalid. */
+/**
+ * Parses "250ms", "1s", "1.5m", "2h". Returns undefined when invalid, a bare number included:
+ * `--start-timeout 10` meant 10 ms, never what its writer had in mind.
+ */
 export function parseDuration(text: string): number | undefined {
-  const trimmed = text.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const match = DURATION.exec(trimmed);
+  const match = DURATION.exec(text.trim());
   if (!match) return undefined;
   const [, amount, unit] = match;
   return Math.round(Number(amount) * (UNIT_MS[unit as string] ?? 1));

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,17 @@ const USAGE_CASES: Array<{ what: string; args: string[]; stderr: RegExp }> = [
     args: ['server', 'add', 'r', '--restart', 'sometimes', '--', NODE, '-e', '0'],
     stderr: /invalid --restart 'sometimes': must be one of always, on-failure, never/,
   },
+  {
+    what: 'a --url that is no URL',
+    args: ['server', 'add', 'y', '--url', 'notaurl'],
+    stderr: /invalid --url 'notaurl'/,
+  },
+  {
+    what: 'a duration without its unit',
+    args: ['server', 'add', 't', '--start-timeout', '10', '--', NODE, '-e', '0'],
+    stderr: /invalid --start-timeout '10': a duration needs its unit\nHint: write --start-timeout 10s/,
+  },
+  { what: 'a mistyped command', args: ['sever', 'ls'], stderr: /Hint: run 'mcpctl server --help'/ },
   {
     what: 'a negative --max-restarts',
     args: ['server', 'add', 'm', '--max-restarts', '-1', '--', NODE, '-e', '0'],
@@ -102,6 +113,46 @@ describe('bad input through the built binary', () => {
     }
 
     expect(await storeSnapshot()).toEqual(before);
+  });
+
+  it('refuses a command or a --cwd the daemon could not start with exit 2, as the spawn would look', async () => {
+    const before = await storeSnapshot();
+    const missingDir = join(h.home, 'no-such-dir');
+    const cases: Array<{ what: string; args: string[]; stderr: RegExp }> = [
+      {
+        what: 'a command on no PATH',
+        args: ['nocmd', '--', 'mcpctl-no-such-command-xyz'],
+        stderr: /command 'mcpctl-no-such-command-xyz' not found on the server's PATH/,
+      },
+      {
+        what: 'a PATH of the definition without the command',
+        args: ['nopath', '--env', `PATH=${h.home}`, '--', 'node', '-e', '0'],
+        stderr: /command 'node' not found on the server's PATH\nHint: .*searched: /,
+      },
+      {
+        what: 'a relative command, resolved against --cwd',
+        args: ['rel', '--cwd', h.home, '--', './server.sh'],
+        stderr: new RegExp(`'./server.sh' \\(relative to ${h.home}\\) is not an executable file`),
+      },
+      {
+        what: 'a --cwd that does not exist',
+        args: ['nodir', '--cwd', missingDir, '--', NODE, '-e', '0'],
+        stderr: new RegExp(`the working directory '${missingDir}' does not exist`),
+      },
+    ];
+    for (const { what, args, stderr } of cases) {
+      const result = await h.run(['server', 'add', ...args]);
+      expect(result.code, `${what}: ${result.stderr}`).toBe(2);
+      expect(result.stderr, what).toMatch(stderr);
+      expect(result.stderr, what).toMatch(/^Hint: /m);
+    }
+    expect(await storeSnapshot()).toEqual(before);
+
+    // A relative command is found against --cwd, as the spawn finds it.
+    writeFileSync(join(h.home, 'server.sh'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const found = await h.run(['server', 'add', 'rel', '--no-autostart', '--cwd', h.home, '--', './server.sh']);
+    expect(found.code, found.stderr).toBe(0);
+    expect((await h.run(['server', 'rm', 'rel'])).code).toBe(0);
   });
 
   it('prints errors as JSON on stderr with -o json', async () => {

@@ -62,13 +62,18 @@ describe('mcpctl daemon start | status | stop (built binary)', () => {
     expect((await h.run(['daemon', 'start'])).code).toBe(0);
     await h.run(['server', 'add', 'quiet', '--no-autostart', '--', process.execPath, '-e', '0']);
     const logs = await waitFor('the add in the daemon log', async () => {
-      const result = await h.run(['daemon', 'logs', '--tail', '3']);
+      const result = await h.run(['daemon', 'logs', '--tail', '3', '-o', 'json']);
       return result.code === 0 && result.stdout.includes('quiet added') ? result : undefined;
     });
-    const lines = logs.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(3);
-    const onDisk = readFileSync(join(h.home, 'logs', 'daemon.log'), 'utf8');
-    for (const line of lines) expect(onDisk).toContain(line);
+    const records = logs.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
+    expect(records).toHaveLength(3);
+    const onDisk = readFileSync(join(h.home, 'logs', 'daemon.log'), 'utf8')
+      .trimEnd()
+      .split('\n');
+    expect(onDisk.slice(-3).map((line) => JSON.parse(line) as unknown)).toEqual(records);
   });
 
   it('daemon install --dry-run prints a systemd unit that runs the daemon, and installs nothing', async () => {

@@ -91,12 +91,15 @@ describe('server logs through the built binary', () => {
     const stderrLines = storedTexts(logsDir, 'noisy').filter((text) => text.startsWith('noisy stderr line '));
     expect(stderrLines).toHaveLength(LINES);
 
-    const daemonLogs = await h.run(['daemon', 'logs', '--tail', '3']);
+    const daemonLogs = await h.run(['daemon', 'logs', '--tail', '3', '-o', 'json']);
     expect(daemonLogs.code, daemonLogs.stderr).toBe(0);
-    const daemonLines = daemonLogs.stdout.trimEnd().split('\n');
-    expect(daemonLines).toHaveLength(3);
-    const onDisk = readFileSync(join(logsDir, 'daemon.log'), 'utf8');
-    for (const line of daemonLines) expect(onDisk).toContain(line);
+    const daemonRecords = daemonLogs.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
+    expect(daemonRecords).toHaveLength(3);
+    const onDisk = readFileSync(join(logsDir, 'daemon.log'), 'utf8').trimEnd().split('\n');
+    expect(onDisk.slice(-3).map((line) => JSON.parse(line) as unknown)).toEqual(daemonRecords);
   });
 
   /**

@@ -38,7 +38,8 @@ describe('one crash is one failure', () => {
       process.execPath,
       join(FIXTURES, 'crashWithChild.mjs'),
     ]);
-    expect(add.code, add.stderr).toBe(0);
+    // Its first attempt crashed: add says so (exit 5); the restart policy goes on with it.
+    expect(add.code, add.stderr).toBe(5);
     const failed = await waitFor(
       'crashy failed',
       async () => {

@@ -44,9 +44,12 @@ describe('restart policy and health checks through the built binary', () => {
       process.execPath,
       join(FIXTURES, 'crash.mjs'),
     ]);
-    // add returns once the first attempt settled: the fixture has crashed by then.
-    expect(add.code, add.stderr).toBe(0);
-    expect(add.stdout).toMatch(/^added server crash \((backoff|starting|failed)\)$/m);
+    // add returns once the first attempt settled: the fixture has crashed by then, so it exits 5
+    // with the error, and the server stays defined (its restart policy retries it).
+    expect(add.code, add.stderr).toBe(5);
+    expect(add.stdout).toMatch(/^added server crash \(backoff\)$/m);
+    expect(add.stderr).toMatch(/^Error: server 'crash' was added, but did not start: \S/m);
+    expect(add.stderr).toMatch(/^Hint: its restart policy tries again; see why with 'mcpctl logs crash'/m);
 
     const failed = await waitFor(
       'crash failed',

@@ -4,7 +4,12 @@ import { join, resolve } from 'node:path';
 import { type RunResult, runProcess } from './run.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const CLI = join(ROOT, 'dist/mcpctl.js');
+/**
+ * The built binary and the Node that runs it: this Node and dist/ unless `.ci/run`'s Node 24 pass
+ * (scripts/e2e-node24.mjs) points them at Node 24 and a copy of dist/ beside its own better-sqlite3.
+ */
+export const CLI = process.env.MCPCTL_E2E_CLI ?? join(ROOT, 'dist/mcpctl.js');
+export const CLI_NODE = process.env.MCPCTL_E2E_NODE ?? process.execPath;
 export const FIXTURES = join(ROOT, 'test/fixtures/servers');
 export const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 
@@ -24,7 +29,7 @@ export function mcpctl(
 ): Promise<CliResult> {
   // Port 0: every test daemon's gateway gets a free port, so parallel tests never collide on 7711.
   const env = { ...process.env, MCPCTL_HOME: home, NO_COLOR: '1', MCPCTL_GATEWAY_PORT: '0', ...options.env };
-  return runProcess(process.execPath, [CLI, ...args], { env, timeoutMs: options.timeoutMs ?? 30_000 });
+  return runProcess(CLI_NODE, [CLI, ...args], { env, timeoutMs: options.timeoutMs ?? 30_000 });
 }
 
 /** Runs mcpctl and parses its JSON stdout; fails loudly with stderr otherwise. */

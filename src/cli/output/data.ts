@@ -1,3 +1,5 @@
+import { loadYaml } from '../../shared/yaml.js';
+
 /** Machine-readable output: exactly the API's objects, no decoration. */
 export type DataFormat = 'json' | 'yaml';
 
@@ -10,16 +12,9 @@ export function renderJsonLine(value: unknown): string {
   return `${JSON.stringify(value)}\n`;
 }
 
-type YamlModule = typeof import('yaml');
-
-/**
- * yaml is loaded only when asked for: most commands never need it. Bundled, its CommonJS build
- * arrives as the default export, unbundled (tests) as named exports: take whichever is there.
- */
+/** yaml is loaded only when asked for: most commands never need it. */
 export async function renderYaml(value: unknown): Promise<string> {
-  const loaded: Partial<YamlModule> & { default?: YamlModule } = await import('yaml');
-  const yaml = loaded.stringify ? (loaded as YamlModule) : loaded.default;
-  if (!yaml) throw new Error('the yaml module has no stringify export');
+  const yaml = await loadYaml();
   return yaml.stringify(value, { lineWidth: 0 });
 }
 

@@ -3,7 +3,7 @@ import { type Policy, REQUEST_TIMEOUT_EXTENSION } from '../../core/servers/defin
 import { formatDuration } from '../../shared/duration.js';
 import type { Palette } from './colors.js';
 import { type Field, renderFields } from './fields.js';
-import { formatLastExit, formatPairs, formatTarget, formatUptime } from './servers.js';
+import { describeLastExit, formatPairs, formatTarget, formatUptime } from './servers.js';
 import { colorState } from './states.js';
 import { renderTable } from './table.js';
 
@@ -44,7 +44,7 @@ export function renderServerDetail(detail: ServerDetail, palette: Palette): stri
     ['PID', detail.pid === null ? EMPTY : String(detail.pid)],
     ['Uptime', formatUptime(detail.uptimeSeconds)],
     ['Restarts', String(detail.restarts)],
-    ['Last exit', formatLastExit(detail)],
+    ['Last exit', describeLastExit(detail)],
     ['Last error', detail.lastError ? palette.red(detail.lastError) : EMPTY],
   ];
   if (detail.nextRestartAt) fields.push(['Next restart', detail.nextRestartAt]);
@@ -53,6 +53,7 @@ export function renderServerDetail(detail: ServerDetail, palette: Palette): stri
     if (detail.sharing) fields.push(['Sharing', formatSharing(detail.sharing)]);
     // Isolated servers take each session's client's roots: nothing of theirs to show.
     if (detail.sharing?.mode !== 'isolated') fields.push(['Roots', detail.roots]);
+    if (detail.sharing?.mode === 'isolated') fields.push(['Processes', processLines(detail.processes)]);
   } else {
     fields.push(['URL', detail.url ?? EMPTY], ['Headers', pairLines(detail.headers, ': ')]);
   }
@@ -64,6 +65,14 @@ export function renderServerDetail(detail: ServerDetail, palette: Palette): stri
     ['Created', detail.createdAt],
   );
   return `${renderFields(fields)}\n${renderEvents(detail.events, palette)}`;
+}
+
+/** `4242  session a1b2…` or `4243  warm`, one line per process; `-` when none runs. */
+function processLines(processes: ServerDetail['processes']): string[] | string {
+  if (processes.length === 0) return EMPTY;
+  return processes.map(
+    ({ pid, sessionId }) => `${pid ?? EMPTY}  ${sessionId === null ? 'warm' : `session ${sessionId}`}`,
+  );
 }
 
 /** `shared`, or `isolated (pool 2, at most 64 sessions)`. */

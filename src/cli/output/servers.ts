@@ -7,7 +7,7 @@ import { colorState } from './states.js';
 import { renderTable } from './table.js';
 
 const COLUMNS = ['NAME', 'TRANSPORT', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST-EXIT'] as const;
-const WIDE_COLUMNS = [...COLUMNS, 'COMMAND/URL', 'LABELS'] as const;
+const WIDE_COLUMNS = [...COLUMNS, 'COMMAND/URL', 'LABELS', 'PROCESSES'] as const;
 const EMPTY = '-';
 
 export function formatUptime(seconds: number | null): string {
@@ -21,6 +21,12 @@ export function formatLastExit(view: Pick<ServerView, 'lastExitCode' | 'lastExit
   return view.lastExitCode === null ? EMPTY : String(view.lastExitCode);
 }
 
+/** The last exit as a phrase, for `show`: `killed by SIGKILL`, `exited with code 1`, or `-`. */
+export function describeLastExit(view: Pick<ServerView, 'lastExitCode' | 'lastExitSignal'>): string {
+  if (view.lastExitSignal) return `killed by ${view.lastExitSignal}`;
+  return view.lastExitCode === null ? EMPTY : `exited with code ${view.lastExitCode}`;
+}
+
 /** What the server runs: its argv, shell-quoted for reading, or its URL. */
 export function formatTarget(view: Pick<ServerView, 'transport' | 'command' | 'args' | 'url'>): string {
   if (view.transport === 'http') return view.url ?? EMPTY;
@@ -30,6 +36,19 @@ export function formatTarget(view: Pick<ServerView, 'transport' | 'command' | 'a
 export function formatPairs(record: Record<string, string>, separator = ','): string {
   const pairs = Object.entries(record).map(([key, value]) => `${key}=${value}`);
   return pairs.length > 0 ? pairs.join(separator) : EMPTY;
+}
+
+/** Session ids are shown as docker shows container ids: a prefix, which `session show|kill` take. */
+const SHORT_SESSION_ID = 12;
+
+/** Isolated servers' processes: `4242:a1b2c3d4e5f6,4243:warm` (pid, then its session or `warm`). */
+export function formatProcesses(processes: ServerView['processes']): string {
+  if (processes.length === 0) return EMPTY;
+  return processes
+    .map(
+      ({ pid, sessionId }) => `${pid ?? EMPTY}:${sessionId === null ? 'warm' : sessionId.slice(0, SHORT_SESSION_ID)}`,
+    )
+    .join(',');
 }
 
 export interface ServerTableOptions {
@@ -51,7 +70,7 @@ export function renderServerTable(views: readonly ServerView[], options: ServerT
       String(view.restarts),
       formatLastExit(view),
     ];
-    if (options.wide) row.push(formatTarget(view), formatPairs(view.labels));
+    if (options.wide) row.push(formatTarget(view), formatPairs(view.labels), formatProcesses(view.processes));
     return row;
   });
   return renderTable(options.wide ? WIDE_COLUMNS : COLUMNS, rows, { headers: options.headers });

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import * as z from 'zod';
 import { formatDuration, parseDuration } from '../../shared/duration.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Paths } from '../../shared/paths.js';
+import { loadYaml } from '../../shared/yaml.js';
 
 const DAY_MS = 86_400_000;
 
@@ -99,17 +101,7 @@ const ENV_OVERRIDES: ReadonlyArray<[string, string, string, (value: string) => u
 
 /** Async only to load the YAML parser when there is a config file: most daemons start without one. */
 export async function loadSettings(paths: Paths, env: NodeJS.ProcessEnv): Promise<Settings> {
-  let raw: Record<string, Record<string, unknown>> = {};
-  if (existsSync(paths.configFile)) {
-    const { parse } = await import('yaml');
-    try {
-      raw = (parse(readFileSync(paths.configFile, 'utf8')) as typeof raw | null) ?? {};
-    } catch (error) {
-      throw new McpctlError('CONFIG_INVALID', `cannot read ${paths.configFile}: ${(error as Error).message}`, {
-        hint: 'fix the YAML syntax at the line and column given',
-      });
-    }
-  }
+  const raw = existsSync(paths.configFile) ? await readConfigFile(paths.configFile) : {};
   for (const [name, section, key, parse] of ENV_OVERRIDES) {
     const value = env[name];
     if (value === undefined || value === '') continue;
@@ -117,7 +109,9 @@ export async function loadSettings(paths: Paths, env: NodeJS.ProcessEnv): Promis
   }
   const result = settingsSchema.safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    const problems = result.error.issues
+      .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+      .join('; ');
     throw new McpctlError(
       'CONFIG_INVALID',
       `invalid settings in ${paths.configFile} or MCPCTL_* variables: ${problems}`,
@@ -127,4 +121,30 @@ export async function loadSettings(paths: Paths, env: NodeJS.ProcessEnv): Promis
     );
   }
   return result.data;
+}
+
+type RawSettings = Record<string, Record<string, unknown>>;
+
+/** config.yaml as plain data; an empty or comment-only file is no settings at all. */
+async function readConfigFile(file: string): Promise<RawSettings> {
+  const { parse, YAMLParseError } = await loadYaml();
+  let parsed: unknown;
+  try {
+    parsed = parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    if (!(error instanceof YAMLParseError)) throw error;
+    // yaml's message ends with " at line L, column C:" and a code excerpt: say it as file:line:col.
+    const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    const at = error.linePos?.[0];
+    throw new McpctlError('CONFIG_INVALID', `${file}${at ? `:${at.line}:${at.col}` : ''}: ${reason}`, {
+      hint: `fix the YAML at that line and column (the README's "Where things live" shows a valid ${basename(file)})`,
+    });
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new McpctlError('CONFIG_INVALID', `${file}: expected a mapping of sections (logs, gateway, servers)`, {
+      hint: `start the file with a section, e.g. 'logs:' (the README's "Where things live" shows one)`,
+    });
+  }
+  return parsed as RawSettings;
 }

@@ -100,10 +100,12 @@ export const httpSpecSchema = z
     transport: z.literal('http'),
     url: z
       .url({ protocol: /^https?$/, error: 'the URL must be http:// or https://' })
-      .refine(
-        (value) => !new URL(value).username && !new URL(value).password,
-        'put credentials in --header, not in the URL',
-      ),
+      // zod runs this after a failed url check too: a value that is no URL is not this problem.
+      .refine((value) => {
+        if (!URL.canParse(value)) return true;
+        const url = new URL(value);
+        return !url.username && !url.password;
+      }, 'put credentials in --header, not in the URL'),
     headers: z.record(z.string().regex(HEADER_NAME_PATTERN, 'invalid header name'), z.string()).default({}),
   })
   .strict();

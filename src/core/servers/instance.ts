@@ -82,7 +82,9 @@ export class Instance {
     if (this.stopping) await this.stopping;
     if (options.manual) this.history = EMPTY_HISTORY;
     this.setDesired('running');
-    if (this.state === 'starting' || this.state === 'running' || this.state === 'unhealthy') return;
+    if (this.state === 'running' || this.state === 'unhealthy') return;
+    // An attempt is under way (the daemon's own start, a restart due): its outcome is the answer.
+    if (this.state === 'starting') return this.nextSettled();
     const settled = this.nextSettled();
     this.cancelTimer();
     void this.launch(++this.generation);

@@ -23,7 +23,15 @@ export interface SharedChannel {
   onUpstreamMessage: (message: JsonRpcMessage) => void;
 }
 
+/** One process of a server that runs several (isolated): bound to a session, or warm (sessionId null). */
+export interface ServerProcess {
+  pid: number | null;
+  sessionId: string | null;
+}
+
 export interface Runner {
+  /** Isolated servers: each of their processes (the runner's own `pid` is null then). */
+  processes?(): ServerProcess[];
   /** Where gateway sessions share this upstream (shared mode)... */
   readonly channel?: SharedChannel;
   /** ...or the backend that serves each session on its own (isolated mode). */

@@ -1,3 +1,5 @@
+import { buildChildEnvironment } from '../../daemon/process/environment.js';
+import { assertLaunchable } from '../../daemon/process/launchable.js';
 import { killOrphan } from '../../daemon/process/spawn.js';
 import { SHARED_CLIENT_CAPABILITIES } from '../../protocol/shared/clientCapabilities.js';
 import { byCodePoint } from '../../shared/compare.js';
@@ -91,7 +93,10 @@ export class Supervisor {
     return managed;
   }
 
-  async add(spec: ServerSpec): Promise<ServerEntry> {
+  /** `wait: false` starts it (autostart) without waiting for the outcome of its first attempt. */
+  async add(spec: ServerSpec, options: { wait?: boolean } = {}): Promise<ServerEntry> {
+    // The daemon spawns it, so the daemon checks it can: its PATH and the filesystem it sees.
+    if (spec.transport === 'stdio') assertLaunchable(spec, buildChildEnvironment(this.deps.parentEnv, spec.env));
     const stored = await this.deps.store.servers.insert({
       name: spec.name,
       transport: spec.transport,
@@ -99,7 +104,7 @@ export class Supervisor {
     });
     const managed = this.manage(spec, stored.createdAt);
     this.event(managed, 'added', `${spec.name} added`);
-    if (spec.autostart) await managed.instance.start({ manual: true });
+    if (spec.autostart) await settleUnless(options.wait === false, managed.instance.start({ manual: true }));
     return managed;
   }
 
@@ -117,9 +122,10 @@ export class Supervisor {
     return targets.all ? this.list() : targets.names.map((name) => this.get(name));
   }
 
-  async start(targets: Targets): Promise<ServerEntry[]> {
+  async start(targets: Targets, options: { wait?: boolean } = {}): Promise<ServerEntry[]> {
     const entries = this.resolve(targets);
-    await Promise.all(entries.map((entry) => entry.instance.start({ manual: true })));
+    const starts = Promise.all(entries.map((entry) => entry.instance.start({ manual: true })));
+    await settleUnless(options.wait === false, starts);
     return entries;
   }
 
@@ -223,4 +229,13 @@ export class Supervisor {
         this.deps.logger.error({ server: name, err: (error as Error).message }, 'could not record event'),
       );
   }
+}
+
+/** Awaits `work`, or (`detach`) lets it run on: a start's outcome is recorded as state and events anyway. */
+async function settleUnless(detach: boolean, work: Promise<unknown>): Promise<void> {
+  if (!detach) {
+    await work;
+    return;
+  }
+  work.catch(() => {});
 }

@@ -35,6 +35,7 @@ export function toServerView(entry: ServerEntry, now: number): ServerView {
     url: http?.url ?? null,
     sharing: stdio ? { mode: stdio.share, pool: stdio.pool, maxSessions: stdio.maxSessions } : null,
     roots: stdio?.roots ?? [],
+    processes: instance.runner?.processes?.() ?? [],
     env: maskSensitive(stdio?.env ?? {}),
     headers: maskSensitive(http?.headers ?? {}),
     autostart: spec.autostart,

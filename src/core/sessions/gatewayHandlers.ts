@@ -1,8 +1,9 @@
 import { McpctlError } from '../../shared/errors.js';
-import type { Store } from '../../store/types.js';
+import { DEFAULT_MAX_SESSIONS } from '../../store/sessionRepository.js';
+import type { Store, StoredSession } from '../../store/types.js';
 import type { ControlHandlers, SessionView } from '../api.js';
 import type { Supervisor } from '../servers/supervisor.js';
-import type { GatewayControl } from './gatewayControl.js';
+import type { GatewayControl, LiveSession } from './gatewayControl.js';
 import { liveSessionView, storedSessionView } from './sessionViews.js';
 
 /** How many closed sessions `session ls --all` shows at most, after the open ones. */
@@ -16,6 +17,13 @@ export interface GatewayHandlerDeps {
 }
 
 type GatewayHandlers = Pick<ControlHandlers, 'serverUrl' | 'listSessions' | 'getSession' | 'killSession'>;
+
+const AMBIGUOUS_SHOWN = 10;
+
+interface SessionMatch {
+  live?: LiveSession;
+  stored?: StoredSession;
+}
 
 const LIST_HINT = "list sessions with 'mcpctl session ls' (add --all for closed ones)";
 
@@ -55,22 +63,64 @@ export function createGatewayHandlers(deps: GatewayHandlerDeps): GatewayHandlers
     },
 
     async getSession({ id }) {
-      const live = gateway.liveSessions().find((session) => session.id === id);
-      if (live) return liveSessionView(live);
-      const stored = await store.sessions.get(id);
-      if (stored) return storedSessionView(stored);
+      const match = await findSession(id, 'any');
+      if (match?.live) return liveSessionView(match.live);
+      if (match?.stored) return storedSessionView(match.stored);
       throw new McpctlError('NOT_FOUND', `no session '${id}'`, { hint: LIST_HINT });
     },
 
     async killSession({ id }) {
-      if (gateway.killSession(id, KILL_REASON)) return { id };
-      const stored = await store.sessions.get(id);
+      const match = await findSession(id, 'open');
+      if (match?.live && gateway.killSession(match.live.id, KILL_REASON)) return { id: match.live.id };
+      const stored = match?.stored ?? (await store.sessions.get(id));
       if (stored?.closedAt) {
-        throw new McpctlError('NOT_FOUND', `session '${id}' is already closed (${stored.closeReason ?? 'closed'})`, {
-          hint: "list open sessions with 'mcpctl session ls'",
-        });
+        throw new McpctlError(
+          'NOT_FOUND',
+          `session '${stored.id}' is already closed (${stored.closeReason ?? 'closed'})`,
+          {
+            hint: "list open sessions with 'mcpctl session ls'",
+          },
+        );
       }
       throw new McpctlError('NOT_FOUND', `no open session '${id}'`, { hint: LIST_HINT });
     },
   };
+
+  /**
+   * A session by its id or, as docker takes container ids, by a prefix that only one session
+   * has; a prefix several have is refused with their ids. For `open`, an open session wins over
+   * closed ones (those can only be reported as closed).
+   */
+  async function findSession(id: string, among: 'any' | 'open'): Promise<SessionMatch | undefined> {
+    const lives = gateway.liveSessions();
+    const exact = lives.find((session) => session.id === id);
+    if (exact) return { live: exact };
+    const exactStored = await store.sessions.get(id);
+    if (exactStored) return { stored: exactStored };
+    const liveMatches = lives.filter((session) => session.id.startsWith(id));
+    const liveIds = new Set(lives.map((session) => session.id));
+    // The store keeps at most DEFAULT_MAX_SESSIONS: this reads all of it, only for a prefix (a user's command).
+    const storedMatches = (await store.sessions.listRecent({ limit: DEFAULT_MAX_SESSIONS })).filter(
+      (row) => row.id.startsWith(id) && !liveIds.has(row.id),
+    );
+    const candidates =
+      among === 'open' && liveMatches.length > 0
+        ? liveMatches.map((session) => session.id)
+        : [...liveMatches.map((session) => session.id), ...storedMatches.map((row) => row.id)];
+    if (candidates.length > 1) {
+      const shown = candidates.slice(0, AMBIGUOUS_SHOWN).join(', ');
+      const more = candidates.length > AMBIGUOUS_SHOWN ? ` and ${candidates.length - AMBIGUOUS_SHOWN} more` : '';
+      throw new McpctlError(
+        'INVALID_ARGUMENT',
+        `'${id}' is the start of ${candidates.length} session ids: ${shown}${more}`,
+        {
+          hint: 'give more of the id, enough for one session',
+        },
+      );
+    }
+    const [live] = liveMatches;
+    if (live) return { live };
+    const [stored] = storedMatches;
+    return stored ? { stored } : undefined;
+  }
 }

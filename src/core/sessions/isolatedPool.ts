@@ -3,7 +3,7 @@ import type { BackendSession, SessionBackend, SessionOutput } from '../../protoc
 import { SharedUpstream } from '../../protocol/shared/sharedUpstream.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
-import type { EndInfo, Runner } from '../servers/runner.js';
+import type { EndInfo, Runner, ServerProcess } from '../servers/runner.js';
 import type { StdioRunner } from '../servers/stdioRunner.js';
 
 export interface IsolatedPoolOptions {
@@ -49,6 +49,14 @@ export class IsolatedPool implements Runner, SessionBackend {
 
   get backend(): SessionBackend {
     return this;
+  }
+
+  /** Its processes for `show` and `ls -o wide`: those bound to a session, then the warm ones. */
+  processes(): ServerProcess[] {
+    return [
+      ...[...this.leases].map(([sessionId, lease]) => ({ pid: lease.runner.pid, sessionId })),
+      ...this.warm.map((runner) => ({ pid: runner.pid, sessionId: null })),
+    ];
   }
 
   get sessionCount(): number {

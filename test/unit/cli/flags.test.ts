@@ -54,6 +54,20 @@ describe('parseDurationFlag and parseSinceFlag', () => {
     );
   });
 
+  it.each([
+    ['--start-timeout', '10'],
+    ['--stop-grace', '0'],
+    ['--watch', '2.5'],
+    ['--since', '10'],
+  ])('refuses the bare number %s %s with a hint to write its unit', (flag, value) => {
+    const error = failure(() =>
+      flag === '--since' ? parseSinceFlag(value, Date.now()) : parseDurationFlag(flag, value),
+    );
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe(`invalid ${flag} '${value}': a duration needs its unit`);
+    expect(error.hint).toBe(`write ${flag} ${value}s (or ${value}ms, ${value}m)`);
+  });
+
   it('turns --since into an ISO instant: a duration ago, or a given time', () => {
     const now = Date.parse('2025-01-31T12:00:00.000Z');
     expect(parseSinceFlag('10m', now)).toBe('2025-01-31T11:50:00.000Z');

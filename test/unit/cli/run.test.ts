@@ -5,7 +5,8 @@ import { captureContext } from './testContext.js';
 
 describe('runCli: commander usage errors', () => {
   it.each([
-    [['server', 'lss'], "Error: unknown command 'lss'", "Hint: run 'mcpctl server --help' for usage"],
+    [['server', 'lss'], "Error: unknown command 'lss'", "Hint: run 'mcpctl server ls --help' for usage"],
+    [['sever', 'ls'], "Error: unknown command 'sever'", "Hint: run 'mcpctl server --help' for usage"],
     [['nope'], "Error: unknown command 'nope'", "Hint: run 'mcpctl --help' for usage"],
     [['ls', '--bogus'], "Error: unknown option '--bogus'", "Hint: run 'mcpctl ls --help' for usage"],
     [['logs'], "Error: missing required argument 'name'", "Hint: run 'mcpctl logs --help' for usage"],
@@ -31,7 +32,7 @@ describe('runCli: commander usage errors', () => {
     const { error } = JSON.parse(run.stderr()) as { error: Record<string, string> };
     expect(error).toMatchObject({ kind: 'user', code: 'INVALID_ARGUMENT' });
     expect(error.message).toMatch(/^unknown command 'lss'/);
-    expect(error.hint).toBe("run 'mcpctl server --help' for usage");
+    expect(error.hint).toBe("run 'mcpctl server ls --help' for usage");
   });
 
   it('prints help for a group without its verb and exits 2', async () => {

@@ -44,7 +44,7 @@ describe.each([
 
   it('calls a method with its validated input (defaults applied) and returns the output', async () => {
     expect(await api.startServers({ all: true })).toEqual([]);
-    expect(calls.inputs).toEqual([{ method: 'startServers', input: { all: true, names: [] } }]);
+    expect(calls.inputs).toEqual([{ method: 'startServers', input: { all: true, names: [], wait: true } }]);
     expect((await api.daemonStatus({})).pid).toBe(42);
   });
 

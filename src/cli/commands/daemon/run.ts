@@ -1,4 +1,6 @@
 import { capYoungGeneration } from '../../../core/daemonHeap.js';
+import { recordDaemonFailure } from '../../../core/daemonLogFile.js';
+import { toMcpctlError } from '../../../shared/errors.js';
 import type { Invocation } from '../../invocation.js';
 import { withGatewayPort } from './gatewayPort.js';
 
@@ -7,6 +9,19 @@ export async function runDaemonInForeground(inv: Invocation, flags: { gatewayPor
   const { ctx } = inv;
   // Before the daemon's modules load: loading them would already grow the young generation.
   capYoungGeneration();
-  const { runDaemon } = await import('../../../core/host.js');
-  await runDaemon({ paths: ctx.paths, version: ctx.version, signal: ctx.signal, env: withGatewayPort(ctx.env, flags) });
+  try {
+    const { runDaemon } = await import('../../../core/host.js');
+    await runDaemon({
+      paths: ctx.paths,
+      version: ctx.version,
+      signal: ctx.signal,
+      env: withGatewayPort(ctx.env, flags),
+    });
+  } catch (thrown) {
+    const error = toMcpctlError(thrown);
+    // Another daemon of this home runs (or won a start race), or a signal ended the start:
+    // nothing failed that the log should say.
+    if (error.code !== 'DAEMON_RUNNING' && !ctx.signal.aborted) recordDaemonFailure(ctx.paths, error);
+    throw thrown;
+  }
 }

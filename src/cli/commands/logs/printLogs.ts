@@ -1,4 +1,4 @@
-import type { LogLine } from '../../../core/api.js';
+import type { ControlApi, LogLine, LogQuery } from '../../../core/api.js';
 import { parseIntegerFlag, parseSinceFlag } from '../../flags.js';
 import type { Invocation } from '../../invocation.js';
 import { formatLogLine } from '../../output/logLines.js';
@@ -30,31 +30,46 @@ export function parseLogFlags(flags: LogFlags, now: number): LogRequest {
   return { tail, since, follow, timestamps: flags.timestamps === true };
 }
 
+/** The readLogs query of a request: a server's log, or the daemon's when `name` is undefined. */
+export function logQuery(name: string | undefined, request: LogRequest): LogQuery {
+  return {
+    ...(name === undefined ? {} : { name }),
+    ...(request.tail === undefined ? {} : { tail: request.tail }),
+    ...(request.since === undefined ? {} : { since: request.since }),
+  };
+}
+
 /**
- * Prints a log (a server's, or the daemon's when `name` is undefined), then with -f keeps printing
- * new lines until SIGINT/SIGTERM. Lines the server wrote to stderr go to stdout too: they are the
- * log the user asked for. `-o json` prints one JSON object per line.
+ * Prints a server's log, then with -f keeps printing new lines until SIGINT/SIGTERM. Lines the
+ * server wrote to stderr go to stdout too: they are the log the user asked for. `-o json` prints
+ * one JSON object per line.
  */
-export async function printLogs(inv: Invocation, name: string | undefined, flags: LogFlags): Promise<void> {
+export async function printLogs(inv: Invocation, name: string, flags: LogFlags): Promise<void> {
   const request = parseLogFlags(flags, Date.now());
-  const api = await inv.api();
-  const target = name === undefined ? {} : { name };
   const write = async (line: LogLine): Promise<void> => {
     if (inv.out.machine) await inv.out.item(line);
     else inv.out.out(formatLogLine(line, request.timestamps));
   };
-  const query = {
-    ...target,
-    ...(request.tail === undefined ? {} : { tail: request.tail }),
-    ...(request.since === undefined ? {} : { since: request.since }),
-  };
-  const { lines } = await api.readLogs(query);
+  await printLogLines(inv, await inv.api(), name, request, write);
+}
+
+/** The history the request asks for, then with -f every new line, each through `write`. */
+export async function printLogLines(
+  inv: Invocation,
+  api: ControlApi,
+  name: string | undefined,
+  request: LogRequest,
+  write: (line: LogLine) => Promise<void>,
+): Promise<void> {
+  const { lines } = await api.readLogs(logQuery(name, request));
   for (const line of lines) await write(line);
   if (!request.follow) return;
   const { signal } = inv.ctx;
   try {
     // tail 0: the history was printed above; from here only new lines.
-    for await (const line of api.followLogs({ ...target, tail: 0 }, signal)) await write(line);
+    for await (const line of api.followLogs({ ...(name === undefined ? {} : { name }), tail: 0 }, signal)) {
+      await write(line);
+    }
   } catch (error) {
     if (!signal.aborted) throw error;
   }

@@ -3,17 +3,30 @@ import { parseInput } from '../../../core/validation.js';
 import type { Invocation } from '../../invocation.js';
 import { colorState } from '../../output/states.js';
 import { type AddFlags, buildServerSpec } from './spec.js';
+import { assertCameUp } from './targets.js';
 
 /** Checks the whole definition locally (the one command that loads zod), so bad input never starts the daemon. */
 export function validateServerSpec(spec: ServerSpecInput): void {
   parseInput(serverSpecSchema, spec, 'server definition');
 }
 
-export async function addServer(inv: Invocation, name: string, command: string[], flags: AddFlags): Promise<void> {
+/**
+ * Defines the server and, unless --no-autostart, starts it and waits for its first attempt:
+ * one that does not come up fails the command (exit 5) with its error, the definition kept.
+ */
+export async function addServer(
+  inv: Invocation,
+  name: string,
+  command: string[],
+  flags: AddFlags & { wait: boolean },
+): Promise<void> {
   const spec = buildServerSpec(name, command, flags, inv.ctx.cwd);
   validateServerSpec(spec);
   const api = await inv.api();
-  const view = await api.addServer(spec);
-  if (inv.out.machine) return inv.out.data(view);
-  inv.out.out(`added server ${view.name} (${colorState(view.state, inv.out.color)})`);
+  const view = await api.addServer({ spec, wait: flags.wait });
+  if (inv.out.machine) await inv.out.data(view);
+  else inv.out.out(`added server ${view.name} (${colorState(view.state, inv.out.color)})`);
+  if (spec.autostart !== false && flags.wait) {
+    assertCameUp([view], () => `server '${view.name}' was added, but did not start: ${view.lastError ?? view.state}`);
+  }
 }

@@ -37,6 +37,7 @@ export function defineAdd(parent: CommandUnknownOpts, inv: MakeInvocation) {
     .option('--header <"Name: value">', 'HTTP header sent to a --url server (repeatable)', collect, [] as string[])
     .option('--label <key=value>', 'label (repeatable)', collect, [] as string[])
     .option('--no-autostart', 'do not start it with the daemon or now')
+    .option('--no-wait', 'return at once instead of waiting until it runs (or failed: exit 5)')
     .option('--restart <mode>', 'restart policy: always, on-failure (default) or never')
     .option('--max-restarts <n>', 'give up after this many failed starts within --restart-window (default 5)')
     .option('--restart-window <duration>', 'window for --max-restarts (default 2m)')
@@ -90,8 +91,9 @@ export function defineRm(parent: CommandUnknownOpts, name: string, inv: MakeInvo
 export function defineStart(parent: CommandUnknownOpts, inv: MakeInvocation) {
   return parent
     .command('start [names...]')
-    .description('start servers (and keep them running)')
+    .description('start servers (and keep them running); waits until they run, exit 5 if one does not')
     .option('--all', 'every server')
+    .option('--no-wait', 'return at once instead of waiting until they run')
     .action((names, flags) => startServers(inv(), names, flags));
 }
 

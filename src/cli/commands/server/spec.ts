@@ -198,6 +198,12 @@ export function buildServerSpec(
     if ((flags.root ?? []).length > 0) {
       throw usage('--root applies to stdio servers (a command), not to --url', 'drop --root for an http server');
     }
+    if (!URL.canParse(flags.url)) {
+      throw usage(
+        `invalid --url '${flags.url}': not a URL`,
+        'give the whole address, e.g. --url https://example.com/mcp',
+      );
+    }
     return { ...common, transport: 'http', url: flags.url, headers: pairs('--header', flags.header, parseHeader) };
   }
   const [program, ...args] = command;

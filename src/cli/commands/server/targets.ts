@@ -1,3 +1,4 @@
+import type { ServerView } from '../../../core/api.js';
 import { McpctlError } from '../../../shared/errors.js';
 import type { Invocation } from '../../invocation.js';
 import { formatServerState } from '../../output/servers.js';
@@ -31,19 +32,30 @@ export async function changeServers(
   verb: LifecycleVerb,
   names: string[],
   all: boolean,
+  options: { wait?: boolean } = {},
 ): Promise<void> {
   const targets = parseTargets(verb, names, all);
   const api = await inv.api();
-  const views = await api[METHOD[verb]](targets);
+  const wait = options.wait !== false;
+  const views = verb === 'start' ? await api.startServers({ ...targets, wait }) : await api[METHOD[verb]](targets);
   if (inv.out.machine) await inv.out.data(views);
   else if (views.length === 0) inv.out.note(`no servers to ${verb}`);
   else for (const view of views) inv.out.out(formatServerState(view, inv.out.color));
   // Like `systemctl start`: a server that did not come up is a failure of the command.
-  const down = verb === 'stop' ? [] : views.filter((view) => view.state === 'backoff' || view.state === 'failed');
-  if (down.length > 0) {
-    const reasons = down.map((view) => `${view.name}: ${view.lastError ?? view.state}`).join('; ');
-    throw new McpctlError('SERVER_FAILED', `did not start: ${reasons}`, {
-      hint: `see why with 'mcpctl logs ${down[0]?.name}' and 'mcpctl server show ${down[0]?.name}'`,
-    });
-  }
+  if (verb !== 'stop' && wait) assertCameUp(views, (reasons) => `did not start: ${reasons}`);
+}
+
+/** States a first attempt ends in when the server did not come up. */
+const DOWN: ReadonlySet<string> = new Set(['backoff', 'failed', 'stopped']);
+
+/** Exit 5 with each server's error when any of `views` is not up after its start. */
+export function assertCameUp(views: readonly ServerView[], message: (reasons: string) => string): void {
+  const down = views.filter((view) => DOWN.has(view.state));
+  const [first] = down;
+  if (!first) return;
+  const reasons = down.map((view) => `${view.name}: ${view.lastError ?? view.state}`).join('; ');
+  const retried = down.some((view) => view.state === 'backoff') ? 'its restart policy tries again; ' : '';
+  throw new McpctlError('SERVER_FAILED', message(reasons), {
+    hint: `${retried}see why with 'mcpctl logs ${first.name}' and 'mcpctl server show ${first.name}'`,
+  });
 }

@@ -36,6 +36,7 @@ export function serverView(overrides: Partial<ServerView> = {}): ServerView {
     url: null,
     sharing: { mode: 'shared', pool: 1, maxSessions: 64 },
     roots: [],
+    processes: [],
     env: {},
     headers: {},
     autostart: true,

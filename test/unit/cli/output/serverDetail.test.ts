@@ -99,7 +99,7 @@ describe('renderDaemonStatus', () => {
         pid: 77,
         version: '0.1.0',
         startedAt: '2025-01-31T12:00:00.000Z',
-        uptimeSeconds: 90,
+        uptimeSeconds: 0,
         socket: '/run/mcpctl.sock',
         home: '/h',
         database: '/h/mcpctl.db',
@@ -110,5 +110,7 @@ describe('renderDaemonStatus', () => {
       plain,
     );
     expect(text).toContain('Gateway:   not listening\n');
+    // Seconds, as the server tables say it: not "0ms".
+    expect(text).toContain('Uptime:    0s\n');
   });
 });

@@ -1,7 +1,12 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createPalette } from '../../../../src/cli/output/colors.js';
-import { formatLastExit, formatServerState, renderServerTable } from '../../../../src/cli/output/servers.js';
+import {
+  describeLastExit,
+  formatLastExit,
+  formatServerState,
+  renderServerTable,
+} from '../../../../src/cli/output/servers.js';
 import { serverView } from './fixtures.js';
 
 const plain = createPalette(false);
@@ -36,11 +41,23 @@ describe('renderServerTable', () => {
     );
   });
 
-  it('adds COMMAND/URL (argv shell-quoted for reading) and LABELS in wide mode', () => {
+  it('adds COMMAND/URL (argv shell-quoted for reading), LABELS and PROCESSES in wide mode', () => {
     const lines = renderServerTable(views, { wide: true, headers: true, palette: plain }).split('\n');
-    expect(lines[0]).toMatch(/LAST-EXIT\s+COMMAND\/URL\s+LABELS$/);
-    expect(lines[1]).toMatch(/https:\/\/example\.com\/mcp\s+team=a,env=dev$/);
-    expect(lines[2]).toMatch(/npx -y @modelcontextprotocol\/server-everything\s+-$/);
+    expect(lines[0]).toMatch(/LAST-EXIT\s+COMMAND\/URL\s+LABELS\s+PROCESSES$/);
+    expect(lines[1]).toMatch(/https:\/\/example\.com\/mcp\s+team=a,env=dev\s+-$/);
+    expect(lines[2]).toMatch(/npx -y @modelcontextprotocol\/server-everything\s+-\s+-$/);
+  });
+
+  it("shows an isolated server's processes: pid and session id prefix, or warm", () => {
+    const isolated = serverView({
+      pid: null,
+      processes: [
+        { pid: 11, sessionId: 'a1b2c3d4e5f60718293a4b5c6d7e8f90' },
+        { pid: 12, sessionId: null },
+      ],
+    });
+    const [, row] = renderServerTable([isolated], { wide: true, headers: true, palette: plain }).split('\n');
+    expect(row).toMatch(/ 11:a1b2c3d4e5f6,12:warm$/);
   });
 
   it('omits the header with headers: false', () => {
@@ -56,6 +73,14 @@ describe('renderServerTable', () => {
     expect(text).toContain(palette.red('failed'));
     const uncoloured = renderServerTable(views, { wide: false, headers: true, palette: plain });
     expect(stripVTControlCharacters(text)).toBe(uncoloured);
+  });
+});
+
+describe('describeLastExit', () => {
+  it('says how the server last ended, as a phrase', () => {
+    expect(describeLastExit({ lastExitCode: null, lastExitSignal: 'SIGKILL' })).toBe('killed by SIGKILL');
+    expect(describeLastExit({ lastExitCode: 1, lastExitSignal: null })).toBe('exited with code 1');
+    expect(describeLastExit({ lastExitCode: null, lastExitSignal: null })).toBe('-');
   });
 });
 

@@ -49,7 +49,7 @@ describe('loadSettings', () => {
 
   it('refuses broken YAML, unknown keys and bad values with CONFIG_INVALID', async () => {
     for (const [yaml, message] of [
-      ['gateway: [port', /cannot read .*config\.yaml/],
+      ['gateway: [port', /config\.yaml:1:\d+: /],
       ['gateway:\n  prot: 1\n', /gateway/],
       ['logs:\n  keep: 0\n', /logs\.keep/],
       ['gateway:\n  drainTimeout: 10\n', /gateway\.drainTimeout: expected a duration with its unit/],

@@ -69,7 +69,7 @@ describe('buildServerSpec: stdio', () => {
         backoffMax: '2m',
         restartWindow: '10m',
         stableAfter: '30s',
-        stopGrace: '0',
+        stopGrace: '0s',
       }),
       '/',
     );

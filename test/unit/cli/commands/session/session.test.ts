@@ -128,6 +128,42 @@ describe('mcpctl session kill', () => {
   });
 });
 
+describe('session ids by unique prefix (as docker takes container ids)', () => {
+  it('shows and kills a session by the start of its id', async () => {
+    const rig = await rigWithSessions();
+    const shown = await run(rig, ['session', 'show', 'a1b2']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(`ID:             ${LONG_ID}\n`);
+    expect((await run(rig, ['session', 'show', 'end'])).stdout).toContain('Close reason:   idle timeout\n');
+    expect(await run(rig, ['session', 'kill', 'a1b'])).toEqual({
+      code: 0,
+      stdout: `killed session ${LONG_ID}\n`,
+      stderr: '',
+    });
+    expect(rig.gateway.liveSessions().map((session) => session.id)).toEqual(['other']);
+  });
+
+  it('refuses a prefix of several ids with exit 2, listing them', async () => {
+    const rig = await rigWithSessions();
+    rig.gateway.open({ id: 'a1ff00', startedAt: T0 + 2000 });
+    for (const verb of ['show', 'kill']) {
+      const result = await run(rig, ['session', verb, 'a1']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`Error: 'a1' is the start of 2 session ids: `);
+      expect(result.stderr).toContain(LONG_ID);
+      expect(result.stderr).toContain('a1ff00');
+      expect(result.stderr).toContain('Hint: give more of the id');
+    }
+    expect(rig.gateway.liveSessions()).toHaveLength(3);
+  });
+
+  it('kills the one open session of a prefix that closed sessions share too', async () => {
+    const rig = await rigWithSessions();
+    rig.gateway.open({ id: 'endless', startedAt: T0 + 2000 });
+    expect((await run(rig, ['session', 'kill', 'end'])).stdout).toBe('killed session endless\n');
+  });
+});
+
 describe('mcpctl server url', () => {
   it('prints only the Streamable HTTP URL, and both with -o json', async () => {
     const rig = await handlerRig();
