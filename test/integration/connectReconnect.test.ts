@@ -163,3 +163,41 @@ describe('mcpctl connect never hangs', () => {
     expect(bridge.stderr()).toMatch(/server 'everything' was removed/);
   }, 60_000);
 });
+
+describe('the gateway tells a killed session from a lost one', () => {
+  const headers = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
+  const ping = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
+
+  async function openRawSession(url: string): Promise<string> {
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    });
+    const res = await fetch(url, { method: 'POST', headers, body });
+    await res.text();
+    return res.headers.get('mcp-session-id') as string;
+  }
+
+  async function pingOn(url: string, sessionId: string): Promise<{ status: number; data: unknown }> {
+    const res = await fetch(url, { method: 'POST', headers: { ...headers, 'mcp-session-id': sessionId }, body: ping });
+    const body = (await res.json()) as { error?: { data?: unknown } };
+    return { status: res.status, data: body.error?.data };
+  }
+
+  it('answers 404 with data.reason "killed" for a killed session, also after a daemon restart; other ended sessions get none', async () => {
+    const d = await startDaemonWithEverything();
+    const url = d.endpoint('everything');
+    const killed = await openRawSession(url);
+    const lost = await openRawSession(url);
+    expect((await mcpctl(d.home, ['session', 'kill', killed])).code).toBe(0);
+    expect(await pingOn(url, killed)).toEqual({ status: 404, data: { reason: 'killed' } });
+
+    expect((await mcpctl(d.home, ['daemon', 'stop'])).code).toBe(0);
+    expect((await mcpctl(d.home, ['daemon', 'start'])).code).toBe(0);
+    const { url: newUrl } = await mcpctlJson<{ url: string }>(d.home, ['server', 'url', 'everything']);
+    expect(await pingOn(newUrl, killed)).toEqual({ status: 404, data: { reason: 'killed' } });
+    expect(await pingOn(newUrl, lost)).toEqual({ status: 404, data: undefined });
+  }, 60_000);
+});
