@@ -5,6 +5,7 @@ import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/typ
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, EVERYTHING, mcpctl, mcpctlJson, waitFor } from '../helpers/cli.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { findProcesses } from '../helpers/procs.js';
 
 /** The client's own request timeout: a call that outlives it by more than the slack has hung. */
 const CALL_TIMEOUT_MS = 3000;
@@ -141,6 +142,26 @@ describe('mcpctl connect never hangs', () => {
     expect(hung).toEqual([]);
     expect(load.calls.filter((call) => call.ok).length).toBeGreaterThan(5);
   }, 120_000);
+
+  it('gets an isolated server back after a restart and after its own process is killed', async () => {
+    daemon = await startTestDaemon();
+    const d = daemon;
+    const marker = `--marker=${d.home}/isolated`;
+    const argv = ['--share', 'isolated', '--pool', '1', '--', process.execPath, EVERYTHING, 'stdio', marker];
+    const added = await mcpctl(d.home, ['server', 'add', 'everything', ...argv]);
+    expect(added.code, added.stderr).toBe(0);
+    const bridge = await connect(d.home, '20s');
+    const load = callEverySoOften(bridge.client);
+    await succeedsAgain(load.calls, 0, 'a first call');
+    const restarted = Date.now();
+    expect((await mcpctl(d.home, ['restart', 'everything'])).code).toBe(0);
+    await succeedsAgain(load.calls, restarted + 500, 'calls to work again after the restart');
+    const killed = Date.now();
+    for (const pid of findProcesses(EVERYTHING, marker)) process.kill(pid, 'SIGKILL');
+    await succeedsAgain(load.calls, killed + 500, "calls to work again after the session's process was killed");
+    await load.stop();
+    expect(load.calls.filter((call) => call.ms > CALL_TIMEOUT_MS + SLACK_MS)).toEqual([]);
+  }, 90_000);
 
   it('exits 6 within its --reconnect-timeout when the daemon stays away', async () => {
     const d = await startDaemonWithEverything();
