@@ -2,7 +2,7 @@ import { type IncomingMessage, request } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
 import { McpctlError } from '../shared/errors.js';
 import { readAnswer } from './bridge/answerStream.js';
-import { serverRemoved, sessionKilled } from './bridge/bridgeErrors.js';
+import { goneError } from './bridge/bridgeErrors.js';
 import { GatewayLink, goneOf, neverReached, readReply, replyError } from './bridge/gatewayLink.js';
 import { reconnect } from './bridge/reconnect.js';
 import { BridgeReplay } from './bridge/replay.js';
@@ -57,11 +57,8 @@ class StdioBridge {
 
   constructor(private readonly options: StdioBridgeOptions) {
     this.link = new GatewayLink(options.url);
-    this.stream = new StandaloneStream(
-      this.link,
-      (data) => this.writeLine(data),
-      () => this.lost(),
-    );
+    const lost = (): void => this.lost();
+    this.stream = new StandaloneStream(this.link, (data) => this.writeLine(data), lost);
   }
 
   async run(): Promise<void> {
@@ -201,12 +198,7 @@ class StdioBridge {
       this.lost();
       return this.later(line, message);
     }
-    const fatal =
-      gone === 'killed'
-        ? sessionKilled(this.link.sessionId, this.options.server)
-        : gone === 'server'
-          ? serverRemoved(this.options.server)
-          : undefined;
+    const fatal = gone === undefined ? undefined : goneError(gone, this.link.sessionId, this.options.server);
     this.refuse(message, fatal?.message ?? replyError(reply));
     if (fatal !== undefined) this.fatal?.(fatal);
   }

@@ -1,8 +1,15 @@
 import { formatDuration } from '../../shared/duration.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { RetryableFailure } from './backoff.js';
+import type { Gone } from './gatewayLink.js';
 
 /** Why `mcpctl connect` ends on its own: what the user reads on stderr, and the exit code. */
+
+/** A 404's meaning as the end of the bridge; undefined for a session to be replaced. */
+export function goneError(gone: Gone, sessionId: string | undefined, server: string): McpctlError | undefined {
+  if (gone === 'killed') return sessionKilled(sessionId, server);
+  return gone === 'server' ? serverRemoved(server) : undefined;
+}
 
 export function sessionKilled(id: string | undefined, server: string): McpctlError {
   return new McpctlError('INTERNAL', `session ${id ?? ''} of server '${server}' was killed (mcpctl session kill)`, {

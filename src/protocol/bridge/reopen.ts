@@ -1,7 +1,7 @@
 import { McpctlError } from '../../shared/errors.js';
 import { RetryableFailure } from './backoff.js';
-import { serverRemoved, sessionKilled } from './bridgeErrors.js';
-import { type GatewayLink, type GatewayReply, goneOf, replyError } from './gatewayLink.js';
+import { goneError, serverRemoved } from './bridgeErrors.js';
+import { type GatewayLink, type GatewayReply, type Gone, goneOf, replyError } from './gatewayLink.js';
 import type { BridgeReplay } from './replay.js';
 import type { StandaloneStream } from './standaloneStream.js';
 
@@ -94,10 +94,10 @@ async function send(link: GatewayLink, body: string, signal: AbortSignal): Promi
 }
 
 /** Throws for a killed session or a removed server; returns what else a reply says. */
-function checkGone(ctx: ReopenContext, reply: GatewayReply): ReturnType<typeof goneOf> {
+function checkGone(ctx: ReopenContext, reply: GatewayReply): Gone | undefined {
   const gone = goneOf(reply);
-  if (gone === 'killed') throw sessionKilled(ctx.link.sessionId, ctx.server);
-  if (gone === 'server') throw serverRemoved(ctx.server);
+  const fatal = gone === undefined ? undefined : goneError(gone, ctx.link.sessionId, ctx.server);
+  if (fatal !== undefined) throw fatal;
   return gone;
 }
 

@@ -14,7 +14,8 @@ export class BridgeReplay {
   private nextId = 1;
 
   note(message: JsonRpcMessage, line: string): void {
-    if (!('method' in message)) return;
+    // Any JSON may come on stdin (the gateway answers what is not JSON-RPC): only requests and notifications count.
+    if (typeof message !== 'object' || message === null || !('method' in message)) return;
     switch (message.method) {
       case 'initialize':
         this.initializeLine = line;
