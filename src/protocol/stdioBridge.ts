@@ -168,8 +168,9 @@ class StdioBridge {
   }
 
   private post(line: string, message: JsonRpcMessage): Promise<void> {
-    const initializing = isRequest(message) && message.method === 'initialize';
-    const id = isRequest(message) ? message.id : undefined;
+    const asked = isRequest(message) ? message : undefined;
+    const id = asked?.id;
+    const initializing = asked?.method === 'initialize';
     return new Promise((resolve, reject) => {
       const options = { method: 'POST', agent: this.link.agent, headers: this.link.headers(line) };
       const req = request(this.link.target, options, (res) => {
