@@ -29,13 +29,20 @@ export class StandaloneStream {
     this.lastEventId = undefined;
   }
 
-  /** Opens the stream; resolves with the gateway's status once it answered, 0 when it could not be reached. */
+  /**
+   * Opens the stream; resolves with the gateway's status once it answered, 0 when it could not be
+   * reached or `signal` fired first. The signal bounds the wait for an answer, never the stream.
+   */
   open(signal?: AbortSignal): Promise<number> {
     this.close();
     const headers: Record<string, string | number> = { ...this.link.headers(undefined), accept: 'text/event-stream' };
     if (this.lastEventId !== undefined) headers['last-event-id'] = this.lastEventId;
     return new Promise((resolve) => {
-      const req = request(this.link.target, { method: 'GET', agent: this.link.agent, headers, signal }, (res) => {
+      const giveUp = (): void => {
+        req.destroy();
+      };
+      const req = request(this.link.target, { method: 'GET', agent: this.link.agent, headers }, (res) => {
+        signal?.removeEventListener('abort', giveUp);
         const status = res.statusCode ?? 0;
         if (status !== 200) {
           if (this.req === req) this.req = undefined;
@@ -55,9 +62,12 @@ export class StandaloneStream {
         resolve(200);
       });
       req.on('error', () => {
+        signal?.removeEventListener('abort', giveUp);
         this.finished(req);
         resolve(0);
       });
+      if (signal?.aborted) req.destroy();
+      else signal?.addEventListener('abort', giveUp, { once: true });
       req.end();
       this.req = req;
     });
