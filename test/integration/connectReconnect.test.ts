@@ -171,7 +171,8 @@ describe('mcpctl connect never hangs', () => {
     expect((await mcpctl(d.home, ['daemon', 'stop'])).code).toBe(0);
     const code = await bridge.exited;
     expect(code).toBe(6);
-    expect(Date.now() - stopped).toBeLessThan(2000 + 3000);
+    // The bound runs from the moment the gateway closed, early in the stop; slack for a loaded machine.
+    expect(Date.now() - stopped).toBeLessThan(2000 + 4000);
     expect(bridge.stderr()).toMatch(/lost the session to server 'everything' and could not open another within 2s/);
   }, 60_000);
 
