@@ -1,4 +1,5 @@
 import { Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
+import { withConnectFlags } from './commands/connectFlags.js';
 // biome-ignore lint/style/noRestrictedImports: the CLI's `daemon` noun (commands/daemon/), not the daemon/ layer.
 import { registerDaemonCommands } from './commands/daemon/register.js';
 import {
@@ -61,13 +62,12 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
   defineStop(program, inv).description('stop servers (same as: server stop)');
   defineRestart(program, inv).description('restart servers (same as: server restart)');
 
-  program
-    .command('connect <name>')
+  withConnectFlags(program.command('connect <name>'))
     .description('bridge stdin/stdout to a managed server through the gateway (what an AI client config runs)')
     .addHelpText('after', '\nClient config: {"command": "mcpctl", "args": ["connect", "NAME"]}')
-    .action(async (name) => {
+    .action(async (name, flags) => {
       const { connectStdio } = await import('./commands/connect.js');
-      await connectStdio(inv(), name);
+      await connectStdio(inv(), name, flags);
     });
 
   program

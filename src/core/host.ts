@@ -11,6 +11,7 @@ import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
 import { systemClock } from './servers/instance.js';
 import { Supervisor } from './servers/supervisor.js';
+import { endedSessionLookup } from './sessions/endedSessions.js';
 import { GatewayHost } from './sessions/gatewayHost.js';
 import { createSessionRecorder } from './sessions/sessionRecorder.js';
 
@@ -72,6 +73,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       settings,
       logger,
       record: recorder,
+      endedSession: endedSessionLookup(store, recorder),
     });
     const supervisor: Supervisor = new Supervisor({
       store,

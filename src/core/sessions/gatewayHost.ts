@@ -1,6 +1,7 @@
 import { startGateway } from '../../daemon/gateway/gateway.js';
 import type { Gateway, GatewaySessionInfo, GatewaySessionSnapshot, SessionEvent } from '../../daemon/gateway/types.js';
 import type { SessionBackend } from '../../protocol/session.js';
+import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import { rootsOf } from '../../protocol/shared/roots.js';
 import { SharedUpstream } from '../../protocol/shared/sharedUpstream.js';
 import { formatDuration } from '../../shared/duration.js';
@@ -39,6 +40,8 @@ export class GatewayHost implements GatewayControl {
       settings: Settings;
       logger: Logger;
       record(event: SessionRecordEvent): void;
+      /** Why a session the gateway no longer holds ended, when its client must know (killed). */
+      endedSession?: (id: string) => Promise<SessionEndData | undefined>;
     },
   ) {}
 
@@ -62,6 +65,7 @@ export class GatewayHost implements GatewayControl {
       backends: (name) => this.backend(name),
       logger,
       onSessionEvent: (event) => this.onSessionEvent(event),
+      endedSession: this.deps.endedSession,
     });
   }
 

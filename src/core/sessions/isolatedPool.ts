@@ -22,7 +22,7 @@ export interface IsolatedPoolOptions {
 
 interface Lease {
   runner: StdioRunner;
-  session: BackendSession;
+  upstream: SharedUpstream;
 }
 
 /**
@@ -76,8 +76,10 @@ export class IsolatedPool implements Runner, SessionBackend {
     this.stopped = true;
     const grace = this.options.stopGraceMs;
     const runners = [...this.warm.splice(0), ...[...this.leases.values()].map((lease) => lease.runner)];
-    for (const lease of this.leases.values()) lease.session.close();
+    // Each session is ended, not only let go: its client must learn it (a bridge then opens another).
+    const leases = [...this.leases.values()];
     this.leases.clear();
+    for (const lease of leases) lease.upstream.shutdown(`server '${this.options.name}' stopped`);
     await Promise.all(runners.map((runner) => runner.stop(grace)));
     const info: EndInfo = { exitCode: null, signal: null, reason: 'stopped' };
     this.end(info);
@@ -102,6 +104,7 @@ export class IsolatedPool implements Runner, SessionBackend {
         this.opening--;
         if (closed || this.stopped) {
           void runner.stop(this.options.stopGraceMs);
+          if (!closed) output.close(`server '${this.options.name}' stopped`);
           return;
         }
         session = this.bindSession(sessionId, output, runner);
@@ -191,7 +194,7 @@ export class IsolatedPool implements Runner, SessionBackend {
     });
     runner.onUpstreamMessage = (message) => upstream.handleUpstream(message);
     const inner = upstream.open(sessionId, output);
-    this.leases.set(sessionId, { runner, session: inner });
+    this.leases.set(sessionId, { runner, upstream });
     void runner.ended.then((end) => {
       if (!this.leases.delete(sessionId)) return;
       upstream.shutdown(`the session's server process ended (${end.reason})`);

@@ -1,3 +1,4 @@
+import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import type { Logger } from '../../shared/logger.js';
 import type { SessionRegistry } from './sessionRegistry.js';
 import type { SseHub } from './sseWriter.js';
@@ -9,4 +10,5 @@ export interface GatewayContext {
   readonly logger: Logger;
   readonly maxBodyBytes: number;
   readonly maxSessions: number;
+  readonly endedSession: ((id: string) => Promise<SessionEndData | undefined>) | undefined;
 }

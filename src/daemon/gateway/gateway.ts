@@ -40,6 +40,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     maxBodyBytes: options.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes,
     maxSessions,
+    endedSession: options.endedSession,
   };
   let hosts = new Set<string>();
 

@@ -1,9 +1,9 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { errorResponse, RPC_ERROR } from '../../protocol/jsonrpc.js';
+import { SESSION_NOT_FOUND, type SessionEndData } from '../../protocol/sessionEnd.js';
 
 /** MCP's implementation-defined server errors, as the SDK's transports use them. */
 export const SERVER_ERROR = -32000;
-export const SESSION_NOT_FOUND = -32001;
 
 /**
  * Answers with a JSON-RPC error whose id is null: the HTTP status tells the client what
@@ -15,13 +15,14 @@ export function sendRpcError(
   code: number,
   message: string,
   headers?: OutgoingHttpHeaders,
+  data?: unknown,
 ): void {
   if (res.headersSent) {
     // Mid-stream there is no status to send any more: cutting the connection is the only signal left.
     res.destroy();
     return;
   }
-  const body = JSON.stringify(errorResponse(null, code, message));
+  const body = JSON.stringify(errorResponse(null, code, message, data));
   res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
@@ -40,7 +41,13 @@ export function notFound(res: ServerResponse, message: string): void {
   sendRpcError(res, 404, SERVER_ERROR, message);
 }
 
-export function sessionNotFound(res: ServerResponse): void {
+/** `ended`: why the session ended, when the client must know it (a killed session is not to be replaced). */
+export function sessionNotFound(res: ServerResponse, ended?: SessionEndData): void {
+  if (ended !== undefined) {
+    const message = 'Session not found: it was killed (mcpctl session kill); do not open a new one';
+    sendRpcError(res, 404, SESSION_NOT_FOUND, message, undefined, ended);
+    return;
+  }
   sendRpcError(
     res,
     404,

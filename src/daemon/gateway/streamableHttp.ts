@@ -207,8 +207,21 @@ function sessionFrom(
   const session = ctx.registry.get(rawId);
   // A session of another server or transport is as unknown here as a made-up id.
   if (!(session instanceof StreamableSession) || session.info.server !== server || !session.isOpen) {
-    sessionNotFound(res);
+    if (session === undefined) unknownSession(ctx, res, rawId);
+    else sessionNotFound(res);
     return null;
   }
   return session;
+}
+
+/** An id the gateway does not hold: the history says whether it was killed (a rare path, one store read). */
+function unknownSession(ctx: GatewayContext, res: ServerResponse, id: string): void {
+  if (ctx.endedSession === undefined) {
+    sessionNotFound(res);
+    return;
+  }
+  ctx.endedSession(id).then(
+    (ended) => sessionNotFound(res, ended),
+    () => sessionNotFound(res),
+  );
 }

@@ -1,4 +1,5 @@
 import type { ClientInfo, SessionBackend } from '../../protocol/session.js';
+import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import type { Logger } from '../../shared/logger.js';
 
 export type GatewayTransport = 'streamable-http' | 'sse';
@@ -34,6 +35,11 @@ export interface GatewayOptions {
   /** Interval of SSE keep-alive comments (default 15 s). */
   keepAliveMs?: number;
   onSessionEvent?: (event: SessionEvent) => void;
+  /**
+   * Asked when a request names a session the gateway does not hold: why it ended, when the
+   * client must know (killed), from the session history so that it holds across restarts.
+   */
+  endedSession?: (id: string) => Promise<SessionEndData | undefined>;
 }
 
 export interface GatewaySessionInfo {

@@ -1,5 +1,6 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Invocation } from '../../invocation.js';
+import { withConnectFlags } from '../connectFlags.js';
 import { killSessions } from './kill.js';
 import { listSessions } from './ls.js';
 import { showSession } from './show.js';
@@ -24,11 +25,10 @@ export function registerSessionCommands(program: CommandUnknownOpts, inv: () => 
     .alias('disconnect')
     .description('end open sessions (their clients see the session gone)')
     .action((ids) => killSessions(inv(), ids));
-  session
-    .command('connect <server>')
+  withConnectFlags(session.command('connect <server>'))
     .description('bridge stdin/stdout to a server through the gateway (same as: mcpctl connect)')
-    .action(async (server) => {
+    .action(async (server, flags) => {
       const { connectStdio } = await import('../connect.js');
-      await connectStdio(inv(), server);
+      await connectStdio(inv(), server, flags);
     });
 }

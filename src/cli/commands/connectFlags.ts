@@ -1,0 +1,14 @@
+import type { Command } from '@commander-js/extra-typings';
+
+export interface ConnectFlags {
+  reconnectTimeout: string;
+}
+
+/** `connect` and `session connect` take the same flags, declared once here (the verb itself loads when run). */
+export function withConnectFlags<T extends Command<[string]>>(command: T) {
+  return command.option(
+    '--reconnect-timeout <duration>',
+    'how long a lost session (daemon or server restarted) may take to come back before the bridge exits',
+    '30s',
+  );
+}
