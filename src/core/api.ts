@@ -122,7 +122,8 @@ const sessionIdInput = z.object({ id: z.string().regex(/^[\x21-\x7e]{1,128}$/, '
 export const controlMethods = {
   daemonStatus: { input: z.object({}).strict(), output: daemonStatusSchema },
   daemonStop: { input: z.object({}).strict(), output: z.object({ stopping: z.boolean() }) },
-  addServer: { input: serverSpecSchema, output: serverViewSchema },
+  /** `alreadyExisted`: the very same definition was there (a retried add); nothing changed. */
+  addServer: { input: serverSpecSchema, output: serverViewSchema.extend({ alreadyExisted: z.boolean() }) },
   listServers: { input: z.object({}).strict(), output: z.array(serverViewSchema) },
   getServer: { input: nameInput, output: serverDetailSchema },
   removeServer: { input: nameInput, output: z.object({ name: z.string() }) },

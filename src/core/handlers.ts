@@ -60,7 +60,8 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       return { stopping: true };
     },
     async addServer(spec) {
-      return toServerView(await supervisor.add(spec), deps.now());
+      const entry = await supervisor.add(spec);
+      return { ...toServerView(entry, deps.now()), alreadyExisted: entry.alreadyExisted };
     },
     async listServers() {
       return views(supervisor.list());

@@ -5,11 +5,12 @@ import {
   fstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   renameSync,
   rmSync,
   writeSync,
 } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export interface RotatingFileOptions {
   path: string;
@@ -97,6 +98,22 @@ export class RotatingFile {
         if (existsSync(from)) renameSync(from, `${this.path}.${index + 1}`);
       }
       renameSync(this.path, `${this.path}.1`);
+    }
+  }
+}
+
+/** Deletes `path` and its rotated files (path.1, path.2...), whatever `keep` was when they were written. */
+export function removeRotatedFiles(path: string): void {
+  const name = basename(path);
+  let entries: string[];
+  try {
+    entries = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (entry === name || (entry.startsWith(`${name}.`) && /^\d+$/.test(entry.slice(name.length + 1)))) {
+      rmSync(join(dirname(path), entry), { force: true });
     }
   }
 }

@@ -15,5 +15,9 @@ export async function addServer(inv: Invocation, name: string, command: string[]
   const api = await inv.api();
   const view = await api.addServer(spec);
   if (inv.out.machine) return inv.out.data(view);
-  inv.out.out(`added server ${view.name} (${colorState(view.state, inv.out.color)})`);
+  // A retried add whose first answer was lost (the daemon died after committing it) exits 0 too.
+  const said = view.alreadyExisted
+    ? `server ${view.name} already exists with this definition`
+    : `added server ${view.name}`;
+  inv.out.out(`${said} (${colorState(view.state, inv.out.color)})`);
 }
