@@ -13,13 +13,19 @@ export interface SmallDisk {
   unmount(): void;
 }
 
-/** Mounts a tmpfs of `size` (e.g. '2m'), or returns why it cannot (not root, no tmpfs): the caller skips. */
-export function mountSmallDisk(size: string): SmallDisk | { skip: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'mcpctl-full-'));
+/**
+ * Mounts a tmpfs of `size` (e.g. '2m') on `at` (an empty folder; a new temp one by default),
+ * or returns why it cannot (not root, no tmpfs): the caller skips.
+ */
+export function mountSmallDisk(size: string, at?: string): SmallDisk | { skip: string } {
+  const dir = at ?? mkdtempSync(join(tmpdir(), 'mcpctl-full-'));
+  const removeDir = () => {
+    if (at === undefined) rmdirSync(dir);
+  };
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], { stdio: 'pipe' });
   } catch (error) {
-    rmdirSync(dir);
+    removeDir();
     return { skip: `cannot mount a tmpfs to fill (needs root): ${(error as Error).message.split('\n')[0]}` };
   }
   const filler = join(dir, 'filler');
@@ -41,7 +47,7 @@ export function mountSmallDisk(size: string): SmallDisk | { skip: string } {
     },
     unmount() {
       execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
-      rmdirSync(dir);
+      removeDir();
     },
   };
 }
