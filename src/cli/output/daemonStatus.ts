@@ -1,8 +1,8 @@
 import type { DaemonStatus } from '../../core/api.js';
 import { byCodePoint } from '../../shared/compare.js';
-import { formatDuration } from '../../shared/duration.js';
 import type { Palette } from './colors.js';
 import { renderFields } from './fields.js';
+import { formatUptime } from './servers.js';
 import { colorState } from './states.js';
 
 /** `3 (running 2, failed 1)`: the total, then the count in each state. */
@@ -18,7 +18,7 @@ export function renderDaemonStatus(status: DaemonStatus, palette: Palette): stri
   return renderFields([
     ['Daemon', `${palette.green('running')} (pid ${status.pid})`],
     ['Version', status.version],
-    ['Uptime', formatDuration(status.uptimeSeconds * 1000)],
+    ['Uptime', formatUptime(status.uptimeSeconds)],
     ['Started', status.startedAt],
     ['Socket', status.socket],
     ['Gateway', status.gateway === null ? palette.yellow('not listening') : status.gateway.url],
