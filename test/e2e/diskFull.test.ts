@@ -68,6 +68,11 @@ describe('a full disk under the daemon', () => {
     expect(home.serverPids('before')).toEqual(pid);
     expect(await names()).toEqual([['before', 'running']]);
 
+    const rm = await home.run(['rm', 'before']);
+    expect(rm.code, rm.stderr).toBe(1);
+    expect(rm.stderr).toMatch(/^Error: disk full: /m);
+    expect(home.serverPids('before')).toEqual(pid);
+
     // The open session works, and so does a new one, whose history cannot be written.
     await open.ping();
     const during = await session(url, 'open-during');
