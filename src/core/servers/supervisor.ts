@@ -166,14 +166,18 @@ export class Supervisor {
     return added(managed, false);
   }
 
-  /** Write first: while the store still holds the definition, the server keeps running. */
+  /**
+   * Write first: while the store still holds the definition, the server keeps running.
+   * Its log goes before it stops (what it prints meanwhile is dropped), so that a server
+   * added under the same name while it stops gets a log of its own.
+   */
   async remove(name: string): Promise<void> {
     const managed = this.get(name) as Managed;
     await managed.writes;
     await this.deps.store.servers.remove(name);
     this.servers.delete(name);
-    await managed.instance.stop({ keepDesired: false });
     managed.log.remove();
+    await managed.instance.stop({ keepDesired: false });
   }
 
   /** Resolves names first, so an unknown name changes nothing. */
