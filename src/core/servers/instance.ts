@@ -122,6 +122,8 @@ export class Instance {
 
   private async stopNow(): Promise<void> {
     this.generation++;
+    // Nothing runs, nothing is due: nothing to stop, nor to write (`stop --all` over many servers).
+    if (this.state === 'stopped' && !this.runner && !this.timer) return;
     this.cancelTimer();
     this.nextRestartAt = undefined;
     const runner = this.runner;

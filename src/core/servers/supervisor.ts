@@ -85,8 +85,11 @@ export class Supervisor {
     }
     await this.endLeftovers(loaded);
     for (const { managed, saved: state } of loaded) {
-      if (!state) continue;
-      this.record(managed, { pid: null, pidStartTime: null, state: managed.instance.state, nextRestartAt: null });
+      // Only rows that still describe the old daemon's processes: a start with many servers stays quick.
+      const stale =
+        state && (state.pid !== null || state.nextRestartAt !== null || state.state !== managed.instance.state);
+      if (stale)
+        this.record(managed, { pid: null, pidStartTime: null, state: managed.instance.state, nextRestartAt: null });
     }
   }
 

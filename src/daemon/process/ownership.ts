@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { terminateGroup } from './groupStop.js';
 import {
   isProcessAlive,
@@ -20,7 +21,7 @@ export const SERVER_VAR = 'MCPCTL_SERVER';
 
 /** A short stable id of a state folder (a hash: the path itself may be long or private). */
 export function homeIdOf(stateDir: string): string {
-  return createHash('sha256').update(stateDir).digest('hex').slice(0, 16);
+  return createHash('sha256').update(resolve(stateDir)).digest('hex').slice(0, 16);
 }
 
 /** The entries to put last in a server's environment (a definition cannot override them). */
