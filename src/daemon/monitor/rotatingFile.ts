@@ -34,6 +34,8 @@ export class RotatingFile {
   #fd: number | null = null;
   #size = 0;
   #closed = false;
+  /** The last write stopped mid-line (ENOSPC after a partial write). */
+  #cut = false;
 
   constructor(options: RotatingFileOptions) {
     this.path = options.path;
@@ -52,9 +54,13 @@ export class RotatingFile {
       if (this.#size > 0 && this.#size + bytes > this.#maxBytes) {
         this.#rotate();
         fd = this.#open();
+        this.#cut = false;
       }
-      writeSync(fd, text);
-      this.#size += bytes;
+      // A full disk may take part of a line: end it, so the next line starts on its own.
+      const line = this.#cut ? `\n${text}` : text;
+      const written = writeSync(fd, line);
+      this.#size += written;
+      this.#cut = written < Buffer.byteLength(line);
     } catch (error) {
       // Reopen on the next write: the file may have been removed or the disk freed.
       this.#release();
