@@ -148,7 +148,8 @@ export const controlMethods = {
     /** `drainTimeoutMs`: how long the daemon may let requests in flight finish before it stops its servers. */
     output: z.object({ stopping: z.boolean(), drainTimeoutMs: z.number() }),
   },
-  addServer: { input: addInput, output: serverViewSchema },
+  /** `alreadyExisted`: the very same definition was there (a retried add); nothing changed. */
+  addServer: { input: addInput, output: serverViewSchema.extend({ alreadyExisted: z.boolean() }) },
   listServers: { input: z.object({}).strict(), output: z.array(serverViewSchema) },
   getServer: { input: nameInput, output: serverDetailSchema },
   removeServer: { input: nameInput, output: z.object({ name: z.string() }) },

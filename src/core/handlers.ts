@@ -60,7 +60,8 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       return { stopping: true, drainTimeoutMs: deps.settings.gateway.drainTimeout };
     },
     async addServer({ spec, wait }) {
-      return toServerView(await supervisor.add(spec, { wait }), deps.now());
+      const entry = await supervisor.add(spec, { wait });
+      return { ...toServerView(entry, deps.now()), alreadyExisted: entry.alreadyExisted };
     },
     async listServers() {
       return views(supervisor.list());

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { startControlServer } from '../daemon/ipc/controlServer.js';
 import { createDaemonLogger } from '../daemon/monitor/daemonLogger.js';
 import { ServerLogFile } from '../daemon/monitor/logFile.js';
+import { homeIdOf } from '../daemon/process/ownership.js';
 import { acquirePidLock } from '../daemon/service/pidLock.js';
 import type { Logger } from '../shared/logger.js';
 import { type Paths, serverLogPath } from '../shared/paths.js';
@@ -83,6 +84,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       parentEnv: env,
       clientInfo: { name: 'mcpctl', version },
       maxLineBytes: settings.servers.maxLineBytes,
+      homeId: homeIdOf(paths.stateDir),
       observe: (name) => gateway.observe(name),
       openLog: (name) => {
         const log = new ServerLogFile({
@@ -95,8 +97,12 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
           appendLine: (stream, text) => log.appendLine(stream, text),
           pipeLines: (readable, stream) => log.pipeLines(readable, stream),
           close: () => {
-            serverLogs.delete(name);
+            if (serverLogs.get(name) === log) serverLogs.delete(name);
             log.close();
+          },
+          remove: () => {
+            if (serverLogs.get(name) === log) serverLogs.delete(name);
+            log.remove();
           },
         };
       },

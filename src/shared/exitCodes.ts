@@ -18,6 +18,7 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   ALREADY_EXISTS: EXIT.usage,
   CONFIG_INVALID: EXIT.config,
   STORE_CORRUPT: EXIT.general,
+  STORE_WRITE_FAILED: EXIT.general,
   PERMISSION_DENIED: EXIT.permission,
   SERVER_FAILED: EXIT.server,
   DAEMON_UNREACHABLE: EXIT.network,

@@ -28,6 +28,17 @@ export function createServerRepository(db: Database): ServerRepository {
     `INSERT INTO servers (name, transport, spec, created_at, updated_at)
      VALUES (@name, @transport, @spec, @created_at, @updated_at) RETURNING *`,
   );
+  // An explicit transaction, not a bare `insertOne.get()`: a RETURNING statement read with
+  // get() is reset after its first row, and in autocommit mode that reset is the commit,
+  // whose failure (SQLITE_FULL on a full disk) better-sqlite3 drops. COMMIT reports it.
+  const insertInstance = db.prepare<[string, string, string]>(
+    "INSERT INTO instances (server, desired, state, updated_at) VALUES (?, ?, 'stopped', ?)",
+  );
+  const insertCommitted = db.transaction((row: ServerRow, desired: string | undefined): ServerRow => {
+    const inserted = insertOne.get(row) as ServerRow;
+    if (desired !== undefined) insertInstance.run(row.name, desired, row.created_at);
+    return inserted;
+  });
   // Instance state and events go with it through ON DELETE CASCADE.
   const removeOne = db.prepare<[string]>('DELETE FROM servers WHERE name = ?');
 
@@ -50,7 +61,7 @@ export function createServerRepository(db: Database): ServerRepository {
       };
       try {
         // The constraint decides, not a prior SELECT: two daemons may insert at once.
-        return toServer(insertOne.get(row) as ServerRow);
+        return toServer(insertCommitted.immediate(row, server.desired));
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         throw new McpctlError('ALREADY_EXISTS', `a server named '${server.name}' already exists`, {

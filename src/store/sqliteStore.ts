@@ -6,6 +6,7 @@ import { createInstanceRepository } from './instanceRepository.js';
 import { migrate } from './migrations.js';
 import { createServerRepository } from './serverRepository.js';
 import { createSessionRepository } from './sessionRepository.js';
+import { reportingStorageFailures } from './storageFailure.js';
 import type { Store } from './types.js';
 
 export interface SqliteStoreOptions {
@@ -28,7 +29,8 @@ function checkRetention(name: string, what: string, value: number | undefined): 
 
 /**
  * The embedded store. SQLite is synchronous; the port is async so that a networked
- * store can implement it too. Each write is one transaction, fsynced before it resolves.
+ * store can implement it too. Each write is one transaction, fsynced before it resolves;
+ * a write the file system refuses (disk full, read-only, I/O error) rejects with STORE_WRITE_FAILED.
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const { path, logger, maxEvents, maxSessions } = options;
@@ -47,10 +49,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   }
   logger.debug({ path }, 'opened the store');
   return {
-    servers: createServerRepository(db),
-    instances: createInstanceRepository(db),
-    events: createEventRepository(db, maxEvents),
-    sessions: createSessionRepository(db, maxSessions),
+    servers: reportingStorageFailures(createServerRepository(db), path),
+    instances: reportingStorageFailures(createInstanceRepository(db), path),
+    events: reportingStorageFailures(createEventRepository(db, maxEvents), path),
+    sessions: reportingStorageFailures(createSessionRepository(db, maxSessions), path),
     close() {
       if (db.open) db.close();
     },

@@ -53,8 +53,11 @@ export type NewEvent = Omit<StoredEvent, 'id' | 'time' | 'data'> & { time?: stri
 export interface ServerRepository {
   list(): Promise<StoredServer[]>;
   get(name: string): Promise<StoredServer | undefined>;
-  /** Throws McpctlError ALREADY_EXISTS when the name is taken. */
-  insert(server: { name: string; transport: string; spec: JsonObject }): Promise<StoredServer>;
+  /**
+   * Throws McpctlError ALREADY_EXISTS when the name is taken. `desired` ('running' |
+   * 'stopped') is written with the definition, in the same transaction.
+   */
+  insert(server: { name: string; transport: string; spec: JsonObject; desired?: string }): Promise<StoredServer>;
   /** Removes the definition with its instance state and events; false when it did not exist. */
   remove(name: string): Promise<boolean>;
 }

@@ -8,6 +8,7 @@ import {
 import { systemClock } from '../../src/core/servers/instance.js';
 import { Supervisor } from '../../src/core/servers/supervisor.js';
 import { ServerLogFile } from '../../src/daemon/monitor/logFile.js';
+import { homeIdOf } from '../../src/daemon/process/ownership.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
 import type { Store } from '../../src/store/types.js';
@@ -43,12 +44,14 @@ export function makeSupervisor(dir: string): { supervisor: Supervisor; store: St
     parentEnv: process.env,
     clientInfo: { name: 'mcpctl-test', version: '0.0.0' },
     maxLineBytes: 1024 * 1024,
+    homeId: homeIdOf(dir),
     openLog: (name) => {
       const log = new ServerLogFile({ path: join(dir, 'logs', `${name}.log`), maxBytes: 1024 * 1024, keep: 2 });
       return {
         appendLine: (stream, text) => void log.appendLine(stream, text),
         pipeLines: (readable, stream) => void log.pipeLines(readable, stream),
         close: () => log.close(),
+        remove: () => log.remove(),
       };
     },
   });

@@ -45,12 +45,14 @@ describe('supervisor with real processes', () => {
     );
     expect(entry.instance.restarts).toBe(1);
     expect(entry.instance.lastExitSignal).toBe('SIGKILL');
+    const exited = (await store.events.list({ server: 'everything', limit: 20 })).find((e) => e.type === 'exited');
+    expect(exited?.message).toMatch(/^everything: the server was killed by SIGKILL; restarting in \d+ ms$/);
     expect(isAlive(firstPid as number)).toBe(false);
     const row = await store.instances.get('everything');
     expect(row).toMatchObject({ state: 'running', restarts: 1, pid: entry.instance.runner?.pid });
   });
 
-  it('backs off a crashing server with growing delays, then marks it failed; a manual start tries again', async () => {
+  it('F1: a crash loop backs off with growing delays, ends in failed with no spawn after, and a manual start tries again', async () => {
     const spawnLog = join(dir, 'spawns.log');
     const entry = await supervisor.add(
       spec({
@@ -72,6 +74,9 @@ describe('supervisor with real processes', () => {
     expect(delays).toEqual([100, 200, 400, 800]);
     for (const [i, delay] of [100, 200, 400, 800].entries()) expect(gaps[i]).toBeGreaterThanOrEqual(delay);
     expect(events.at(-1)).toMatchObject({ type: 'failed' });
+    // Given up: no restart is due, and none comes.
+    expect(entry.instance.nextRestartAt).toBeUndefined();
+    expect(readFileSync(spawnLog, 'utf8').trim().split('\n')).toHaveLength(5);
 
     await supervisor.start({ names: ['crash'], all: false });
     await waitFor('another spawn', () =>

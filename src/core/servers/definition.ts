@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { byCodePoint } from '../../shared/compare.js';
 
 /** Names become file names and URL segments: keep them to a safe, portable set. */
 export const SERVER_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -116,3 +117,16 @@ export type ServerSpec = z.output<typeof serverSpecSchema>;
 export type ServerSpecInput = z.input<typeof serverSpecSchema>;
 export type StdioServerSpec = z.output<typeof stdioSpecSchema>;
 export type HttpServerSpec = z.output<typeof httpSpecSchema>;
+
+/** JSON with object keys sorted, so that two equal definitions compare equal whatever their key order. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, field]) => field !== undefined);
+  return Object.fromEntries(entries.sort(([a], [b]) => byCodePoint(a, b)).map(([k, v]) => [k, canonical(v)]));
+}
+
+/** Whether two validated definitions are the same (env, labels and headers in any order). */
+export function sameDefinition(a: ServerSpec, b: ServerSpec): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}

@@ -30,6 +30,8 @@ export interface InstanceDeps {
   createRunner(): Promise<Runner>;
   /** Persists a change of the instance's state; calls are applied in order. */
   record(patch: InstancePatch): void;
+  /** The same, for what the user asked (desired state): resolves once durable, rejects when the write failed. */
+  commit(patch: InstancePatch): Promise<void>;
   event(type: string, message: string, data?: JsonObject): void;
   clock: Clock;
   random: () => number;
@@ -65,23 +67,33 @@ export class Instance {
 
   constructor(private readonly deps: InstanceDeps) {}
 
-  /** Restores counters kept in the store from an earlier daemon run. */
+  /**
+   * Restores counters kept in the store from an earlier daemon run. A server that had
+   * `failed` stays failed (the restart policy gave up on it) until the user starts it.
+   */
   restore(saved: StoredInstance): void {
     this.restarts = saved.restarts;
     this.lastExitCode = saved.lastExitCode;
     this.lastExitSignal = saved.lastExitSignal;
     this.lastError = saved.lastError;
     this.desired = saved.desired === 'running' ? 'running' : 'stopped';
+    this.state = saved.state === 'failed' ? 'failed' : 'stopped';
+  }
+
+  /** The desired state the store already holds (written with the definition). */
+  assumeDesired(desired: DesiredState): void {
+    this.desired = desired;
   }
 
   /**
    * Starts the server unless it is already up; resolves when the first attempt
    * has an outcome (running, backoff or failed). A start by hand forgets earlier failures.
+   * Rejects, changing nothing, when the store cannot record that it should run.
    */
   async start(options: { manual: boolean }): Promise<void> {
     if (this.stopping) await this.stopping;
+    await this.commitDesired('running');
     if (options.manual) this.history = EMPTY_HISTORY;
-    this.setDesired('running');
     if (this.state === 'running' || this.state === 'unhealthy') return;
     // An attempt is under way (the daemon's own start, a restart due): its outcome is the answer.
     if (this.state === 'starting') return this.nextSettled();
@@ -91,9 +103,14 @@ export class Instance {
     await settled;
   }
 
-  /** Stops the server (its whole process group). `keepDesired` is for daemon shutdown: it comes back next time. */
-  stop(options: { keepDesired: boolean }): Promise<void> {
-    if (!options.keepDesired) this.setDesired('stopped');
+  /**
+   * Stops the server (its whole process group). `keepDesired` is for daemon shutdown: it
+   * comes back next time, and a failed server stays failed. Rejects, changing nothing,
+   * when the store cannot record that it should stay stopped.
+   */
+  async stop(options: { keepDesired: boolean }): Promise<void> {
+    if (!options.keepDesired) await this.commitDesired('stopped');
+    else if (this.state === 'failed' && !this.runner) return;
     this.stopping ??= this.stopNow().finally(() => {
       this.stopping = undefined;
     });
@@ -107,6 +124,8 @@ export class Instance {
 
   private async stopNow(): Promise<void> {
     this.generation++;
+    // Nothing runs, nothing is due: nothing to stop, nor to write (`stop --all` over many servers).
+    if (this.state === 'stopped' && !this.runner && !this.timer) return;
     this.cancelTimer();
     this.nextRestartAt = undefined;
     const runner = this.runner;
@@ -114,10 +133,11 @@ export class Instance {
     this.runningSince = undefined;
     if (runner) {
       this.transition('stopping', {});
-      const end = await runner.stop(this.deps.policy.stopGraceMs);
-      this.lastExitCode = end.exitCode;
-      this.lastExitSignal = end.signal;
+      await runner.stop(this.deps.policy.stopGraceMs);
     }
+    // A stop that was asked for is no exit to report: LAST-EXIT shows '-', not our own SIGTERM.
+    this.lastExitCode = null;
+    this.lastExitSignal = null;
     const wasRunning = runner !== undefined || this.state !== 'stopped';
     this.deps.observer?.gone('the server was stopped', true);
     this.transition('stopped', {
@@ -144,7 +164,7 @@ export class Instance {
       runner = await this.deps.createRunner();
     } catch (error) {
       if (generation === this.generation)
-        this.ended({ exitCode: null, signal: null, reason: (error as Error).message }, generation);
+        this.ended({ exitCode: null, signal: null, reason: (error as Error).message }, generation, { imposed: true });
       return;
     }
     if (generation !== this.generation) {
@@ -168,7 +188,9 @@ export class Instance {
       this.generation++;
       this.runner = undefined;
       const end = await runner.stop(policy.stopGraceMs);
-      this.ended({ ...end, reason: `initialize failed: ${(error as Error).message}` }, this.generation);
+      this.ended({ ...end, reason: `initialize failed: ${(error as Error).message}` }, this.generation, {
+        imposed: true,
+      });
       return;
     }
     if (generation !== this.generation) return;
@@ -217,22 +239,29 @@ export class Instance {
     this.runner = undefined;
     const end = await runner.stop(this.deps.policy.stopGraceMs);
     if (generation + 1 !== this.generation) return;
-    this.ended({ ...end, reason }, this.generation, healthyFor);
+    // Whatever its exit code: we killed it because it stopped answering, so it is a failure.
+    this.ended({ ...end, reason }, this.generation, { imposed: true, healthyFor });
   }
 
   private healthyFor(): number {
     return this.runningSince === undefined ? 0 : this.deps.clock.now() - this.runningSince;
   }
 
-  /** The attempt of `generation` is over: decide between backoff, failed and stopped. */
-  private ended(end: EndInfo, generation: number, healthyFor = this.healthyFor()): void {
+  /**
+   * The attempt of `generation` is over: decide between backoff, failed and stopped.
+   * `imposed`: the daemon ended it for a fault (failed handshake or health checks), which
+   * is a failure whatever the exit code. So is an exit before it ever answered initialize.
+   */
+  private ended(end: EndInfo, generation: number, options: { imposed?: boolean; healthyFor?: number } = {}): void {
     const { policy, clock } = this.deps;
+    const healthyFor = options.healthyFor ?? this.healthyFor();
+    const reachedRunning = this.runningSince !== undefined;
     this.cancelTimer();
     this.runner = undefined;
     this.runningSince = undefined;
     this.lastExitCode = end.exitCode;
     this.lastExitSignal = end.signal;
-    const clean = end.exitCode === 0 && end.signal === null && !end.reason.startsWith('initialize failed');
+    const clean = !options.imposed && reachedRunning && end.exitCode === 0 && end.signal === null;
     const decision = decideRestart({
       policy,
       history: this.history,
@@ -291,10 +320,11 @@ export class Instance {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  private setDesired(desired: DesiredState): void {
+  /** Write first, then act: the desired state changes in memory only once the store holds it. */
+  private async commitDesired(desired: DesiredState): Promise<void> {
     if (this.desired === desired) return;
+    await this.deps.commit({ desired });
     this.desired = desired;
-    this.deps.record({ desired });
   }
 
   private cancelTimer(): void {

@@ -22,10 +22,12 @@ export interface StdioRunnerOptions {
   clientInfo: { name: string; version: string };
   /** Cap of one stdout line; a longer one is dropped and logged. */
   maxLineBytes: number;
+  /** Environment entries that let a later daemon find this process (daemon/process/ownership.ts). */
+  marks: Record<string, string>;
 }
 
 function describeExit(exit: ExitInfo): string {
-  return exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
 }
 
 /** Spawns the server in its own process group and speaks MCP to it over stdio. */
@@ -34,7 +36,7 @@ export async function startStdioRunner(options: StdioRunnerOptions): Promise<Std
   const child = await spawnInGroup({
     command: spec.command,
     args: spec.args,
-    env: buildChildEnvironment(options.parentEnv, spec.env),
+    env: buildChildEnvironment(options.parentEnv, spec.env, options.marks),
     cwd: spec.cwd,
   });
   return new StdioRunner(child, options);

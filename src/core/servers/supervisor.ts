@@ -1,14 +1,21 @@
 import { buildChildEnvironment } from '../../daemon/process/environment.js';
 import { assertLaunchable } from '../../daemon/process/launchable.js';
+import { endMarkedGroups, findMarkedProcesses, ownershipMarks } from '../../daemon/process/ownership.js';
 import { killOrphan } from '../../daemon/process/spawn.js';
 import { SHARED_CLIENT_CAPABILITIES } from '../../protocol/shared/clientCapabilities.js';
 import { byCodePoint } from '../../shared/compare.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
-import type { InstancePatch, JsonObject, Store } from '../../store/types.js';
+import type { InstancePatch, JsonObject, Store, StoredInstance } from '../../store/types.js';
 import { IsolatedPool } from '../sessions/isolatedPool.js';
 import { parseInput } from '../validation.js';
-import { REQUEST_TIMEOUT_EXTENSION, type ServerSpec, serverSpecSchema } from './definition.js';
+import {
+  policySchema,
+  REQUEST_TIMEOUT_EXTENSION,
+  type ServerSpec,
+  sameDefinition,
+  serverSpecSchema,
+} from './definition.js';
 import { HttpRunner } from './httpRunner.js';
 import { type Clock, Instance, type InstanceObserver } from './instance.js';
 import type { Runner } from './runner.js';
@@ -17,6 +24,8 @@ import type { ServerEntry } from './views.js';
 
 export interface ServerLog extends ServerLogSink {
   close(): void;
+  /** Closes it and deletes its files (rotated ones too): a later server of the same name starts a fresh log. */
+  remove(): void;
 }
 
 export interface SupervisorDeps {
@@ -27,6 +36,8 @@ export interface SupervisorDeps {
   parentEnv: NodeJS.ProcessEnv;
   clientInfo: { name: string; version: string };
   maxLineBytes: number;
+  /** Marks every process this daemon starts, so that it or a later daemon of the same home finds them all. */
+  homeId: string;
   openLog(name: string): ServerLog;
   /** Told when each server's upstream becomes usable or goes away (the gateway listens). */
   observe?(name: string): InstanceObserver | undefined;
@@ -40,6 +51,17 @@ interface Managed extends ServerEntry {
 
 export type Targets = { names: string[]; all: boolean };
 
+/** The added server; `alreadyExisted`: the very same definition was already there (a retried add). */
+export interface AddedEntry extends ServerEntry {
+  alreadyExisted: boolean;
+}
+
+function added(entry: ServerEntry, alreadyExisted: boolean): AddedEntry {
+  return { spec: entry.spec, createdAt: entry.createdAt, instance: entry.instance, alreadyExisted };
+}
+
+const DEFAULT_STOP_GRACE_MS = policySchema.parse({}).stopGraceMs;
+
 /** Owns every server's instance: definitions in, state changes out to the store. */
 export class Supervisor {
   private readonly servers = new Map<string, Managed>();
@@ -47,12 +69,15 @@ export class Supervisor {
   constructor(private readonly deps: SupervisorDeps) {}
 
   /**
-   * Loads definitions and ends processes a crashed daemon left behind (matched by
-   * pid and kernel start time, so a reused pid is never killed).
+   * Loads definitions and ends every process a crashed daemon left behind, before
+   * anything starts: those marked with this home's id in their environment (also the
+   * ones spawned but not yet recorded when it died), then any recorded pid. Both are
+   * checked against the kernel start time, so a reused pid is never killed.
    */
   async load(): Promise<void> {
     const { store, logger } = this.deps;
     const saved = new Map((await store.instances.list()).map((row) => [row.server, row]));
+    const loaded: Array<{ managed: Managed; saved: StoredInstance | undefined }> = [];
     for (const row of await store.servers.list()) {
       let spec: ServerSpec;
       try {
@@ -63,20 +88,49 @@ export class Supervisor {
       }
       const managed = this.manage(spec, row.createdAt);
       const state = saved.get(row.name);
-      if (!state) continue;
-      managed.instance.restore(state);
-      if (state.pid !== null && (await killOrphan(state.pid, state.pidStartTime, spec.policy.stopGraceMs))) {
-        logger.warn({ server: row.name, serverPid: state.pid }, 'ended a server process left by an earlier daemon');
-        this.event(managed, 'orphan-killed', `ended pid ${state.pid} left running by an earlier daemon`);
-      }
-      this.record(managed, { pid: null, pidStartTime: null, state: 'stopped', nextRestartAt: null });
+      if (state) managed.instance.restore(state);
+      loaded.push({ managed, saved: state });
+    }
+    await this.endLeftovers(loaded);
+    for (const { managed, saved: state } of loaded) {
+      // Only rows that still describe the old daemon's processes: a start with many servers stays quick.
+      const stale =
+        state && (state.pid !== null || state.nextRestartAt !== null || state.state !== managed.instance.state);
+      if (stale)
+        this.record(managed, { pid: null, pidStartTime: null, state: managed.instance.state, nextRestartAt: null });
     }
   }
 
-  /** Starts what should run: servers with autostart, and those that were running. */
+  private async endLeftovers(loaded: Array<{ managed: Managed; saved: StoredInstance | undefined }>): Promise<void> {
+    const graceOf = (server: string | undefined): number =>
+      this.servers.get(server ?? '')?.spec.policy.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+    const marked = findMarkedProcesses(this.deps.homeId);
+    for (const leader of await endMarkedGroups(marked, graceOf)) this.orphanEnded(leader.server, leader.pid);
+    // By the recorded pid too: without /proc (macOS) nothing is found by its mark.
+    await Promise.all(
+      loaded.map(async ({ managed, saved }) => {
+        if (!saved || saved.pid === null) return;
+        if (await killOrphan(saved.pid, saved.pidStartTime, managed.spec.policy.stopGraceMs)) {
+          this.orphanEnded(managed.spec.name, saved.pid);
+        }
+      }),
+    );
+  }
+
+  private orphanEnded(server: string | undefined, pid: number): void {
+    this.deps.logger.warn({ server, serverPid: pid }, 'ended a server process left by an earlier daemon');
+    const managed = this.servers.get(server ?? '');
+    if (managed) this.event(managed, 'orphan-killed', `ended pid ${pid} left running by an earlier daemon`);
+  }
+
+  /**
+   * Starts what should run: servers with autostart, and those that were running. A
+   * server that had failed stays failed until the user starts it.
+   */
   async resume(): Promise<void> {
     const starts = [...this.servers.values()]
       .filter((managed) => managed.spec.autostart || managed.instance.desired === 'running')
+      .filter((managed) => managed.instance.state !== 'failed')
       .map((managed) => managed.instance.start({ manual: false }));
     await Promise.all(starts);
   }
@@ -93,28 +147,51 @@ export class Supervisor {
     return managed;
   }
 
-  /** `wait: false` starts it (autostart) without waiting for the outcome of its first attempt. */
-  async add(spec: ServerSpec, options: { wait?: boolean } = {}): Promise<ServerEntry> {
+  /**
+   * Write first, then act: the definition (with its desired state) is committed before
+   * anything starts, and a failed write leaves nothing behind. Adding the very same
+   * definition again succeeds with `alreadyExisted` (an add whose answer was lost to a
+   * daemon crash can be retried); a different one under a taken name is ALREADY_EXISTS.
+   * `wait: false` starts it (autostart) without waiting for the outcome of its first attempt.
+   */
+  async add(spec: ServerSpec, options: { wait?: boolean } = {}): Promise<AddedEntry> {
     // The daemon spawns it, so the daemon checks it can: its PATH and the filesystem it sees.
     if (spec.transport === 'stdio') assertLaunchable(spec, buildChildEnvironment(this.deps.parentEnv, spec.env));
-    const stored = await this.deps.store.servers.insert({
-      name: spec.name,
-      transport: spec.transport,
-      spec: spec as unknown as JsonObject,
-    });
-    const managed = this.manage(spec, stored.createdAt);
+    const desired = spec.autostart ? 'running' : 'stopped';
+    let createdAt: string;
+    try {
+      ({ createdAt } = await this.deps.store.servers.insert({
+        name: spec.name,
+        transport: spec.transport,
+        spec: spec as unknown as JsonObject,
+        desired,
+      }));
+    } catch (error) {
+      const existing = this.servers.get(spec.name);
+      if (error instanceof McpctlError && error.code === 'ALREADY_EXISTS' && existing) {
+        if (sameDefinition(existing.spec, spec)) return added(existing, true);
+      }
+      throw error;
+    }
+    const managed = this.manage(spec, createdAt);
+    managed.instance.assumeDesired(desired);
     this.event(managed, 'added', `${spec.name} added`);
     if (spec.autostart) await settleUnless(options.wait === false, managed.instance.start({ manual: true }));
-    return managed;
+    return added(managed, false);
   }
 
+  /**
+   * Write first: while the store still holds the definition, the server keeps running.
+   * Its log goes before it stops (what it prints meanwhile is dropped), so that a server
+   * added under the same name while it stops gets a log of its own.
+   */
   async remove(name: string): Promise<void> {
     const managed = this.get(name) as Managed;
-    await managed.instance.stop({ keepDesired: false });
-    this.servers.delete(name);
     await managed.writes;
     await this.deps.store.servers.remove(name);
-    managed.log.close();
+    this.servers.delete(name);
+    managed.log.remove();
+    await managed.instance.stop({ keepDesired: false });
   }
 
   /** Resolves names first, so an unknown name changes nothing. */
@@ -164,6 +241,7 @@ export class Supervisor {
       policy: spec.policy,
       createRunner: () => this.createRunner(spec, log),
       record: (patch) => this.record(managed, patch),
+      commit: (patch) => this.persist(managed, patch),
       event: (type, message, data) => this.event(managed, type, message, data),
       clock: deps.clock,
       random: deps.random,
@@ -186,6 +264,7 @@ export class Supervisor {
         parentEnv: deps.parentEnv,
         clientInfo: deps.clientInfo,
         maxLineBytes: deps.maxLineBytes,
+        marks: ownershipMarks(deps.homeId, spec.name),
       });
     if (spec.share === 'shared') return spawn();
     return Promise.resolve(
@@ -203,16 +282,22 @@ export class Supervisor {
     );
   }
 
-  private record(managed: Managed, patch: InstancePatch): void {
+  /** Writes `patch` after this server's earlier writes; rejects when it failed (the chain goes on). */
+  private persist(managed: Managed, patch: InstancePatch): Promise<void> {
     const name = managed.spec.name;
-    managed.writes = managed.writes
-      .then(
-        async (): Promise<unknown> =>
-          this.servers.get(name) === managed && this.deps.store.instances.update(name, patch),
-      )
-      .catch((error: unknown) =>
-        this.deps.logger.error({ server: name, err: (error as Error).message }, 'could not record state'),
-      );
+    const write = managed.writes.then(async (): Promise<void> => {
+      // A removed server's late writes go nowhere (nor to a new server of the same name).
+      if (this.servers.get(name) === managed) await this.deps.store.instances.update(name, patch);
+    });
+    managed.writes = write.catch(() => undefined);
+    return write;
+  }
+
+  /** State changes the supervisor made on its own: a failed write is logged, the server goes on. */
+  private record(managed: Managed, patch: InstancePatch): void {
+    this.persist(managed, patch).catch((error: unknown) =>
+      this.deps.logger.error({ server: managed.spec.name, err: (error as Error).message }, 'could not record state'),
+    );
   }
 
   private event(managed: Managed, type: string, message: string, data?: JsonObject): void {

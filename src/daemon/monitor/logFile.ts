@@ -1,7 +1,7 @@
 import { LineFeed } from './lineFeed.js';
 import { splitLines } from './lineSplitter.js';
 import { type FollowableLog, formatServerLine, type LogLine, type LogListener, toSingleLine } from './logLine.js';
-import { RotatingFile, type RotatingFileOptions } from './rotatingFile.js';
+import { RotatingFile, type RotatingFileOptions, removeRotatedFiles } from './rotatingFile.js';
 
 /**
  * The log of one target (a server): `<ISO time> <stream> <text>` lines in a rotating
@@ -38,6 +38,12 @@ export class ServerLogFile implements FollowableLog {
   close(): void {
     this.#feed.clear();
     this.#file.close();
+  }
+
+  /** Closes it and deletes its files: what a removed server printed is not shown for the next one of its name. */
+  remove(): void {
+    this.close();
+    removeRotatedFiles(this.#file.path);
   }
 
   #append(stream: string, text: string, time: Date, dropped: number): LogLine {

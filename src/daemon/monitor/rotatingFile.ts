@@ -5,11 +5,12 @@ import {
   fstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   renameSync,
   rmSync,
   writeSync,
 } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export interface RotatingFileOptions {
   path: string;
@@ -33,6 +34,8 @@ export class RotatingFile {
   #fd: number | null = null;
   #size = 0;
   #closed = false;
+  /** The last write stopped mid-line (ENOSPC after a partial write). */
+  #cut = false;
 
   constructor(options: RotatingFileOptions) {
     this.path = options.path;
@@ -51,9 +54,13 @@ export class RotatingFile {
       if (this.#size > 0 && this.#size + bytes > this.#maxBytes) {
         this.#rotate();
         fd = this.#open();
+        this.#cut = false;
       }
-      writeSync(fd, text);
-      this.#size += bytes;
+      // A full disk may take part of a line: end it, so the next line starts on its own.
+      const line = this.#cut ? `\n${text}` : text;
+      const written = writeSync(fd, line);
+      this.#size += written;
+      this.#cut = written < Buffer.byteLength(line);
     } catch (error) {
       // Reopen on the next write: the file may have been removed or the disk freed.
       this.#release();
@@ -97,6 +104,22 @@ export class RotatingFile {
         if (existsSync(from)) renameSync(from, `${this.path}.${index + 1}`);
       }
       renameSync(this.path, `${this.path}.1`);
+    }
+  }
+}
+
+/** Deletes `path` and its rotated files (path.1, path.2...), whatever `keep` was when they were written. */
+export function removeRotatedFiles(path: string): void {
+  const name = basename(path);
+  let entries: string[];
+  try {
+    entries = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (entry === name || (entry.startsWith(`${name}.`) && /^\d+$/.test(entry.slice(name.length + 1)))) {
+      rmSync(join(dirname(path), entry), { force: true });
     }
   }
 }

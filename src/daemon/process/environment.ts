@@ -24,10 +24,15 @@ export const INHERITED_ENV_VARS: readonly string[] = [
   'no_proxy',
 ];
 
-/** The full environment of a server: the allowlisted part of `parentEnv`, overlaid with the definition's env. */
+/**
+ * The full environment of a server: the allowlisted part of `parentEnv`, overlaid with
+ * the definition's env, then with `marks` (the daemon's ownership marks: last, so that
+ * no definition can hide a process from the daemon that must end it).
+ */
 export function buildChildEnvironment(
   parentEnv: NodeJS.ProcessEnv,
   definitionEnv: Record<string, string>,
+  marks: Record<string, string> = {},
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of INHERITED_ENV_VARS) {
@@ -35,5 +40,5 @@ export function buildChildEnvironment(
     // Exported shell functions ("() { ...") are a known injection vector; never pass them on.
     if (value !== undefined && !value.startsWith('()')) env[name] = value;
   }
-  return { ...env, ...definitionEnv };
+  return { ...env, ...definitionEnv, ...marks };
 }

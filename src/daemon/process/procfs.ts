@@ -90,6 +90,27 @@ export function listGroupMembers(pgid: number): number[] {
   return members;
 }
 
+/** Pids of every process /proc lists (empty without /proc). */
+export function listProcesses(): number[] {
+  if (!hasProcfs()) return [];
+  return readdirSync('/proc')
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid > 0);
+}
+
+/**
+ * The environment `pid` was started with (/proc/<pid>/environ, `NAME=value` entries), or
+ * null when unreadable: gone, or another user's (only our own uid may read it).
+ */
+export function readProcessEnvironment(pid: number): string[] | null {
+  if (!isValidPid(pid) || !hasProcfs()) return null;
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return null;
+  }
+}
+
 /** Whether any live process is left in group `pgid`. */
 export function isGroupAlive(pgid: number): boolean {
   if (!isValidPid(pgid) || pgid === 1) return false;

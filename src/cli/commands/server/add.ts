@@ -25,8 +25,14 @@ export async function addServer(
   const api = await inv.api();
   const view = await api.addServer({ spec, wait: flags.wait });
   if (inv.out.machine) await inv.out.data(view);
-  else inv.out.out(`added server ${view.name} (${colorState(view.state, inv.out.color)})`);
-  if (spec.autostart !== false && flags.wait) {
+  else {
+    // A retried add whose first answer was lost (the daemon died after committing it) exits 0 too.
+    const said = view.alreadyExisted
+      ? `server ${view.name} already exists with this definition`
+      : `added server ${view.name}`;
+    inv.out.out(`${said} (${colorState(view.state, inv.out.color)})`);
+  }
+  if (spec.autostart !== false && flags.wait && !view.alreadyExisted) {
     assertCameUp([view], () => `server '${view.name}' was added, but did not start: ${view.lastError ?? view.state}`);
   }
 }

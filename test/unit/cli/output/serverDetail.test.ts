@@ -113,4 +113,23 @@ describe('renderDaemonStatus', () => {
     // Seconds, as the server tables say it: not "0ms".
     expect(text).toContain('Uptime:    0s\n');
   });
+
+  it('prints a daemon started this second as up 0s, never 0ms', () => {
+    const text = renderDaemonStatus(
+      {
+        pid: 77,
+        version: '0.1.0',
+        startedAt: '2025-01-31T12:00:00.000Z',
+        uptimeSeconds: 0,
+        socket: '/run/mcpctl.sock',
+        home: '/h',
+        database: '/h/mcpctl.db',
+        logFile: '/h/logs/daemon.log',
+        servers: { total: 0, byState: {} },
+        gateway: null,
+      },
+      plain,
+    );
+    expect(text).toContain('Uptime:    0s\n');
+  });
 });

@@ -1,0 +1,183 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ServerSpecInput } from '../../src/core/servers/definition.js';
+import type { Supervisor } from '../../src/core/servers/supervisor.js';
+import type { Store } from '../../src/store/types.js';
+import { FIXTURES, waitFor } from '../helpers/cli.js';
+import { isAlive } from '../helpers/procs.js';
+import { fastPolicy, makeSupervisor, spec } from '../helpers/supervisor.js';
+
+let dir: string;
+let supervisor: Supervisor;
+let store: Store;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mcpctl-sup-'));
+  ({ supervisor, store } = makeSupervisor(dir));
+});
+
+afterEach(async () => {
+  await supervisor.shutdown();
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new daemon on the same home: the old supervisor shut down, a fresh one loaded from the store. */
+async function restartDaemon(): Promise<void> {
+  await supervisor.shutdown();
+  store.close();
+  ({ supervisor, store } = makeSupervisor(dir));
+  await supervisor.load();
+  await supervisor.resume();
+}
+
+function spawnCount(file: string): number {
+  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).length : 0;
+}
+
+function fixture(name: string, file: string, input: Partial<ServerSpecInput> & { env?: Record<string, string> }) {
+  return spec({
+    name,
+    transport: 'stdio',
+    command: process.execPath,
+    args: [join(FIXTURES, file)],
+    ...input,
+  } as ServerSpecInput);
+}
+
+describe('health failures are failures', () => {
+  it('restarts a server killed for failed health checks under on-failure, though it exits 0 on SIGTERM', async () => {
+    const entry = await supervisor.add(
+      fixture('hang', 'hang.mjs', {
+        env: { HANG_AFTER_PINGS: '1', HANG_TERM_EXIT: '0' },
+        policy: fastPolicy({ restart: 'on-failure' }),
+      }),
+    );
+    expect(entry.instance.state).toBe('running');
+    const firstPid = entry.instance.runner?.pid as number;
+    await waitFor('hang running again under a new pid', () =>
+      entry.instance.state === 'running' && entry.instance.runner?.pid !== firstPid ? true : undefined,
+    );
+    expect(isAlive(firstPid)).toBe(false);
+    expect(entry.instance.restarts).toBeGreaterThanOrEqual(1);
+    // It did exit 0: the code is kept, the restart policy counted it as a failure all the same.
+    const events = await store.events.list({ server: 'hang', limit: 50 });
+    const types = events.map((event) => event.type);
+    expect(types).toContain('unhealthy');
+    expect(events.find((event) => event.type === 'exited')?.message).toMatch(
+      /^hang: 2 health checks in a row failed; restarting in \d+ ms$/,
+    );
+    expect(events.some((event) => event.message.includes('leaves it down'))).toBe(false);
+  });
+
+  it('retries a server that hangs on start (no initialize answer), though it exits 0 on SIGTERM', async () => {
+    const spawnLog = join(dir, 'spawns.log');
+    const entry = await supervisor.add(
+      fixture('stuck', 'hang.mjs', {
+        env: { HANG_ON_INITIALIZE: '1', HANG_TERM_EXIT: '0', SPAWN_LOG: spawnLog },
+        policy: fastPolicy({ startTimeoutMs: 200, maxRestarts: 1 }),
+      }),
+    );
+    await waitFor('stuck failed', () => (entry.instance.state === 'failed' ? true : undefined));
+    expect(spawnCount(spawnLog)).toBe(2);
+    expect(entry.instance.lastError).toMatch(/^initialize failed: /);
+  });
+
+  it('retries a server that exits 0 before it ever answered initialize', async () => {
+    const entry = await supervisor.add(
+      spec({
+        name: 'quits',
+        transport: 'stdio',
+        command: process.execPath,
+        args: ['-e', '0'],
+        policy: fastPolicy({ maxRestarts: 2 }),
+      }),
+    );
+    await waitFor('quits failed', () => (entry.instance.state === 'failed' ? true : undefined));
+    expect(entry.instance.restarts).toBe(2);
+    expect(entry.instance.lastExitCode).toBe(0);
+    expect(entry.instance.lastError).toMatch(/the server (exited with code 0|closed)/);
+  });
+});
+
+describe('restart accounting across stable runs and daemon restarts', () => {
+  it('F2: resets the backoff after a stable run (stable-after 400ms): every crash waits the initial delay again', async () => {
+    const spawnLog = join(dir, 'spawns.log');
+    await supervisor.add(
+      fixture('unstable', 'unstable.mjs', {
+        env: { EXIT_AFTER_MS: '600', SPAWN_LOG: spawnLog },
+        policy: fastPolicy({ stableAfterMs: 400, maxRestarts: 10 }),
+      }),
+    );
+    await waitFor('four crashes', () => (spawnCount(spawnLog) >= 4 ? true : undefined), 20_000);
+    const events = await store.events.list({ server: 'unstable', limit: 50 });
+    const delays = events.filter((event) => event.type === 'exited').map((event) => event.data?.delayMs);
+    // Without the reset they would double: 100, 200, 400.
+    expect(delays.slice(0, 3)).toEqual([100, 100, 100]);
+  });
+
+  it('keeps a failed server failed after a daemon restart, its restart count unchanged, until it is started', async () => {
+    const spawnLog = join(dir, 'spawns.log');
+    const entry = await supervisor.add(
+      fixture('crash', 'crash.mjs', { env: { SPAWN_LOG: spawnLog }, policy: fastPolicy({ maxRestarts: 2 }) }),
+    );
+    await waitFor('crash failed', () => (entry.instance.state === 'failed' ? true : undefined), 20_000);
+    expect(spawnCount(spawnLog)).toBe(3);
+
+    await restartDaemon();
+    const again = supervisor.get('crash').instance;
+    expect(again.state).toBe('failed');
+    expect(again.restarts).toBe(2);
+    expect(spawnCount(spawnLog)).toBe(3);
+    expect(await store.instances.get('crash')).toMatchObject({ state: 'failed', restarts: 2 });
+
+    await restartDaemon();
+    expect(supervisor.get('crash').instance.state).toBe('failed');
+    expect(spawnCount(spawnLog)).toBe(3);
+
+    await supervisor.start({ names: ['crash'], all: false });
+    expect(spawnCount(spawnLog)).toBeGreaterThan(3);
+  });
+});
+
+describe('what a stop and a remove leave behind', () => {
+  it("reports no exit after the user's own stop (not the SIGTERM that ended it)", async () => {
+    const entry = await supervisor.add(fixture('sticky', 'sticky.mjs', { policy: fastPolicy() }));
+    expect(entry.instance.state).toBe('running');
+    await supervisor.stop({ names: ['sticky'], all: false });
+    expect(entry.instance).toMatchObject({ state: 'stopped', lastExitCode: null, lastExitSignal: null });
+    expect(await store.instances.get('sticky')).toMatchObject({ lastExitCode: null, lastExitSignal: null });
+  });
+
+  it("starts a re-added name with a fresh log and none of the removed server's events", async () => {
+    await supervisor.add(fixture('reused', 'sticky.mjs', { policy: fastPolicy() }));
+    const logFile = join(dir, 'logs', 'reused.log');
+    expect(readFileSync(logFile, 'utf8')).toContain('reused is running');
+    await supervisor.remove('reused');
+    expect(existsSync(logFile)).toBe(false);
+
+    await supervisor.add(fixture('reused', 'sticky.mjs', { autostart: false, policy: fastPolicy() }));
+    const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+    expect(log).not.toContain('reused is running');
+    const events = await store.events.list({ server: 'reused', limit: 50 });
+    expect(events.map((event) => event.type)).toEqual(['added']);
+  });
+});
+
+describe('adding the same definition twice', () => {
+  it('answers the second add with alreadyExisted and the same process; a different definition is refused', async () => {
+    const definition = fixture('twice', 'sticky.mjs', { env: { A: '1', B: '2' }, policy: fastPolicy() });
+    const first = await supervisor.add(definition);
+    expect(first.alreadyExisted).toBe(false);
+    const pid = first.instance.runner?.pid;
+    const reordered = fixture('twice', 'sticky.mjs', { env: { B: '2', A: '1' }, policy: fastPolicy() });
+    const second = await supervisor.add(reordered);
+    expect(second.alreadyExisted).toBe(true);
+    expect(second.instance.runner?.pid).toBe(pid);
+
+    const other = fixture('twice', 'sticky.mjs', { env: { A: '2' }, policy: fastPolicy() });
+    await expect(supervisor.add(other)).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+  });
+});
