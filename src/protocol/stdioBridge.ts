@@ -7,7 +7,17 @@ import { GatewayLink, goneOf, neverReached, readReply, replyError } from './brid
 import { reconnect } from './bridge/reconnect.js';
 import { BridgeReplay } from './bridge/replay.js';
 import { StandaloneStream } from './bridge/standaloneStream.js';
-import { errorResponse, isRequest, type JsonRpcId, type JsonRpcMessage, RPC_ERROR } from './jsonrpc.js';
+import {
+  errorResponse,
+  isNotification,
+  isRequest,
+  isResponse,
+  type JsonRpcId,
+  type JsonRpcMessage,
+  RPC_ERROR,
+} from './jsonrpc.js';
+import { type OversizeLine, splitLines } from './lineSplitter.js';
+import { classifyOversize } from './oversizeLine.js';
 
 export interface StdioBridgeOptions {
   /** The gateway endpoint, e.g. http://127.0.0.1:7711/servers/everything/mcp */
@@ -25,6 +35,8 @@ export interface StdioBridgeOptions {
 }
 
 export const DEFAULT_RECONNECT_TIMEOUT_MS = 30_000;
+/** The gateway's default body cap: a longer stdin line could never be delivered. */
+const MAX_LINE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Joins a stdio MCP client to the gateway's Streamable HTTP endpoint, for clients that can
@@ -63,7 +75,6 @@ class StdioBridge {
 
   async run(): Promise<void> {
     const { input } = this.options;
-    let pending = '';
     const failed = new Promise<McpctlError>((resolve) => {
       this.fatal = (error) => {
         this.ended ??= error;
@@ -71,15 +82,13 @@ class StdioBridge {
       };
     });
     const done = new Promise<void>((resolve) => {
-      input.on('data', (chunk: Buffer) => {
-        pending += chunk.toString('utf8');
-        let newline = pending.indexOf('\n');
-        while (newline !== -1) {
-          const line = pending.slice(0, newline).trim();
-          pending = pending.slice(newline + 1);
+      // Bounded like a server's stdout: a client writing a huge line cannot grow the bridge's memory.
+      splitLines(input, MAX_LINE_BYTES, {
+        line: (text) => {
+          const line = text.trim();
           if (line) this.accept(line);
-          newline = pending.indexOf('\n');
-        }
+        },
+        oversize: (line) => this.tooLong(line),
       });
       input.on('end', resolve);
       input.on('close', resolve);
@@ -106,6 +115,15 @@ class StdioBridge {
     else if (this.link.sessionId) this.track(this.forward(line, message));
     // Until the session exists, keep order: initialize must finish before anything else is sent.
     else this.chain = this.chain.then(() => this.forward(line, message));
+  }
+
+  /** A line no gateway would take (its body cap): its request, if its id can be read, is answered at once. */
+  private tooLong(line: OversizeLine): void {
+    const text = `the message (${line.bytes} bytes) exceeds ${MAX_LINE_BYTES} bytes, the most the gateway takes`;
+    const what = classifyOversize(line);
+    if (what.kind === 'request')
+      this.write(errorResponse(what.id, RPC_ERROR.invalidRequest, `mcpctl connect: ${text}`));
+    else this.options.warn(`mcpctl connect: dropped a stdin line: ${text}`);
   }
 
   private track(work: Promise<void>): void {
@@ -200,7 +218,10 @@ class StdioBridge {
       return this.later(line, message);
     }
     const fatal = gone === undefined ? undefined : goneError(gone, this.link.sessionId, this.options.server);
-    this.refuse(message, fatal?.message ?? replyError(reply));
+    // A line that is no JSON-RPC message has no id to answer: the gateway's own error (id null) is the answer.
+    if (fatal === undefined && !isRequest(message) && !isNotification(message) && !isResponse(message)) {
+      for (const answer of reply.messages) this.write(answer);
+    } else this.refuse(message, fatal?.message ?? replyError(reply));
     if (fatal !== undefined) this.fatal?.(fatal);
   }
 

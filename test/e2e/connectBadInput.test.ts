@@ -53,15 +53,21 @@ class Bridge {
     this.child.stdin.write(`${line}\n`);
   }
 
-  /** The next stdout line as JSON: stdout must carry nothing else. */
+  /**
+   * The next answer on stdout, parsed: stdout must carry nothing but JSON. The server's own
+   * notifications (the bridge's GET stream carries them) are skipped.
+   */
   async next(): Promise<Answer> {
-    while (this.lines.length === 0) {
-      if (this.child.exitCode !== null) throw new Error(`the bridge exited: ${this.stderr}`);
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
+    for (;;) {
+      while (this.lines.length === 0) {
+        if (this.child.exitCode !== null) throw new Error(`the bridge exited: ${this.stderr}`);
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+      }
+      const message = JSON.parse(this.lines.shift() as string) as Answer & { method?: string };
+      if (message.method === undefined) return message;
     }
-    return JSON.parse(this.lines.shift() as string) as Answer;
   }
 }
 
@@ -94,9 +100,11 @@ describe('B1: the stdio bridge fed malformed JSON-RPC', () => {
       expect(answer, what).toMatchObject({ jsonrpc: '2.0', id: null, error: { code } });
     }
 
-    // B2: a line over the gateway's 4 MiB cap is refused as a whole, with an error line.
+    // B2: a line over the gateway's 4 MiB cap is dropped by the bridge (its memory stays bounded), with an error line.
     bridge.send(rpc(4, 'tools/call', { name: 'echo', arguments: { message: 'x'.repeat(5 << 20) } }));
     const oversized = await bridge.next();
+    // Answered under its own id (read from the line's head), so the client is not left waiting.
+    expect(oversized.id).toBe(4);
     expect(oversized.error?.message).toMatch(/exceeds 4194304 bytes/);
 
     bridge.send(rpc(5, 'ping'));
