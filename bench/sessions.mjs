@@ -83,17 +83,24 @@ export async function benchSessions() {
   );
   console.log(
     `closed loop: ${num(cl.sessions)} sessions ${num(cl.callsPerS)} calls/s (p50 ${num(cl.p50)} µs, p99 ${num(cl.p99)} µs, ${cl.failed} errors); ` +
-      `${r.small.sessions} sessions ${num(r.small.callsPerS)} calls/s (p50 ${num(r.small.p50)} µs, p99 ${num(r.small.p99)} µs, ${r.small.failed} errors)`,
+      `${r.small.sessions} sessions ${num(r.small.callsPerS)} calls/s before, ${num(r.smallAfter.callsPerS)} after ` +
+      `(p50 ${num(r.small.p50)} µs, p99 ${num(r.small.p99)} µs, ${r.small.failed + r.smallAfter.failed} errors)`,
+  );
+  const cpu = (phase) =>
+    `daemon ${num(phase.cpu.daemon)}, server ${num(phase.cpu.upstream)}, client ${num(phase.cpu.client)}`;
+  console.log(
+    `CPU µs per call: open loop ${cpu(ol)}; closed loop ${num(cl.sessions)} sessions ${cpu(cl)}; ${r.small.sessions} sessions ${cpu(r.small)}`,
   );
   for (const error of r.errors) console.log(`  ${error}`);
   goal('open loop p99 ≤ 50 ms', `${num(ol.p99 / 1000, 1)} ms`, ol.p99 !== null && ol.p99 <= 50_000);
-  const errors = ol.failed + cl.failed + r.small.failed + r.open.failed;
+  const errors = ol.failed + cl.failed + r.small.failed + r.smallAfter.failed + r.open.failed;
   goal('0 errors (opens, open and closed loops)', `${errors} errors`, errors === 0 && ol.count === s.rate * s.seconds);
   goal('daemon peak RSS ≤ 256 MB', `${num(r.memory?.hwm, 1)} MB`, r.memory !== null && r.memory.hwm <= 256);
-  const ratio = cl.callsPerS / r.small.callsPerS;
+  const reference = (r.small.callsPerS + r.smallAfter.callsPerS) / 2;
+  const ratio = cl.callsPerS / reference;
   goal(
-    `closed loop over ${num(s.sessions)} sessions ≥ 0.8x ${s.smallSessions}-session calls/s`,
-    `${num(cl.callsPerS)}/s vs ${num(r.small.callsPerS)}/s (${ratio.toFixed(2)}x)`,
+    `closed loop over ${num(s.sessions)} sessions ≥ 0.8x ${s.smallSessions}-session calls/s (the mean of before and after)`,
+    `${num(cl.callsPerS)}/s vs ${num(reference)}/s (${ratio.toFixed(2)}x)`,
     ratio >= 0.8,
   );
   goal(

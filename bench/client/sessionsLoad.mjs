@@ -8,11 +8,12 @@
 //      counts as latency: no coordinated omission)
 //   3. a closed loop of `closedPer` calls on every one of them at once
 //   4. sessions up to `cap`, then one more, which must be refused with 503 and Retry-After
-//   5. every session DELETEd
+//   5. every session DELETEd, then the reference of 1. again
 // The daemon's memory (VmHWM) and open fds are sampled from /proc/<pid> throughout.
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { quantile } from '../lib.mjs';
+import { descendants } from '../proc.mjs';
 
 const spec = JSON.parse(process.argv[2]);
 const agent = new http.Agent({ keepAlive: true, maxSockets: spec.sockets });
@@ -129,10 +130,37 @@ const closeAll = (sessions) =>
     ),
   );
 
+/** CPU time (user + system, µs) so far of the daemon, its upstream server(s), and this client. */
+function cpuNow() {
+  const of = (pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10_000; // clock ticks of 10 ms
+    } catch {
+      return 0;
+    }
+  };
+  const own = process.cpuUsage();
+  return {
+    daemon: of(spec.pid),
+    upstream: descendants(spec.pid).reduce((sum, pid) => sum + of(pid), 0),
+    client: own.user + own.system,
+  };
+}
+
+/** CPU µs per answered call of each process since `before`. */
+function cpuPerCall(before, calls) {
+  const now = cpuNow();
+  const per = (key) => (calls > 0 ? (now[key] - before[key]) / calls : null);
+  return { daemon: per('daemon'), upstream: per('upstream'), client: per('client') };
+}
+
 /** Every session a closed loop of `per` calls, all at once. */
 async function closedLoop(sessions, per) {
   const latencies = [];
   let failed = 0;
+  const cpu = cpuNow();
   const started = performance.now();
   await Promise.all(
     sessions.map(async (session) => {
@@ -143,7 +171,7 @@ async function closedLoop(sessions, per) {
       }
     }),
   );
-  return summary(latencies, failed, performance.now() - started);
+  return { ...summary(latencies, failed, performance.now() - started), cpu: cpuPerCall(cpu, latencies.length) };
 }
 
 /** `rate` calls/s for `seconds`, call k scheduled at start + k/rate on session k mod n, whatever came back. */
@@ -154,6 +182,7 @@ async function openLoop(sessions, rate, seconds) {
   const inFlight = [];
   let failed = 0;
   let lateSends = 0;
+  const cpu = cpuNow();
   const start = performance.now() + 20;
   let k = 0;
   await new Promise((resolve) => {
@@ -177,7 +206,12 @@ async function openLoop(sessions, rate, seconds) {
     setTimeout(tick, 20);
   });
   await Promise.all(inFlight);
-  return { ...summary(latencies, failed, performance.now() - start), offered: rate, lateSends };
+  return {
+    ...summary(latencies, failed, performance.now() - start),
+    offered: rate,
+    lateSends,
+    cpu: cpuPerCall(cpu, latencies.length),
+  };
 }
 
 function summary(latencies, failed, wallMs) {
@@ -219,15 +253,21 @@ function fdLimit() {
   }
 }
 
+/** A few fresh sessions, nothing else open, each a closed loop: the reference for the many-session loop. */
+async function smallLoop(warmup) {
+  const few = await openMany(spec.smallSessions);
+  if (few.failed > 0) throw new Error(`could not open ${spec.smallSessions} sessions: ${errors.join('; ')}`);
+  if (warmup > 0) await closedLoop(few.sessions, warmup);
+  const result = { sessions: few.sessions.length, ...(await closedLoop(few.sessions, spec.smallPer)) };
+  await closeAll(few.sessions);
+  return result;
+}
+
 async function run() {
   const sampler = setInterval(sample, 100);
   const out = { errors, fdLimit: fdLimit(), idleMemory: memory() };
   // The reference: a few sessions, each a closed loop, on a daemon that holds nothing else.
-  const few = await openMany(spec.smallSessions);
-  if (few.failed > 0) throw new Error(`could not open ${spec.smallSessions} sessions: ${errors.join('; ')}`);
-  await closedLoop(few.sessions, spec.warmup);
-  out.small = { sessions: few.sessions.length, ...(await closedLoop(few.sessions, spec.smallPer)) };
-  await closeAll(few.sessions);
+  out.small = await smallLoop(spec.warmup);
 
   const openedAt = performance.now();
   const many = await openMany(spec.sessions);
@@ -250,6 +290,8 @@ async function run() {
   const deleted = await closeAll(all);
   out.deleted = deleted.filter(Boolean).length;
   out.deleteFailed = deleted.length - out.deleted;
+  // The reference again, the same way, so a machine whose load drifted during the run moves both sides.
+  out.smallAfter = await smallLoop(0);
   clearInterval(sampler);
   sample();
   out.fds = { peak: daemon.peakFds, samples: daemon.samples };
