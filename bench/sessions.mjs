@@ -23,6 +23,7 @@ export const sessionsSettings = () => ({
   // client would (and the daemon's fds stay far below any limit).
   sockets: env('BENCH_SESSIONS_SOCKETS', 64),
   timeoutMs: 10_000,
+  runTimeoutMs: env('BENCH_SESSIONS_TIMEOUT_MS', 300_000),
 });
 
 const num = (value, digits = 0) =>
@@ -46,7 +47,13 @@ async function measure(settings) {
   try {
     const spec = { ...settings, url: `${daemon.url}/servers/${SERVER}/mcp`, pid: daemon.pid };
     child = spawnGroup(process.execPath, [LOAD, JSON.stringify(spec)]);
-    const outcome = await child.exited;
+    let timer;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), settings.runTimeoutMs);
+    });
+    const outcome = await Promise.race([child.exited, timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') throw new Error(`no result within ${settings.runTimeoutMs} ms`);
     let result;
     try {
       result = JSON.parse(child.stdoutText.trim().split('\n').pop());
@@ -69,7 +76,13 @@ export async function benchSessions() {
       `spread over them; closed loop ${s.closedPer} calls on each at once; reference ${s.smallSessions} sessions × ${s.smallPer}; ` +
       `raw keep-alive HTTP client, ${s.sockets} sockets)`,
   );
-  const r = await measure(s);
+  let r;
+  try {
+    r = await measure(s);
+  } catch (error) {
+    goal('sessions at scale', `not measured (${error.message.split('\n').slice(0, 3).join(' | ')})`, false);
+    return null;
+  }
   const ol = r.openLoop;
   const cl = r.closedLoop;
   console.log(
