@@ -44,7 +44,7 @@ export const DANGLING_REASON = 'daemon restarted';
  * consistent; a power loss may drop the last few rows, and the next FULL commit (any server
  * change) makes them durable too.
  */
-function history(db: Database): <T>(write: () => T) => T {
+function withoutFsync(db: Database): <T>(write: () => T) => T {
   const normal = db.prepare('PRAGMA synchronous = NORMAL');
   const full = db.prepare('PRAGMA synchronous = FULL');
   return (write) => {
@@ -86,7 +86,8 @@ export function createSessionRepository(db: Database, maxSessions = DEFAULT_MAX_
   const closeAll = db.prepare<[string, string]>(
     'UPDATE sessions SET closed_at = ?, close_reason = ? WHERE closed_at IS NULL',
   );
-  const relaxed = history(db);
+  const relaxed = withoutFsync(db);
+  const closeRelaxed = (params: Record<string, string | number | null>) => relaxed(() => closeOne.run(params));
   const open = db.transaction((session: OpenedSession): boolean => {
     const inserted = insertOne.get({
       id: session.id,
@@ -110,19 +111,17 @@ export function createSessionRepository(db: Database, maxSessions = DEFAULT_MAX_
       return relaxed(() => open.immediate(session));
     },
     async recordClosed(id, close: SessionClose) {
-      const result = relaxed(() =>
-        closeOne.run({
-          id,
-          closed_at: close.closedAt,
-          close_reason: close.reason,
-          requests: close.requests,
-          errors: close.errors,
-          last_activity: close.lastActivity,
-          client_name: close.clientName ?? null,
-          client_version: close.clientVersion ?? null,
-          protocol_version: close.protocolVersion ?? null,
-        }),
-      );
+      const result = closeRelaxed({
+        id,
+        closed_at: close.closedAt,
+        close_reason: close.reason,
+        requests: close.requests,
+        errors: close.errors,
+        last_activity: close.lastActivity,
+        client_name: close.clientName ?? null,
+        client_version: close.clientVersion ?? null,
+        protocol_version: close.protocolVersion ?? null,
+      });
       return result.changes > 0;
     },
     async get(id) {
