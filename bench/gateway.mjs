@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { EVERYTHING, ROOT } from './lib.mjs';
 import { spawnGroup, stopGroup } from './proc.mjs';
 import { printGoals, printTable, summarize } from './report.mjs';
-import { everythingHttp, floorHttp, mcpHub, mcpProxy, stdioRelay, supergateway } from './targets/httpServers.mjs';
+import { everythingHttp, floorHttp, mcpHub, mcpProxy, supergateway } from './targets/httpServers.mjs';
 import { connect, gateway } from './targets/mcpctl.mjs';
 import { directStdio } from './targets/stdio.mjs';
 
 const MEASURE = join(ROOT, 'bench/client/measure.mjs');
 // The floor and the gateway run back to back in each round: their ratios are taken round by round.
-const TARGETS = [directStdio, floorHttp, stdioRelay, gateway, connect, everythingHttp, supergateway, mcpProxy, mcpHub];
+const TARGETS = [directStdio, floorHttp, gateway, connect, everythingHttp, supergateway, mcpProxy, mcpHub];
 
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
 export const gatewaySettings = () => ({
@@ -25,7 +25,7 @@ export const gatewaySettings = () => ({
   per: env('BENCH_GW_PER', 400),
   loadWarmup: env('BENCH_GW_LOAD_WARMUP', 250),
   concWarmup: env('BENCH_GW_CONC_WARMUP', 50),
-  // e.g. BENCH_GW_TARGETS=floor,gateway (keys: direct floor relay gateway connect everything-http supergateway mcp-proxy mcp-hub)
+  // e.g. BENCH_GW_TARGETS=floor,gateway (keys: direct floor gateway connect everything-http supergateway mcp-proxy mcp-hub)
   only: process.env.BENCH_GW_TARGETS?.split(',').filter(Boolean) ?? null,
   timeoutMs: env('BENCH_GW_TIMEOUT_MS', 180_000),
 });
@@ -38,8 +38,7 @@ async function measureOnce(target, settings) {
       target: started.target,
       n: settings.n,
       warmup: settings.warmup,
-      // A target that keeps no sessions (the relay) serves one client at a time.
-      sessions: target.sequentialOnly ? 1 : settings.sessions,
+      sessions: settings.sessions,
       per: settings.per,
       loadWarmup: settings.loadWarmup,
       concWarmup: settings.concWarmup,

@@ -14,7 +14,7 @@ const sum = (runs, get) => pick(runs, get).reduce((a, b) => a + b, 0);
 
 /** Timings are medians of the rounds; memory and process counts the worst round; errors the total. */
 export function summarize(target, runs) {
-  const summary = {
+  return {
     label: target.label,
     rounds: runs.length,
     seqP50: med(runs, (r) => r.seq.p50),
@@ -35,11 +35,6 @@ export function summarize(target, runs) {
     failed: sum(runs, (r) => r.seq.failed + r.conc.failed + (r.warm?.failed ?? 0)),
     byRound: new Map(runs.map((r) => [r.round, r])),
   };
-  // Its "concurrent" phase had one session: no figure of the 8-session columns applies.
-  if (target.sequentialOnly) {
-    for (const key of ['concCps', 'concP50', 'concP99', 'treeRssMb', 'upstreams']) summary[key] = null;
-  }
-  return summary;
 }
 
 /**
@@ -151,7 +146,7 @@ function perRound(gw, floor, direct, get) {
  * p50), and the composite's per-call time is floor per-call + direct per-call, i.e. its calls/s is
  * 1 / (1/floor + 1/direct) of their 8-session calls/s. Both are taken round by round, then the median.
  */
-function printOwnCost(gw, floor, direct, relay, missing) {
+function printOwnCost(gw, floor, direct, missing) {
   if (!gw || !floor || !direct) {
     const absent = !gw ? 'gateway' : !floor ? 'floor' : 'direct';
     goal('gateway own cost ≤ 80 µs and 8-session calls/s ≥ 1.0x floor-and-stdio composite', missing(absent), false);
@@ -164,15 +159,6 @@ function printOwnCost(gw, floor, direct, relay, missing) {
     cost ? `per round ${rounds(cost, 0)} µs; median ${num(cost.median)} µs` : 'n/a',
     cost !== null && cost.median <= 80,
   );
-  if (relay) {
-    // Not a goal: the same figure for the least a Node HTTP-to-stdio hop can do, on the same machine.
-    const floorCost = perRound(relay, floor, direct, (r, f, d) => r.seq.p50 - (f.seq.p50 + d.seq.p50));
-    const above = perRound(gw, relay, relay, (g, r) => g.seq.p50 - r.seq.p50);
-    console.log(
-      `bare Node relay own cost: ${floorCost ? `per round ${rounds(floorCost, 0)} µs; median ${num(floorCost.median)} µs` : 'n/a'}; ` +
-        `gateway p50 − relay p50: ${above ? `per round ${rounds(above, 0)} µs; median ${num(above.median)} µs` : 'n/a'}`,
-    );
-  }
   const composite = (f, d) => 1 / (1 / f.conc.callsPerS + 1 / d.conc.callsPerS);
   const vs = perRound(gw, floor, direct, (g, f, d) => g.conc.callsPerS / composite(f, d));
   const at = perRound(gw, floor, direct, (_, f, d) => composite(f, d));
@@ -216,7 +202,7 @@ export function printGoals(summary, failures) {
   } else {
     goal('gateway vs floor (p50, 8-session calls/s and p99)', gw ? missing('floor') : missing('gateway'), false);
   }
-  printOwnCost(gw, floor, direct, get('relay'), missing);
+  printOwnCost(gw, floor, direct, missing);
   if (gw) {
     goal(
       'gateway zero wrong answers (and no failed calls)',

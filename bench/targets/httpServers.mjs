@@ -7,7 +7,6 @@ import { EVERYTHING, ROOT } from '../lib.mjs';
 import { freePort, spawnGroup, stopGroup, waitForPort } from '../proc.mjs';
 
 const FLOOR = join(ROOT, 'bench/floors/httpMcp.mjs');
-const RELAY = join(ROOT, 'bench/floors/stdioRelay.mjs');
 const SUPERGATEWAY = join(ROOT, 'node_modules/supergateway/dist/index.js');
 const MCP_PROXY = join(ROOT, 'node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs');
 const MCP_HUB = join(ROOT, 'node_modules/mcp-hub/dist/cli.js');
@@ -39,14 +38,6 @@ export const floorHttp = {
   key: 'floor',
   label: 'b. floor: bare HTTP MCP',
   start: () => httpProcess((port) => [FLOOR, String(port)], noEnv),
-};
-
-// One client at a time: the relay keeps no sessions, so it is measured in the sequential phase alone.
-export const stdioRelay = {
-  key: 'relay',
-  label: 'b. floor: bare Node relay',
-  sequentialOnly: true,
-  start: () => httpProcess((port) => [RELAY, String(port), NODE, EVERYTHING, 'stdio'], noEnv),
 };
 
 export const everythingHttp = {
