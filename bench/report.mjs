@@ -127,6 +127,54 @@ function aheadOf(gw, peer) {
   return { count: FIGURES.length, behind };
 }
 
+/** Per round, over the rounds where gateway, floor and direct stdio were all measured. */
+function perRound(gw, floor, direct, get) {
+  const values = [];
+  for (const [round, run] of gw.byRound) {
+    const [f, d] = [floor.byRound.get(round), direct.byRound.get(round)];
+    if (f === undefined || d === undefined) continue;
+    const value = get(run, f, d);
+    if (Number.isFinite(value)) values.push(value);
+  }
+  return values.length > 0 ? { median: median(values), values } : null;
+}
+
+/**
+ * What the gateway itself adds, with the server's own work and the stdio hop taken out: a call through
+ * the gateway is an HTTP exchange (the floor, which answers at once) plus a stdio exchange with the
+ * server (direct stdio), plus the gateway's own cost. So own cost = gateway p50 − (floor p50 + direct
+ * p50), and the composite's per-call time is floor per-call + direct per-call, i.e. its calls/s is
+ * 1 / (1/floor + 1/direct) of their 8-session calls/s. Both are taken round by round, then the median.
+ */
+function printOwnCost(gw, floor, direct, missing) {
+  if (!gw || !floor || !direct) {
+    const absent = !gw ? 'gateway' : !floor ? 'floor' : 'direct';
+    goal('gateway own cost ≤ 80 µs and 8-session calls/s ≥ 1.0x floor-and-stdio composite', missing(absent), false);
+    return;
+  }
+  const cost = perRound(gw, floor, direct, (g, f, d) => g.seq.p50 - (f.seq.p50 + d.seq.p50));
+  const rounds = (paired, digits) => paired.values.map((v) => v.toFixed(digits)).join(' ');
+  goal(
+    'gateway own cost (p50 − floor p50 − direct stdio p50) ≤ 80 µs',
+    cost ? `per round ${rounds(cost, 0)} µs; median ${num(cost.median)} µs` : 'n/a',
+    cost !== null && cost.median <= 80,
+  );
+  const composite = (f, d) => 1 / (1 / f.conc.callsPerS + 1 / d.conc.callsPerS);
+  const vs = perRound(gw, floor, direct, (g, f, d) => g.conc.callsPerS / composite(f, d));
+  const at = perRound(gw, floor, direct, (_, f, d) => composite(f, d));
+  goal(
+    'gateway 8-session calls/s ≥ 1.0x floor-and-stdio composite',
+    vs
+      ? `${num(gw.concCps)}/s vs composite ${num(at.median)}/s; per round ${rounds(vs, 2)}; median ratio ${vs.median.toFixed(2)}x`
+      : 'n/a',
+    vs !== null && vs.median >= 1,
+  );
+  console.log(
+    'own cost: gateway p50 − (floor p50 + direct stdio p50) in the same round, median of the rounds; ' +
+      'composite: per-call time = floor per-call + direct stdio per-call, so calls/s = 1 / (1/floor + 1/direct stdio) of their 8-session calls/s.',
+  );
+}
+
 export function printGoals(summary, failures) {
   console.log('');
   const get = (key) => {
@@ -154,6 +202,7 @@ export function printGoals(summary, failures) {
   } else {
     goal('gateway vs floor (p50, 8-session calls/s and p99)', gw ? missing('floor') : missing('gateway'), false);
   }
+  printOwnCost(gw, floor, direct, missing);
   if (gw) {
     goal(
       'gateway zero wrong answers (and no failed calls)',

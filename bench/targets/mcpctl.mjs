@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { CLI, cli, cliEnv, EVERYTHING, makeHome } from '../lib.mjs';
 import { descendants, freePort, onInterrupt, spawnGroup, stopPids, waitForPort } from '../proc.mjs';
 
-const SERVER = 'everything';
+export const SERVER = 'everything';
 
 /** The daemon's command line exactly as its service unit runs it (`daemon install` writes the unit). */
 function unitCommand(home) {
@@ -27,7 +27,7 @@ async function launch(home, [execPath, ...args]) {
   return { pid: child.pid, url: `http://127.0.0.1:${port}` };
 }
 
-async function startDaemon() {
+export async function startDaemon() {
   const home = makeHome();
   let pid = null;
   let stopping = null;

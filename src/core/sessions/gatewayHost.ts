@@ -204,10 +204,7 @@ export class GatewayHost implements GatewayControl {
 
   /** The gateway's view of a session, completed with what the shared upstream learnt at initialize. */
   private describe(info: GatewaySessionInfo, idleSince: number | null = null): LiveSession {
-    const stats = this.shared
-      .get(info.server)
-      ?.sessionStats()
-      .find((candidate) => candidate.id === info.id);
+    const stats = this.shared.get(info.server)?.sessionStatsOf(info.id);
     const client = info.clientInfo ?? stats?.clientInfo;
     return {
       id: info.id,

@@ -114,6 +114,11 @@ export class SharedUpstream implements SessionBackend {
     return [...this.sessions.values()].map((session) => session.stats());
   }
 
+  /** One session's counters: a lookup, as it runs on every session's open and close. */
+  sessionStatsOf(sessionId: string): SharedSessionStats | undefined {
+    return this.sessions.get(sessionId)?.stats();
+  }
+
   /** Every message from the upstream that is not an answer to the connection's own requests. */
   handleUpstream(message: JsonRpcMessage): void {
     if (!('method' in message)) this.upstreamResponse(message);

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/shared/logger.js';
-import { MIGRATIONS } from '../../../src/store/migrations.js';
+import { openDatabase } from '../../../src/store/database.js';
+import { MIGRATIONS, migrate } from '../../../src/store/migrations.js';
+import { createSessionRepository } from '../../../src/store/sessionRepository.js';
 import { openSqliteStore } from '../../../src/store/sqliteStore.js';
 import type { OpenedSession } from '../../../src/store/types.js';
 import { useTempDir } from './tempDir.js';
@@ -74,6 +76,25 @@ describe('sessions repository', () => {
       errors: 1,
     });
     store.close();
+  });
+
+  it('writes session rows without fsync, and leaves every other write at synchronous FULL, even after a failed one', async () => {
+    const path = join(tempDir(), 'mcpctl.db');
+    const db = openDatabase(path, silentLogger);
+    migrate(db, path, silentLogger);
+    const sessions = createSessionRepository(db);
+    const levels: unknown[] = [];
+    const level = (): unknown => db.pragma('synchronous', { simple: true });
+    expect(await sessions.recordOpened(opened(1))).toBe(true);
+    levels.push(level());
+    expect(await sessions.recordClosed('s1', CLOSE)).toBe(true);
+    levels.push(level());
+    // A NOT NULL column left null: the write fails inside the relaxed section.
+    await expect(sessions.recordOpened({ ...opened(2), server: null as unknown as string })).rejects.toThrow();
+    levels.push(level());
+    // 2 = FULL
+    expect(levels).toEqual([2, 2, 2]);
+    db.close();
   });
 
   it('keeps the first record of an id and the first close', async () => {

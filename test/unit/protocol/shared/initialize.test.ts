@@ -27,6 +27,9 @@ describe('a session initializing on a shared upstream', () => {
       protocolVersion: '2025-03-26',
       clientInfo: { name: 'test-client', version: '1.2.3' },
     });
+    // The one-session lookup the daemon uses on every open and close says the same.
+    expect(shared.sessionStatsOf('old')).toEqual(shared.sessionStats().find((s) => s.id === 'old'));
+    expect(shared.sessionStatsOf('nobody')).toBeUndefined();
     client.endSession();
   });
 
