@@ -1,7 +1,8 @@
 // `npm run demo`: the main job on the embedded default, end to end. Starts a daemon (SQLite
 // store, local socket) in a demo home, adds the official server-everything, shows it running,
 // answering an MCP ping and a tools/call through the gateway (via `mcpctl connect`), shows its
-// log, then stops the daemon (pass --keep to leave it up).
+// log and the daemon's, then stops the daemon, letting requests in flight finish (pass --keep to
+// leave it up).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -65,6 +66,7 @@ mcpctl('session', 'ls', '--all');
 mcpctl('server', 'show', 'everything');
 mcpctl('logs', 'everything', '--tail', '5');
 mcpctl('daemon', 'status');
+mcpctl('daemon', 'logs', '--tail', '3');
 if (keep) {
   console.log(
     `\nThe daemon keeps running. Try:\n  MCPCTL_HOME=${home} node dist/mcpctl.js ls\nStop it with:\n  MCPCTL_HOME=${home} node dist/mcpctl.js daemon stop`,
