@@ -52,7 +52,7 @@ describe('config.yaml in the built binary', () => {
     expect(await infoLines(readmeExample().replace(/level: info/, 'level: warn'))).toBe(0);
   });
 
-  it('refuses bad YAML with exit 3, file:line:col and a hint', async () => {
+  it('F7: refuses bad YAML with exit 3, file:line:col and a hint', async () => {
     const home = homeWithConfig('logs:\n  keep: 2\n  level: [info\n');
     const file = join(home.home, 'config.yaml');
     const result = await home.run(['daemon', 'run'], { timeoutMs: 15_000 });
@@ -61,7 +61,7 @@ describe('config.yaml in the built binary', () => {
     expect(result.stderr).toMatch(/^Hint: fix the YAML at that line and column/m);
   });
 
-  it('refuses a value of the wrong type with exit 3 and the key path', async () => {
+  it('F7: refuses a value of the wrong type with exit 3 and the key path', async () => {
     const home = homeWithConfig('logs:\n  keep: five\n');
     const result = await home.run(['daemon', 'run'], { timeoutMs: 15_000 });
     expect(result.code).toBe(3);

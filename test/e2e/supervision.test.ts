@@ -90,7 +90,7 @@ describe('restart policy and health checks through the built binary', () => {
     await waitFor('a new spawn after a manual start', () => (spawnTimes(spawnLog).length > 4 ? true : undefined));
   });
 
-  it('marks a hung server unhealthy and restarts it under a new pid', async () => {
+  it('F3: marks a hung server unhealthy and restarts it under a new pid', async () => {
     h = e2eHome();
     const add = await h.run([
       'server',

@@ -84,7 +84,7 @@ describe('supervisor with real processes', () => {
     );
   });
 
-  it('restarts a server that stops answering health checks', async () => {
+  it('F3: restarts a server that stops answering health checks (3 failed pings: unhealthy, then a restart)', async () => {
     const spawnLog = join(dir, 'hang-spawns.log');
     const entry = await supervisor.add(
       spec({

@@ -89,7 +89,7 @@ describe('gateway sessions', () => {
     });
   });
 
-  it('caps the number of sessions with 503 and Retry-After on both transports', async () => {
+  it('F10: caps the number of sessions with 503 and Retry-After on both transports', async () => {
     h = await startHarness({ maxSessions: 2 });
     const first = await rawSession(h.gateway.port);
     await rawSession(h.gateway.port);
