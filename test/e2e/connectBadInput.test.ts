@@ -1,7 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, EVERYTHING } from '../helpers/cli.js';
+import { CLI, CLI_NODE, EVERYTHING } from '../helpers/cli.js';
 import { type E2eHome, e2eHome } from '../helpers/e2e.js';
 
 let h: E2eHome;
@@ -30,7 +30,7 @@ class Bridge {
   stderr = '';
 
   constructor(name: string) {
-    this.child = spawn(process.execPath, [CLI, 'connect', name], {
+    this.child = spawn(CLI_NODE, [CLI, 'connect', name], {
       env: { ...process.env, MCPCTL_HOME: h.home, NO_COLOR: '1', MCPCTL_GATEWAY_PORT: '0' },
     });
     this.child.stdout.setEncoding('utf8');

@@ -8,7 +8,7 @@ import type { ServerView } from '../../src/core/api.js';
 import { stopDaemon } from '../../src/core/daemonLifecycle.js';
 import { createRemoteApi } from '../../src/core/remoteApi.js';
 import { resolvePaths } from '../../src/shared/paths.js';
-import { CLI, EVERYTHING, waitFor } from '../helpers/cli.js';
+import { CLI, CLI_NODE, EVERYTHING, waitFor } from '../helpers/cli.js';
 import { type E2eHome, e2eHome } from '../helpers/e2e.js';
 
 let h: E2eHome;
@@ -32,7 +32,7 @@ interface ForegroundDaemon {
 
 /** `daemon run` as a child of the test, so its exit code is ours to see; resolves once its gateway answers. */
 async function runDaemon(env: NodeJS.ProcessEnv = {}): Promise<ForegroundDaemon> {
-  const child = spawn(process.execPath, [CLI, 'daemon', 'run'], {
+  const child = spawn(CLI_NODE, [CLI, 'daemon', 'run'], {
     env: { ...process.env, MCPCTL_HOME: h.home, MCPCTL_GATEWAY_PORT: '0', NO_COLOR: '1', ...env },
     stdio: 'ignore',
   });
