@@ -1,35 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, mcpctl, mcpctlJson, ROOT } from '../helpers/cli.js';
+import { mcpctl, mcpctlJson, ROOT } from '../helpers/cli.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { type HeaderEcho, startHeaderEcho } from '../helpers/headerEcho.js';
 import { runProcess } from '../helpers/run.js';
 
 const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 
 let daemon: TestDaemon;
-let upstream: ChildProcess;
-
-/** Starts the header-echo fixture on a free port and resolves with its /mcp URL. */
-function startHeaderEcho(): Promise<string> {
-  upstream = spawn(process.execPath, [join(FIXTURES, 'headerEcho.mjs'), '--http', '0'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let text = '';
-    upstream.stderr?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const port = /listening (\d+)/.exec(text)?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}/mcp`);
-    });
-    upstream.on('exit', (code) => reject(new Error(`header-echo exited ${code}: ${text}`)));
-  });
-}
+let upstream: HeaderEcho | undefined;
 
 beforeAll(async () => {
-  const url = await startHeaderEcho();
+  upstream = await startHeaderEcho();
+  const { url } = upstream;
   daemon = await startTestDaemon();
   const added = await mcpctl(daemon.home, [
     'server',
@@ -45,7 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await daemon?.stop();
-  upstream?.kill('SIGKILL');
+  upstream?.kill();
 });
 
 describe('an http upstream behind the gateway', () => {
