@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JsonRpcRequest } from '../../../../src/protocol/jsonrpc.js';
 import type { EchoSession } from './helpers/echoBackend.js';
@@ -11,6 +10,7 @@ import {
   rawRequest,
   rawSession,
   rpc,
+  sessionHeaders,
   startHarness,
 } from './helpers/harness.js';
 
@@ -19,10 +19,6 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-function onSession(id: string): Record<string, string> {
-  return { ...POST_HEADERS, 'mcp-session-id': id, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION };
-}
 
 /** Settles with the drain's outcome, or 'pending' if it has not settled after a macrotask. */
 async function state(drain: Promise<boolean>): Promise<boolean | 'pending'> {
@@ -40,7 +36,10 @@ describe('gateway drain', () => {
     h = await startHarness();
     const id = await rawSession(h.gateway.port);
     const gated = once(h.backend, 'gated') as Promise<[EchoSession, JsonRpcRequest]>;
-    const call = rawRequest(h.gateway.port, { headers: onSession(id), body: rpc(7, 'tools/call', { name: 'gated' }) });
+    const call = rawRequest(h.gateway.port, {
+      headers: sessionHeaders(id),
+      body: rpc(7, 'tools/call', { name: 'gated' }),
+    });
     const [session] = await gated;
     const drain = h.gateway.drain(10_000);
 
@@ -51,11 +50,11 @@ describe('gateway drain', () => {
       id: null,
       error: { code: -32000, message: expect.stringMatching(/stopping/) },
     });
-    expect((await rawRequest(h.gateway.port, { headers: onSession(id), body: rpc(8, 'ping') })).status).toBe(503);
+    expect((await rawRequest(h.gateway.port, { headers: sessionHeaders(id), body: rpc(8, 'ping') })).status).toBe(503);
     expect((await rawRequest(h.gateway.port, { method: 'GET', path: '/servers/echo/sse' })).status).toBe(503);
     // Notifications still go through: a call in flight may depend on them (cancel, roots changed).
     const note = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/roots/list_changed' });
-    expect((await rawRequest(h.gateway.port, { headers: onSession(id), body: note })).status).toBe(202);
+    expect((await rawRequest(h.gateway.port, { headers: sessionHeaders(id), body: note })).status).toBe(202);
     expect(await state(drain)).toBe('pending');
 
     session.release(7, 'finished');
@@ -90,7 +89,10 @@ describe('gateway drain', () => {
     h = await startHarness();
     const id = await rawSession(h.gateway.port);
     const gated = once(h.backend, 'gated');
-    const call = rawRequest(h.gateway.port, { headers: onSession(id), body: rpc(7, 'tools/call', { name: 'gated' }) });
+    const call = rawRequest(h.gateway.port, {
+      headers: sessionHeaders(id),
+      body: rpc(7, 'tools/call', { name: 'gated' }),
+    });
     await gated;
     expect(await h.gateway.drain(50)).toBe(false);
     await h.close();

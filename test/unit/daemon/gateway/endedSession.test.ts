@@ -1,7 +1,6 @@
-import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SESSION_KILLED, SESSION_NOT_FOUND } from '../../../../src/protocol/sessionEnd.js';
-import { type Harness, POST_HEADERS, rawRequest, rawSession, rpc, startHarness } from './helpers/harness.js';
+import { type Harness, rawRequest, rawSession, rpc, sessionHeaders, startHarness } from './helpers/harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -10,8 +9,7 @@ afterEach(async () => {
 });
 
 function ping(port: number, sessionId: string) {
-  const headers = { ...POST_HEADERS, 'mcp-session-id': sessionId, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION };
-  return rawRequest(port, { headers, body: rpc(1, 'ping') });
+  return rawRequest(port, { headers: sessionHeaders(sessionId), body: rpc(1, 'ping') });
 }
 
 describe('gateway: why a session id is unknown', () => {

@@ -6,17 +6,22 @@ import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JsonRpcRequest } from '../../../../src/protocol/jsonrpc.js';
 import type { EchoSession } from './helpers/echoBackend.js';
-import { type Harness, POST_HEADERS, RawSse, rawRequest, rawSession, rpc, startHarness } from './helpers/harness.js';
+import {
+  type Harness,
+  POST_HEADERS,
+  RawSse,
+  rawRequest,
+  rawSession,
+  rpc,
+  sessionHeaders,
+  startHarness,
+} from './helpers/harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-function onSession(id: string): Record<string, string> {
-  return { ...POST_HEADERS, 'mcp-session-id': id, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION };
-}
 
 describe('gateway sessions', () => {
   it('keeps concurrent sessions apart while another client misbehaves', async () => {
@@ -38,8 +43,8 @@ describe('gateway sessions', () => {
     );
     // Meanwhile: garbage, an oversized declared body, and a client that hangs up mid-call.
     const abuse = [
-      rawRequest(harness.gateway.port, { headers: onSession(victim), body: '{{{' }),
-      rawRequest(harness.gateway.port, { headers: { ...onSession(victim), 'content-length': '999999999' } }).catch(
+      rawRequest(harness.gateway.port, { headers: sessionHeaders(victim), body: '{{{' }),
+      rawRequest(harness.gateway.port, { headers: { ...sessionHeaders(victim), 'content-length': '999999999' } }).catch(
         () => undefined,
       ),
       new Promise<void>((resolve) => {
@@ -49,7 +54,7 @@ describe('gateway sessions', () => {
           port: harness.gateway.port,
           method: 'POST',
           path: '/servers/echo/mcp',
-          headers: { host: `127.0.0.1:${harness.gateway.port}`, ...onSession(victim) },
+          headers: { host: `127.0.0.1:${harness.gateway.port}`, ...sessionHeaders(victim) },
           agent: false,
         });
         req.on('error', () => {});
@@ -74,13 +79,13 @@ describe('gateway sessions', () => {
     const idle = await rawSession(h.gateway.port);
     const listening = await rawSession(h.gateway.port);
     const stream = await RawSse.open(h.gateway.port, {
-      headers: { ...onSession(listening), accept: 'text/event-stream' },
+      headers: { ...sessionHeaders(listening), accept: 'text/event-stream' },
     });
     const closed = await h.waitForEvent((e) => e.type === 'closed');
     expect(closed).toMatchObject({ sessionId: idle, reason: 'idle' });
     expect(h.backend.session(idle).closed).toBe(true);
     expect(h.gateway.sessions().map((s) => s.id)).toEqual([listening]);
-    const after = await rawRequest(h.gateway.port, { headers: onSession(idle), body: rpc(1, 'ping') });
+    const after = await rawRequest(h.gateway.port, { headers: sessionHeaders(idle), body: rpc(1, 'ping') });
     expect(after.status).toBe(404);
     // Once its last connection closes, the listening session's idle clock starts too.
     stream.close();
@@ -117,7 +122,7 @@ describe('gateway sessions', () => {
     const id = await rawSession(h.gateway.port);
     const gated = once(h.backend, 'gated');
     const pending = rawRequest(h.gateway.port, {
-      headers: onSession(id),
+      headers: sessionHeaders(id),
       body: rpc(5, 'tools/call', { name: 'gated' }),
     });
     await gated;
@@ -128,17 +133,19 @@ describe('gateway sessions', () => {
     expect(answer.json()).toMatchObject({ id: 5, error: { code: -32000, message: 'Connection closed: killed' } });
     expect(h.backend.session(id).closed).toBe(true);
     expect(await h.waitForEvent((e) => e.type === 'closed')).toMatchObject({ sessionId: id, reason: 'killed' });
-    expect((await rawRequest(h.gateway.port, { headers: onSession(id), body: rpc(6, 'ping') })).status).toBe(404);
+    expect((await rawRequest(h.gateway.port, { headers: sessionHeaders(id), body: rpc(6, 'ping') })).status).toBe(404);
   });
 
   it('ends streams and forgets the session when the backend closes it', async () => {
     h = await startHarness();
     const id = await rawSession(h.gateway.port);
-    const stream = await RawSse.open(h.gateway.port, { headers: { ...onSession(id), accept: 'text/event-stream' } });
+    const stream = await RawSse.open(h.gateway.port, {
+      headers: { ...sessionHeaders(id), accept: 'text/event-stream' },
+    });
     const gated = once(h.backend, 'gated');
     const post = RawSse.open(h.gateway.port, {
       method: 'POST',
-      headers: onSession(id),
+      headers: sessionHeaders(id),
       body: rpc(8, 'tools/call', { name: 'gated', _meta: { progressToken: 1 } }),
     });
     const [backend, call] = (await gated) as [EchoSession, JsonRpcRequest];
@@ -157,7 +164,7 @@ describe('gateway sessions', () => {
       reason: 'upstream crashed',
     });
     expect(backend.closed).toBe(false);
-    expect((await rawRequest(h.gateway.port, { headers: onSession(id), body: rpc(9, 'ping') })).status).toBe(404);
+    expect((await rawRequest(h.gateway.port, { headers: sessionHeaders(id), body: rpc(9, 'ping') })).status).toBe(404);
   });
 
   it('refuses a 5 MiB body under the default 4 MiB cap', async () => {
@@ -169,17 +176,17 @@ describe('gateway sessions', () => {
       method: 'ping',
       params: { pad: 'x'.repeat(5 * 1024 * 1024) },
     });
-    const res = await rawRequest(h.gateway.port, { headers: onSession(id), body });
+    const res = await rawRequest(h.gateway.port, { headers: sessionHeaders(id), body });
     expect(res.status).toBe(413);
     expect(res.json()).toMatchObject({ id: null, error: { code: -32600 } });
-    expect((await rawRequest(h.gateway.port, { headers: onSession(id), body: rpc(2, 'ping') })).status).toBe(200);
+    expect((await rawRequest(h.gateway.port, { headers: sessionHeaders(id), body: rpc(2, 'ping') })).status).toBe(200);
   });
 
   it('close() ends every session and stream', async () => {
     const harness = await startHarness();
     const id = await rawSession(harness.gateway.port);
     const stream = await RawSse.open(harness.gateway.port, {
-      headers: { ...onSession(id), accept: 'text/event-stream' },
+      headers: { ...sessionHeaders(id), accept: 'text/event-stream' },
     });
     const legacy = await RawSse.open(harness.gateway.port, { path: '/servers/echo/sse' });
     await legacy.next();

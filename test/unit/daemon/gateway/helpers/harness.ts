@@ -73,6 +73,11 @@ export interface RawRequest {
 /** Accept + Content-Type of a well-behaved Streamable HTTP POST. */
 export const POST_HEADERS = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
 
+/** POST_HEADERS plus the session id and protocol version of a request inside session `id`. */
+export function sessionHeaders(id: string): Record<string, string> {
+  return { ...POST_HEADERS, 'mcp-session-id': id, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION };
+}
+
 /** A raw HTTP/1.1 request with full control of every header (fetch refuses to set Host). */
 export function rawRequest(port: number, options: RawRequest = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
