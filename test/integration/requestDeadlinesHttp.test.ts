@@ -1,9 +1,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mcpctl, waitFor } from '../helpers/cli.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { type HeaderEcho, startHeaderEcho } from '../helpers/headerEcho.js';
+import { connectHttp } from '../helpers/mcpClient.js';
 
 let daemon: TestDaemon;
 let upstream: HeaderEcho | undefined;
@@ -23,9 +23,10 @@ afterAll(async () => {
 
 describe('an http upstream that does not answer', () => {
   it('F3: the call fails after --request-timeout, naming the server, and the upstream is told to cancel it', async () => {
-    const client = new Client({ name: 'deadline-test', version: '1.0.0' });
-    const transport = new StreamableHTTPClientTransport(new URL(daemon.endpoint('remote')));
-    await client.connect(transport);
+    const { client, close } = await connectHttp(
+      daemon.endpoint('remote'),
+      new Client({ name: 'deadline-test', version: '1.0.0' }),
+    );
     try {
       const started = Date.now();
       const error = await client.callTool({ name: 'hang', arguments: {} }, undefined, { timeout: 10_000 }).then(
@@ -44,8 +45,7 @@ describe('an http upstream that does not answer', () => {
         await waitFor('the upstream to see the cancellation', async () => ((await count()) === '1' ? true : undefined)),
       ).toBe(true);
     } finally {
-      await transport.terminateSession().catch(() => undefined);
-      await client.close();
+      await close();
     }
   });
 });
