@@ -1,9 +1,8 @@
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JsonRpcRequest } from '../../../../src/protocol/jsonrpc.js';
 import type { EchoSession } from './helpers/echoBackend.js';
 import {
-  type Harness,
   initializeBody,
   POST_HEADERS,
   RawSse,
@@ -11,14 +10,8 @@ import {
   rawSession,
   rpc,
   sessionHeaders,
-  startHarness,
+  startTestHarness,
 } from './helpers/harness.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 /** Settles with the drain's outcome, or 'pending' if it has not settled after a macrotask. */
 async function state(drain: Promise<boolean>): Promise<boolean | 'pending'> {
@@ -27,13 +20,13 @@ async function state(drain: Promise<boolean>): Promise<boolean | 'pending'> {
 
 describe('gateway drain', () => {
   it('resolves at once with nothing in flight', async () => {
-    h = await startHarness();
+    const h = await startTestHarness();
     await rawSession(h.gateway.port);
     expect(await h.gateway.drain(10_000)).toBe(true);
   });
 
   it('refuses new sessions and requests with 503 while a Streamable HTTP call finishes, then resolves', async () => {
-    h = await startHarness();
+    const h = await startTestHarness();
     const id = await rawSession(h.gateway.port);
     const gated = once(h.backend, 'gated') as Promise<[EchoSession, JsonRpcRequest]>;
     const call = rawRequest(h.gateway.port, {
@@ -64,7 +57,7 @@ describe('gateway drain', () => {
   });
 
   it('waits for a legacy SSE call too, and refuses its new requests', async () => {
-    h = await startHarness();
+    const h = await startTestHarness();
     const stream = await RawSse.open(h.gateway.port, {
       path: '/servers/echo/sse',
       headers: { accept: 'text/event-stream' },
@@ -86,7 +79,7 @@ describe('gateway drain', () => {
   });
 
   it('gives up at the timeout; closing then fails the call still in flight', async () => {
-    h = await startHarness();
+    const h = await startTestHarness();
     const id = await rawSession(h.gateway.port);
     const gated = once(h.backend, 'gated');
     const call = rawRequest(h.gateway.port, {
@@ -96,7 +89,6 @@ describe('gateway drain', () => {
     await gated;
     expect(await h.gateway.drain(50)).toBe(false);
     await h.close();
-    h = undefined;
     expect((await call).json()).toMatchObject({ id: 7, error: { message: 'Connection closed: gateway closed' } });
   });
 });

@@ -3,11 +3,10 @@ import { request } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JsonRpcRequest } from '../../../../src/protocol/jsonrpc.js';
 import type { EchoSession } from './helpers/echoBackend.js';
 import {
-  type Harness,
   POST_HEADERS,
   RawSse,
   rawRequest,
@@ -15,17 +14,12 @@ import {
   rpc,
   sessionHeaders,
   startHarness,
+  startTestHarness,
 } from './helpers/harness.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 describe('gateway sessions', () => {
   it('keeps concurrent sessions apart while another client misbehaves', async () => {
-    h = await startHarness();
+    const h = await startTestHarness();
     const harness = h;
     const clients = await Promise.all(
       Array.from({ length: 5 }, async () => {
@@ -75,7 +69,7 @@ describe('gateway sessions', () => {
   });
 
   it('expires idle sessions, but not those with an open stream', async () => {
-    h = await startHarness({ idleTimeoutMs: 100 });
+    const h = await startTestHarness({ idleTimeoutMs: 100 });
     const idle = await rawSession(h.gateway.port);
     const listening = await rawSession(h.gateway.port);
     const stream = await RawSse.open(h.gateway.port, {
@@ -95,7 +89,7 @@ describe('gateway sessions', () => {
   });
 
   it('caps the number of sessions with 503 and Retry-After on both transports', async () => {
-    h = await startHarness({ maxSessions: 2 });
+    const h = await startTestHarness({ maxSessions: 2 });
     const first = await rawSession(h.gateway.port);
     await rawSession(h.gateway.port);
     const refused = await rawRequest(h.gateway.port, {
@@ -118,7 +112,7 @@ describe('gateway sessions', () => {
   });
 
   it('killSession ends a session and answers its pending request', async () => {
-    h = await startHarness();
+    const h = await startTestHarness();
     const id = await rawSession(h.gateway.port);
     const gated = once(h.backend, 'gated');
     const pending = rawRequest(h.gateway.port, {
@@ -137,7 +131,7 @@ describe('gateway sessions', () => {
   });
 
   it('ends streams and forgets the session when the backend closes it', async () => {
-    h = await startHarness();
+    const h = await startTestHarness();
     const id = await rawSession(h.gateway.port);
     const stream = await RawSse.open(h.gateway.port, {
       headers: { ...sessionHeaders(id), accept: 'text/event-stream' },
@@ -168,7 +162,7 @@ describe('gateway sessions', () => {
   });
 
   it('refuses a 5 MiB body under the default 4 MiB cap', async () => {
-    h = await startHarness();
+    const h = await startTestHarness();
     const id = await rawSession(h.gateway.port);
     const body = JSON.stringify({
       jsonrpc: '2.0',

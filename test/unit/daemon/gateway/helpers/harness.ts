@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { onTestFinished } from 'vitest';
 import { startGateway } from '../../../../../src/daemon/gateway/gateway.js';
 import type { Gateway, GatewayOptions, SessionEvent } from '../../../../../src/daemon/gateway/types.js';
 import { silentLogger } from '../../../../../src/shared/logger.js';
@@ -54,6 +55,19 @@ export async function startHarness(overrides: Partial<GatewayOptions> = {}): Pro
     url: (path = '/servers/echo/mcp') => new URL(path, gateway.url),
     close: () => gateway.close(),
   };
+}
+
+/** startHarness for one test: closed when that test ends, however it ends (a close of its own counts once). */
+export async function startTestHarness(overrides: Partial<GatewayOptions> = {}): Promise<Harness> {
+  const harness = await startHarness(overrides);
+  const closeGateway = harness.close;
+  let closed: Promise<void> | undefined;
+  harness.close = () => {
+    closed ??= closeGateway();
+    return closed;
+  };
+  onTestFinished(() => harness.close());
+  return harness;
 }
 
 export interface RawResponse {
