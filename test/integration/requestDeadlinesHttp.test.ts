@@ -1,30 +1,15 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mcpctl, waitFor } from '../helpers/cli.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { type HeaderEcho, startHeaderEcho } from '../helpers/headerEcho.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/cli.js';
+import { useHeaderEchoRemote } from '../helpers/headerEcho.js';
 import { connectHttp } from '../helpers/mcpClient.js';
 
-let daemon: TestDaemon;
-let upstream: HeaderEcho | undefined;
-
-beforeAll(async () => {
-  upstream = await startHeaderEcho();
-  const { url } = upstream;
-  daemon = await startTestDaemon();
-  const added = await mcpctl(daemon.home, ['server', 'add', 'remote', '--url', url, '--request-timeout', '300ms']);
-  expect(added.code, added.stderr).toBe(0);
-});
-
-afterAll(async () => {
-  await daemon?.stop();
-  upstream?.kill();
-});
+const remote = useHeaderEchoRemote(['--request-timeout', '300ms']);
 
 describe('an http upstream that does not answer', () => {
   it('F3: the call fails after --request-timeout, naming the server, and the upstream is told to cancel it', async () => {
     const { client, close } = await connectHttp(
-      daemon.endpoint('remote'),
+      remote.daemon.endpoint('remote'),
       new Client({ name: 'deadline-test', version: '1.0.0' }),
     );
     try {
