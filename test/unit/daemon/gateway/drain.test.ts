@@ -9,7 +9,7 @@ import {
   rawRequest,
   rawSession,
   rpc,
-  sessionHeaders,
+  sessionPostHeaders,
   startTestHarness,
 } from './helpers/harness.js';
 
@@ -30,7 +30,7 @@ describe('gateway drain', () => {
     const id = await rawSession(h.gateway.port);
     const gated = once(h.backend, 'gated') as Promise<[EchoSession, JsonRpcRequest]>;
     const call = rawRequest(h.gateway.port, {
-      headers: sessionHeaders(id),
+      headers: sessionPostHeaders(id),
       body: rpc(7, 'tools/call', { name: 'gated' }),
     });
     const [session] = await gated;
@@ -43,11 +43,13 @@ describe('gateway drain', () => {
       id: null,
       error: { code: -32000, message: expect.stringMatching(/stopping/) },
     });
-    expect((await rawRequest(h.gateway.port, { headers: sessionHeaders(id), body: rpc(8, 'ping') })).status).toBe(503);
+    expect((await rawRequest(h.gateway.port, { headers: sessionPostHeaders(id), body: rpc(8, 'ping') })).status).toBe(
+      503,
+    );
     expect((await rawRequest(h.gateway.port, { method: 'GET', path: '/servers/echo/sse' })).status).toBe(503);
     // Notifications still go through: a call in flight may depend on them (cancel, roots changed).
     const note = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/roots/list_changed' });
-    expect((await rawRequest(h.gateway.port, { headers: sessionHeaders(id), body: note })).status).toBe(202);
+    expect((await rawRequest(h.gateway.port, { headers: sessionPostHeaders(id), body: note })).status).toBe(202);
     expect(await state(drain)).toBe('pending');
 
     session.release(7, 'finished');
@@ -83,7 +85,7 @@ describe('gateway drain', () => {
     const id = await rawSession(h.gateway.port);
     const gated = once(h.backend, 'gated');
     const call = rawRequest(h.gateway.port, {
-      headers: sessionHeaders(id),
+      headers: sessionPostHeaders(id),
       body: rpc(7, 'tools/call', { name: 'gated' }),
     });
     await gated;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SESSION_KILLED, SESSION_NOT_FOUND } from '../../../../src/protocol/sessionEnd.js';
-import { rawRequest, rawSession, rpc, sessionHeaders, startTestHarness } from './helpers/harness.js';
+import { rawRequest, rawSession, rpc, sessionPostHeaders, startTestHarness } from './helpers/harness.js';
 
 function ping(port: number, sessionId: string) {
-  return rawRequest(port, { headers: sessionHeaders(sessionId), body: rpc(1, 'ping') });
+  return rawRequest(port, { headers: sessionPostHeaders(sessionId), body: rpc(1, 'ping') });
 }
 
 describe('gateway: why a session id is unknown', () => {

@@ -12,7 +12,7 @@ import {
   rawRequest,
   rawSession,
   rpc,
-  sessionHeaders,
+  sessionPostHeaders,
   startHarness,
   startTestHarness,
 } from './helpers/harness.js';
@@ -37,10 +37,10 @@ describe('gateway sessions', () => {
     );
     // Meanwhile: garbage, an oversized declared body, and a client that hangs up mid-call.
     const abuse = [
-      rawRequest(harness.gateway.port, { headers: sessionHeaders(victim), body: '{{{' }),
-      rawRequest(harness.gateway.port, { headers: { ...sessionHeaders(victim), 'content-length': '999999999' } }).catch(
-        () => undefined,
-      ),
+      rawRequest(harness.gateway.port, { headers: sessionPostHeaders(victim), body: '{{{' }),
+      rawRequest(harness.gateway.port, {
+        headers: { ...sessionPostHeaders(victim), 'content-length': '999999999' },
+      }).catch(() => undefined),
       new Promise<void>((resolve) => {
         const gated = once(harness.backend, 'gated');
         const req = request({
@@ -48,7 +48,7 @@ describe('gateway sessions', () => {
           port: harness.gateway.port,
           method: 'POST',
           path: '/servers/echo/mcp',
-          headers: { host: `127.0.0.1:${harness.gateway.port}`, ...sessionHeaders(victim) },
+          headers: { host: `127.0.0.1:${harness.gateway.port}`, ...sessionPostHeaders(victim) },
           agent: false,
         });
         req.on('error', () => {});
@@ -73,13 +73,13 @@ describe('gateway sessions', () => {
     const idle = await rawSession(h.gateway.port);
     const listening = await rawSession(h.gateway.port);
     const stream = await RawSse.open(h.gateway.port, {
-      headers: { ...sessionHeaders(listening), accept: 'text/event-stream' },
+      headers: { ...sessionPostHeaders(listening), accept: 'text/event-stream' },
     });
     const closed = await h.waitForEvent((e) => e.type === 'closed');
     expect(closed).toMatchObject({ sessionId: idle, reason: 'idle' });
     expect(h.backend.session(idle).closed).toBe(true);
     expect(h.gateway.sessions().map((s) => s.id)).toEqual([listening]);
-    const after = await rawRequest(h.gateway.port, { headers: sessionHeaders(idle), body: rpc(1, 'ping') });
+    const after = await rawRequest(h.gateway.port, { headers: sessionPostHeaders(idle), body: rpc(1, 'ping') });
     expect(after.status).toBe(404);
     // Once its last connection closes, the listening session's idle clock starts too.
     stream.close();
@@ -116,7 +116,7 @@ describe('gateway sessions', () => {
     const id = await rawSession(h.gateway.port);
     const gated = once(h.backend, 'gated');
     const pending = rawRequest(h.gateway.port, {
-      headers: sessionHeaders(id),
+      headers: sessionPostHeaders(id),
       body: rpc(5, 'tools/call', { name: 'gated' }),
     });
     await gated;
@@ -127,19 +127,21 @@ describe('gateway sessions', () => {
     expect(answer.json()).toMatchObject({ id: 5, error: { code: -32000, message: 'Connection closed: killed' } });
     expect(h.backend.session(id).closed).toBe(true);
     expect(await h.waitForEvent((e) => e.type === 'closed')).toMatchObject({ sessionId: id, reason: 'killed' });
-    expect((await rawRequest(h.gateway.port, { headers: sessionHeaders(id), body: rpc(6, 'ping') })).status).toBe(404);
+    expect((await rawRequest(h.gateway.port, { headers: sessionPostHeaders(id), body: rpc(6, 'ping') })).status).toBe(
+      404,
+    );
   });
 
   it('ends streams and forgets the session when the backend closes it', async () => {
     const h = await startTestHarness();
     const id = await rawSession(h.gateway.port);
     const stream = await RawSse.open(h.gateway.port, {
-      headers: { ...sessionHeaders(id), accept: 'text/event-stream' },
+      headers: { ...sessionPostHeaders(id), accept: 'text/event-stream' },
     });
     const gated = once(h.backend, 'gated');
     const post = RawSse.open(h.gateway.port, {
       method: 'POST',
-      headers: sessionHeaders(id),
+      headers: sessionPostHeaders(id),
       body: rpc(8, 'tools/call', { name: 'gated', _meta: { progressToken: 1 } }),
     });
     const [backend, call] = (await gated) as [EchoSession, JsonRpcRequest];
@@ -158,7 +160,9 @@ describe('gateway sessions', () => {
       reason: 'upstream crashed',
     });
     expect(backend.closed).toBe(false);
-    expect((await rawRequest(h.gateway.port, { headers: sessionHeaders(id), body: rpc(9, 'ping') })).status).toBe(404);
+    expect((await rawRequest(h.gateway.port, { headers: sessionPostHeaders(id), body: rpc(9, 'ping') })).status).toBe(
+      404,
+    );
   });
 
   it('refuses a 5 MiB body under the default 4 MiB cap', async () => {
@@ -170,17 +174,19 @@ describe('gateway sessions', () => {
       method: 'ping',
       params: { pad: 'x'.repeat(5 * 1024 * 1024) },
     });
-    const res = await rawRequest(h.gateway.port, { headers: sessionHeaders(id), body });
+    const res = await rawRequest(h.gateway.port, { headers: sessionPostHeaders(id), body });
     expect(res.status).toBe(413);
     expect(res.json()).toMatchObject({ id: null, error: { code: -32600 } });
-    expect((await rawRequest(h.gateway.port, { headers: sessionHeaders(id), body: rpc(2, 'ping') })).status).toBe(200);
+    expect((await rawRequest(h.gateway.port, { headers: sessionPostHeaders(id), body: rpc(2, 'ping') })).status).toBe(
+      200,
+    );
   });
 
   it('close() ends every session and stream', async () => {
     const harness = await startHarness();
     const id = await rawSession(harness.gateway.port);
     const stream = await RawSse.open(harness.gateway.port, {
-      headers: { ...sessionHeaders(id), accept: 'text/event-stream' },
+      headers: { ...sessionPostHeaders(id), accept: 'text/event-stream' },
     });
     const legacy = await RawSse.open(harness.gateway.port, { path: '/servers/echo/sse' });
     await legacy.next();

@@ -88,7 +88,7 @@ export interface RawRequest {
 export const POST_HEADERS = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
 
 /** POST_HEADERS plus the session id and protocol version of a request inside session `id`. */
-export function sessionHeaders(id: string): Record<string, string> {
+export function sessionPostHeaders(id: string): Record<string, string> {
   return { ...POST_HEADERS, 'mcp-session-id': id, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION };
 }
 
