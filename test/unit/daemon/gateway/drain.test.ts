@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { JsonRpcRequest } from '../../../../src/protocol/jsonrpc.js';
 import type { EchoSession } from './helpers/echoBackend.js';
 import {
+  holdGatedCall,
   initializeBody,
   POST_HEADERS,
   RawSse,
@@ -28,12 +29,7 @@ describe('gateway drain', () => {
   it('refuses new sessions and requests with 503 while a Streamable HTTP call finishes, then resolves', async () => {
     const h = await startTestHarness();
     const id = await rawSession(h.gateway.port);
-    const gated = once(h.backend, 'gated') as Promise<[EchoSession, JsonRpcRequest]>;
-    const call = rawRequest(h.gateway.port, {
-      headers: sessionPostHeaders(id),
-      body: rpc(7, 'tools/call', { name: 'gated' }),
-    });
-    const [session] = await gated;
+    const { session, response: call } = await holdGatedCall(h, id, 7);
     const drain = h.gateway.drain(10_000);
 
     const fresh = await rawRequest(h.gateway.port, { headers: POST_HEADERS, body: initializeBody() });
@@ -83,12 +79,7 @@ describe('gateway drain', () => {
   it('gives up at the timeout; closing then fails the call still in flight', async () => {
     const h = await startTestHarness();
     const id = await rawSession(h.gateway.port);
-    const gated = once(h.backend, 'gated');
-    const call = rawRequest(h.gateway.port, {
-      headers: sessionPostHeaders(id),
-      body: rpc(7, 'tools/call', { name: 'gated' }),
-    });
-    await gated;
+    const { response: call } = await holdGatedCall(h, id, 7);
     expect(await h.gateway.drain(50)).toBe(false);
     await h.close();
     expect((await call).json()).toMatchObject({ id: 7, error: { message: 'Connection closed: gateway closed' } });

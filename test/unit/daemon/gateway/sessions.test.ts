@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { JsonRpcRequest } from '../../../../src/protocol/jsonrpc.js';
 import type { EchoSession } from './helpers/echoBackend.js';
 import {
+  holdGatedCall,
   POST_HEADERS,
   RawSse,
   rawRequest,
@@ -114,12 +115,7 @@ describe('gateway sessions', () => {
   it('killSession ends a session and answers its pending request', async () => {
     const h = await startTestHarness();
     const id = await rawSession(h.gateway.port);
-    const gated = once(h.backend, 'gated');
-    const pending = rawRequest(h.gateway.port, {
-      headers: sessionPostHeaders(id),
-      body: rpc(5, 'tools/call', { name: 'gated' }),
-    });
-    await gated;
+    const { response: pending } = await holdGatedCall(h, id, 5);
     expect(h.gateway.killSession(id)).toBe(true);
     expect(h.gateway.killSession(id)).toBe(false);
     const answer = await pending;

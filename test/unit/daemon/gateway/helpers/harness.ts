@@ -1,11 +1,11 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { onTestFinished } from 'vitest';
 import { startGateway } from '../../../../../src/daemon/gateway/gateway.js';
 import type { Gateway, GatewayOptions, SessionEvent } from '../../../../../src/daemon/gateway/types.js';
 import { silentLogger } from '../../../../../src/shared/logger.js';
-import { EchoBackend } from './echoBackend.js';
+import { EchoBackend, type EchoSession } from './echoBackend.js';
 
 export interface Harness {
   gateway: Gateway;
@@ -90,6 +90,24 @@ export const POST_HEADERS = { accept: 'application/json, text/event-stream', 'co
 /** POST_HEADERS plus the session id and protocol version of a request inside session `id`. */
 export function sessionPostHeaders(id: string): Record<string, string> {
   return { ...POST_HEADERS, 'mcp-session-id': id, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION };
+}
+
+/**
+ * Posts tools/call `gated` as request `rpcId` in session `id` and waits until the backend holds it:
+ * `session` releases it, `response` is the POST still waiting for its answer.
+ */
+export async function holdGatedCall(
+  h: Harness,
+  id: string,
+  rpcId: number,
+): Promise<{ session: EchoSession; response: Promise<RawResponse> }> {
+  const gated = once(h.backend, 'gated') as Promise<[EchoSession]>;
+  const response = rawRequest(h.gateway.port, {
+    headers: sessionPostHeaders(id),
+    body: rpc(rpcId, 'tools/call', { name: 'gated' }),
+  });
+  const [session] = await gated;
+  return { session, response };
 }
 
 /** A raw HTTP/1.1 request with full control of every header (fetch refuses to set Host). */
