@@ -7,7 +7,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, mcpctl, mcpctlJson, ROOT, waitFor } from '../helpers/cli.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { addRunningServer, startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { connectHttp, type HttpSession } from '../helpers/mcpClient.js';
 
 /** The real server-filesystem, started with no directory: it relies on its client's roots, as VS Code runs it. */
@@ -36,13 +36,8 @@ afterAll(async () => {
   if (dirs) rmSync(dirs, { recursive: true, force: true });
 });
 
-async function addServer(name: string, flags: string[]): Promise<void> {
-  const added = await mcpctl(daemon.home, ['server', 'add', name, ...flags, '--', process.execPath, FILESYSTEM]);
-  expect(added.code, added.stderr).toBe(0);
-  await waitFor(`${name} to run`, async () => {
-    const view = await mcpctlJson<{ state: string }>(daemon.home, ['server', 'show', name]);
-    return view.state === 'running' ? true : undefined;
-  });
+function addServer(name: string, flags: string[]): Promise<void> {
+  return addRunningServer(daemon.home, name, flags, [process.execPath, FILESYSTEM]);
 }
 
 /** An SDK client; with `roots`, it declares the roots capability and answers roots/list with them. */

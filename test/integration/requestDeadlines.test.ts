@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, mcpctl, mcpctlJson, waitFor } from '../helpers/cli.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { FIXTURES, mcpctlJson, waitFor } from '../helpers/cli.js';
+import { addRunningServer, startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { connectHttp, type HttpSession } from '../helpers/mcpClient.js';
 
 const SLOW = join(FIXTURES, 'slowAnswers.mjs');
@@ -12,13 +12,8 @@ const MAX_LINE_BYTES = 64 * 1024;
 
 let daemon: TestDaemon;
 
-async function addServer(name: string, flags: string[]): Promise<void> {
-  const added = await mcpctl(daemon.home, ['server', 'add', name, ...flags, '--', process.execPath, SLOW]);
-  expect(added.code, added.stderr).toBe(0);
-  await waitFor(`${name} to run`, async () => {
-    const view = await mcpctlJson<{ state: string }>(daemon.home, ['server', 'show', name]);
-    return view.state === 'running' ? true : undefined;
-  });
+function addServer(name: string, flags: string[]): Promise<void> {
+  return addRunningServer(daemon.home, name, flags, [process.execPath, SLOW]);
 }
 
 beforeAll(async () => {
