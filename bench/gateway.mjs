@@ -2,7 +2,7 @@
 // client, rounds interleaved (a round runs each target once, each from a clean state), medians reported.
 import { join } from 'node:path';
 import { EVERYTHING, ROOT } from './lib.mjs';
-import { spawnGroup, stopGroup } from './proc.mjs';
+import { runClient } from './proc.mjs';
 import { printGoals, printTable, summarize } from './report.mjs';
 import { everythingHttp, floorHttp, mcpHub, mcpProxy, supergateway } from './targets/httpServers.mjs';
 import { connect, gateway } from './targets/mcpctl.mjs';
@@ -32,7 +32,6 @@ export const gatewaySettings = () => ({
 
 async function measureOnce(target, settings) {
   const started = await target.start();
-  let child;
   try {
     const spec = {
       target: started.target,
@@ -48,26 +47,11 @@ async function measureOnce(target, settings) {
       t0: started.t0,
       readyTimeoutMs: 20_000,
     };
-    child = spawnGroup(process.execPath, [MEASURE, JSON.stringify(spec)]);
-    let timer;
-    const timeout = new Promise((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), settings.timeoutMs);
-    });
-    const outcome = await Promise.race([child.exited, timeout]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') throw new Error(`no result within ${settings.timeoutMs} ms`);
-    const stderr = child.stderrText.trim();
-    let result;
-    try {
-      result = JSON.parse(child.stdoutText.trim().split('\n').pop());
-    } catch {
-      throw new Error(`the measuring client exited ${outcome} without a result: ${stderr}`);
-    }
+    const { result, stderr } = await runClient(MEASURE, spec, settings.timeoutMs, 'measuring client');
     if (result.fatal || !result.seq) throw new Error(`${result.fatal ?? 'no figures'}${stderr ? `\n${stderr}` : ''}`);
     if (stderr) result.stderr = stderr;
     return result;
   } finally {
-    if (child) await stopGroup(child.pid);
     await started.stop();
   }
 }

@@ -27,6 +27,31 @@ export function spawnGroup(command, args, { env = process.env, cwd } = {}) {
   return child;
 }
 
+/**
+ * Runs a bench client (bench/client/*.mjs) with `spec` as its one argument; resolves with the JSON of its
+ * last stdout line and its stderr tail. Its process group is stopped however it ends; `who` names it in errors.
+ */
+export async function runClient(script, spec, timeoutMs, who) {
+  const child = spawnGroup(process.execPath, [script, JSON.stringify(spec)]);
+  let timer;
+  try {
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([child.exited, timeout]);
+    if (outcome === 'timeout') throw new Error(`no result within ${timeoutMs} ms`);
+    const stderr = child.stderrText.trim();
+    try {
+      return { result: JSON.parse(child.stdoutText.trim().split('\n').pop()), stderr };
+    } catch {
+      throw new Error(`the ${who} exited ${outcome} without a result: ${stderr}`);
+    }
+  } finally {
+    clearTimeout(timer);
+    await stopGroup(child.pid);
+  }
+}
+
 const alive = (pid) => {
   try {
     process.kill(pid, 0);

@@ -2,7 +2,7 @@
 // loop of 500 calls/s spread over them, then a closed loop on all of them, the session cap, and DELETE.
 import { join } from 'node:path';
 import { cli, ROOT } from './lib.mjs';
-import { spawnGroup, stopGroup } from './proc.mjs';
+import { runClient } from './proc.mjs';
 import { SERVER, startDaemon } from './targets/mcpctl.mjs';
 
 const LOAD = join(ROOT, 'bench/client/sessionsLoad.mjs');
@@ -43,28 +43,13 @@ function openSessions(home) {
 
 async function measure(settings) {
   const daemon = await startDaemon();
-  let child;
   try {
     const spec = { ...settings, url: `${daemon.url}/servers/${SERVER}/mcp`, pid: daemon.pid };
-    child = spawnGroup(process.execPath, [LOAD, JSON.stringify(spec)]);
-    let timer;
-    const timeout = new Promise((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), settings.runTimeoutMs);
-    });
-    const outcome = await Promise.race([child.exited, timeout]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') throw new Error(`no result within ${settings.runTimeoutMs} ms`);
-    let result;
-    try {
-      result = JSON.parse(child.stdoutText.trim().split('\n').pop());
-    } catch {
-      throw new Error(`the load client exited ${outcome} without a result: ${child.stderrText.trim()}`);
-    }
+    const { result } = await runClient(LOAD, spec, settings.runTimeoutMs, 'load client');
     if (result.fatal) throw new Error(result.fatal);
     result.leftOpen = openSessions(daemon.home);
     return result;
   } finally {
-    if (child) await stopGroup(child.pid);
     await daemon.stop();
   }
 }

@@ -11,14 +11,11 @@
 //   script    argument that marks an upstream server process (server-everything's dist/index.js)
 import { median } from '../lib.mjs';
 import { memoryMb, sleep, treeSample } from '../proc.mjs';
+import { errors, note, reportRun } from './child.mjs';
 import { openSession } from './session.mjs';
 
 const spec = JSON.parse(process.argv[2]);
 const TTFR_PROBES = 5;
-const errors = [];
-const note = (where, error) => {
-  if (errors.length < 5) errors.push(`${where}: ${error?.message ?? error}`);
-};
 
 function stats(latencies, count, wallMs) {
   const sorted = latencies.slice(0, count).sort();
@@ -139,10 +136,4 @@ async function run() {
   return out;
 }
 
-try {
-  process.stdout.write(`${JSON.stringify(await run())}\n`);
-  process.exit(0);
-} catch (error) {
-  process.stdout.write(`${JSON.stringify({ fatal: String(error?.stack ?? error), errors })}\n`);
-  process.exit(1);
-}
+await reportRun(run);

@@ -14,14 +14,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { quantile } from '../lib.mjs';
 import { descendants } from '../proc.mjs';
+import { errors, note, reportRun } from './child.mjs';
 
 const spec = JSON.parse(process.argv[2]);
 const agent = new http.Agent({ keepAlive: true, maxSockets: spec.sockets });
 const PROTOCOL = '2025-06-18';
-const errors = [];
-const note = (where, error) => {
-  if (errors.length < 5) errors.push(`${where}: ${error?.message ?? error}`);
-};
 
 function post(body, sessionId, method = 'POST') {
   return new Promise((resolve, reject) => {
@@ -299,10 +296,4 @@ async function run() {
   return out;
 }
 
-try {
-  process.stdout.write(`${JSON.stringify(await run())}\n`);
-  process.exit(0);
-} catch (error) {
-  process.stdout.write(`${JSON.stringify({ fatal: String(error?.stack ?? error), errors })}\n`);
-  process.exit(1);
-}
+await reportRun(run);

@@ -1,19 +1,13 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerView } from '../../src/core/api.js';
-import { type E2eHome, e2eHome, stableView } from '../helpers/e2e.js';
+import { stableView, useE2eHome } from '../helpers/e2e.js';
 
 const NODE = process.execPath;
 
-let h: E2eHome;
-beforeAll(() => {
-  h = e2eHome();
-});
-afterAll(async () => {
-  await h.dispose();
-});
+const h = useE2eHome();
 
 async function storeSnapshot(): Promise<Record<string, unknown>[]> {
   const views = await h.json<ServerView[]>(['server', 'ls']);
@@ -183,13 +177,7 @@ describe('bad input through the built binary', () => {
 });
 
 describe('names that could reach a path', () => {
-  let b5: E2eHome;
-  beforeAll(() => {
-    b5 = e2eHome();
-  });
-  afterAll(async () => {
-    await b5.dispose();
-  });
+  const b5 = useE2eHome();
 
   it('B5: refuses ../x, a/b, %2e%2e, NUL and names over 63 characters (exit 2 on the CLI, 400 on the control API)', async () => {
     for (const name of BAD_NAMES) {

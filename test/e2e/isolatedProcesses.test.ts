@@ -1,17 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerDetail } from '../../src/core/api.js';
 import { EVERYTHING, waitFor } from '../helpers/cli.js';
-import { type E2eHome, e2eHome } from '../helpers/e2e.js';
+import { useE2eHome } from '../helpers/e2e.js';
 
-let h: E2eHome;
-beforeAll(() => {
-  h = e2eHome();
-});
-afterAll(async () => {
-  await h.dispose();
-});
+const h = useE2eHome();
 
 describe('--share isolated servers show their processes', () => {
   it('lists each process with its session (or warm) in show, ls -o wide and -o json', async () => {

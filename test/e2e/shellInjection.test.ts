@@ -1,19 +1,13 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerView } from '../../src/core/api.js';
 import { FIXTURES, waitFor } from '../helpers/cli.js';
-import { type E2eHome, e2eHome } from '../helpers/e2e.js';
+import { useE2eHome } from '../helpers/e2e.js';
 
 const NODE = process.execPath;
 
-let h: E2eHome;
-beforeAll(() => {
-  h = e2eHome();
-});
-afterAll(async () => {
-  await h.dispose();
-});
+const h = useE2eHome();
 
 /** What a shell would run; spawned without one, each must reach the server as the bytes typed. */
 function payloads(marker: string): string[] {

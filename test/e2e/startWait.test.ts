@@ -1,18 +1,12 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerView } from '../../src/core/api.js';
 import { EVERYTHING, FIXTURES } from '../helpers/cli.js';
-import { type E2eHome, e2eHome } from '../helpers/e2e.js';
+import { useE2eHome } from '../helpers/e2e.js';
 
 const NODE = process.execPath;
 
-let h: E2eHome;
-beforeAll(() => {
-  h = e2eHome();
-});
-afterAll(async () => {
-  await h.dispose();
-});
+const h = useE2eHome();
 
 const stateOf = async (name: string): Promise<string> => (await h.json<ServerView>(['server', 'show', name])).state;
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeHome, mcpctl, mcpctlJson } from './cli.js';
+import { expect } from 'vitest';
+import { makeHome, mcpctl, mcpctlJson, waitFor } from './cli.js';
 
 export interface TestDaemon {
   home: string;
@@ -33,4 +34,14 @@ export async function startTestDaemon(env?: NodeJS.ProcessEnv): Promise<TestDaem
       cleanup();
     },
   };
+}
+
+/** `server add <name> ...flags -- ...command` on `home`, which must succeed; resolves once the server runs. */
+export async function addRunningServer(home: string, name: string, flags: string[], command: string[]): Promise<void> {
+  const added = await mcpctl(home, ['server', 'add', name, ...flags, '--', ...command]);
+  expect(added.code, added.stderr).toBe(0);
+  await waitFor(`${name} to run`, async () => {
+    const view = await mcpctlJson<{ state: string }>(home, ['server', 'show', name]);
+    return view.state === 'running' ? true : undefined;
+  });
 }

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { type CliResult, makeHome, mcpctl, mcpctlJson, waitFor } from './cli.js';
 import { isAlive } from './procs.js';
 
@@ -84,6 +85,33 @@ export function e2eHome(): E2eHome {
       // E2E_KEEP_HOME=1 keeps the home (logs, database) for a look after a failure.
       if (!process.env.E2E_KEEP_HOME) cleanup();
     },
+  };
+}
+
+/** One E2eHome for all the tests of a file: made before the first, disposed after the last; use it inside tests only. */
+export function useE2eHome(): E2eHome {
+  let current: E2eHome | undefined;
+  const h = (): E2eHome => {
+    if (!current) throw new Error('useE2eHome: use it inside a test');
+    return current;
+  };
+  beforeAll(() => {
+    current = e2eHome();
+  });
+  afterAll(async () => {
+    await current?.dispose();
+  });
+  return {
+    get home() {
+      return h().home;
+    },
+    run: (args, options) => h().run(args, options),
+    json: <T>(args: string[], env?: NodeJS.ProcessEnv) => h().json<T>(args, env),
+    mark: (name) => h().mark(name),
+    serverPids: (name) => h().serverPids(name),
+    daemonPids: () => h().daemonPids(),
+    pidFilePid: () => h().pidFilePid(),
+    dispose: () => h().dispose(),
   };
 }
 

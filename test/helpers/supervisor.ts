@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import {
   type PolicyInput,
   policySchema,
@@ -56,4 +59,51 @@ export function makeSupervisor(dir: string): { supervisor: Supervisor; store: St
     },
   });
   return { supervisor, store };
+}
+
+/** A temp home with a real supervisor over it, made before each test and shut down and removed after it. */
+export interface SupervisorHome {
+  readonly dir: string;
+  readonly supervisor: Supervisor;
+  readonly store: Store;
+  /** A new daemon on the same home: the old supervisor shut down, a fresh one loaded from the store. */
+  restart(): Promise<void>;
+}
+
+/** Registers the beforeEach/afterEach of a SupervisorHome; read its fields inside tests only. */
+export function useSupervisorHome(): SupervisorHome {
+  let dir = '';
+  let current: { supervisor: Supervisor; store: Store } | undefined;
+  const made = () => {
+    if (!current) throw new Error('useSupervisorHome: read inside a test');
+    return current;
+  };
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mcpctl-sup-'));
+    current = makeSupervisor(dir);
+  });
+  afterEach(async () => {
+    await made().supervisor.shutdown();
+    made().store.close();
+    current = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    get supervisor() {
+      return made().supervisor;
+    },
+    get store() {
+      return made().store;
+    },
+    async restart() {
+      await made().supervisor.shutdown();
+      made().store.close();
+      current = makeSupervisor(dir);
+      await current.supervisor.load();
+      await current.supervisor.resume();
+    },
+  };
 }

@@ -1,62 +1,26 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, mcpctl, mcpctlJson, ROOT } from '../helpers/cli.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { describe, expect, it } from 'vitest';
+import { mcpctlJson, ROOT } from '../helpers/cli.js';
+import { useHeaderEchoRemote } from '../helpers/headerEcho.js';
 import { runProcess } from '../helpers/run.js';
 
 const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 
-let daemon: TestDaemon;
-let upstream: ChildProcess;
-
-/** Starts the header-echo fixture on a free port and resolves with its /mcp URL. */
-function startHeaderEcho(): Promise<string> {
-  upstream = spawn(process.execPath, [join(FIXTURES, 'headerEcho.mjs'), '--http', '0'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let text = '';
-    upstream.stderr?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const port = /listening (\d+)/.exec(text)?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}/mcp`);
-    });
-    upstream.on('exit', (code) => reject(new Error(`header-echo exited ${code}: ${text}`)));
-  });
-}
-
-beforeAll(async () => {
-  const url = await startHeaderEcho();
-  daemon = await startTestDaemon();
-  const added = await mcpctl(daemon.home, [
-    'server',
-    'add',
-    'remote',
-    '--url',
-    url,
-    '--header',
-    'X-Api-Key: configured-key',
-  ]);
-  expect(added.code, added.stderr).toBe(0);
-});
-
-afterAll(async () => {
-  await daemon?.stop();
-  upstream?.kill('SIGKILL');
-});
+const remote = useHeaderEchoRemote(['--header', 'X-Api-Key: configured-key']);
 
 describe('an http upstream behind the gateway', () => {
   it('is running once it answered initialize, and hides the configured header value in views', async () => {
-    const [view] = await mcpctlJson<Array<{ state: string; headers: Record<string, string> }>>(daemon.home, ['ls']);
+    const [view] = await mcpctlJson<Array<{ state: string; headers: Record<string, string> }>>(remote.daemon.home, [
+      'ls',
+    ]);
     expect(view?.state).toBe('running');
     expect(view?.headers['X-Api-Key']).toBe('********');
   });
 
   it("sends the definition's headers upstream and never the client's own Authorization", async () => {
-    const transport = new StreamableHTTPClientTransport(new URL(daemon.endpoint('remote')), {
+    const transport = new StreamableHTTPClientTransport(new URL(remote.daemon.endpoint('remote')), {
       requestInit: { headers: { Authorization: 'Bearer client-secret-token' } },
     });
     const client = new Client({ name: 'auth-client', version: '1.0.0' });
@@ -74,7 +38,14 @@ describe('an http upstream behind the gateway', () => {
 
   it('works with the official inspector CLI', async () => {
     const run = (args: string[]) =>
-      runProcess(process.execPath, [INSPECTOR, '--cli', daemon.endpoint('remote'), '--transport', 'http', ...args]);
+      runProcess(process.execPath, [
+        INSPECTOR,
+        '--cli',
+        remote.daemon.endpoint('remote'),
+        '--transport',
+        'http',
+        ...args,
+      ]);
     const list = await run(['--method', 'tools/list']);
     expect(list.code).toBe(0);
     expect(list.stdout).toContain('request-headers');

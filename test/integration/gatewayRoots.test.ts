@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, mcpctl, mcpctlJson, ROOT, waitFor } from '../helpers/cli.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { addRunningServer, startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { connectHttp, type HttpSession } from '../helpers/mcpClient.js';
 
 /** The real server-filesystem, started with no directory: it relies on its client's roots, as VS Code runs it. */
 const FILESYSTEM = join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
@@ -36,17 +36,12 @@ afterAll(async () => {
   if (dirs) rmSync(dirs, { recursive: true, force: true });
 });
 
-async function addServer(name: string, flags: string[]): Promise<void> {
-  const added = await mcpctl(daemon.home, ['server', 'add', name, ...flags, '--', process.execPath, FILESYSTEM]);
-  expect(added.code, added.stderr).toBe(0);
-  await waitFor(`${name} to run`, async () => {
-    const view = await mcpctlJson<{ state: string }>(daemon.home, ['server', 'show', name]);
-    return view.state === 'running' ? true : undefined;
-  });
+function addServer(name: string, flags: string[]): Promise<void> {
+  return addRunningServer(daemon.home, name, flags, [process.execPath, FILESYSTEM]);
 }
 
 /** An SDK client; with `roots`, it declares the roots capability and answers roots/list with them. */
-async function connect(server: string, roots?: { current: string[] }) {
+function connect(server: string, roots?: { current: string[] }): Promise<HttpSession> {
   const client = new Client(
     { name: 'roots-test', version: '1.0.0' },
     roots === undefined ? {} : { capabilities: { roots: { listChanged: true } } },
@@ -56,20 +51,10 @@ async function connect(server: string, roots?: { current: string[] }) {
       roots: roots.current.map((path) => ({ uri: pathToFileURL(path).href, name: path.split('/').pop() ?? path })),
     }));
   }
-  const transport = new StreamableHTTPClientTransport(new URL(daemon.endpoint(server)));
-  await client.connect(transport);
-  return {
-    client,
-    async close() {
-      await transport.terminateSession().catch(() => undefined);
-      await client.close();
-    },
-  };
+  return connectHttp(daemon.endpoint(server), client);
 }
 
-type Connected = Awaited<ReturnType<typeof connect>>;
-
-async function callText(session: Connected, name: string, args: Record<string, unknown> = {}) {
+async function callText(session: HttpSession, name: string, args: Record<string, unknown> = {}) {
   const result = (await session.client.callTool({ name, arguments: args })) as {
     content: Array<{ text?: string }>;
     isError?: boolean;
@@ -77,12 +62,12 @@ async function callText(session: Connected, name: string, args: Record<string, u
   return { text: result.content.map((item) => item.text ?? '').join('\n'), isError: result.isError === true };
 }
 
-async function allowed(session: Connected): Promise<string> {
+async function allowed(session: HttpSession): Promise<string> {
   return (await callText(session, 'list_allowed_directories')).text;
 }
 
 /** server-filesystem takes its roots a moment after the session starts: poll until it shows `dir`. */
-function allowedBecomes(session: Connected, dir: string): Promise<string> {
+function allowedBecomes(session: HttpSession, dir: string): Promise<string> {
   return waitFor(`the server to allow ${dir}`, async () => {
     const text = await allowed(session);
     return text.includes(dir) ? text : undefined;

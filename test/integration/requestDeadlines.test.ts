@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, mcpctl, mcpctlJson, waitFor } from '../helpers/cli.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { FIXTURES, mcpctlJson, waitFor } from '../helpers/cli.js';
+import { addRunningServer, startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { connectHttp, type HttpSession } from '../helpers/mcpClient.js';
 
 const SLOW = join(FIXTURES, 'slowAnswers.mjs');
 /** A small cap, so an answer over it is cheap to write. */
@@ -12,13 +12,8 @@ const MAX_LINE_BYTES = 64 * 1024;
 
 let daemon: TestDaemon;
 
-async function addServer(name: string, flags: string[]): Promise<void> {
-  const added = await mcpctl(daemon.home, ['server', 'add', name, ...flags, '--', process.execPath, SLOW]);
-  expect(added.code, added.stderr).toBe(0);
-  await waitFor(`${name} to run`, async () => {
-    const view = await mcpctlJson<{ state: string }>(daemon.home, ['server', 'show', name]);
-    return view.state === 'running' ? true : undefined;
-  });
+function addServer(name: string, flags: string[]): Promise<void> {
+  return addRunningServer(daemon.home, name, flags, [process.execPath, SLOW]);
 }
 
 beforeAll(async () => {
@@ -31,22 +26,11 @@ afterAll(async () => {
   await daemon?.stop();
 });
 
-async function connect(server: string) {
-  const client = new Client({ name: 'deadline-test', version: '1.0.0' });
-  const transport = new StreamableHTTPClientTransport(new URL(daemon.endpoint(server)));
-  await client.connect(transport);
-  return {
-    client,
-    async close() {
-      await transport.terminateSession().catch(() => undefined);
-      await client.close();
-    },
-  };
+function connect(server: string): Promise<HttpSession> {
+  return connectHttp(daemon.endpoint(server), new Client({ name: 'deadline-test', version: '1.0.0' }));
 }
 
-type Session = Awaited<ReturnType<typeof connect>>;
-
-async function echo(session: Session, text: string): Promise<string> {
+async function echo(session: HttpSession, text: string): Promise<string> {
   const result = (await session.client.callTool({ name: 'echo', arguments: { text } })) as {
     content: Array<{ text: string }>;
   };
@@ -54,7 +38,7 @@ async function echo(session: Session, text: string): Promise<string> {
 }
 
 /** Calls a tool expecting an error; returns the error and how long it took. */
-async function failingCall(session: Session, name: string, args: Record<string, unknown> = {}) {
+async function failingCall(session: HttpSession, name: string, args: Record<string, unknown> = {}) {
   const started = Date.now();
   const error = await session.client.callTool({ name, arguments: args }, undefined, { timeout: 10_000 }).then(
     () => undefined,

@@ -1,31 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Supervisor } from '../../src/core/servers/supervisor.js';
-import type { Store } from '../../src/store/types.js';
+import { describe, expect, it } from 'vitest';
 import { EVERYTHING, FIXTURES, waitFor } from '../helpers/cli.js';
 import { isAlive } from '../helpers/procs.js';
-import { fastPolicy, makeSupervisor, spec } from '../helpers/supervisor.js';
+import { fastPolicy, spec, useSupervisorHome } from '../helpers/supervisor.js';
 
-let dir: string;
-let supervisor: Supervisor;
-let store: Store;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'mcpctl-sup-'));
-  ({ supervisor, store } = makeSupervisor(dir));
-});
-
-afterEach(async () => {
-  await supervisor.shutdown();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const home = useSupervisorHome();
 
 describe('supervisor with real processes', () => {
   it('reports server-everything running only after a real initialize, and restarts it after kill -9', async () => {
-    const entry = await supervisor.add(
+    const entry = await home.supervisor.add(
       spec({
         name: 'everything',
         transport: 'stdio',
@@ -45,16 +29,16 @@ describe('supervisor with real processes', () => {
     );
     expect(entry.instance.restarts).toBe(1);
     expect(entry.instance.lastExitSignal).toBe('SIGKILL');
-    const exited = (await store.events.list({ server: 'everything', limit: 20 })).find((e) => e.type === 'exited');
+    const exited = (await home.store.events.list({ server: 'everything', limit: 20 })).find((e) => e.type === 'exited');
     expect(exited?.message).toMatch(/^everything: the server was killed by SIGKILL; restarting in \d+ ms$/);
     expect(isAlive(firstPid as number)).toBe(false);
-    const row = await store.instances.get('everything');
+    const row = await home.store.instances.get('everything');
     expect(row).toMatchObject({ state: 'running', restarts: 1, pid: entry.instance.runner?.pid });
   });
 
   it('F1: a crash loop backs off with growing delays, ends in failed with no spawn after, and a manual start tries again', async () => {
-    const spawnLog = join(dir, 'spawns.log');
-    const entry = await supervisor.add(
+    const spawnLog = join(home.dir, 'spawns.log');
+    const entry = await home.supervisor.add(
       spec({
         name: 'crash',
         transport: 'stdio',
@@ -69,7 +53,7 @@ describe('supervisor with real processes', () => {
     expect(spawns).toHaveLength(5);
     const gaps = spawns.slice(1).map((time, i) => time - (spawns[i] as number));
     // The policy's delays (jitter 0) are exactly 100, 200, 400, 800 ms, and each real gap between spawns is at least its delay.
-    const events = await store.events.list({ server: 'crash', limit: 50 });
+    const events = await home.store.events.list({ server: 'crash', limit: 50 });
     const delays = events.filter((event) => event.type === 'exited').map((event) => event.data?.delayMs);
     expect(delays).toEqual([100, 200, 400, 800]);
     for (const [i, delay] of [100, 200, 400, 800].entries()) expect(gaps[i]).toBeGreaterThanOrEqual(delay);
@@ -78,15 +62,15 @@ describe('supervisor with real processes', () => {
     expect(entry.instance.nextRestartAt).toBeUndefined();
     expect(readFileSync(spawnLog, 'utf8').trim().split('\n')).toHaveLength(5);
 
-    await supervisor.start({ names: ['crash'], all: false });
+    await home.supervisor.start({ names: ['crash'], all: false });
     await waitFor('another spawn', () =>
       readFileSync(spawnLog, 'utf8').trim().split('\n').length > 5 ? true : undefined,
     );
   });
 
   it('F3: restarts a server that stops answering health checks (3 failed pings: unhealthy, then a restart)', async () => {
-    const spawnLog = join(dir, 'hang-spawns.log');
-    const entry = await supervisor.add(
+    const spawnLog = join(home.dir, 'hang-spawns.log');
+    const entry = await home.supervisor.add(
       spec({
         name: 'hang',
         transport: 'stdio',
@@ -98,7 +82,7 @@ describe('supervisor with real processes', () => {
     );
     const firstPid = entry.instance.runner?.pid;
     await waitFor('an unhealthy event and a new process', async () => {
-      const events = await store.events.list({ server: 'hang', limit: 50 });
+      const events = await home.store.events.list({ server: 'hang', limit: 50 });
       const unhealthy = events.some((event) => event.type === 'unhealthy');
       return unhealthy && entry.instance.state === 'running' && entry.instance.runner?.pid !== firstPid
         ? true
@@ -109,7 +93,7 @@ describe('supervisor with real processes', () => {
   });
 
   it('stops the whole process group and records the stop', async () => {
-    const entry = await supervisor.add(
+    const entry = await home.supervisor.add(
       spec({
         name: 'everything',
         transport: 'stdio',
@@ -119,9 +103,13 @@ describe('supervisor with real processes', () => {
       }),
     );
     const pid = entry.instance.runner?.pid as number;
-    await supervisor.stop({ names: ['everything'], all: false });
+    await home.supervisor.stop({ names: ['everything'], all: false });
     expect(entry.instance.state).toBe('stopped');
     expect(isAlive(pid)).toBe(false);
-    expect(await store.instances.get('everything')).toMatchObject({ state: 'stopped', desired: 'stopped', pid: null });
+    expect(await home.store.instances.get('everything')).toMatchObject({
+      state: 'stopped',
+      desired: 'stopped',
+      pid: null,
+    });
   });
 });

@@ -1,37 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerSpecInput } from '../../src/core/servers/definition.js';
-import type { Supervisor } from '../../src/core/servers/supervisor.js';
-import type { Store } from '../../src/store/types.js';
 import { FIXTURES, waitFor } from '../helpers/cli.js';
 import { isAlive } from '../helpers/procs.js';
-import { fastPolicy, makeSupervisor, spec } from '../helpers/supervisor.js';
+import { fastPolicy, spec, useSupervisorHome } from '../helpers/supervisor.js';
 
-let dir: string;
-let supervisor: Supervisor;
-let store: Store;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'mcpctl-sup-'));
-  ({ supervisor, store } = makeSupervisor(dir));
-});
-
-afterEach(async () => {
-  await supervisor.shutdown();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** A new daemon on the same home: the old supervisor shut down, a fresh one loaded from the store. */
-async function restartDaemon(): Promise<void> {
-  await supervisor.shutdown();
-  store.close();
-  ({ supervisor, store } = makeSupervisor(dir));
-  await supervisor.load();
-  await supervisor.resume();
-}
+const home = useSupervisorHome();
 
 function spawnCount(file: string): number {
   return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).length : 0;
@@ -49,7 +24,7 @@ function fixture(name: string, file: string, input: Partial<ServerSpecInput> & {
 
 describe('health failures are failures', () => {
   it('restarts a server killed for failed health checks under on-failure, though it exits 0 on SIGTERM', async () => {
-    const entry = await supervisor.add(
+    const entry = await home.supervisor.add(
       fixture('hang', 'hang.mjs', {
         env: { HANG_AFTER_PINGS: '1', HANG_TERM_EXIT: '0' },
         policy: fastPolicy({ restart: 'on-failure' }),
@@ -63,7 +38,7 @@ describe('health failures are failures', () => {
     expect(isAlive(firstPid)).toBe(false);
     expect(entry.instance.restarts).toBeGreaterThanOrEqual(1);
     // It did exit 0: the code is kept, the restart policy counted it as a failure all the same.
-    const events = await store.events.list({ server: 'hang', limit: 50 });
+    const events = await home.store.events.list({ server: 'hang', limit: 50 });
     const types = events.map((event) => event.type);
     expect(types).toContain('unhealthy');
     expect(events.find((event) => event.type === 'exited')?.message).toMatch(
@@ -73,8 +48,8 @@ describe('health failures are failures', () => {
   });
 
   it('retries a server that hangs on start (no initialize answer), though it exits 0 on SIGTERM', async () => {
-    const spawnLog = join(dir, 'spawns.log');
-    const entry = await supervisor.add(
+    const spawnLog = join(home.dir, 'spawns.log');
+    const entry = await home.supervisor.add(
       fixture('stuck', 'hang.mjs', {
         env: { HANG_ON_INITIALIZE: '1', HANG_TERM_EXIT: '0', SPAWN_LOG: spawnLog },
         policy: fastPolicy({ startTimeoutMs: 200, maxRestarts: 1 }),
@@ -86,7 +61,7 @@ describe('health failures are failures', () => {
   });
 
   it('retries a server that exits 0 before it ever answered initialize', async () => {
-    const entry = await supervisor.add(
+    const entry = await home.supervisor.add(
       spec({
         name: 'quits',
         transport: 'stdio',
@@ -104,64 +79,64 @@ describe('health failures are failures', () => {
 
 describe('restart accounting across stable runs and daemon restarts', () => {
   it('F2: resets the backoff after a stable run (stable-after 400ms): every crash waits the initial delay again', async () => {
-    const spawnLog = join(dir, 'spawns.log');
-    await supervisor.add(
+    const spawnLog = join(home.dir, 'spawns.log');
+    await home.supervisor.add(
       fixture('unstable', 'unstable.mjs', {
         env: { EXIT_AFTER_MS: '600', SPAWN_LOG: spawnLog },
         policy: fastPolicy({ stableAfterMs: 400, maxRestarts: 10 }),
       }),
     );
     await waitFor('four crashes', () => (spawnCount(spawnLog) >= 4 ? true : undefined), 20_000);
-    const events = await store.events.list({ server: 'unstable', limit: 50 });
+    const events = await home.store.events.list({ server: 'unstable', limit: 50 });
     const delays = events.filter((event) => event.type === 'exited').map((event) => event.data?.delayMs);
     // Without the reset they would double: 100, 200, 400.
     expect(delays.slice(0, 3)).toEqual([100, 100, 100]);
   });
 
   it('keeps a failed server failed after a daemon restart, its restart count unchanged, until it is started', async () => {
-    const spawnLog = join(dir, 'spawns.log');
-    const entry = await supervisor.add(
+    const spawnLog = join(home.dir, 'spawns.log');
+    const entry = await home.supervisor.add(
       fixture('crash', 'crash.mjs', { env: { SPAWN_LOG: spawnLog }, policy: fastPolicy({ maxRestarts: 2 }) }),
     );
     await waitFor('crash failed', () => (entry.instance.state === 'failed' ? true : undefined), 20_000);
     expect(spawnCount(spawnLog)).toBe(3);
 
-    await restartDaemon();
-    const again = supervisor.get('crash').instance;
+    await home.restart();
+    const again = home.supervisor.get('crash').instance;
     expect(again.state).toBe('failed');
     expect(again.restarts).toBe(2);
     expect(spawnCount(spawnLog)).toBe(3);
-    expect(await store.instances.get('crash')).toMatchObject({ state: 'failed', restarts: 2 });
+    expect(await home.store.instances.get('crash')).toMatchObject({ state: 'failed', restarts: 2 });
 
-    await restartDaemon();
-    expect(supervisor.get('crash').instance.state).toBe('failed');
+    await home.restart();
+    expect(home.supervisor.get('crash').instance.state).toBe('failed');
     expect(spawnCount(spawnLog)).toBe(3);
 
-    await supervisor.start({ names: ['crash'], all: false });
+    await home.supervisor.start({ names: ['crash'], all: false });
     expect(spawnCount(spawnLog)).toBeGreaterThan(3);
   });
 });
 
 describe('what a stop and a remove leave behind', () => {
   it("reports no exit after the user's own stop (not the SIGTERM that ended it)", async () => {
-    const entry = await supervisor.add(fixture('sticky', 'sticky.mjs', { policy: fastPolicy() }));
+    const entry = await home.supervisor.add(fixture('sticky', 'sticky.mjs', { policy: fastPolicy() }));
     expect(entry.instance.state).toBe('running');
-    await supervisor.stop({ names: ['sticky'], all: false });
+    await home.supervisor.stop({ names: ['sticky'], all: false });
     expect(entry.instance).toMatchObject({ state: 'stopped', lastExitCode: null, lastExitSignal: null });
-    expect(await store.instances.get('sticky')).toMatchObject({ lastExitCode: null, lastExitSignal: null });
+    expect(await home.store.instances.get('sticky')).toMatchObject({ lastExitCode: null, lastExitSignal: null });
   });
 
   it("starts a re-added name with a fresh log and none of the removed server's events", async () => {
-    await supervisor.add(fixture('reused', 'sticky.mjs', { policy: fastPolicy() }));
-    const logFile = join(dir, 'logs', 'reused.log');
+    await home.supervisor.add(fixture('reused', 'sticky.mjs', { policy: fastPolicy() }));
+    const logFile = join(home.dir, 'logs', 'reused.log');
     expect(readFileSync(logFile, 'utf8')).toContain('reused is running');
-    await supervisor.remove('reused');
+    await home.supervisor.remove('reused');
     expect(existsSync(logFile)).toBe(false);
 
-    await supervisor.add(fixture('reused', 'sticky.mjs', { autostart: false, policy: fastPolicy() }));
+    await home.supervisor.add(fixture('reused', 'sticky.mjs', { autostart: false, policy: fastPolicy() }));
     const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
     expect(log).not.toContain('reused is running');
-    const events = await store.events.list({ server: 'reused', limit: 50 });
+    const events = await home.store.events.list({ server: 'reused', limit: 50 });
     expect(events.map((event) => event.type)).toEqual(['added']);
   });
 });
@@ -169,15 +144,15 @@ describe('what a stop and a remove leave behind', () => {
 describe('adding the same definition twice', () => {
   it('answers the second add with alreadyExisted and the same process; a different definition is refused', async () => {
     const definition = fixture('twice', 'sticky.mjs', { env: { A: '1', B: '2' }, policy: fastPolicy() });
-    const first = await supervisor.add(definition);
+    const first = await home.supervisor.add(definition);
     expect(first.alreadyExisted).toBe(false);
     const pid = first.instance.runner?.pid;
     const reordered = fixture('twice', 'sticky.mjs', { env: { B: '2', A: '1' }, policy: fastPolicy() });
-    const second = await supervisor.add(reordered);
+    const second = await home.supervisor.add(reordered);
     expect(second.alreadyExisted).toBe(true);
     expect(second.instance.runner?.pid).toBe(pid);
 
     const other = fixture('twice', 'sticky.mjs', { env: { A: '2' }, policy: fastPolicy() });
-    await expect(supervisor.add(other)).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await expect(home.supervisor.add(other)).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
   });
 });

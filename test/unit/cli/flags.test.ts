@@ -7,17 +7,7 @@ import {
   parseKeyValue,
   parseSinceFlag,
 } from '../../../src/cli/flags.js';
-import { McpctlError } from '../../../src/shared/errors.js';
-
-function failure(run: () => unknown): McpctlError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof McpctlError) return error;
-    throw error;
-  }
-  throw new Error('expected an McpctlError');
-}
+import { failure } from '../../helpers/errors.js';
 
 describe('parseIntegerFlag', () => {
   it('accepts integers in range', () => {

@@ -70,33 +70,21 @@ async function expectMovedAside(dir: string, path: string, damage: (path: string
 describe('a corrupt database', () => {
   const tempDir = useTempDir();
 
-  it('F7: garbage over the header (offset 0): moved aside with STORE_CORRUPT', async () => {
-    const dir = tempDir();
-    const path = join(dir, 'mcpctl.db');
-    await makeStore(path);
-    await expectMovedAside(dir, path, (p) => overwrite(p, 0, 64));
-  });
-
-  it('F7: garbage over the first page after the header (offset 100): moved aside with STORE_CORRUPT', async () => {
-    const dir = tempDir();
-    const path = join(dir, 'mcpctl.db');
-    await makeStore(path);
-    await expectMovedAside(dir, path, (p) => overwrite(p, 100, 200));
-  });
-
-  it('F7: garbage over the second page (offset 4096): moved aside with STORE_CORRUPT', async () => {
-    const dir = tempDir();
-    const path = join(dir, 'mcpctl.db');
-    await makeStore(path);
-    await expectMovedAside(dir, path, (p) => overwrite(p, 4096, 4096));
-  });
-
-  it('F7: a truncated file: moved aside with STORE_CORRUPT', async () => {
-    const dir = tempDir();
-    const path = join(dir, 'mcpctl.db');
-    await makeStore(path);
-    await expectMovedAside(dir, path, (p) => truncateSync(p, Math.floor(statSync(p).size / 2) + 7));
-  });
+  /** Damage that the open-time check must find, each on a fresh store. */
+  const damages: Array<{ what: string; damage: (path: string) => void }> = [
+    { what: 'garbage over the header (offset 0)', damage: (p) => overwrite(p, 0, 64) },
+    { what: 'garbage over the first page after the header (offset 100)', damage: (p) => overwrite(p, 100, 200) },
+    { what: 'garbage over the second page (offset 4096)', damage: (p) => overwrite(p, 4096, 4096) },
+    { what: 'a truncated file', damage: (p) => truncateSync(p, Math.floor(statSync(p).size / 2) + 7) },
+  ];
+  for (const { what, damage } of damages) {
+    it(`F7: ${what}: moved aside with STORE_CORRUPT`, async () => {
+      const dir = tempDir();
+      const path = join(dir, 'mcpctl.db');
+      await makeStore(path);
+      await expectMovedAside(dir, path, damage);
+    });
+  }
 
   it('F7: a wrong freelist count that only quick_check notices: moved aside with STORE_CORRUPT', async () => {
     const dir = tempDir();

@@ -1,4 +1,4 @@
-import type { ServerDetail, ServerView, SessionView } from '../../../../src/core/api.js';
+import type { DaemonStatus, ServerDetail, ServerView, SessionView } from '../../../../src/core/api.js';
 
 const POLICY = {
   restart: 'on-failure',
@@ -70,6 +70,23 @@ export function sessionView(overrides: Partial<SessionView> = {}): SessionView {
     closeReason: null,
     requests: 42,
     errors: 0,
+    ...overrides,
+  };
+}
+
+/** A DaemonStatus as the daemon sends it: up 90 s with three servers and a gateway. */
+export function daemonStatus(overrides: Partial<DaemonStatus> = {}): DaemonStatus {
+  return {
+    pid: 77,
+    version: '0.1.0',
+    startedAt: '2025-01-31T12:00:00.000Z',
+    uptimeSeconds: 90,
+    socket: '/run/mcpctl.sock',
+    home: '/h',
+    database: '/h/mcpctl.db',
+    logFile: '/h/logs/daemon.log',
+    servers: { total: 3, byState: { running: 2, failed: 1, stopped: 0 } },
+    gateway: { url: 'http://127.0.0.1:7711', port: 7711 },
     ...overrides,
   };
 }

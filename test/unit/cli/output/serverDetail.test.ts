@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createPalette } from '../../../../src/cli/output/colors.js';
 import { renderDaemonStatus } from '../../../../src/cli/output/daemonStatus.js';
 import { renderServerDetail } from '../../../../src/cli/output/serverDetail.js';
-import { serverDetail } from './fixtures.js';
+import { daemonStatus, serverDetail } from './fixtures.js';
 
 /** A secret reference as users write it, kept literally (never expanded by the CLI). */
 const SECRET_REF = '$' + '{secret:tok}';
@@ -70,22 +70,11 @@ describe('renderServerDetail', () => {
 });
 
 describe('renderDaemonStatus', () => {
+  /** Started this second, no servers, the gateway not listening. */
+  const IDLE_NO_GATEWAY = { uptimeSeconds: 0, servers: { total: 0, byState: {} }, gateway: null };
+
   it('prints pid, version, uptime, paths and server counts by state', () => {
-    const text = renderDaemonStatus(
-      {
-        pid: 77,
-        version: '0.1.0',
-        startedAt: '2025-01-31T12:00:00.000Z',
-        uptimeSeconds: 90,
-        socket: '/run/mcpctl.sock',
-        home: '/h',
-        database: '/h/mcpctl.db',
-        logFile: '/h/logs/daemon.log',
-        servers: { total: 3, byState: { running: 2, failed: 1, stopped: 0 } },
-        gateway: { url: 'http://127.0.0.1:7711', port: 7711 },
-      },
-      plain,
-    );
+    const text = renderDaemonStatus(daemonStatus(), plain);
     expect(text).toContain('Daemon:    running (pid 77)\n');
     expect(text).toContain('Uptime:    1m30s\n');
     expect(text).toContain('Socket:    /run/mcpctl.sock\n');
@@ -94,42 +83,14 @@ describe('renderDaemonStatus', () => {
   });
 
   it('says when the gateway is not listening', () => {
-    const text = renderDaemonStatus(
-      {
-        pid: 77,
-        version: '0.1.0',
-        startedAt: '2025-01-31T12:00:00.000Z',
-        uptimeSeconds: 0,
-        socket: '/run/mcpctl.sock',
-        home: '/h',
-        database: '/h/mcpctl.db',
-        logFile: '/h/logs/daemon.log',
-        servers: { total: 0, byState: {} },
-        gateway: null,
-      },
-      plain,
-    );
+    const text = renderDaemonStatus(daemonStatus(IDLE_NO_GATEWAY), plain);
     expect(text).toContain('Gateway:   not listening\n');
     // Seconds, as the server tables say it: not "0ms".
     expect(text).toContain('Uptime:    0s\n');
   });
 
   it('prints a daemon started this second as up 0s, never 0ms', () => {
-    const text = renderDaemonStatus(
-      {
-        pid: 77,
-        version: '0.1.0',
-        startedAt: '2025-01-31T12:00:00.000Z',
-        uptimeSeconds: 0,
-        socket: '/run/mcpctl.sock',
-        home: '/h',
-        database: '/h/mcpctl.db',
-        logFile: '/h/logs/daemon.log',
-        servers: { total: 0, byState: {} },
-        gateway: null,
-      },
-      plain,
-    );
+    const text = renderDaemonStatus(daemonStatus(IDLE_NO_GATEWAY), plain);
     expect(text).toContain('Uptime:    0s\n');
   });
 });

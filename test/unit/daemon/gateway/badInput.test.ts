@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { request } from 'node:http';
-import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EchoSession } from './helpers/echoBackend.js';
 import {
@@ -12,6 +11,7 @@ import {
   rawRequest,
   rawSession,
   rpc,
+  sessionPostHeaders,
   startHarness,
 } from './helpers/harness.js';
 
@@ -27,7 +27,7 @@ afterAll(async () => {
 // After every bad request the gateway still answers a well-formed one on the same session.
 afterEach(async () => {
   const ping = await rawRequest(h.gateway.port, {
-    headers: { ...POST_HEADERS, 'mcp-session-id': session, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION },
+    headers: sessionPostHeaders(session),
     body: rpc('alive', 'ping'),
   });
   expect(ping.status).toBe(200);
@@ -35,7 +35,7 @@ afterEach(async () => {
 });
 
 function onSession(headers: Record<string, string> = {}): Record<string, string> {
-  return { ...POST_HEADERS, 'mcp-session-id': session, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION, ...headers };
+  return { ...sessionPostHeaders(session), ...headers };
 }
 
 interface Case {
@@ -300,7 +300,7 @@ describe('bad input on /servers/<name>/mcp', () => {
 
   it('B4: answers 404 to the id of a session that has ended', async () => {
     const id = await rawSession(h.gateway.port);
-    const headers = { ...POST_HEADERS, 'mcp-session-id': id, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION };
+    const headers = sessionPostHeaders(id);
     const end = await rawRequest(h.gateway.port, { method: 'DELETE', headers });
     expect(end.status).toBe(200);
     const after = await rawRequest(h.gateway.port, { headers, body: rpc(1, 'ping') });

@@ -1,28 +1,18 @@
 import { once } from 'node:events';
-import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JsonRpcRequest } from '../../../../src/protocol/jsonrpc.js';
 import type { EchoSession } from './helpers/echoBackend.js';
 import {
-  type Harness,
+  holdGatedCall,
   initializeBody,
   POST_HEADERS,
   RawSse,
   rawRequest,
   rawSession,
   rpc,
-  startHarness,
+  sessionPostHeaders,
+  startTestHarness,
 } from './helpers/harness.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-function onSession(id: string): Record<string, string> {
-  return { ...POST_HEADERS, 'mcp-session-id': id, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION };
-}
 
 /** Settles with the drain's outcome, or 'pending' if it has not settled after a macrotask. */
 async function state(drain: Promise<boolean>): Promise<boolean | 'pending'> {
@@ -31,17 +21,15 @@ async function state(drain: Promise<boolean>): Promise<boolean | 'pending'> {
 
 describe('gateway drain', () => {
   it('resolves at once with nothing in flight', async () => {
-    h = await startHarness();
+    const h = await startTestHarness();
     await rawSession(h.gateway.port);
     expect(await h.gateway.drain(10_000)).toBe(true);
   });
 
   it('refuses new sessions and requests with 503 while a Streamable HTTP call finishes, then resolves', async () => {
-    h = await startHarness();
+    const h = await startTestHarness();
     const id = await rawSession(h.gateway.port);
-    const gated = once(h.backend, 'gated') as Promise<[EchoSession, JsonRpcRequest]>;
-    const call = rawRequest(h.gateway.port, { headers: onSession(id), body: rpc(7, 'tools/call', { name: 'gated' }) });
-    const [session] = await gated;
+    const { session, response: call } = await holdGatedCall(h, id, 7);
     const drain = h.gateway.drain(10_000);
 
     const fresh = await rawRequest(h.gateway.port, { headers: POST_HEADERS, body: initializeBody() });
@@ -51,11 +39,13 @@ describe('gateway drain', () => {
       id: null,
       error: { code: -32000, message: expect.stringMatching(/stopping/) },
     });
-    expect((await rawRequest(h.gateway.port, { headers: onSession(id), body: rpc(8, 'ping') })).status).toBe(503);
+    expect((await rawRequest(h.gateway.port, { headers: sessionPostHeaders(id), body: rpc(8, 'ping') })).status).toBe(
+      503,
+    );
     expect((await rawRequest(h.gateway.port, { method: 'GET', path: '/servers/echo/sse' })).status).toBe(503);
     // Notifications still go through: a call in flight may depend on them (cancel, roots changed).
     const note = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/roots/list_changed' });
-    expect((await rawRequest(h.gateway.port, { headers: onSession(id), body: note })).status).toBe(202);
+    expect((await rawRequest(h.gateway.port, { headers: sessionPostHeaders(id), body: note })).status).toBe(202);
     expect(await state(drain)).toBe('pending');
 
     session.release(7, 'finished');
@@ -65,7 +55,7 @@ describe('gateway drain', () => {
   });
 
   it('waits for a legacy SSE call too, and refuses its new requests', async () => {
-    h = await startHarness();
+    const h = await startTestHarness();
     const stream = await RawSse.open(h.gateway.port, {
       path: '/servers/echo/sse',
       headers: { accept: 'text/event-stream' },
@@ -87,14 +77,11 @@ describe('gateway drain', () => {
   });
 
   it('gives up at the timeout; closing then fails the call still in flight', async () => {
-    h = await startHarness();
+    const h = await startTestHarness();
     const id = await rawSession(h.gateway.port);
-    const gated = once(h.backend, 'gated');
-    const call = rawRequest(h.gateway.port, { headers: onSession(id), body: rpc(7, 'tools/call', { name: 'gated' }) });
-    await gated;
+    const { response: call } = await holdGatedCall(h, id, 7);
     expect(await h.gateway.drain(50)).toBe(false);
     await h.close();
-    h = undefined;
     expect((await call).json()).toMatchObject({ id: 7, error: { message: 'Connection closed: gateway closed' } });
   });
 });

@@ -1,23 +1,15 @@
-import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SESSION_KILLED, SESSION_NOT_FOUND } from '../../../../src/protocol/sessionEnd.js';
-import { type Harness, POST_HEADERS, rawRequest, rawSession, rpc, startHarness } from './helpers/harness.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+import { rawRequest, rawSession, rpc, sessionPostHeaders, startTestHarness } from './helpers/harness.js';
 
 function ping(port: number, sessionId: string) {
-  const headers = { ...POST_HEADERS, 'mcp-session-id': sessionId, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION };
-  return rawRequest(port, { headers, body: rpc(1, 'ping') });
+  return rawRequest(port, { headers: sessionPostHeaders(sessionId), body: rpc(1, 'ping') });
 }
 
 describe('gateway: why a session id is unknown', () => {
   it("answers 404 -32001 with data.reason 'killed' when the history says so, and without data otherwise", async () => {
     const asked: string[] = [];
-    h = await startHarness({
+    const h = await startTestHarness({
       endedSession: async (id) => {
         asked.push(id);
         return id === 'killed-before' ? { reason: SESSION_KILLED } : undefined;
@@ -36,7 +28,7 @@ describe('gateway: why a session id is unknown', () => {
   });
 
   it('answers a plain 404 when the lookup fails (the store is closing)', async () => {
-    h = await startHarness({ endedSession: () => Promise.reject(new Error('store closed')) });
+    const h = await startTestHarness({ endedSession: () => Promise.reject(new Error('store closed')) });
     const res = await ping(h.gateway.port, 'whatever');
     expect(res.status).toBe(404);
     expect(res.json().error?.code).toBe(SESSION_NOT_FOUND);

@@ -3,24 +3,24 @@ import { request } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JsonRpcRequest } from '../../../../src/protocol/jsonrpc.js';
 import type { EchoSession } from './helpers/echoBackend.js';
-import { type Harness, POST_HEADERS, RawSse, rawRequest, rawSession, rpc, startHarness } from './helpers/harness.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-function onSession(id: string): Record<string, string> {
-  return { ...POST_HEADERS, 'mcp-session-id': id, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION };
-}
+import {
+  holdGatedCall,
+  POST_HEADERS,
+  RawSse,
+  rawRequest,
+  rawSession,
+  rpc,
+  sessionPostHeaders,
+  startHarness,
+  startTestHarness,
+} from './helpers/harness.js';
 
 describe('gateway sessions', () => {
   it('keeps concurrent sessions apart while another client misbehaves', async () => {
-    h = await startHarness();
+    const h = await startTestHarness();
     const harness = h;
     const clients = await Promise.all(
       Array.from({ length: 5 }, async () => {
@@ -38,10 +38,10 @@ describe('gateway sessions', () => {
     );
     // Meanwhile: garbage, an oversized declared body, and a client that hangs up mid-call.
     const abuse = [
-      rawRequest(harness.gateway.port, { headers: onSession(victim), body: '{{{' }),
-      rawRequest(harness.gateway.port, { headers: { ...onSession(victim), 'content-length': '999999999' } }).catch(
-        () => undefined,
-      ),
+      rawRequest(harness.gateway.port, { headers: sessionPostHeaders(victim), body: '{{{' }),
+      rawRequest(harness.gateway.port, {
+        headers: { ...sessionPostHeaders(victim), 'content-length': '999999999' },
+      }).catch(() => undefined),
       new Promise<void>((resolve) => {
         const gated = once(harness.backend, 'gated');
         const req = request({
@@ -49,7 +49,7 @@ describe('gateway sessions', () => {
           port: harness.gateway.port,
           method: 'POST',
           path: '/servers/echo/mcp',
-          headers: { host: `127.0.0.1:${harness.gateway.port}`, ...onSession(victim) },
+          headers: { host: `127.0.0.1:${harness.gateway.port}`, ...sessionPostHeaders(victim) },
           agent: false,
         });
         req.on('error', () => {});
@@ -70,17 +70,17 @@ describe('gateway sessions', () => {
   });
 
   it('expires idle sessions, but not those with an open stream', async () => {
-    h = await startHarness({ idleTimeoutMs: 100 });
+    const h = await startTestHarness({ idleTimeoutMs: 100 });
     const idle = await rawSession(h.gateway.port);
     const listening = await rawSession(h.gateway.port);
     const stream = await RawSse.open(h.gateway.port, {
-      headers: { ...onSession(listening), accept: 'text/event-stream' },
+      headers: { ...sessionPostHeaders(listening), accept: 'text/event-stream' },
     });
     const closed = await h.waitForEvent((e) => e.type === 'closed');
     expect(closed).toMatchObject({ sessionId: idle, reason: 'idle' });
     expect(h.backend.session(idle).closed).toBe(true);
     expect(h.gateway.sessions().map((s) => s.id)).toEqual([listening]);
-    const after = await rawRequest(h.gateway.port, { headers: onSession(idle), body: rpc(1, 'ping') });
+    const after = await rawRequest(h.gateway.port, { headers: sessionPostHeaders(idle), body: rpc(1, 'ping') });
     expect(after.status).toBe(404);
     // Once its last connection closes, the listening session's idle clock starts too.
     stream.close();
@@ -90,7 +90,7 @@ describe('gateway sessions', () => {
   });
 
   it('F10: caps the number of sessions with 503 and Retry-After on both transports', async () => {
-    h = await startHarness({ maxSessions: 2 });
+    const h = await startTestHarness({ maxSessions: 2 });
     const first = await rawSession(h.gateway.port);
     await rawSession(h.gateway.port);
     const refused = await rawRequest(h.gateway.port, {
@@ -113,14 +113,9 @@ describe('gateway sessions', () => {
   });
 
   it('killSession ends a session and answers its pending request', async () => {
-    h = await startHarness();
+    const h = await startTestHarness();
     const id = await rawSession(h.gateway.port);
-    const gated = once(h.backend, 'gated');
-    const pending = rawRequest(h.gateway.port, {
-      headers: onSession(id),
-      body: rpc(5, 'tools/call', { name: 'gated' }),
-    });
-    await gated;
+    const { response: pending } = await holdGatedCall(h, id, 5);
     expect(h.gateway.killSession(id)).toBe(true);
     expect(h.gateway.killSession(id)).toBe(false);
     const answer = await pending;
@@ -128,17 +123,21 @@ describe('gateway sessions', () => {
     expect(answer.json()).toMatchObject({ id: 5, error: { code: -32000, message: 'Connection closed: killed' } });
     expect(h.backend.session(id).closed).toBe(true);
     expect(await h.waitForEvent((e) => e.type === 'closed')).toMatchObject({ sessionId: id, reason: 'killed' });
-    expect((await rawRequest(h.gateway.port, { headers: onSession(id), body: rpc(6, 'ping') })).status).toBe(404);
+    expect((await rawRequest(h.gateway.port, { headers: sessionPostHeaders(id), body: rpc(6, 'ping') })).status).toBe(
+      404,
+    );
   });
 
   it('ends streams and forgets the session when the backend closes it', async () => {
-    h = await startHarness();
+    const h = await startTestHarness();
     const id = await rawSession(h.gateway.port);
-    const stream = await RawSse.open(h.gateway.port, { headers: { ...onSession(id), accept: 'text/event-stream' } });
+    const stream = await RawSse.open(h.gateway.port, {
+      headers: { ...sessionPostHeaders(id), accept: 'text/event-stream' },
+    });
     const gated = once(h.backend, 'gated');
     const post = RawSse.open(h.gateway.port, {
       method: 'POST',
-      headers: onSession(id),
+      headers: sessionPostHeaders(id),
       body: rpc(8, 'tools/call', { name: 'gated', _meta: { progressToken: 1 } }),
     });
     const [backend, call] = (await gated) as [EchoSession, JsonRpcRequest];
@@ -157,11 +156,13 @@ describe('gateway sessions', () => {
       reason: 'upstream crashed',
     });
     expect(backend.closed).toBe(false);
-    expect((await rawRequest(h.gateway.port, { headers: onSession(id), body: rpc(9, 'ping') })).status).toBe(404);
+    expect((await rawRequest(h.gateway.port, { headers: sessionPostHeaders(id), body: rpc(9, 'ping') })).status).toBe(
+      404,
+    );
   });
 
   it('refuses a 5 MiB body under the default 4 MiB cap', async () => {
-    h = await startHarness();
+    const h = await startTestHarness();
     const id = await rawSession(h.gateway.port);
     const body = JSON.stringify({
       jsonrpc: '2.0',
@@ -169,17 +170,19 @@ describe('gateway sessions', () => {
       method: 'ping',
       params: { pad: 'x'.repeat(5 * 1024 * 1024) },
     });
-    const res = await rawRequest(h.gateway.port, { headers: onSession(id), body });
+    const res = await rawRequest(h.gateway.port, { headers: sessionPostHeaders(id), body });
     expect(res.status).toBe(413);
     expect(res.json()).toMatchObject({ id: null, error: { code: -32600 } });
-    expect((await rawRequest(h.gateway.port, { headers: onSession(id), body: rpc(2, 'ping') })).status).toBe(200);
+    expect((await rawRequest(h.gateway.port, { headers: sessionPostHeaders(id), body: rpc(2, 'ping') })).status).toBe(
+      200,
+    );
   });
 
   it('close() ends every session and stream', async () => {
     const harness = await startHarness();
     const id = await rawSession(harness.gateway.port);
     const stream = await RawSse.open(harness.gateway.port, {
-      headers: { ...onSession(id), accept: 'text/event-stream' },
+      headers: { ...sessionPostHeaders(id), accept: 'text/event-stream' },
     });
     const legacy = await RawSse.open(harness.gateway.port, { path: '/servers/echo/sse' });
     await legacy.next();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateServerSpec } from '../../../../../src/cli/commands/server/add.js';
 import { type AddFlags, buildServerSpec } from '../../../../../src/cli/commands/server/spec.js';
-import { McpctlError } from '../../../../../src/shared/errors.js';
+import { failure } from '../../../../helpers/errors.js';
 
 /** A secret reference as users write it, kept literally (never expanded by the CLI). */
 const SECRET_REF = '$' + '{secret:tok}';
@@ -10,16 +10,6 @@ const NO_FLAGS: AddFlags = { env: [], header: [], label: [], autostart: true };
 
 function flags(overrides: Partial<AddFlags> = {}): AddFlags {
   return { ...NO_FLAGS, ...overrides };
-}
-
-function failure(run: () => unknown): McpctlError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof McpctlError) return error;
-    throw error;
-  }
-  throw new Error('expected an McpctlError');
 }
 
 describe('buildServerSpec: stdio', () => {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { validateServerSpec } from '../../../../../src/cli/commands/server/add.js';
 import { type AddFlags, buildServerSpec } from '../../../../../src/cli/commands/server/spec.js';
 import { serverSpecSchema } from '../../../../../src/core/servers/definition.js';
-import { McpctlError } from '../../../../../src/shared/errors.js';
+import { failure } from '../../../../helpers/errors.js';
 
 const base = mkdtempSync(join(tmpdir(), 'mcpctl-spec-roots-'));
 mkdirSync(join(base, 'project'));
@@ -14,16 +14,6 @@ afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 function flags(overrides: Partial<AddFlags> = {}): AddFlags {
   return { env: [], header: [], label: [], autostart: true, ...overrides };
-}
-
-function failure(run: () => unknown): McpctlError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof McpctlError) return error;
-    throw error;
-  }
-  throw new Error('expected an McpctlError');
 }
 
 describe('server add --root', () => {

@@ -1,10 +1,11 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { onTestFinished } from 'vitest';
 import { startGateway } from '../../../../../src/daemon/gateway/gateway.js';
 import type { Gateway, GatewayOptions, SessionEvent } from '../../../../../src/daemon/gateway/types.js';
 import { silentLogger } from '../../../../../src/shared/logger.js';
-import { EchoBackend } from './echoBackend.js';
+import { EchoBackend, type EchoSession } from './echoBackend.js';
 
 export interface Harness {
   gateway: Gateway;
@@ -56,6 +57,19 @@ export async function startHarness(overrides: Partial<GatewayOptions> = {}): Pro
   };
 }
 
+/** startHarness for one test: closed when that test ends, however it ends (a close of its own counts once). */
+export async function startTestHarness(overrides: Partial<GatewayOptions> = {}): Promise<Harness> {
+  const harness = await startHarness(overrides);
+  const closeGateway = harness.close;
+  let closed: Promise<void> | undefined;
+  harness.close = () => {
+    closed ??= closeGateway();
+    return closed;
+  };
+  onTestFinished(() => harness.close());
+  return harness;
+}
+
 export interface RawResponse {
   status: number;
   headers: IncomingHttpHeaders;
@@ -72,6 +86,29 @@ export interface RawRequest {
 
 /** Accept + Content-Type of a well-behaved Streamable HTTP POST. */
 export const POST_HEADERS = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
+
+/** POST_HEADERS plus the session id and protocol version of a request inside session `id`. */
+export function sessionPostHeaders(id: string): Record<string, string> {
+  return { ...POST_HEADERS, 'mcp-session-id': id, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION };
+}
+
+/**
+ * Posts tools/call `gated` as request `rpcId` in session `id` and waits until the backend holds it:
+ * `session` releases it, `response` is the POST still waiting for its answer.
+ */
+export async function holdGatedCall(
+  h: Harness,
+  id: string,
+  rpcId: number,
+): Promise<{ session: EchoSession; response: Promise<RawResponse> }> {
+  const gated = once(h.backend, 'gated') as Promise<[EchoSession]>;
+  const response = rawRequest(h.gateway.port, {
+    headers: sessionPostHeaders(id),
+    body: rpc(rpcId, 'tools/call', { name: 'gated' }),
+  });
+  const [session] = await gated;
+  return { session, response };
+}
 
 /** A raw HTTP/1.1 request with full control of every header (fetch refuses to set Host). */
 export function rawRequest(port: number, options: RawRequest = {}): Promise<RawResponse> {
