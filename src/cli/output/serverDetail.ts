@@ -1,5 +1,6 @@
 import type { EventView, ServerDetail } from '../../core/api.js';
-import { type Policy, REQUEST_TIMEOUT_EXTENSION } from '../../core/servers/definition.js';
+import type { Policy } from '../../core/servers/definition.js';
+import { REQUEST_TIMEOUT_EXTENSION } from '../../core/servers/requestTimeout.js';
 import { formatDuration } from '../../shared/duration.js';
 import type { Palette } from './colors.js';
 import { type Field, renderFields } from './fields.js';

@@ -19,13 +19,6 @@ export type RestartMode = (typeof RESTART_MODES)[number];
 const millis = z.number().int().min(0).max(86_400_000);
 
 /**
- * Progress notifications push a request's deadline out by its timeout again, but never past this
- * multiple of the timeout from its start (10 min at the default 60 s): a server that reports
- * progress forever still ends. A multiple, not another flag, so one setting scales both.
- */
-export const REQUEST_TIMEOUT_EXTENSION = 10;
-
-/**
  * How an instance is supervised. Defaults follow RELIABILITY.md §2: on-failure,
  * 1 s doubling with ±20 % jitter capped at 60 s, reset after 60 s healthy, give
  * up after 5 failed starts within 120 s.

@@ -9,15 +9,10 @@ import type { Logger } from '../../shared/logger.js';
 import type { InstancePatch, JsonObject, Store, StoredInstance } from '../../store/types.js';
 import { IsolatedPool } from '../sessions/isolatedPool.js';
 import { parseInput } from '../validation.js';
-import {
-  policySchema,
-  REQUEST_TIMEOUT_EXTENSION,
-  type ServerSpec,
-  sameDefinition,
-  serverSpecSchema,
-} from './definition.js';
+import { policySchema, type ServerSpec, sameDefinition, serverSpecSchema } from './definition.js';
 import { HttpRunner } from './httpRunner.js';
 import { type Clock, Instance, type InstanceObserver } from './instance.js';
+import { REQUEST_TIMEOUT_EXTENSION } from './requestTimeout.js';
 import type { Runner } from './runner.js';
 import { type ServerLogSink, startStdioRunner } from './stdioRunner.js';
 import type { ServerEntry } from './views.js';
