@@ -60,7 +60,6 @@ export async function startControlServer(options: ControlServerOptions): Promise
       cause,
     });
   }
-  logger.debug({ socket: socketPath }, 'control API listening');
 
   let closing: Promise<void> | undefined;
   return {
