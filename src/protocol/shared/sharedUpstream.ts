@@ -229,17 +229,7 @@ export class SharedUpstream implements SessionBackend {
       this.fail(session, request.id, RPC_ERROR.invalidRequest, message);
     } else {
       const progressToken = progressTokenOf(request.params);
-      const now = performance.now();
-      const upstreamId = this.pending.add({
-        session,
-        clientId: request.id,
-        method: request.method,
-        progressToken,
-        uri,
-        deadline: now + this.timeoutMs,
-        limit: now + this.timeoutMaxMs,
-      });
-      this.sweeper ??= this.startSweeper();
+      const upstreamId = this.track(session, request.id, request.method, progressToken, uri);
       session.inflight.set(request.id, upstreamId);
       this.sendUpstream(toUpstream(request, upstreamId, progressToken !== undefined));
     }
@@ -472,21 +462,33 @@ export class SharedUpstream implements SessionBackend {
   /** A request of the gateway's own, on behalf of all sessions; its answer goes nowhere. */
   private upkeep(method: string, params: Record<string, unknown>): void {
     if (this.lostReason !== undefined) return;
-    const now = performance.now();
-    const id = this.pending.add({
-      session: undefined,
-      clientId: 0,
-      method,
-      progressToken: undefined,
-      uri: undefined,
-      deadline: now + this.timeoutMs,
-      limit: now + this.timeoutMaxMs,
-    });
-    this.sweeper ??= this.startSweeper();
+    const id = this.track(undefined, 0, method, undefined, undefined);
     this.sendUpstream({ jsonrpc: '2.0', id, method, params });
   }
 
   // ---- request deadlines
+
+  /** Records a request about to go upstream, with its deadline (one object: this runs per call); returns its upstream id. */
+  private track(
+    session: Session | undefined,
+    clientId: JsonRpcId,
+    method: string,
+    progressToken: PendingRequest<Session>['progressToken'],
+    uri: string | undefined,
+  ): number {
+    const now = performance.now();
+    this.sweeper ??= this.startSweeper();
+    const deadline = now + this.timeoutMs;
+    return this.pending.add({
+      session,
+      clientId,
+      method,
+      progressToken,
+      uri,
+      deadline,
+      limit: now + this.timeoutMaxMs,
+    });
+  }
 
   private startSweeper(): NodeJS.Timeout {
     const timer = setInterval(() => this.sweep(), this.sweepMs);
