@@ -1,6 +1,6 @@
 import type { EventView, ServerDetail } from '../../core/api.js';
 import type { Policy } from '../../core/servers/definition.js';
-import { REQUEST_TIMEOUT_EXTENSION } from '../../core/servers/requestTimeout.js';
+import { requestDeadlines } from '../../core/servers/requestTimeout.js';
 import { formatDuration } from '../../shared/duration.js';
 import type { Palette } from './colors.js';
 import { type Field, renderFields } from './fields.js';
@@ -22,7 +22,7 @@ export function policyLines(policy: Policy): string[] {
     `backoff ${d(policy.backoffInitialMs)} to ${d(policy.backoffMaxMs)} (x${policy.backoffFactor}, jitter ${Math.round(policy.backoffJitter * 100)}%), stable after ${d(policy.stableAfterMs)}`,
     `start timeout ${d(policy.startTimeoutMs)}, stop grace ${d(policy.stopGraceMs)}`,
     `health every ${d(policy.healthIntervalMs)}, timeout ${d(policy.healthTimeoutMs)}, ${policy.healthRetries} retries`,
-    `request timeout ${d(policy.requestTimeoutMs)} (progress extends it up to ${d(policy.requestTimeoutMs * REQUEST_TIMEOUT_EXTENSION)})`,
+    `request timeout ${d(policy.requestTimeoutMs)} (progress extends it up to ${d(requestDeadlines(policy).requestTimeoutMaxMs)})`,
   ];
 }
 

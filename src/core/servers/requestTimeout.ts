@@ -4,4 +4,15 @@
  * progress forever still ends. A multiple, not another flag, so one setting scales both.
  * Apart from `definition.ts` (zod) because `show` on the CLI prints it.
  */
-export const REQUEST_TIMEOUT_EXTENSION = 10;
+const REQUEST_TIMEOUT_EXTENSION = 10;
+
+/** A server's request deadlines as a SharedUpstream takes them (shared and isolated alike). */
+export function requestDeadlines(policy: { requestTimeoutMs: number }): {
+  requestTimeoutMs: number;
+  requestTimeoutMaxMs: number;
+} {
+  return {
+    requestTimeoutMs: policy.requestTimeoutMs,
+    requestTimeoutMaxMs: policy.requestTimeoutMs * REQUEST_TIMEOUT_EXTENSION,
+  };
+}

@@ -12,7 +12,7 @@ import { parseInput } from '../validation.js';
 import { policySchema, type ServerSpec, sameDefinition, serverSpecSchema } from './definition.js';
 import { HttpRunner } from './httpRunner.js';
 import { type Clock, Instance, type InstanceObserver } from './instance.js';
-import { REQUEST_TIMEOUT_EXTENSION } from './requestTimeout.js';
+import { requestDeadlines } from './requestTimeout.js';
 import type { Runner } from './runner.js';
 import { type ServerLogSink, startStdioRunner } from './stdioRunner.js';
 import type { ServerEntry } from './views.js';
@@ -270,8 +270,7 @@ export class Supervisor {
         maxSessions: spec.maxSessions,
         startTimeoutMs: spec.policy.startTimeoutMs,
         stopGraceMs: spec.policy.stopGraceMs,
-        requestTimeoutMs: spec.policy.requestTimeoutMs,
-        requestTimeoutMaxMs: spec.policy.requestTimeoutMs * REQUEST_TIMEOUT_EXTENSION,
+        ...requestDeadlines(spec.policy),
         logger: deps.logger.child({ server: spec.name }),
       }),
     );

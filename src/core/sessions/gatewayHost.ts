@@ -9,7 +9,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { Settings } from '../config/settings.js';
 import type { ServerSpec } from '../servers/definition.js';
 import type { InstanceObserver } from '../servers/instance.js';
-import { REQUEST_TIMEOUT_EXTENSION } from '../servers/requestTimeout.js';
+import { requestDeadlines } from '../servers/requestTimeout.js';
 import type { Runner } from '../servers/runner.js';
 import type { Supervisor } from '../servers/supervisor.js';
 import { awaitedBackend } from './awaitedBackend.js';
@@ -129,16 +129,13 @@ export class GatewayHost implements GatewayControl {
       upstream.upstreamReplaced(channel.identity, send);
     } else {
       const spec = this.specOf(name);
-      const timeoutMs = spec?.policy.requestTimeoutMs;
       upstream = new SharedUpstream({
         identity: channel.identity,
         send,
         logger: this.deps.logger.child({ server: name }),
         name,
         roots: { from: 'server', roots: rootsOf(spec?.transport === 'stdio' ? spec.roots : []) },
-        ...(timeoutMs === undefined
-          ? {}
-          : { requestTimeoutMs: timeoutMs, requestTimeoutMaxMs: timeoutMs * REQUEST_TIMEOUT_EXTENSION }),
+        ...(spec === undefined ? {} : requestDeadlines(spec.policy)),
       });
       this.shared.set(name, upstream);
     }
