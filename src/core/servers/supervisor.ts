@@ -2,7 +2,7 @@ import { buildChildEnvironment } from '../../daemon/process/environment.js';
 import { assertLaunchable } from '../../daemon/process/launchable.js';
 import { endMarkedGroups, findMarkedProcesses, ownershipMarks } from '../../daemon/process/ownership.js';
 import { killOrphan } from '../../daemon/process/spawn.js';
-import { SHARED_CLIENT_CAPABILITIES } from '../../protocol/shared/clientCapabilities.js';
+import { SHARED_CLIENT_CAPABILITIES } from '../../protocol/multiplex/clientCapabilities.js';
 import { byCodePoint } from '../../shared/compare.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';

@@ -1,9 +1,9 @@
 import { startGateway } from '../../daemon/gateway/gateway.js';
 import type { Gateway, GatewaySessionInfo, GatewaySessionSnapshot, SessionEvent } from '../../daemon/gateway/types.js';
+import { rootsOf } from '../../protocol/multiplex/roots.js';
+import { SharedUpstream } from '../../protocol/multiplex/sharedUpstream.js';
 import type { SessionBackend } from '../../protocol/session.js';
 import type { SessionEndData } from '../../protocol/sessionEnd.js';
-import { rootsOf } from '../../protocol/shared/roots.js';
-import { SharedUpstream } from '../../protocol/shared/sharedUpstream.js';
 import { formatDuration } from '../../shared/duration.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Settings } from '../config/settings.js';

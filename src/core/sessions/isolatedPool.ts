@@ -1,6 +1,6 @@
 import { errorResponse, isRequest, type JsonRpcMessage, RPC_ERROR } from '../../protocol/jsonrpc.js';
+import { SharedUpstream } from '../../protocol/multiplex/sharedUpstream.js';
 import type { BackendSession, SessionBackend, SessionOutput } from '../../protocol/session.js';
-import { SharedUpstream } from '../../protocol/shared/sharedUpstream.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { EndInfo, Runner, ServerProcess } from '../servers/runner.js';

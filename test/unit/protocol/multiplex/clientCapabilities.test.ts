@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonRpcRequest } from '../../../../src/protocol/jsonrpc.js';
-import { missingCapability } from '../../../../src/protocol/shared/clientCapabilities.js';
+import { missingCapability } from '../../../../src/protocol/multiplex/clientCapabilities.js';
 
 const request = (method: string, params?: Record<string, unknown>): JsonRpcRequest => ({
   jsonrpc: '2.0',

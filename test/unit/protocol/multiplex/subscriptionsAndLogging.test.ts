@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonRpcMessage, JsonRpcNotification } from '../../../../src/protocol/jsonrpc.js';
-import type { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
+import type { SharedUpstream } from '../../../../src/protocol/multiplex/sharedUpstream.js';
 import { isNotificationOf, resultOf, TestClient, type Upstream, withSharedEverything } from './harness.js';
 
 let upstream: Upstream;

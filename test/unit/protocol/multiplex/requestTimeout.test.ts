@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotification } from '../../../../src/protocol/jsonrpc.js';
-import { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
+import { SharedUpstream } from '../../../../src/protocol/multiplex/sharedUpstream.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
 import { startUpstream, TestClient, textOf, type Upstream } from './harness.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admits, levelRank, upstreamLevel } from '../../../../src/protocol/shared/logLevels.js';
+import { admits, levelRank, upstreamLevel } from '../../../../src/protocol/multiplex/logLevels.js';
 
 const rank = (level: string) => levelRank(level) as number;
 

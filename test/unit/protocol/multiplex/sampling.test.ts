@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
+import type { SharedUpstream } from '../../../../src/protocol/multiplex/sharedUpstream.js';
 import { type Delivery, resultOf, TestClient, textOf, type Upstream, withSharedEverything } from './harness.js';
 
 let upstream: Upstream;

@@ -1,6 +1,6 @@
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import type { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
+import type { SharedUpstream } from '../../../../src/protocol/multiplex/sharedUpstream.js';
 import { resultOf, TestClient, type Upstream, withSharedEverything } from './harness.js';
 
 let upstream: Upstream;

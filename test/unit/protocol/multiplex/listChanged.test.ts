@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
+import { SharedUpstream } from '../../../../src/protocol/multiplex/sharedUpstream.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
 import { LIST_CHANGED_FIXTURE, resultOf, startUpstream, TestClient, textOf, type Upstream } from './harness.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonRpcNotification, JsonRpcRequest } from '../../../../src/protocol/jsonrpc.js';
-import { progressTokenOf } from '../../../../src/protocol/shared/progressTokens.js';
-import type { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
+import { progressTokenOf } from '../../../../src/protocol/multiplex/progressTokens.js';
+import type { SharedUpstream } from '../../../../src/protocol/multiplex/sharedUpstream.js';
 import { isNotificationOf, resultOf, TestClient, textOf, type Upstream, withSharedEverything } from './harness.js';
 
 let upstream: Upstream;

@@ -11,9 +11,9 @@ import {
   type JsonRpcRequest,
   type JsonRpcResponse,
 } from '../../../../src/protocol/jsonrpc.js';
+import { SHARED_CLIENT_CAPABILITIES } from '../../../../src/protocol/multiplex/clientCapabilities.js';
+import { SharedUpstream } from '../../../../src/protocol/multiplex/sharedUpstream.js';
 import type { BackendSession, SessionOutput } from '../../../../src/protocol/session.js';
-import { SHARED_CLIENT_CAPABILITIES } from '../../../../src/protocol/shared/clientCapabilities.js';
-import { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
 import { StdioConnection } from '../../../../src/protocol/stdioConnection.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
 

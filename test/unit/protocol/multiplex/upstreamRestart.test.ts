@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JsonRpcNotification } from '../../../../src/protocol/jsonrpc.js';
-import { SharedUpstream } from '../../../../src/protocol/shared/sharedUpstream.js';
+import { SharedUpstream } from '../../../../src/protocol/multiplex/sharedUpstream.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
 import { resultOf, startEverything, TestClient, textOf, type Upstream } from './harness.js';
 

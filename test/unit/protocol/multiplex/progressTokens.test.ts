@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonRpcRequest } from '../../../../src/protocol/jsonrpc.js';
-import { progressTokenOf, requestIdOfToken, toUpstream } from '../../../../src/protocol/shared/progressTokens.js';
+import { progressTokenOf, requestIdOfToken, toUpstream } from '../../../../src/protocol/multiplex/progressTokens.js';
 
 describe('progress tokens', () => {
   it('rewrites id and token without touching the client message', () => {
