@@ -5,8 +5,9 @@ import type MiniSearch from 'minisearch';
  * see `search_tools` and `call_tool` instead of the whole list. Ranking is MiniSearch's BM25+ with
  * field boosts; this module only decides what a "word" is in a tool's name, title and description.
  *
- * MiniSearch (and the Porter stemmer) load with `import()` on the first `createToolSearchIndex`, so they reach the
- * process only when a profile in search mode is served (never the CLI, never a daemon without one).
+ * MiniSearch and the Porter stemmer load with `import()` on the first `createToolSearchIndex`, so
+ * they reach the process only when a profile in search mode is served (never the CLI, never a
+ * daemon without one; test/unit/protocol/aggregate/toolSearchBundle.test.ts keeps it so).
  *
  * Usage (the aggregator):
  *   const index = await createToolSearchIndex(tools);   // tools as clients would see them
@@ -88,10 +89,13 @@ export interface ToolSearchEngine {
 let engine: Promise<ToolSearchEngine> | undefined;
 
 function loadEngine(): Promise<ToolSearchEngine> {
-  engine ??= Promise.all([import('minisearch'), import('stemmer')]).then(([minisearch, porter]) => ({
-    MiniSearch: minisearch.default,
-    stem: porter.stemmer,
-  }));
+  engine ??= Promise.all([import('minisearch'), import('stemmer')]).then(
+    ([minisearch, porter]) => ({ MiniSearch: minisearch.default, stem: porter.stemmer }),
+    (error: unknown) => {
+      engine = undefined; // the next index tries again
+      throw error;
+    },
+  );
   return engine;
 }
 
@@ -110,7 +114,11 @@ export class ToolSearchIndex {
     this.index = new engine.MiniSearch<SearchableTool>({
       idField: 'name',
       fields: FIELDS,
-      extractField: (tool, field) => (tool as unknown as Record<string, unknown>)[field] as string,
+      // Members' lists are upstream JSON: a title or description that is not a string is not indexed.
+      extractField: (tool, field) => {
+        const value = (tool as unknown as Record<string, unknown>)[field];
+        return typeof value === 'string' ? value : '';
+      },
       tokenize: toolTextWords,
       processTerm: termProcessor(engine.stem),
       searchOptions: SEARCH_OPTIONS,
@@ -168,7 +176,7 @@ function toMatch(tool: SearchableTool, score: number): ToolSearchMatch {
     inputSchema: tool.inputSchema,
     score: Math.round(score * 1000) / 1000,
   };
-  if (tool.title !== undefined) match.title = tool.title;
-  if (tool.description !== undefined) match.description = tool.description;
+  if (typeof tool.title === 'string') match.title = tool.title;
+  if (typeof tool.description === 'string') match.description = tool.description;
   return match;
 }

@@ -131,6 +131,15 @@ describe('ranking and updates', () => {
     expect(index.search('knowledge graph entities', 1)[0]?.name).toMatch(/^memory__/);
   });
 
+  it('indexes a malformed tool by its name only, and returns no title or description that is not a string', async () => {
+    const malformed = { name: 'odd__lookup_weather', title: 42, description: { text: 'forecast' }, inputSchema: {} };
+    const index = await createToolSearchIndex([malformed as unknown as SearchableTool, tool('ok__other', 'forecast')]);
+    expect(index.search('weather')).toEqual([
+      { name: 'odd__lookup_weather', inputSchema: {}, score: expect.any(Number) },
+    ]);
+    expect(names(index.search('forecast'))).toEqual(['ok__other']);
+  });
+
   it('keeps the first of two tools with one name, as the profile list does', async () => {
     const index = await createToolSearchIndex([tool('a__x', 'first words'), tool('a__x', 'second words')]);
     expect(index.size).toBe(1);
