@@ -188,11 +188,7 @@ export function readCallToolArguments(args: unknown): CallToolArguments {
   if (!parsed.success) {
     return {
       ok: false,
-      result: argumentError(
-        CALL_TOOL_NAME,
-        parsed.error,
-        '{"name": "filesystem__read_text_file", "arguments": {"path": "notes.txt"}}',
-      ),
+      result: argumentError(CALL_TOOL_NAME, parsed.error, '{"name": "a name search_tools returned", "arguments": {}}'),
     };
   }
   const target: CallToolTarget = { name: parsed.data.name };
