@@ -10,6 +10,7 @@ import { openSqliteStore } from '../store/sqliteStore.js';
 import { loadSettings } from './config/settings.js';
 import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
+import { ProfileRegistry } from './profiles/registry.js';
 import { systemClock } from './servers/instance.js';
 import { Supervisor } from './servers/supervisor.js';
 import { endedSessionLookup } from './sessions/endedSessions.js';
@@ -108,6 +109,9 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       },
     });
     await supervisor.load();
+    // Before the gateway starts: it reads profiles synchronously from the registry.
+    const profiles = new ProfileRegistry({ store, logger });
+    await profiles.load();
     cleanups.push(() => supervisor.shutdown());
     // Servers first: a Node server takes a few hundred ms to boot, which now overlaps the
     // listeners' start instead of following it. Status is served as soon as they listen.
@@ -137,6 +141,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       },
       requestStop: () => requestStop(),
       gateway,
+      profiles,
+      logger,
       now: Date.now,
     });
     const server = await startControlServer({ socketPath: paths.socket, ...toMethodTable(handlers), logger });
