@@ -37,7 +37,15 @@ export const profileEditSchema = z.discriminatedUnion('op', [
     .object({
       op: z.literal('setEnv'),
       server: serverNameSchema,
-      env: z.record(envNameSchema, z.string()).refine((env) => Object.keys(env).length > 0, 'give KEY=VALUE'),
+      // Keys checked one by one: a record's key schema would only say "Invalid key in record".
+      env: z
+        .record(z.string(), z.string())
+        .refine((env) => Object.keys(env).length > 0, 'give KEY=VALUE')
+        .superRefine((env, ctx) => {
+          for (const key of Object.keys(env).filter((name) => !ENV_NAME_PATTERN.test(name))) {
+            ctx.addIssue({ code: 'custom', message: `'${key}' is not an environment name ([A-Za-z_][A-Za-z0-9_]*)` });
+          }
+        }),
     })
     .strict(),
   z.object({ op: z.literal('unsetEnv'), server: serverNameSchema, keys: z.array(envNameSchema).min(1) }).strict(),
