@@ -66,6 +66,9 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     logger.info({ version, home: paths.stateDir }, 'daemon starting');
     const store = openSqliteStore({ path: paths.database, logger });
     cleanups.push(() => store.close());
+    // Loaded before anything serves: the gateway and the control API read profiles from it synchronously.
+    const profiles = new ProfileRegistry({ store, logger });
+    await profiles.load();
     const serverLogs = new Map<string, ServerLogFile>();
     const recorder = createSessionRecorder(store, logger);
     // Cleanups run in reverse: session closes written at shutdown land before the store closes.
@@ -109,9 +112,6 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       },
     });
     await supervisor.load();
-    // Before the gateway starts: it reads profiles synchronously from the registry.
-    const profiles = new ProfileRegistry({ store, logger });
-    await profiles.load();
     cleanups.push(() => supervisor.shutdown());
     // Servers first: a Node server takes a few hundred ms to boot, which now overlaps the
     // listeners' start instead of following it. Status is served as soon as they listen.
