@@ -104,6 +104,7 @@ export class ProfileRegistry implements ProfileSource {
     const removed = await this.deps.store.profiles.remove(name);
     if (!this.profiles.delete(name)) return removed;
     if (this.currentName === name) this.currentName = null;
+    this.deps.logger.info({ profile: name }, 'profile removed');
     this.changed(name);
     return true;
   }
@@ -113,11 +114,17 @@ export class ProfileRegistry implements ProfileSource {
     this.entry(name);
     await this.deps.store.profiles.setCurrent(name);
     this.currentName = name;
+    this.deps.logger.info({ profile: name }, 'current profile set');
   }
 
   private commit(spec: ProfileSpec, row: { createdAt: string; updatedAt: string }): ProfileEntry {
     const entry = { spec, createdAt: row.createdAt, updatedAt: row.updatedAt };
+    const existed = this.profiles.has(spec.name);
     this.profiles.set(spec.name, entry);
+    this.deps.logger.info(
+      { profile: spec.name, members: spec.members.length },
+      existed ? 'profile changed' : 'profile created',
+    );
     this.changed(spec.name);
     return entry;
   }
