@@ -21,6 +21,8 @@ export const METHOD_NAMES = [
   'listSessions',
   'getSession',
   'killSession',
+  'applyConfig',
+  'exportConfig',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs'] as const;

@@ -138,6 +138,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       requestStop: () => requestStop(),
       gateway,
       now: Date.now,
+      parentEnv: env,
     });
     const server = await startControlServer({ socketPath: paths.socket, ...toMethodTable(handlers), logger });
     cleanups.push(() => server.close());

@@ -72,6 +72,8 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     },
     getSession: unused,
     killSession: unused,
+    applyConfig: unused,
+    exportConfig: unused,
     followLogs: async function* (input, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;

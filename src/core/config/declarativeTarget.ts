@@ -1,0 +1,85 @@
+import { buildChildEnvironment } from '../../daemon/process/environment.js';
+import { assertLaunchable } from '../../daemon/process/launchable.js';
+import { McpctlError } from '../../shared/errors.js';
+import type { ProfileSpec } from '../profiles/definition.js';
+import type { ServerSpec } from '../servers/definition.js';
+import type { Supervisor } from '../servers/supervisor.js';
+import type { ApplyTarget } from './declarativeApply.js';
+
+/**
+ * What apply and export need of the profiles registry (`ProfileRegistry`, core/profiles/registry.ts):
+ * its definitions, and one atomic write or removal of one profile.
+ */
+export interface ProfileDefinitions {
+  list(): ProfileSpec[] | Promise<ProfileSpec[]>;
+  put(spec: ProfileSpec): unknown;
+  remove(name: string): unknown;
+}
+
+/** `Supervisor.update` (edit in place, or roll the instance over): typed loosely until it lands on this branch. */
+type Updatable = { update?: (spec: ServerSpec) => Promise<unknown> };
+
+export interface DeclarativeTargetDeps {
+  supervisor: Supervisor;
+  /** Absent in a daemon built without profiles: a document that changes profiles is refused before any change. */
+  profiles: ProfileDefinitions | undefined;
+  /** The daemon's environment, which a stdio server's PATH comes from. */
+  parentEnv: NodeJS.ProcessEnv;
+}
+
+/** The daemon's ApplyTarget: servers through the supervisor (write first, then act), profiles through the registry. */
+export function createApplyTarget(deps: DeclarativeTargetDeps): ApplyTarget {
+  const { supervisor } = deps;
+  const profiles = (): ProfileDefinitions => {
+    if (deps.profiles) return deps.profiles;
+    throw new McpctlError('INVALID_ARGUMENT', 'this daemon keeps no profiles yet', {
+      hint: 'remove the profiles from the file, or update mcpctl',
+    });
+  };
+  return {
+    async current() {
+      return {
+        servers: supervisor.list().map((entry) => entry.spec),
+        profiles: deps.profiles ? await deps.profiles.list() : [],
+      };
+    },
+    async preflight(steps, document) {
+      if (steps.some((step) => step.kind === 'profile' && step.action !== 'unchanged')) profiles();
+      // Launchability is what `server add` checks first; checked here for every new command, so a
+      // missing binary in the third server fails the file before the first server is touched.
+      const launched = new Set(
+        steps.filter((step) => step.action === 'create' || step.action === 'rollover').map((step) => step.name),
+      );
+      for (const spec of document.servers) {
+        if (spec.transport === 'stdio' && launched.has(spec.name)) {
+          assertLaunchable(spec, buildChildEnvironment(deps.parentEnv, spec.env));
+        }
+      }
+    },
+    async addServer(spec) {
+      // Answer once stored: each server's start is recorded as its state (`mcpctl ls`), one slow
+      // server does not hold up the rest of the file.
+      await supervisor.add(spec, { wait: false });
+    },
+    async updateServer(spec) {
+      const update = (supervisor as Supervisor & Updatable).update;
+      if (update) {
+        await update.call(supervisor, spec);
+        return;
+      }
+      // TEMPORARY, until the serverset branch's Supervisor.update lands (then delete these lines and
+      // the Updatable cast): a remove and an add, which loses the server's history and restarts it.
+      await supervisor.remove(spec.name);
+      await supervisor.add(spec, { wait: false });
+    },
+    async removeServer(name) {
+      await supervisor.remove(name);
+    },
+    async putProfile(spec) {
+      await profiles().put(spec);
+    },
+    async removeProfile(name) {
+      await profiles().remove(name);
+    },
+  };
+}
