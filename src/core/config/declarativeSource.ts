@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import { McpctlError } from '../../shared/errors.js';
 import { loadYaml } from '../../shared/yaml.js';
+import { serverSpecSchema } from '../servers/definition.js';
 import {
   type DeclarativeDocument,
   type DocumentProblem,
@@ -43,8 +44,13 @@ export async function readDeclarative(text: string, file: string): Promise<Decla
   }
   const where = (path: Path, options: { onKey?: boolean } = {}): string =>
     at(offsetOf(yaml, doc, path, options.onKey === true));
-  const result = declarativeDocumentSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
-  if (!result.success) throw invalidDocument(result.error.issues.map(toProblem), where);
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const result = declarativeDocumentSchema.safeParse(raw);
+  if (!result.success)
+    throw invalidDocument(
+      result.error.issues.flatMap((issue) => toProblems(issue, raw)),
+      where,
+    );
   return { document: result.data, where };
 }
 
@@ -63,21 +69,45 @@ function firstLine(message: string): string {
 }
 
 /** zod's issue, pointed at the node a user must edit (the unknown key itself, the bad discriminator). */
-function toProblem(issue: z.core.$ZodIssue): DocumentProblem {
+function toProblems(issue: z.core.$ZodIssue, raw: unknown): DocumentProblem[] {
   const path = issue.path as Array<string | number>;
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((key) => `'${key}'`).join(', ');
-    return {
-      path: [...path, issue.keys[0] ?? ''],
-      onKey: true,
-      message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`,
-    };
-  }
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => unknownField(path, key));
   if (issue.code === 'invalid_union' && 'discriminator' in issue && typeof issue.discriminator === 'string') {
-    const at = path[path.length - 1] === issue.discriminator ? path : [...path, issue.discriminator];
-    return { path: at, message: 'expected "stdio" or "http"' };
+    const entryPath = path[path.length - 1] === issue.discriminator ? path.slice(0, -1) : path;
+    const entry = valueAt(raw, entryPath);
+    const given = isRecord(entry) ? entry[issue.discriminator] : undefined;
+    const problems: DocumentProblem[] = [
+      {
+        path: [...entryPath, issue.discriminator],
+        message:
+          given === undefined
+            ? 'missing (expected "stdio" or "http")'
+            : `expected "stdio" or "http", not ${JSON.stringify(given)}`,
+      },
+    ];
+    // Without a transport zod cannot tell which fields are unknown: a misspelt `transport` among them.
+    if (isRecord(entry)) {
+      for (const key of Object.keys(entry)) if (!SERVER_FIELDS.has(key)) problems.push(unknownField(entryPath, key));
+    }
+    return problems;
   }
-  return { path, message: issue.message };
+  return [{ path, message: issue.message }];
+}
+
+const SERVER_FIELDS = new Set(serverSpecSchema.options.flatMap((option) => Object.keys(option.shape)));
+
+function unknownField(path: Array<string | number>, key: string): DocumentProblem {
+  return { path: [...path, key], onKey: true, message: `unknown field '${key}'` };
+}
+
+function valueAt(value: unknown, path: Array<string | number>): unknown {
+  let at = value;
+  for (const key of path) at = isRecord(at) || Array.isArray(at) ? (at as Record<string, unknown>)[key] : undefined;
+  return at;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**

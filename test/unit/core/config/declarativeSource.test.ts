@@ -69,7 +69,15 @@ servers:
 
   it('names the discriminator when the transport is neither stdio nor http', async () => {
     const text = 'apiVersion: mcpctl/v1\nservers:\n  - name: a\n    transport: sse\n';
-    expect(await problemsOf(text)).toBe('mcpctl.yaml:4:16: servers[0].transport: expected "stdio" or "http"');
+    expect(await problemsOf(text)).toBe(
+      'mcpctl.yaml:4:16: servers[0].transport: expected "stdio" or "http", not "sse"',
+    );
+    // A misspelt transport: zod cannot tell which fields are unknown, the reader still names it.
+    const typo = 'apiVersion: mcpctl/v1\nservers:\n  - name: a\n    transprt: stdio\n    command: node\n';
+    expect((await problemsOf(typo)).split('\n')).toEqual([
+      'mcpctl.yaml:3:5: servers[0].transport: missing (expected "stdio" or "http")',
+      "mcpctl.yaml:4:5: servers[0].transprt: unknown field 'transprt'",
+    ]);
   });
 
   it('refuses a name defined twice, at the second one', async () => {
