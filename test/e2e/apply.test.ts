@@ -150,6 +150,18 @@ servers:
     expect(bad.stderr).toContain(`${secondBad}:7:11: servers[1].name: must be 1-63 characters`);
     expect(bad.stderr).toMatch(new RegExp(`${secondBad}:10:16: servers\\[1\\]\\.autostart: .*boolean`));
     expect(bad.stderr).toContain('nothing was changed');
+    // A command the daemon cannot find fails the file before its first server is added (as `server add`: exit 2).
+    const missing = write(
+      'missing.yaml',
+      `apiVersion: mcpctl/v1
+servers:
+  - {name: extra, transport: stdio, command: ${CLI_NODE}, args: [${MEMORY}]}
+  - {name: nothere, transport: stdio, command: /nonexistent/bin/server}
+`,
+    );
+    const unlaunchable = await h.run(['apply', '-f', missing]);
+    expect(unlaunchable.code).toBe(2);
+    expect(unlaunchable.stderr).toContain('/nonexistent/bin/server');
     const ghost = write('ghost.yaml', `${file()}profiles:\n  - name: dev\n    members:\n      - server: ghost\n`);
     const refused = await h.run(['apply', '-f', ghost]);
     expect(refused.code).toBe(3);
