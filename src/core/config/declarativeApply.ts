@@ -13,8 +13,8 @@ export interface ApplyTarget {
   /** Checks what a validated document cannot say (a command the daemon cannot launch), before any change. */
   preflight(steps: PlanStep[], document: DeclarativeDocument): Promise<void>;
   addServer(spec: ServerSpec): Promise<void>;
-  /** Edits it in place, or rolls its instance over when a field it was started with changed. */
-  updateServer(spec: ServerSpec): Promise<void>;
+  /** Edits it in place, or rolls its instance over when a field it was started with changed (`rolled`). */
+  updateServer(spec: ServerSpec): Promise<{ rolled: boolean }>;
   removeServer(name: string): Promise<void>;
   putProfile(spec: ProfileSpec): Promise<void>;
   removeProfile(name: string): Promise<void>;
@@ -73,8 +73,8 @@ export async function applyDocument(
       continue;
     }
     try {
-      await runStep(target, entry, servers, profiles);
-      done.push({ ...entry, status: 'applied' });
+      const action = await runStep(target, entry, servers, profiles);
+      done.push({ ...entry, action, status: 'applied' });
     } catch (failure) {
       error = asMcpctlError(failure);
       done.push({ ...entry, status: 'failed' });
@@ -83,26 +83,32 @@ export async function applyDocument(
   return { dryRun: false, changed, steps: done, error };
 }
 
+/** Runs one step; answers what it did (the supervisor decides whether an update rolled the instance over). */
 async function runStep(
   target: ApplyTarget,
   entry: PlanStep,
   servers: Map<string, ServerSpec>,
   profiles: Map<string, ProfileSpec>,
-): Promise<void> {
-  const spec = entry.kind === 'server' ? servers.get(entry.name) : profiles.get(entry.name);
+): Promise<PlanStep['action']> {
+  const server = servers.get(entry.name);
+  const profile = profiles.get(entry.name);
   switch (entry.action) {
     case 'unchanged':
-      return;
+      break;
     case 'delete':
-      return entry.kind === 'server' ? target.removeServer(entry.name) : target.removeProfile(entry.name);
+      await (entry.kind === 'server' ? target.removeServer(entry.name) : target.removeProfile(entry.name));
+      break;
     case 'create':
-      if (entry.kind === 'server') return target.addServer(spec as ServerSpec);
-      return target.putProfile(spec as ProfileSpec);
+      if (entry.kind === 'server' && server) await target.addServer(server);
+      else if (profile) await target.putProfile(profile);
+      break;
     case 'update':
     case 'rollover':
-      if (entry.kind === 'server') return target.updateServer(spec as ServerSpec);
-      return target.putProfile(spec as ProfileSpec);
+      if (entry.kind === 'server' && server) return (await target.updateServer(server)).rolled ? 'rollover' : 'update';
+      if (profile) await target.putProfile(profile);
+      break;
   }
+  return entry.action;
 }
 
 function asMcpctlError(error: unknown): McpctlError {

@@ -17,7 +17,7 @@ export interface ProfileDefinitions {
 }
 
 /** `Supervisor.update` (edit in place, or roll the instance over): typed loosely until it lands on this branch. */
-type Updatable = { update?: (spec: ServerSpec) => Promise<unknown> };
+type Updatable = { update?: (spec: ServerSpec) => Promise<{ changed: boolean; rolled: boolean }> };
 
 export interface DeclarativeTargetDeps {
   supervisor: Supervisor;
@@ -63,14 +63,12 @@ export function createApplyTarget(deps: DeclarativeTargetDeps): ApplyTarget {
     },
     async updateServer(spec) {
       const update = (supervisor as Supervisor & Updatable).update;
-      if (update) {
-        await update.call(supervisor, spec);
-        return;
-      }
+      if (update) return { rolled: (await update.call(supervisor, spec)).rolled };
       // TEMPORARY, until the serverset branch's Supervisor.update lands (then delete these lines and
       // the Updatable cast): a remove and an add, which loses the server's history and restarts it.
       await supervisor.remove(spec.name);
       await supervisor.add(spec, { wait: false });
+      return { rolled: true };
     },
     async removeServer(name) {
       await supervisor.remove(name);

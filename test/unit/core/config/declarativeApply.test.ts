@@ -31,6 +31,10 @@ function memoryTarget(initial: DefinedState, failOn?: string) {
     updateServer: async (spec: ServerSpec) => {
       calls.push(`update ${spec.name}`);
       servers.set(spec.name, spec);
+      // As the supervisor decides: here, only a new command rolls the instance over.
+      const commandOf = (server: ServerSpec | undefined) =>
+        server?.transport === 'stdio' ? server.command : undefined;
+      return { rolled: commandOf(spec) !== commandOf(initial.servers.find((s) => s.name === spec.name)) };
     },
     removeServer: async (name: string) => {
       const user = [...profiles.values()].find((profile) => profile.members.some((m) => m.server === name));
@@ -81,6 +85,8 @@ describe('applyDocument', () => {
     expect(outcome.error).toBeNull();
     expect(calls).toEqual(['preflight', 'update b', 'add c', 'put p', 'remove profile gone', 'remove old']);
     expect(outcome.steps.map((step) => step.status)).toEqual(Array(6).fill('applied'));
+    // Planned as a roll-over (args changed); the target edited it in place, and the outcome says so.
+    expect(outcome.steps.find((step) => step.name === 'b')?.action).toBe('update');
     // The second run finds nothing to do and calls nothing.
     calls.length = 0;
     const again = await applyDocument(target, desired, { prune: true, dryRun: false });
