@@ -1,8 +1,9 @@
 // `npm run demo`: the main job on the embedded default, end to end. Starts a daemon (SQLite
 // store, local socket) in a demo home, adds the official server-everything, shows it running,
 // answering an MCP ping and a tools/call through the gateway (via `mcpctl connect`), makes a
-// profile of it and shows it, shows its log and the daemon's, then stops the daemon, letting
-// requests in flight finish (pass --keep to leave it up).
+// profile of it and shows it, shows its log, exports the definitions as an `apply -f` file (and
+// dry-runs it back: no changes), shows the daemon's log, then stops the daemon, letting requests
+// in flight finish (pass --keep to leave it up).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -75,6 +76,15 @@ mcpctl('profile', 'ls');
 mcpctl('profile', 'show', 'demo');
 mcpctl('server', 'show', 'everything');
 mcpctl('logs', 'everything', '--tail', '5');
+// The declarative file: what is defined, written as `apply -f` reads it; applied back, it changes nothing.
+mcpctl('export');
+console.log('\n$ mcpctl export | mcpctl apply -f - --dry-run');
+const exported = spawnSync(process.execPath, [cli, 'export'], { env: { ...process.env, MCPCTL_HOME: home } });
+spawnSync(process.execPath, [cli, 'apply', '-f', '-', '--dry-run'], {
+  input: exported.stdout,
+  stdio: ['pipe', 'inherit', 'inherit'],
+  env: { ...process.env, MCPCTL_HOME: home },
+});
 mcpctl('daemon', 'status');
 mcpctl('daemon', 'logs', '--tail', '3');
 if (keep) {

@@ -1,4 +1,5 @@
 import { Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
+import { registerConfigCommands } from './commands/config/register.js';
 import { withConnectFlags } from './commands/connectFlags.js';
 // biome-ignore lint/style/noRestrictedImports: the CLI's `daemon` noun (commands/daemon/), not the daemon/ layer.
 import { registerDaemonCommands } from './commands/daemon/register.js';
@@ -54,6 +55,7 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
   registerDaemonCommands(program, inv);
   registerSessionCommands(program, inv);
   registerProfileCommands(program, inv);
+  registerConfigCommands(program, inv);
 
   // Shortcuts for the everyday verbs, as pm2 and docker have them.
   defineLs(program, 'ls', inv).alias('ps').description('list servers (same as: server ls)');

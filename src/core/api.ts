@@ -1,5 +1,8 @@
 import * as z from 'zod';
+import { ERROR_CODES } from '../shared/errors.js';
 import type { METHOD_NAMES, STREAM_NAMES } from './apiNames.js';
+import { declarativeDocumentSchema } from './config/declarative.js';
+import { PLAN_ACTIONS, PLAN_KINDS } from './config/declarativePlan.js';
 import { MEMBER_STATES } from './profiles/catalog.js';
 import { profileNameSchema, TOOL_MODES } from './profiles/definition.js';
 import { profileCreateSchema, profileEditSchema } from './profiles/edits.js';
@@ -198,6 +201,34 @@ export type ProfileDetail = z.output<typeof profileDetailSchema>;
 /** Session ids come from the gateway's CSPRNG: visible ASCII, at most 128 characters. */
 const sessionIdInput = z.object({ id: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'not a session id') }).strict();
 
+/** One step of an `apply` plan; `status` says how far a real run got (`planned` for a dry run). */
+export const APPLY_STEP_STATUSES = ['planned', 'applied', 'failed', 'not-applied'] as const;
+export const applyStepSchema = z.object({
+  kind: z.enum(PLAN_KINDS),
+  name: z.string(),
+  action: z.enum(PLAN_ACTIONS),
+  changes: z.array(z.string()),
+  status: z.enum(APPLY_STEP_STATUSES),
+});
+export type ApplyStep = z.output<typeof applyStepSchema>;
+
+export const applyResultSchema = z.object({
+  dryRun: z.boolean(),
+  /** Whether the plan changes anything (false: the file matches what is defined). */
+  changed: z.boolean(),
+  steps: z.array(applyStepSchema),
+  /** The step that failed, as an error; the steps before it stay applied, those after it were not. */
+  error: z
+    .object({
+      kind: z.enum(['user', 'system', 'network']),
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      hint: z.string().optional(),
+    })
+    .nullable(),
+});
+export type ApplyResult = z.output<typeof applyResultSchema>;
+
 export const controlMethods = {
   daemonStatus: { input: z.object({}).strict(), output: daemonStatusSchema },
   daemonStop: {
@@ -244,6 +275,22 @@ export const controlMethods = {
   removeProfile: { input: profileNameInput, output: z.object({ name: z.string() }) },
   useProfile: { input: profileNameInput, output: z.object({ name: z.string() }) },
   currentProfile: { input: z.object({}).strict(), output: z.object({ name: z.string().nullable() }) },
+  /** Makes servers and profiles match a declarative document, validated whole before the first change. */
+  applyConfig: {
+    input: z
+      .object({
+        document: declarativeDocumentSchema,
+        prune: z.boolean().default(false),
+        dryRun: z.boolean().default(false),
+      })
+      .strict(),
+    output: applyResultSchema,
+  },
+  /** The current definitions as a declarative document (defaults left out); one profile and its servers. */
+  exportConfig: {
+    input: z.object({ profile: profileNameSchema.optional() }).strict(),
+    output: z.object({ document: z.record(z.string(), z.unknown()) }),
+  },
 } as const;
 
 /** Long-lived answers: the daemon writes one JSON item per line until the client goes away. */

@@ -28,6 +28,8 @@ export const METHOD_NAMES = [
   'removeProfile',
   'useProfile',
   'currentProfile',
+  'applyConfig',
+  'exportConfig',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs'] as const;

@@ -5,6 +5,7 @@ import type { Paths } from '../shared/paths.js';
 import { serverLogPath } from '../shared/paths.js';
 import type { Store } from '../store/types.js';
 import type { ControlHandlers, LogLine } from './api.js';
+import { createDeclarativeHandlers, type DeclarativeHandlerDeps } from './config/declarativeHandlers.js';
 import type { Settings } from './config/settings.js';
 import { followLines, type Subscribable } from './logStream.js';
 import type { ProfileCatalogs } from './profiles/catalog.js';
@@ -15,7 +16,7 @@ import { toServerView } from './servers/views.js';
 import type { GatewayControl } from './sessions/gatewayControl.js';
 import { createGatewayHandlers } from './sessions/gatewayHandlers.js';
 
-export interface HandlerDeps {
+export interface HandlerDeps extends DeclarativeHandlerDeps {
   paths: Paths;
   settings: Settings;
   store: Store;
@@ -116,6 +117,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     },
     ...createGatewayHandlers(deps),
     ...createProfileHandlers(deps),
+    ...createDeclarativeHandlers(deps),
     followLogs(query, signal) {
       if (query.name === undefined) return followLines(deps.daemonLog, signal);
       supervisor.get(query.name);

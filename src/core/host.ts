@@ -144,6 +144,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       profiles,
       logger,
       now: Date.now,
+      parentEnv: env,
     });
     const server = await startControlServer({ socketPath: paths.socket, ...toMethodTable(handlers), logger });
     cleanups.push(() => server.close());

@@ -79,6 +79,8 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     removeProfile: unused,
     useProfile: unused,
     currentProfile: unused,
+    applyConfig: unused,
+    exportConfig: unused,
     followLogs: async function* (input, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;

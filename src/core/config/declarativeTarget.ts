@@ -1,0 +1,64 @@
+import { buildChildEnvironment } from '../../daemon/process/environment.js';
+import { assertLaunchable } from '../../daemon/process/launchable.js';
+import type { ProfileRegistry } from '../profiles/registry.js';
+import type { ServerSpec } from '../servers/definition.js';
+import type { Supervisor } from '../servers/supervisor.js';
+import type { ApplyTarget } from './declarativeApply.js';
+
+/** `Supervisor.update` (edit in place, or roll the instance over): typed loosely until it lands on this branch. */
+type Updatable = { update?: (spec: ServerSpec) => Promise<{ changed: boolean; rolled: boolean }> };
+
+export interface DeclarativeTargetDeps {
+  supervisor: Supervisor;
+  profiles: ProfileRegistry;
+  /** The daemon's environment, which a stdio server's PATH comes from. */
+  parentEnv: NodeJS.ProcessEnv;
+}
+
+/** The daemon's ApplyTarget: servers through the supervisor (write first, then act), profiles through the registry. */
+export function createApplyTarget(deps: DeclarativeTargetDeps): ApplyTarget {
+  const { supervisor, profiles } = deps;
+  return {
+    async current() {
+      return {
+        servers: supervisor.list().map((entry) => entry.spec),
+        profiles: profiles.list().map((entry) => entry.spec),
+      };
+    },
+    async preflight(steps, document) {
+      // Launchability is what `server add` checks first; checked here for every new command, so a
+      // missing binary in the third server fails the file before the first server is touched.
+      const launched = new Set(
+        steps.filter((step) => step.action === 'create' || step.action === 'rollover').map((step) => step.name),
+      );
+      for (const spec of document.servers) {
+        if (spec.transport === 'stdio' && launched.has(spec.name)) {
+          assertLaunchable(spec, buildChildEnvironment(deps.parentEnv, spec.env));
+        }
+      }
+    },
+    async addServer(spec) {
+      // Answer once stored: each server's start is recorded as its state (`mcpctl ls`), one slow
+      // server does not hold up the rest of the file.
+      await supervisor.add(spec, { wait: false });
+    },
+    async updateServer(spec) {
+      const update = (supervisor as Supervisor & Updatable).update;
+      if (update) return { rolled: (await update.call(supervisor, spec)).rolled };
+      // TEMPORARY, until the serverset branch's Supervisor.update lands (then delete these lines and
+      // the Updatable cast): a remove and an add, which loses the server's history and restarts it.
+      await supervisor.remove(spec.name);
+      await supervisor.add(spec, { wait: false });
+      return { rolled: true };
+    },
+    async removeServer(name) {
+      await supervisor.remove(name);
+    },
+    async putProfile(spec) {
+      await profiles.put(spec);
+    },
+    async removeProfile(name) {
+      await profiles.remove(name);
+    },
+  };
+}
