@@ -37,6 +37,7 @@ describe('the store on a full disk', () => {
     const big = { command: 'node', args: ['x'.repeat(8000)] };
     const writes: Array<[string, Promise<unknown>]> = [
       ['servers.insert', store.servers.insert({ name: 'lost', transport: 'stdio', spec: big })],
+      ['servers.update', store.servers.update({ name: 'kept', transport: 'stdio', spec: big })],
       ['instances.update', store.instances.update('kept', { state: 'running', lastError: 'x'.repeat(8000) })],
       ['events.append', store.events.append({ server: 'kept', type: 'added', message: 'x'.repeat(8000) })],
       [
@@ -64,6 +65,7 @@ describe('the store on a full disk', () => {
     }
     // Reads still work, and none of the refused writes is there.
     expect((await store.servers.list()).map((server) => server.name)).toEqual(['kept']);
+    expect((await store.servers.get('kept'))?.spec).toEqual({ command: 'node' });
 
     disk.free();
     await store.servers.insert({ name: 'later', transport: 'stdio', spec: big });
