@@ -8,7 +8,7 @@ import { formatDuration } from '../../shared/duration.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Settings } from '../config/settings.js';
 import type { ServerSpec } from '../servers/definition.js';
-import type { InstanceObserver } from '../servers/instance.js';
+import type { InstanceObserver, RunnerHandover } from '../servers/instance.js';
 import { requestDeadlines } from '../servers/requestTimeout.js';
 import type { Runner } from '../servers/runner.js';
 import type { Supervisor } from '../servers/supervisor.js';
@@ -87,6 +87,8 @@ export class GatewayHost implements GatewayControl {
   observe(name: string): InstanceObserver {
     return {
       ready: (runner: Runner) => this.bind(name, runner),
+      handover: (next, previous) => this.handover(name, next, previous),
+      policyChanged: (policy) => this.shared.get(name)?.setDeadlines(requestDeadlines(policy)),
       gone: (reason, final) => {
         if (final) {
           this.isolated.delete(name);
@@ -142,6 +144,33 @@ export class GatewayHost implements GatewayControl {
     const bound = upstream;
     channel.onUpstreamMessage = (message) => bound.handleUpstream(message);
     this.settleArrival(name, bound);
+  }
+
+  /**
+   * A rollover: the server's sessions move to `next` without a failed request. A shared upstream
+   * keeps its sessions and sends new requests to `next`, while `previous` answers what it has in
+   * flight. An isolated server gives new sessions to the new pool; those of the old pool end with it.
+   */
+  private handover(name: string, next: Runner, previous: Runner): RunnerHandover {
+    const upstream = this.shared.get(name);
+    const channel = next.channel;
+    const oldChannel = previous.channel;
+    if (upstream === undefined || channel?.identity === undefined || oldChannel === undefined) {
+      // Another kind of runner (shared ⇄ isolated): sessions of the old kind end with the old runner.
+      if (next.backend !== undefined && upstream !== undefined) {
+        upstream.shutdown(`server '${name}' now runs one process per session`);
+        this.shared.delete(name);
+      }
+      if (next.backend === undefined) this.isolated.delete(name);
+      this.bind(name, next);
+      return { drained: Promise.resolve(), abandon: () => {} };
+    }
+    const spec = this.specOf(name);
+    const roots = { from: 'server' as const, roots: rootsOf(spec?.transport === 'stdio' ? spec.roots : []) };
+    const retiring = upstream.upstreamHandover(channel.identity, channel.send.bind(channel), roots);
+    oldChannel.onUpstreamMessage = (message) => retiring.receive(message);
+    channel.onUpstreamMessage = (message) => upstream.handleUpstream(message);
+    return retiring;
   }
 
   private specOf(name: string): ServerSpec | undefined {

@@ -93,7 +93,10 @@ export class ServerRequests {
       if (entry.session !== session) continue;
       this.open.delete(localId);
       const message = `the client of session ${session.id} disconnected`;
-      refusals.push({ answer: errorResponse(entry.upstreamId, RPC_ERROR.connectionClosed, message), reply: entry.reply });
+      refusals.push({
+        answer: errorResponse(entry.upstreamId, RPC_ERROR.connectionClosed, message),
+        reply: entry.reply,
+      });
     }
     return refusals;
   }

@@ -85,7 +85,7 @@ export class SharedUpstream implements SessionBackend {
   private lostReason: string | undefined;
   /** The log level we last set upstream; undefined = never set (the server's default). */
   private upstreamLogRank: number | undefined;
-  private readonly roots: RootsSource;
+  private roots: RootsSource;
   /** Said once per server, not per request: a shared server asked for roots and none are configured. */
   private warnedNoRoots = false;
   private timeoutMs: number;
@@ -175,8 +175,14 @@ export class SharedUpstream implements SessionBackend {
    * A rollover: a new upstream, already initialized, takes over from the live one without a failed
    * request. Requests from now on go to the new one; those in flight on the old one are answered
    * from it (give its messages to the handover's `receive`) until it drained or is abandoned.
+   * `roots`: the new definition's (a daemon-answered set), announced to the new upstream.
    */
-  upstreamHandover(identity: UpstreamIdentity, send: (message: JsonRpcMessage) => void): RetiringUpstream {
+  upstreamHandover(
+    identity: UpstreamIdentity,
+    send: (message: JsonRpcMessage) => void,
+    roots?: RootsSource,
+  ): RetiringUpstream {
+    if (roots !== undefined) this.roots = roots;
     if (this.lostReason !== undefined) {
       this.upstreamReplaced(identity, send);
       return { receive: () => {}, drained: Promise.resolve(), abandon: () => {} };
@@ -195,6 +201,9 @@ export class SharedUpstream implements SessionBackend {
     else this.retiring = retired;
     this.upstreamLogRank = undefined; // the new process has its default level: set it again
     this.adopt(identity, send);
+    // It may have asked for roots before it was bound here (and been refused): it should ask again.
+    if (this.roots.from === 'server' && this.roots.roots.length > 0)
+      send(notification('notifications/roots/list_changed'));
     return {
       receive: (message) => this.fromRetired(retired, message),
       drained,
@@ -448,7 +457,10 @@ export class SharedUpstream implements SessionBackend {
   }
 
   /** The daemon's answer to roots/list, or undefined when it went to the session's client. */
-  private rootsRequest(request: JsonRpcRequest, reply?: (message: JsonRpcMessage) => void): JsonRpcResponse | undefined {
+  private rootsRequest(
+    request: JsonRpcRequest,
+    reply?: (message: JsonRpcMessage) => void,
+  ): JsonRpcResponse | undefined {
     if (this.roots.from === 'server') {
       if (this.roots.roots.length === 0 && !this.warnedNoRoots) {
         this.warnedNoRoots = true;

@@ -30,7 +30,12 @@ describe('a shared upstream handed over to a new process (a rollover)', () => {
     await client.initialize();
     const inFlight = client.request('tools/call', { name: 'slow', arguments: { ms: 400 } });
     // Sent raw: a cancelled request gets no answer, so nothing waits for one.
-    client.send({ jsonrpc: '2.0', id: 'cancel-me', method: 'tools/call', params: { name: 'slow', arguments: { ms: 5000 } } });
+    client.send({
+      jsonrpc: '2.0',
+      id: 'cancel-me',
+      method: 'tools/call',
+      params: { name: 'slow', arguments: { ms: 5000 } },
+    });
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     const second = await start();
