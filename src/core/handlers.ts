@@ -6,10 +6,13 @@ import type { Store } from '../store/types.js';
 import type { ControlHandlers, LogLine } from './api.js';
 import type { Settings } from './config/settings.js';
 import { followLines, type Subscribable } from './logStream.js';
+import { serverSpecSchema } from './servers/definition.js';
+import { applyServerPatch } from './servers/patch.js';
 import type { Supervisor } from './servers/supervisor.js';
 import { toServerView } from './servers/views.js';
 import type { GatewayControl } from './sessions/gatewayControl.js';
 import { createGatewayHandlers } from './sessions/gatewayHandlers.js';
+import { parseInput } from './validation.js';
 
 export interface HandlerDeps {
   paths: Paths;
@@ -62,6 +65,18 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     async addServer({ spec, wait }) {
       const entry = await supervisor.add(spec, { wait });
       return { ...toServerView(entry, deps.now()), alreadyExisted: entry.alreadyExisted };
+    },
+    async updateServer(input) {
+      const entry =
+        'spec' in input
+          ? await supervisor.update(input.spec)
+          : await supervisor.edit(input.name, (current) =>
+              parseInput(serverSpecSchema, applyServerPatch(current, input.patch), `definition of '${input.name}'`),
+            );
+      return { ...toServerView(entry, deps.now()), changed: entry.changed, rolled: entry.rolled };
+    },
+    async getServerSpec({ name }) {
+      return { spec: supervisor.get(name).spec };
     },
     async listServers() {
       return views(supervisor.list());

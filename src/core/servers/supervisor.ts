@@ -204,8 +204,16 @@ export class Supervisor {
    * one serving and writes the old definition back: the edit applies whole or not at all.
    */
   async update(spec: ServerSpec): Promise<UpdatedEntry> {
-    const managed = this.get(spec.name) as Managed;
-    const work = managed.updates.then(() => this.updateNow(managed, spec));
+    return this.edit(spec.name, () => spec);
+  }
+
+  /**
+   * `update` with the new definition made from the current one, once earlier edits of the server are
+   * done (`server set`: a patch on what is there, so two edits at once never lose one another).
+   */
+  async edit(name: string, change: (current: ServerSpec) => ServerSpec): Promise<UpdatedEntry> {
+    const managed = this.get(name) as Managed;
+    const work = managed.updates.then(() => this.updateNow(managed, change(managed.spec)));
     managed.updates = work.catch(() => undefined);
     return work;
   }
