@@ -1,7 +1,7 @@
 // `npm run demo`: the main job on the embedded default, end to end. Starts a daemon (SQLite
 // store, local socket) in a demo home, adds the official server-everything, shows it running,
-// answering an MCP ping and a tools/call through the gateway (via `mcpctl connect`), shows its
-// log and the daemon's, then stops the daemon, letting requests in flight finish (pass --keep to
+// answering an MCP ping and a tools/call through the gateway (via `mcpctl connect`), edits its
+// health interval in place (`server set`), shows its log and the daemon's, then stops the daemon, letting requests in flight finish (pass --keep to
 // leave it up).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -63,6 +63,8 @@ const bridge = spawnSync(process.execPath, [cli, 'connect', 'everything'], {
 const answer = bridge.stdout.split('\n').find((line) => line.includes('"id":2'));
 console.log(answer ?? `no answer (exit ${bridge.status}): ${bridge.stderr}`);
 mcpctl('session', 'ls', '--all');
+// A policy-only edit applies in place: same process, no restart (an env change would roll it over).
+const edited = mcpctl('server', 'set', 'everything', '--health-interval', '5s');
 mcpctl('server', 'show', 'everything');
 mcpctl('logs', 'everything', '--tail', '5');
 mcpctl('daemon', 'status');
@@ -74,4 +76,4 @@ if (keep) {
 } else {
   mcpctl('daemon', 'stop');
 }
-process.exit(pinged || (answer?.includes('hello through the mcpctl gateway') ? 0 : 1));
+process.exit(pinged || edited || (answer?.includes('hello through the mcpctl gateway') ? 0 : 1));

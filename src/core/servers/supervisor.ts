@@ -213,7 +213,13 @@ export class Supervisor {
    */
   async edit(name: string, change: (current: ServerSpec) => ServerSpec): Promise<UpdatedEntry> {
     const managed = this.get(name) as Managed;
-    const work = managed.updates.then(() => this.updateNow(managed, change(managed.spec)));
+    const work = managed.updates.then(async () => {
+      try {
+        return await this.updateNow(managed, change(managed.spec));
+      } finally {
+        await managed.writes; // its events are in the store when the caller hears back (`show` right after)
+      }
+    });
     managed.updates = work.catch(() => undefined);
     return work;
   }
