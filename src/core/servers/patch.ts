@@ -75,7 +75,7 @@ export function applyServerPatch(spec: ServerSpec, patch: ServerPatch): ServerSp
     const other = spec.transport === 'stdio' ? 'http' : 'stdio';
     throw new McpctlError(
       'INVALID_ARGUMENT',
-      `${flags.join(', ')} ${flags.length > 1 ? 'apply' : 'applies'} to ${other} servers; '${spec.name}' is a ${spec.transport} server`,
+      `${flags.join(', ')} ${flags.length > 1 ? 'apply' : 'applies'} to ${other} servers; '${spec.name}' is ${spec.transport === 'http' ? 'an' : 'a'} ${spec.transport} server`,
       { hint: `change its transport with 'mcpctl server edit ${spec.name}', or remove it and add it again` },
     );
   }

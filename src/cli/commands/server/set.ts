@@ -9,6 +9,13 @@ import { buildServerPatch, type SetFlags } from './spec.js';
 
 type Updated = MethodOutput<'updateServer'>;
 
+/** What took over in a rollover: a process, a pool of them (isolated), or a connection (http). */
+function replacement(view: Updated): string {
+  if (view.transport === 'http') return 'a new connection';
+  if (view.sharing?.mode === 'isolated') return 'a new pool of processes (open sessions ended with the old one)';
+  return view.pid === null ? 'a new process' : `a new process (pid ${view.pid})`;
+}
+
 /** Says what an edit did: nothing, a rollover to a new process, or a change applied in place. */
 export async function reportUpdate(inv: Invocation, view: Updated): Promise<void> {
   if (inv.out.machine) {
@@ -17,10 +24,8 @@ export async function reportUpdate(inv: Invocation, view: Updated): Promise<void
   }
   const state = colorState(view.state, inv.out.color);
   if (!view.changed) inv.out.out(`server ${view.name} unchanged: its definition already says so (${state})`);
-  else if (view.rolled) {
-    const pid = view.pid === null ? '' : ` (pid ${view.pid})`;
-    inv.out.out(`updated server ${view.name}: rolled over to a new process${pid} (${state})`);
-  } else if (view.state === 'running' || view.state === 'unhealthy') {
+  else if (view.rolled) inv.out.out(`updated server ${view.name}: rolled over to ${replacement(view)} (${state})`);
+  else if (view.state === 'running' || view.state === 'unhealthy') {
     inv.out.out(`updated server ${view.name}: applied in place, no restart (${state})`);
   } else {
     inv.out.out(`updated server ${view.name}: its next start uses the new definition (${state})`);
