@@ -1,8 +1,8 @@
 // `npm run demo`: the main job on the embedded default, end to end. Starts a daemon (SQLite
 // store, local socket) in a demo home, adds the official server-everything, shows it running,
 // answering an MCP ping and a tools/call through the gateway (via `mcpctl connect`), edits its
-// health interval in place (`server set`), shows its log and the daemon's, then stops the daemon, letting requests in flight finish (pass --keep to
-// leave it up).
+// health interval in place (`server set`), makes a profile of it and shows it, shows its log and
+// the daemon's, then stops the daemon, letting requests in flight finish (pass --keep to leave it up).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -65,6 +65,16 @@ console.log(answer ?? `no answer (exit ${bridge.status}): ${bridge.stderr}`);
 mcpctl('session', 'ls', '--all');
 // A policy-only edit applies in place: same process, no restart (an env change would roll it over).
 const edited = mcpctl('server', 'set', 'everything', '--health-interval', '5s');
+const profiled = spawnSync(process.execPath, [cli, 'profile', 'show', 'demo'], {
+  env: { ...process.env, MCPCTL_HOME: home },
+});
+if (profiled.status !== 0) {
+  mcpctl('profile', 'create', 'demo', '--server', 'everything', '--description', 'one endpoint for the demo');
+  mcpctl('profile', 'filter', 'demo', '--deny', '*long*');
+}
+mcpctl('profile', 'use', 'demo');
+mcpctl('profile', 'ls');
+mcpctl('profile', 'show', 'demo');
 mcpctl('server', 'show', 'everything');
 mcpctl('logs', 'everything', '--tail', '5');
 mcpctl('daemon', 'status');

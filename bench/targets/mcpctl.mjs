@@ -27,7 +27,11 @@ async function launch(home, [execPath, ...args]) {
   return { pid: child.pid, url: `http://127.0.0.1:${port}` };
 }
 
-export async function startDaemon() {
+/**
+ * `setup(home)` defines what the daemon serves before it is launched (default: the one
+ * server-everything the gateway figures call); it is not timed.
+ */
+export async function startDaemon(setup = defineEverything) {
   const home = makeHome();
   let pid = null;
   let stopping = null;
@@ -45,7 +49,7 @@ export async function startDaemon() {
   const unregister = onInterrupt(stop);
   try {
     // Set-up, not timed: the server is defined beforehand, as each peer finds it in its config.
-    cli(home, ['server', 'add', SERVER, '--', process.execPath, EVERYTHING, 'stdio']);
+    setup(home);
     cli(home, ['daemon', 'stop']);
     const command = unitCommand(home);
     // Timed from here, like a peer's launch: the daemon starts and brings its servers back.
@@ -57,6 +61,10 @@ export async function startDaemon() {
     await stop();
     throw error;
   }
+}
+
+function defineEverything(home) {
+  cli(home, ['server', 'add', SERVER, '--', process.execPath, EVERYTHING, 'stdio']);
 }
 
 export const gateway = {

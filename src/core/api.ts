@@ -1,5 +1,8 @@
 import * as z from 'zod';
 import type { METHOD_NAMES, STREAM_NAMES } from './apiNames.js';
+import { MEMBER_STATES } from './profiles/catalog.js';
+import { profileNameSchema, TOOL_MODES } from './profiles/definition.js';
+import { profileCreateSchema, profileEditSchema } from './profiles/edits.js';
 import { policySchema, serverNameSchema, serverSpecSchema } from './servers/definition.js';
 import { serverPatchSchema } from './servers/patch.js';
 import { INSTANCE_STATES } from './servers/states.js';
@@ -144,6 +147,60 @@ export const sessionViewSchema = z.object({
 });
 export type SessionView = z.output<typeof sessionViewSchema>;
 
+const profileNameInput = z.object({ name: profileNameSchema }).strict();
+
+/** A profile's member: `state` is its server's, or `missing` for a member whose server is not defined. */
+export const profileMemberViewSchema = z.object({
+  server: z.string(),
+  env: z.record(z.string(), z.string()),
+  state: z.enum([...INSTANCE_STATES, 'missing']),
+});
+
+export const profileViewSchema = z.object({
+  name: z.string(),
+  description: z.string().nullable(),
+  /** The profile `connect` uses when given no name (`profile use`). */
+  current: z.boolean(),
+  members: z.array(profileMemberViewSchema),
+  naming: z.object({ separator: z.string(), prefixFirst: z.boolean() }),
+  filters: z.object({ allow: z.array(z.string()), deny: z.array(z.string()) }),
+  tools: z.object({ mode: z.enum(TOOL_MODES), pin: z.array(z.string()) }),
+  overrides: z.record(z.string(), z.object({ rename: z.string().optional(), description: z.string().optional() })),
+  listTimeoutMs: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ProfileView = z.output<typeof profileViewSchema>;
+
+const catalogEntrySchema = z.object({ name: z.string(), original: z.string(), description: z.string().optional() });
+
+/** What the profile's endpoint serves now (core/profiles/catalog.ts), as the gateway builds it. */
+export const profileCatalogSchema = z.object({
+  members: z.array(
+    z.object({
+      server: z.string(),
+      state: z.enum(MEMBER_STATES),
+      detail: z.string().optional(),
+      tools: z.array(catalogEntrySchema),
+      prompts: z.array(catalogEntrySchema),
+      resources: z.number(),
+      resourceTemplates: z.number(),
+    }),
+  ),
+  collisions: z.array(
+    z.object({
+      kind: z.enum(['tool', 'prompt', 'resource']),
+      name: z.string(),
+      winner: z.string(),
+      losers: z.array(z.string()),
+    }),
+  ),
+});
+
+/** `catalog`: null when the gateway cannot say (it serves no such profile now). */
+export const profileDetailSchema = profileViewSchema.extend({ catalog: profileCatalogSchema.nullable() });
+export type ProfileDetail = z.output<typeof profileDetailSchema>;
+
 /** Session ids come from the gateway's CSPRNG: visible ASCII, at most 128 characters. */
 const sessionIdInput = z.object({ id: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'not a session id') }).strict();
 
@@ -168,7 +225,14 @@ export const controlMethods = {
   getServerSpec: { input: nameInput, output: z.object({ spec: serverSpecSchema }) },
   listServers: { input: z.object({}).strict(), output: z.array(serverViewSchema) },
   getServer: { input: nameInput, output: serverDetailSchema },
-  removeServer: { input: nameInput, output: z.object({ name: z.string() }) },
+  /**
+   * Refused while profiles have it as a member, unless `force`, which removes it from them too;
+   * `profiles`: those it was removed from.
+   */
+  removeServer: {
+    input: z.object({ name: serverNameSchema, force: z.boolean().default(false) }).strict(),
+    output: z.object({ name: z.string(), profiles: z.array(z.string()) }),
+  },
   startServers: { input: startInput, output: z.array(serverViewSchema) },
   stopServers: { input: targetsInput, output: z.array(serverViewSchema) },
   restartServers: { input: targetsInput, output: z.array(serverViewSchema) },
@@ -184,6 +248,18 @@ export const controlMethods = {
   },
   getSession: { input: sessionIdInput, output: sessionViewSchema },
   killSession: { input: sessionIdInput, output: z.object({ id: z.string() }) },
+  /** Every member must be a defined server; `copyFrom` starts from a copy of another profile. */
+  createProfile: { input: profileCreateSchema, output: profileViewSchema },
+  listProfiles: { input: z.object({}).strict(), output: z.array(profileViewSchema) },
+  getProfile: { input: profileNameInput, output: profileDetailSchema },
+  /** One edit (core/profiles/edits.ts) applied to the profile as stored. */
+  updateProfile: {
+    input: z.object({ name: profileNameSchema, edit: profileEditSchema }).strict(),
+    output: profileViewSchema,
+  },
+  removeProfile: { input: profileNameInput, output: z.object({ name: z.string() }) },
+  useProfile: { input: profileNameInput, output: z.object({ name: z.string() }) },
+  currentProfile: { input: z.object({}).strict(), output: z.object({ name: z.string().nullable() }) },
 } as const;
 
 /** Long-lived answers: the daemon writes one JSON item per line until the client goes away. */

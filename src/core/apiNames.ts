@@ -23,6 +23,13 @@ export const METHOD_NAMES = [
   'listSessions',
   'getSession',
   'killSession',
+  'createProfile',
+  'listProfiles',
+  'getProfile',
+  'updateProfile',
+  'removeProfile',
+  'useProfile',
+  'currentProfile',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs'] as const;

@@ -1,11 +1,15 @@
 import { readLogLines } from '../daemon/monitor/logReader.js';
 import { McpctlError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
 import type { Paths } from '../shared/paths.js';
 import { serverLogPath } from '../shared/paths.js';
 import type { Store } from '../store/types.js';
 import type { ControlHandlers, LogLine } from './api.js';
 import type { Settings } from './config/settings.js';
 import { followLines, type Subscribable } from './logStream.js';
+import type { ProfileCatalogs } from './profiles/catalog.js';
+import { createProfileHandlers } from './profiles/profileHandlers.js';
+import type { ProfileRegistry } from './profiles/registry.js';
 import { serverSpecSchema } from './servers/definition.js';
 import { applyServerPatch } from './servers/patch.js';
 import type { Supervisor } from './servers/supervisor.js';
@@ -26,6 +30,10 @@ export interface HandlerDeps {
   requestStop(): void;
   /** The running gateway: its address and its live sessions. */
   gateway: GatewayControl;
+  profiles: ProfileRegistry;
+  /** What each profile's endpoint serves (the gateway's); without it `profile show` says "not available". */
+  profileCatalogs?: ProfileCatalogs;
+  logger: Logger;
   now(): number;
 }
 
@@ -90,10 +98,6 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
         events: events.map(({ id, time, server, type, message }) => ({ id, time, server, type, message })),
       };
     },
-    async removeServer({ name }) {
-      await supervisor.remove(name);
-      return { name };
-    },
     async startServers({ wait, ...targets }) {
       return views(await supervisor.start(targets, { wait }));
     },
@@ -126,6 +130,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       return { name, latencyMs: Math.round((performance.now() - started) * 1000) / 1000 };
     },
     ...createGatewayHandlers(deps),
+    ...createProfileHandlers(deps),
     followLogs(query, signal) {
       if (query.name === undefined) return followLines(deps.daemonLog, signal);
       supervisor.get(query.name);

@@ -10,6 +10,7 @@ import { openSqliteStore } from '../store/sqliteStore.js';
 import { loadSettings } from './config/settings.js';
 import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
+import { ProfileRegistry } from './profiles/registry.js';
 import { systemClock } from './servers/instance.js';
 import { Supervisor } from './servers/supervisor.js';
 import { endedSessionLookup } from './sessions/endedSessions.js';
@@ -65,6 +66,9 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     logger.info({ version, home: paths.stateDir }, 'daemon starting');
     const store = openSqliteStore({ path: paths.database, logger });
     cleanups.push(() => store.close());
+    // Loaded before anything serves: the gateway and the control API read profiles from it synchronously.
+    const profiles = new ProfileRegistry({ store, logger });
+    await profiles.load();
     const serverLogs = new Map<string, ServerLogFile>();
     const recorder = createSessionRecorder(store, logger);
     // Cleanups run in reverse: session closes written at shutdown land before the store closes.
@@ -137,6 +141,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       },
       requestStop: () => requestStop(),
       gateway,
+      profiles,
+      logger,
       now: Date.now,
     });
     const server = await startControlServer({ socketPath: paths.socket, ...toMethodTable(handlers), logger });

@@ -57,6 +57,20 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX sessions_started_at ON sessions(started_at);
   `,
+  // Profiles keep no foreign key to servers (their members live in the JSON spec; core keeps
+  // them defined). The current profile is one row that goes with its profile when it is removed.
+  `
+  CREATE TABLE profiles (
+    name TEXT PRIMARY KEY,
+    spec TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE current_profile (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -131,8 +131,34 @@ export interface SessionRepository {
   closeDangling(time: string): Promise<number>;
 }
 
+export interface StoredProfile {
+  name: string;
+  spec: JsonObject;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProfileRepository {
+  list(): Promise<StoredProfile[]>;
+  get(name: string): Promise<StoredProfile | undefined>;
+  /** Throws McpctlError ALREADY_EXISTS when the name is taken. */
+  insert(profile: { name: string; spec: JsonObject }): Promise<StoredProfile>;
+  /**
+   * Replaces the definitions of existing profiles, all in one transaction (a server removed with
+   * --force leaves every profile it was in). Throws NOT_FOUND, changing nothing, if one is missing.
+   */
+  update(profiles: ReadonlyArray<{ name: string; spec: JsonObject }>): Promise<StoredProfile[]>;
+  /** Removes it (and unsets it as the current profile); false when it did not exist. */
+  remove(name: string): Promise<boolean>;
+  /** The profile `connect` uses when given no name; null when none is set. */
+  current(): Promise<string | null>;
+  /** Throws NOT_FOUND for an unknown profile; null unsets it. */
+  setCurrent(name: string | null): Promise<void>;
+}
+
 export interface Store {
   servers: ServerRepository;
+  profiles: ProfileRepository;
   instances: InstanceRepository;
   events: EventRepository;
   sessions: SessionRepository;

@@ -12,7 +12,7 @@ function staticImports(file: string): string[] {
 
 describe('the entry chunk of the built binary', () => {
   // Every command loads it: zod (~200 KB to compile) there made `mcpctl ls` 1.2x slower.
-  it('reaches no zod, yaml or MCP SDK code through static imports (they load on first use)', () => {
+  it('reaches no zod, yaml, MCP SDK or search index code through static imports (they load on first use)', () => {
     const seen = new Set<string>();
     const queue = [CLI];
     while (queue.length > 0) {
@@ -27,6 +27,7 @@ describe('the entry chunk of the built binary', () => {
       expect(text, `${file} holds zod`).not.toMatch(/\bZodError\b/);
       expect(text, `${file} holds yaml`).not.toMatch(/\bYAMLParseError\b/);
       expect(text, `${file} holds the MCP SDK`).not.toMatch(/\bLATEST_PROTOCOL_VERSION\b/);
+      expect(text, `${file} holds MiniSearch (profiles' tool search)`).not.toMatch(/MiniSearch: duplicate ID/);
     }
   });
 });

@@ -74,6 +74,13 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     },
     getSession: unused,
     killSession: unused,
+    createProfile: unused,
+    listProfiles: unused,
+    getProfile: unused,
+    updateProfile: unused,
+    removeProfile: unused,
+    useProfile: unused,
+    currentProfile: unused,
     followLogs: async function* (input, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;

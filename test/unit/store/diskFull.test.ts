@@ -32,6 +32,7 @@ describe('the store on a full disk', () => {
     const path = join(disk.dir, 'mcpctl.db');
     store = openSqliteStore({ path, logger: silentLogger });
     await store.servers.insert({ name: 'kept', transport: 'stdio', spec: { command: 'node' } });
+    await store.profiles.insert({ name: 'kept', spec: { name: 'kept' } });
 
     disk.fill();
     const big = { command: 'node', args: ['x'.repeat(8000)] };
@@ -39,6 +40,9 @@ describe('the store on a full disk', () => {
       ['servers.insert', store.servers.insert({ name: 'lost', transport: 'stdio', spec: big })],
       ['servers.update', store.servers.update({ name: 'kept', transport: 'stdio', spec: big })],
       ['instances.update', store.instances.update('kept', { state: 'running', lastError: 'x'.repeat(8000) })],
+      ['profiles.insert', store.profiles.insert({ name: 'lost', spec: { description: 'x'.repeat(8000) } })],
+      ['profiles.update', store.profiles.update([{ name: 'kept', spec: { description: 'x'.repeat(8000) } }])],
+      ['profiles.setCurrent', store.profiles.setCurrent('kept')],
       ['events.append', store.events.append({ server: 'kept', type: 'added', message: 'x'.repeat(8000) })],
       [
         'sessions.recordOpened',
@@ -66,6 +70,8 @@ describe('the store on a full disk', () => {
     // Reads still work, and none of the refused writes is there.
     expect((await store.servers.list()).map((server) => server.name)).toEqual(['kept']);
     expect((await store.servers.get('kept'))?.spec).toEqual({ command: 'node' });
+    expect(await store.profiles.list()).toMatchObject([{ name: 'kept', spec: { name: 'kept' } }]);
+    expect(await store.profiles.current()).toBeNull();
 
     disk.free();
     await store.servers.insert({ name: 'later', transport: 'stdio', spec: big });

@@ -130,7 +130,8 @@ export function defineRm(parent: CommandUnknownOpts, name: string, inv: MakeInvo
   return parent
     .command(`${name} <names...>`)
     .description('stop and remove servers')
-    .action((names) => removeServers(inv(), names));
+    .option('--force', 'also remove them from the profiles they are members of')
+    .action((names, flags) => removeServers(inv(), names, { force: flags.force === true }));
 }
 
 export function defineStart(parent: CommandUnknownOpts, inv: MakeInvocation) {

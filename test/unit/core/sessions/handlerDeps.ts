@@ -6,6 +6,8 @@ import type { ControlApi } from '../../../../src/core/api.js';
 import { loadSettings } from '../../../../src/core/config/settings.js';
 import { createHandlers } from '../../../../src/core/handlers.js';
 import { createLocalApi } from '../../../../src/core/localApi.js';
+import type { ProfileCatalogs } from '../../../../src/core/profiles/catalog.js';
+import { ProfileRegistry } from '../../../../src/core/profiles/registry.js';
 import { createSessionRecorder, type SessionRecorder } from '../../../../src/core/sessions/sessionRecorder.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
 import { resolvePaths } from '../../../../src/shared/paths.js';
@@ -28,7 +30,7 @@ const noLog = { subscribe: () => () => {} };
  * with a TestGateway whose session events go through the real recorder. The server
  * `everything` is defined (not started). Released when the test ends.
  */
-export async function handlerRig(): Promise<HandlerRig> {
+export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } = {}): Promise<HandlerRig> {
   const home = mkdtempSync(join(tmpdir(), 'mcpctl-handlers-'));
   const { supervisor, store } = makeSupervisor(home);
   const recorder = createSessionRecorder(store, silentLogger);
@@ -41,6 +43,8 @@ export async function handlerRig(): Promise<HandlerRig> {
   });
   await supervisor.add(spec({ name: 'everything', transport: 'stdio', command: 'node', autostart: false }));
   const paths = resolvePaths({ MCPCTL_HOME: home });
+  const profiles = new ProfileRegistry({ store, logger: silentLogger });
+  await profiles.load();
   const handlers = createHandlers({
     paths,
     settings: await loadSettings(paths, {}),
@@ -52,6 +56,9 @@ export async function handlerRig(): Promise<HandlerRig> {
     serverLog: () => noLog,
     requestStop: () => {},
     gateway,
+    profiles,
+    ...options,
+    logger: silentLogger,
     now: Date.now,
   });
   return { api: createLocalApi(handlers), store, gateway, recorder, home };

@@ -1,0 +1,151 @@
+import { byCodePoint } from '../../shared/compare.js';
+import { McpctlError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import type { JsonObject, Store } from '../../store/types.js';
+import { parseInput } from '../validation.js';
+import { type ProfileSpec, profileSpecSchema } from './definition.js';
+import type { ProfileSource } from './source.js';
+
+export interface ProfileEntry {
+  spec: ProfileSpec;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProfileRegistryDeps {
+  store: Store;
+  logger: Logger;
+}
+
+/**
+ * The profiles of this daemon, held in memory for the gateway's synchronous reads and written
+ * through to the store: every change is committed first and only then visible, so a failed write
+ * (STORE_WRITE_FAILED) changes nothing and a kill -9 loses nothing that was answered.
+ */
+export class ProfileRegistry implements ProfileSource {
+  private readonly profiles = new Map<string, ProfileEntry>();
+  private readonly listeners: Array<(name: string) => void> = [];
+  private currentName: string | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: ProfileRegistryDeps) {}
+
+  /** Reads the store (at daemon start); a definition this version cannot read is logged and skipped. */
+  async load(): Promise<void> {
+    const { store, logger } = this.deps;
+    this.profiles.clear();
+    for (const row of await store.profiles.list()) {
+      try {
+        const spec = parseInput(profileSpecSchema, row.spec, `stored profile '${row.name}'`);
+        this.profiles.set(row.name, { spec, createdAt: row.createdAt, updatedAt: row.updatedAt });
+      } catch (error) {
+        logger.error({ profile: row.name, err: (error as Error).message }, 'skipping an unreadable profile');
+      }
+    }
+    this.currentName = await store.profiles.current();
+  }
+
+  get(name: string): ProfileSpec | undefined {
+    return this.profiles.get(name)?.spec;
+  }
+
+  /** Throws NOT_FOUND (exit 8) for an unknown profile. */
+  entry(name: string): ProfileEntry {
+    const entry = this.profiles.get(name);
+    if (!entry) throw unknownProfile(name);
+    return entry;
+  }
+
+  list(): ProfileEntry[] {
+    return [...this.profiles.values()].sort((a, b) => byCodePoint(a.spec.name, b.spec.name));
+  }
+
+  /** The profile `connect` uses when given none; null when none is set. */
+  current(): string | null {
+    return this.currentName;
+  }
+
+  onChange(listener: (name: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Runs `work` after every earlier one has finished: a read-check-write (an edit, a membership
+   * check against the servers, a `server rm` that must not race a new member) sees no other change.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Adds a new profile; ALREADY_EXISTS when the name is taken. */
+  async create(spec: ProfileSpec): Promise<ProfileEntry> {
+    const row = await this.deps.store.profiles.insert({ name: spec.name, spec: toJson(spec) });
+    return this.commit(spec, row);
+  }
+
+  /** Creates the profile or replaces its definition (apply -f, edits). */
+  async put(spec: ProfileSpec): Promise<ProfileEntry> {
+    if (!this.profiles.has(spec.name)) return this.create(spec);
+    const [row] = await this.deps.store.profiles.update([{ name: spec.name, spec: toJson(spec) }]);
+    return this.commit(spec, row as { createdAt: string; updatedAt: string });
+  }
+
+  /** Replaces several existing profiles in one transaction: all of them change, or none. */
+  async putAll(specs: readonly ProfileSpec[]): Promise<ProfileEntry[]> {
+    for (const spec of specs) this.entry(spec.name);
+    const rows = await this.deps.store.profiles.update(specs.map((spec) => ({ name: spec.name, spec: toJson(spec) })));
+    return specs.map((spec, index) => this.commit(spec, rows[index] as { createdAt: string; updatedAt: string }));
+  }
+
+  /** false when there was no such profile. Removing the current profile leaves none current. */
+  async remove(name: string): Promise<boolean> {
+    const removed = await this.deps.store.profiles.remove(name);
+    if (!this.profiles.delete(name)) return removed;
+    if (this.currentName === name) this.currentName = null;
+    this.deps.logger.info({ profile: name }, 'profile removed');
+    this.changed(name);
+    return true;
+  }
+
+  /** Makes `name` the current profile; NOT_FOUND for an unknown one. */
+  async use(name: string): Promise<void> {
+    this.entry(name);
+    await this.deps.store.profiles.setCurrent(name);
+    this.currentName = name;
+    this.deps.logger.info({ profile: name }, 'current profile set');
+  }
+
+  private commit(spec: ProfileSpec, row: { createdAt: string; updatedAt: string }): ProfileEntry {
+    const entry = { spec, createdAt: row.createdAt, updatedAt: row.updatedAt };
+    const existed = this.profiles.has(spec.name);
+    this.profiles.set(spec.name, entry);
+    this.deps.logger.info(
+      { profile: spec.name, members: spec.members.length },
+      existed ? 'profile changed' : 'profile created',
+    );
+    this.changed(spec.name);
+    return entry;
+  }
+
+  private changed(name: string): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(name);
+      } catch (error) {
+        this.deps.logger.error({ profile: name, err: (error as Error).message }, 'a profile listener failed');
+      }
+    }
+  }
+}
+
+function toJson(spec: ProfileSpec): JsonObject {
+  return spec as unknown as JsonObject;
+}
+
+export function unknownProfile(name: string): McpctlError {
+  return new McpctlError('NOT_FOUND', `no profile named '${name}'`, {
+    hint: "list profiles with 'mcpctl profile ls'; create one with 'mcpctl profile create NAME --server SERVER'",
+  });
+}
