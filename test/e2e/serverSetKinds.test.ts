@@ -1,14 +1,17 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { describe, expect, it } from 'vitest';
 import type { ServerDetail } from '../../src/core/api.js';
-import { FIXTURES, waitFor } from '../helpers/cli.js';
+import { FIXTURES, ROOT, waitFor } from '../helpers/cli.js';
 import { useE2eHome } from '../helpers/e2e.js';
 import { startHeaderEcho } from '../helpers/headerEcho.js';
 import { connectHttp, type HttpSession } from '../helpers/mcpClient.js';
 
 const h = useE2eHome();
 const ENV_REPORT = join(FIXTURES, 'envReport.mjs');
+const FILESYSTEM = join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
 
 async function open(name: string): Promise<HttpSession> {
   const { url } = await h.json<{ url: string }>(['server', 'url', name]);
@@ -107,6 +110,39 @@ describe('server set on each kind of server', () => {
       await waitFor('only the new pool left', () => (h.serverPids('solo').length === 3 ? true : undefined));
     } finally {
       await second.close();
+    }
+  });
+
+  it('a shared server rolled over for new roots gets them from the daemon, its session kept', async () => {
+    const dirs = realpathSync(mkdtempSync(join(tmpdir(), 'mcpctl-set-roots-')));
+    const [first, second] = ['first', 'second'].map((name) => {
+      mkdirSync(join(dirs, name));
+      return join(dirs, name);
+    }) as [string, string];
+    try {
+      const added = await h.run(['server', 'add', 'files', '--root', first, '--', process.execPath, FILESYSTEM]);
+      expect(added.code, added.stderr).toBe(0);
+      const session = await open('files');
+      try {
+        const allowed = async () =>
+          textOf(await session.client.callTool({ name: 'list_allowed_directories', arguments: {} }));
+        await waitFor('the first root', async () => ((await allowed()).includes(first) ? true : undefined));
+
+        const set = await h.run(['server', 'set', 'files', '--root', second, '--unset-root', first]);
+
+        expect(set.code, set.stderr).toBe(0);
+        expect(set.stdout).toMatch(/^updated server files: rolled over to a new process \(pid \d+\) \(running\)\n$/);
+        const now = await waitFor('the second root', async () => {
+          const text = await allowed();
+          return text.includes(second) ? text : undefined;
+        });
+        expect(now).not.toContain(first);
+        expect((await h.json<ServerDetail>(['server', 'show', 'files'])).roots).toEqual([second]);
+      } finally {
+        await session.close();
+      }
+    } finally {
+      rmSync(dirs, { recursive: true, force: true });
     }
   });
 });

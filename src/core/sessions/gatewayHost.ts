@@ -1,6 +1,6 @@
 import { startGateway } from '../../daemon/gateway/gateway.js';
 import type { Gateway, GatewaySessionInfo, GatewaySessionSnapshot, SessionEvent } from '../../daemon/gateway/types.js';
-import { rootsOf } from '../../protocol/multiplex/roots.js';
+import { type RootsSource, rootsOf } from '../../protocol/multiplex/roots.js';
 import { SharedUpstream } from '../../protocol/multiplex/sharedUpstream.js';
 import type { SessionBackend } from '../../protocol/session.js';
 import type { SessionEndData } from '../../protocol/sessionEnd.js';
@@ -127,16 +127,16 @@ export class GatewayHost implements GatewayControl {
     if (!channel?.identity) return;
     const send = channel.send.bind(channel);
     let upstream = this.shared.get(name);
+    const spec = this.specOf(name);
     if (upstream) {
-      upstream.upstreamReplaced(channel.identity, send);
+      upstream.upstreamReplaced(channel.identity, send, this.rootsOf(spec));
     } else {
-      const spec = this.specOf(name);
       upstream = new SharedUpstream({
         identity: channel.identity,
         send,
         logger: this.deps.logger.child({ server: name }),
         name,
-        roots: { from: 'server', roots: rootsOf(spec?.transport === 'stdio' ? spec.roots : []) },
+        roots: this.rootsOf(spec),
         ...(spec === undefined ? {} : requestDeadlines(spec.policy)),
       });
       this.shared.set(name, upstream);
@@ -165,12 +165,19 @@ export class GatewayHost implements GatewayControl {
       this.bind(name, next);
       return { drained: Promise.resolve(), abandon: () => {} };
     }
-    const spec = this.specOf(name);
-    const roots = { from: 'server' as const, roots: rootsOf(spec?.transport === 'stdio' ? spec.roots : []) };
-    const retiring = upstream.upstreamHandover(channel.identity, channel.send.bind(channel), roots);
+    const retiring = upstream.upstreamHandover(
+      channel.identity,
+      channel.send.bind(channel),
+      this.rootsOf(this.specOf(name)),
+    );
     oldChannel.onUpstreamMessage = (message) => retiring.receive(message);
     channel.onUpstreamMessage = (message) => upstream.handleUpstream(message);
     return retiring;
+  }
+
+  /** A shared server's roots, answered by the daemon from its definition (edits included). */
+  private rootsOf(spec: ServerSpec | undefined): RootsSource {
+    return { from: 'server', roots: rootsOf(spec?.transport === 'stdio' ? spec.roots : []) };
   }
 
   private specOf(name: string): ServerSpec | undefined {

@@ -165,8 +165,12 @@ export class SharedUpstream implements SessionBackend {
     this.failInFlight(reason, `the upstream server ${this.name} exited (${reason}); retry the request`);
   }
 
-  /** A restarted upstream took over: sessions carry on, their subscriptions and log levels restored on it. */
-  upstreamReplaced(identity: UpstreamIdentity, send: (message: JsonRpcMessage) => void): void {
+  /**
+   * A restarted upstream took over: sessions carry on, their subscriptions and log levels restored on it.
+   * `roots`: the definition's, when it may have been edited meanwhile.
+   */
+  upstreamReplaced(identity: UpstreamIdentity, send: (message: JsonRpcMessage) => void, roots?: RootsSource): void {
+    if (roots !== undefined) this.roots = roots;
     if (this.lostReason === undefined) this.upstreamLost('it was replaced');
     this.adopt(identity, send);
   }
