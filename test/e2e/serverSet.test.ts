@@ -195,6 +195,19 @@ describe('mcpctl server set', () => {
     expect(wrongTransport.stderr).toContain("Error: --url applies to http servers; 'later' is a stdio server");
   });
 
+  it('the edits survive a daemon restart, with their events', async () => {
+    expect((await h.run(['daemon', 'stop'])).code).toBe(0);
+    expect((await h.run(['daemon', 'start'])).code).toBe(0);
+    const rolled = await waitFor('roll running again', async () => {
+      const view = await show('roll');
+      return view.state === 'running' ? view : undefined;
+    });
+    expect(rolled.env.MODE).toBe('two');
+    expect(rolled.events.map((e) => e.type)).toContain('rolled-over');
+    expect((await show('policy')).policy).toMatchObject({ healthIntervalMs: 5000, restart: 'always' });
+    expect((await show('keep')).args).toEqual([ENV_REPORT]);
+  });
+
   it('-o json says what happened', async () => {
     await addReport('json');
     const result = await h.json<{ name: string; changed: boolean; rolled: boolean }>([

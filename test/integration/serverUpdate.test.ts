@@ -136,6 +136,20 @@ describe('Supervisor.update: a definition edited in place', () => {
     expect((await report(entry)).value).toBe('two');
   });
 
+  it('edits at once apply one after the other, each on what the one before left (none lost)', async () => {
+    const entry = await home.supervisor.add(envReport({ env: { MODE: 'one' } }));
+    const addEnv = (key: string) =>
+      home.supervisor.edit('report', (current) =>
+        current.transport === 'stdio' ? { ...current, env: { ...current.env, [key]: 'x' } } : current,
+      );
+    const results = await Promise.all([addEnv('A'), addEnv('B'), addEnv('C')]);
+    expect(results.map((r) => r.rolled)).toEqual([true, true, true]);
+    const final = home.supervisor.get('report').spec;
+    expect(final.transport === 'stdio' && final.env).toEqual({ MODE: 'one', A: 'x', B: 'x', C: 'x' });
+    expect((await home.store.servers.get('report'))?.spec).toEqual(final);
+    expect((await report(entry)).value).toBe('one');
+  });
+
   it('an unknown server is NOT_FOUND', async () => {
     await expect(home.supervisor.update(envReport())).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
