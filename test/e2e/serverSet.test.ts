@@ -281,6 +281,7 @@ describe('bad input to server set', () => {
         ['server', 'set', 'x'],
         ['server', 'set', 'Bad Name', '--env', 'A=1'],
         ['server', 'set', 'x', '--root', '/no/such/dir'],
+        ['server', 'edit', 'Bad Name'],
       ]) {
         const result = await fresh.run(args);
         expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(2);

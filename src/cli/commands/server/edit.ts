@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { runEditor } from '../../../core/editor.js';
-import { type ServerSpec, type ServerSpecInput, serverSpecSchema } from '../../../core/servers/definition.js';
+import {
+  type ServerSpec,
+  type ServerSpecInput,
+  serverNameSchema,
+  serverSpecSchema,
+} from '../../../core/servers/definition.js';
 import { parseInput } from '../../../core/validation.js';
 import { McpctlError } from '../../../shared/errors.js';
 import { loadYaml } from '../../../shared/yaml.js';
@@ -89,6 +94,7 @@ async function askAgain(): Promise<boolean> {
  * the edited text is kept in a temp file, named in the error, and the command exits 2.
  */
 export async function editServer(inv: Invocation, name: string): Promise<void> {
+  parseInput(serverNameSchema, name, 'server name');
   const api = await inv.api();
   const { spec } = await api.getServerSpec({ name });
   const original = await render(spec);
