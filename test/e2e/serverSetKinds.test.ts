@@ -113,6 +113,46 @@ describe('server set on each kind of server', () => {
     }
   });
 
+  it('an isolated server with no warm pool still proves its new command before it takes over', async () => {
+    const added = await h.run([
+      'server',
+      'add',
+      'cold',
+      '--share',
+      'isolated',
+      '--pool',
+      '0',
+      '--env',
+      'MODE=one',
+      ...h.mark('cold'),
+      '--',
+      process.execPath,
+      ENV_REPORT,
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    const set = await h.run([
+      'server',
+      'set',
+      'cold',
+      '--env',
+      'HANG_ON_INITIALIZE=1',
+      '--start-timeout',
+      '500ms',
+      '--',
+      process.execPath,
+      join(FIXTURES, 'hang.mjs'),
+    ]);
+    expect(set.code, set.stderr).toBe(5);
+    expect(set.stderr).toContain("the new definition of 'cold' did not come up");
+    const session = await open('cold');
+    try {
+      const result = await session.client.callTool({ name: 'env', arguments: { name: 'MODE' } });
+      expect(JSON.parse(textOf(result)).value).toBe('one');
+    } finally {
+      await session.close();
+    }
+  });
+
   it('a shared server rolled over for new roots gets them from the daemon, its session kept', async () => {
     const dirs = realpathSync(mkdtempSync(join(tmpdir(), 'mcpctl-set-roots-')));
     const [first, second] = ['first', 'second'].map((name) => {

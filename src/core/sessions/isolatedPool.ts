@@ -80,6 +80,13 @@ export class IsolatedPool implements Runner, SessionBackend {
   }
 
   async ready(): Promise<void> {
+    if (this.options.pool === 0) {
+      // Nothing is kept warm, but `running` still means its command answers initialize (a start,
+      // or a rollover that must not take over with a definition that cannot serve a session).
+      const probe = await this.warmOne();
+      await probe.stop(this.options.stopGraceMs);
+      return;
+    }
     const missing = this.options.pool - this.warm.length;
     await Promise.all(Array.from({ length: missing }, () => this.warmOne().then((runner) => this.keepWarm(runner))));
   }
