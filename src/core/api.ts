@@ -7,6 +7,7 @@ import { MEMBER_STATES } from './profiles/catalog.js';
 import { profileNameSchema, TOOL_MODES } from './profiles/definition.js';
 import { profileCreateSchema, profileEditSchema } from './profiles/edits.js';
 import { policySchema, serverNameSchema, serverSpecSchema } from './servers/definition.js';
+import { serverPatchSchema } from './servers/patch.js';
 import { INSTANCE_STATES } from './servers/states.js';
 
 /**
@@ -41,6 +42,11 @@ const startInput = z
   .strict()
   .refine(...targetsRule);
 const addInput = z.object({ spec: serverSpecSchema, wait: waitField }).strict();
+/** A whole new definition (`server edit`; its name says which server), or what `server set` changes of one. */
+const updateInput = z.union([
+  z.object({ spec: serverSpecSchema }).strict(),
+  z.object({ name: serverNameSchema, patch: serverPatchSchema }).strict(),
+]);
 
 export const serverViewSchema = z.object({
   name: z.string(),
@@ -238,6 +244,16 @@ export const controlMethods = {
   },
   /** `alreadyExisted`: the very same definition was there (a retried add); nothing changed. */
   addServer: { input: addInput, output: serverViewSchema.extend({ alreadyExisted: z.boolean() }) },
+  /**
+   * Edits a definition in place (Supervisor.update). `changed`: it differed; `rolled`: the running
+   * instance was replaced by a new process, otherwise the change applied in place.
+   */
+  updateServer: {
+    input: updateInput,
+    output: serverViewSchema.extend({ changed: z.boolean(), rolled: z.boolean() }),
+  },
+  /** A server's whole definition as stored (env and headers unmasked: `server edit` shows it to its owner). */
+  getServerSpec: { input: nameInput, output: z.object({ spec: serverSpecSchema }) },
   listServers: { input: z.object({}).strict(), output: z.array(serverViewSchema) },
   getServer: { input: nameInput, output: serverDetailSchema },
   /**

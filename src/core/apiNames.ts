@@ -9,6 +9,8 @@ export const METHOD_NAMES = [
   'daemonStatus',
   'daemonStop',
   'addServer',
+  'updateServer',
+  'getServerSpec',
   'listServers',
   'getServer',
   'removeServer',

@@ -11,10 +11,13 @@ import { followLines, type Subscribable } from './logStream.js';
 import type { ProfileCatalogs } from './profiles/catalog.js';
 import { createProfileHandlers } from './profiles/profileHandlers.js';
 import type { ProfileRegistry } from './profiles/registry.js';
+import { serverSpecSchema } from './servers/definition.js';
+import { applyServerPatch } from './servers/patch.js';
 import type { Supervisor } from './servers/supervisor.js';
 import { toServerView } from './servers/views.js';
 import type { GatewayControl } from './sessions/gatewayControl.js';
 import { createGatewayHandlers } from './sessions/gatewayHandlers.js';
+import { parseInput } from './validation.js';
 
 export interface HandlerDeps extends DeclarativeHandlerDeps {
   paths: Paths;
@@ -71,6 +74,18 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     async addServer({ spec, wait }) {
       const entry = await supervisor.add(spec, { wait });
       return { ...toServerView(entry, deps.now()), alreadyExisted: entry.alreadyExisted };
+    },
+    async updateServer(input) {
+      const entry =
+        'spec' in input
+          ? await supervisor.update(input.spec)
+          : await supervisor.edit(input.name, (current) =>
+              parseInput(serverSpecSchema, applyServerPatch(current, input.patch), `definition of '${input.name}'`),
+            );
+      return { ...toServerView(entry, deps.now()), changed: entry.changed, rolled: entry.rolled };
+    },
+    async getServerSpec({ name }) {
+      return { spec: supervisor.get(name).spec };
     },
     async listServers() {
       return views(supervisor.list());

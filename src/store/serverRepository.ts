@@ -39,6 +39,9 @@ export function createServerRepository(db: Database): ServerRepository {
     if (desired !== undefined) insertInstance.run(row.name, desired, row.created_at);
     return inserted;
   });
+  const updateOne = db.prepare<[string, string, string, string]>(
+    'UPDATE servers SET transport = ?, spec = ?, updated_at = ? WHERE name = ?',
+  );
   // Instance state and events go with it through ON DELETE CASCADE.
   const removeOne = db.prepare<[string]>('DELETE FROM servers WHERE name = ?');
 
@@ -69,6 +72,16 @@ export function createServerRepository(db: Database): ServerRepository {
           cause: error,
         });
       }
+    },
+    async update(server) {
+      // One statement in autocommit: run() reports a failed commit (unlike a RETURNING get()).
+      const now = new Date().toISOString();
+      if (updateOne.run(server.transport, JSON.stringify(server.spec), now, server.name).changes === 0) {
+        throw new McpctlError('NOT_FOUND', `no server named '${server.name}'`, {
+          hint: "list servers with 'mcpctl server ls'",
+        });
+      }
+      return toServer(getOne.get(server.name) as ServerRow);
     },
     async remove(name) {
       return removeOne.run(name).changes > 0;

@@ -58,6 +58,11 @@ export interface ServerRepository {
    * 'stopped') is written with the definition, in the same transaction.
    */
   insert(server: { name: string; transport: string; spec: JsonObject; desired?: string }): Promise<StoredServer>;
+  /**
+   * Replaces the definition of an existing server in one atomic write (its creation time, instance
+   * state and events stay); throws McpctlError NOT_FOUND when there is no such server.
+   */
+  update(server: { name: string; transport: string; spec: JsonObject }): Promise<StoredServer>;
   /** Removes the definition with its instance state and events; false when it did not exist. */
   remove(name: string): Promise<boolean>;
 }

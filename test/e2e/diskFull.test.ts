@@ -73,6 +73,15 @@ describe('a full disk under the daemon', () => {
     expect(rm.stderr).toMatch(/^Error: disk full: /m);
     expect(home.serverPids('before')).toEqual(pid);
 
+    // So is an edit (write first): neither the definition nor the process changes.
+    const set = await home.run(['server', 'set', 'before', '--env', `BIG=${'x'.repeat(8000)}`]);
+    expect(set.code, set.stderr).toBe(1);
+    expect(set.stderr).toMatch(/^Error: disk full: /m);
+    expect(home.serverPids('before')).toEqual(pid);
+    expect((await home.json<{ env: Record<string, string> }>(['server', 'show', 'before'])).env).not.toHaveProperty(
+      'BIG',
+    );
+
     // The open session works, and so does a new one, whose history cannot be written.
     await open.ping();
     const during = await session(url, 'open-during');

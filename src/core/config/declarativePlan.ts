@@ -1,6 +1,6 @@
 import { byCodePoint } from '../../shared/compare.js';
 import type { ProfileSpec } from '../profiles/definition.js';
-import { type ServerSpec, sameDefinition } from '../servers/definition.js';
+import { needsRollover, type ServerSpec, sameDefinition } from '../servers/definition.js';
 
 /**
  * What `apply` does to match a file, as data: a pure function of the current definitions and the
@@ -26,16 +26,6 @@ export interface DefinedState {
 }
 
 /**
- * The fields a running instance was started with: changing one needs a new instance (rolled over,
- * the new one up before the old one stops); any other field applies to the running one at once.
- */
-const ROLLOVER_FIELDS = new Set(['transport', 'command', 'args', 'env', 'cwd', 'share', 'url', 'headers']);
-
-export function needsRollover(changes: string[]): boolean {
-  return changes.some((path) => ROLLOVER_FIELDS.has(path.split('.')[0] ?? ''));
-}
-
-/**
  * Servers first (a profile's members must exist before it), then profiles; with `prune`, profiles
  * the file does not name go before the servers it does not name, so no profile uses a server when
  * it goes. Within each group the file's order; deletions by name.
@@ -49,7 +39,7 @@ export function planApply(current: DefinedState, desired: DefinedState, options:
     else if (sameDefinition(existing, spec)) steps.push(step('server', spec.name, 'unchanged'));
     else {
       const changes = changedFields(existing, spec);
-      steps.push(step('server', spec.name, needsRollover(changes) ? 'rollover' : 'update', changes));
+      steps.push(step('server', spec.name, needsRollover(existing, spec) ? 'rollover' : 'update', changes));
     }
   }
   const profiles = new Map(current.profiles.map((spec) => [spec.name, spec]));

@@ -1,12 +1,8 @@
 import { buildChildEnvironment } from '../../daemon/process/environment.js';
 import { assertLaunchable } from '../../daemon/process/launchable.js';
 import type { ProfileRegistry } from '../profiles/registry.js';
-import type { ServerSpec } from '../servers/definition.js';
 import type { Supervisor } from '../servers/supervisor.js';
 import type { ApplyTarget } from './declarativeApply.js';
-
-/** `Supervisor.update` (edit in place, or roll the instance over): typed loosely until it lands on this branch. */
-type Updatable = { update?: (spec: ServerSpec) => Promise<{ changed: boolean; rolled: boolean }> };
 
 export interface DeclarativeTargetDeps {
   supervisor: Supervisor;
@@ -43,13 +39,7 @@ export function createApplyTarget(deps: DeclarativeTargetDeps): ApplyTarget {
       await supervisor.add(spec, { wait: false });
     },
     async updateServer(spec) {
-      const update = (supervisor as Supervisor & Updatable).update;
-      if (update) return { rolled: (await update.call(supervisor, spec)).rolled };
-      // TEMPORARY, until the serverset branch's Supervisor.update lands (then delete these lines and
-      // the Updatable cast): a remove and an add, which loses the server's history and restarts it.
-      await supervisor.remove(spec.name);
-      await supervisor.add(spec, { wait: false });
-      return { rolled: true };
+      return { rolled: (await supervisor.update(spec)).rolled };
     },
     async removeServer(name) {
       await supervisor.remove(name);

@@ -123,3 +123,34 @@ function canonical(value: unknown): unknown {
 export function sameDefinition(a: ServerSpec, b: ServerSpec): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
+
+/** What a process (or an http connection) was started with: a change to one needs a new one, a rollover. */
+const LAUNCH_FIELDS: Record<ServerSpec['transport'], readonly string[]> = {
+  stdio: ['command', 'args', 'env', 'cwd', 'share', 'pool', 'maxSessions', 'roots'],
+  http: ['url', 'headers'],
+};
+
+/** The fields that differ between two definitions (`policy.restart`, `env`...), in a stable order. */
+export function changedFields(a: ServerSpec, b: ServerSpec): string[] {
+  const left = canonical(a) as Record<string, unknown>;
+  const right = canonical(b) as Record<string, unknown>;
+  const changed: string[] = [];
+  for (const key of [...new Set([...Object.keys(left), ...Object.keys(right)])].sort(byCodePoint)) {
+    if (key === 'policy') {
+      const policyLeft = left.policy as Record<string, unknown>;
+      const policyRight = right.policy as Record<string, unknown>;
+      for (const field of Object.keys(policyRight).sort(byCodePoint)) {
+        if (policyLeft[field] !== policyRight[field]) changed.push(`policy.${field}`);
+      }
+    } else if (JSON.stringify(left[key]) !== JSON.stringify(right[key])) {
+      changed.push(key);
+    }
+  }
+  return changed;
+}
+
+/** Whether going from `a` to `b` needs a new process: another transport or a launch field changed. */
+export function needsRollover(a: ServerSpec, b: ServerSpec): boolean {
+  if (a.transport !== b.transport) return true;
+  return changedFields(a, b).some((field) => LAUNCH_FIELDS[b.transport].includes(field));
+}

@@ -17,9 +17,21 @@ export const systemClock: Clock = {
   clearTimeout: (timer) => clearTimeout(timer),
 };
 
+/** An old runner a new one took over from (a rollover): it drains, then goes. */
+export interface RunnerHandover {
+  /** Resolves once nothing sent to the old runner waits for its answer. */
+  readonly drained: Promise<void>;
+  /** The old runner was stopped: what it still owed fails now. */
+  abandon(reason: string): void;
+}
+
 /** Who wants to know when an upstream becomes usable and when it goes (the gateway). */
 export interface InstanceObserver {
   ready(runner: Runner): void;
+  /** A rollover: `next` (initialized) serves from now on; `previous` still answers what it has in flight. */
+  handover?(next: Runner, previous: Runner): RunnerHandover;
+  /** The server's policy was edited (request deadlines change on its shared upstream). */
+  policyChanged?(policy: Policy): void;
   /** `final`: no restart follows (stopped, failed, removed); otherwise a new runner will come. */
   gone(reason: string, final: boolean): void;
 }
@@ -38,6 +50,8 @@ export interface InstanceDeps {
   logger: Logger;
   observer?: InstanceObserver;
 }
+
+const NOTHING_IN_FLIGHT: RunnerHandover = { drained: Promise.resolve(), abandon: () => {} };
 
 /** States in which a caller waiting for `start` has its answer. */
 const SETTLED: ReadonlySet<InstanceState> = new Set(['running', 'backoff', 'failed', 'stopped']);
@@ -64,8 +78,55 @@ export class Instance {
   private healthMisses = 0;
   private waiters: Array<() => void> = [];
   private stopping: Promise<void> | undefined;
+  private policy: Policy;
 
-  constructor(private readonly deps: InstanceDeps) {}
+  constructor(private readonly deps: InstanceDeps) {
+    this.policy = deps.policy;
+  }
+
+  /**
+   * A new policy (an edited server) applies at once, without a restart: the restart policy at the
+   * next exit, start timeout and stop grace at the next start or stop, and a new health interval
+   * from now (the next check is rescheduled).
+   */
+  applyPolicy(policy: Policy): void {
+    const rescheduled = policy.healthIntervalMs !== this.policy.healthIntervalMs;
+    this.policy = policy;
+    this.runner?.applyPolicy?.(policy);
+    this.deps.observer?.policyChanged?.(policy);
+    if (rescheduled && this.state === 'running' && this.runner && this.timer) {
+      this.cancelTimer();
+      this.scheduleHealthCheck(this.generation);
+    }
+  }
+
+  /**
+   * A rollover: `next`, started and initialized beside the running process, becomes the
+   * instance's runner at once, with its history (restarts, failures) kept. Returns the runner it
+   * replaced, for the caller to stop once drained; undefined, taking nothing, when the instance is
+   * no longer running (stopped or restarting meanwhile).
+   */
+  takeOver(next: Runner): { previous: Runner; handover: RunnerHandover } | undefined {
+    const previous = this.runner;
+    if (previous === undefined || this.state !== 'running' || this.stopping) return undefined;
+    const generation = ++this.generation;
+    this.cancelTimer();
+    this.runner = next;
+    this.healthMisses = 0;
+    this.runningSince = this.deps.clock.now();
+    this.transition('running', {
+      pid: next.pid,
+      pidStartTime: next.pidStartTime,
+      startedAt: new Date(this.runningSince).toISOString(),
+      lastError: null,
+    });
+    void next.ended.then((end) => {
+      if (generation === this.generation) this.ended(end, generation);
+    });
+    const handover = this.deps.observer?.handover?.(next, previous) ?? NOTHING_IN_FLIGHT;
+    this.scheduleHealthCheck(generation);
+    return { previous, handover };
+  }
 
   /**
    * Restores counters kept in the store from an earlier daemon run. A server that had
@@ -133,7 +194,7 @@ export class Instance {
     this.runningSince = undefined;
     if (runner) {
       this.transition('stopping', {});
-      await runner.stop(this.deps.policy.stopGraceMs);
+      await runner.stop(this.policy.stopGraceMs);
     }
     // A stop that was asked for is no exit to report: LAST-EXIT shows '-', not our own SIGTERM.
     this.lastExitCode = null;
@@ -150,7 +211,8 @@ export class Instance {
   }
 
   private async launch(generation: number): Promise<void> {
-    const { policy, clock } = this.deps;
+    const { clock } = this.deps;
+    const { policy } = this;
     this.nextRestartAt = undefined;
     this.healthMisses = 0;
     this.transition('starting', {
@@ -204,14 +266,15 @@ export class Instance {
   }
 
   private scheduleHealthCheck(generation: number): void {
-    const { policy, clock } = this.deps;
+    const { clock } = this.deps;
+    const { policy } = this;
     this.timer = clock.setTimeout(() => void this.checkHealth(generation), policy.healthIntervalMs);
   }
 
   private async checkHealth(generation: number): Promise<void> {
     const runner = this.runner;
     if (generation !== this.generation || !runner) return;
-    const { policy } = this.deps;
+    const { policy } = this;
     try {
       await runner.ping(policy.healthTimeoutMs);
       this.healthMisses = 0;
@@ -237,7 +300,7 @@ export class Instance {
     this.deps.event('unhealthy', `${this.deps.name} is unhealthy: ${reason}; restarting it`);
     const healthyFor = this.healthyFor();
     this.runner = undefined;
-    const end = await runner.stop(this.deps.policy.stopGraceMs);
+    const end = await runner.stop(this.policy.stopGraceMs);
     if (generation + 1 !== this.generation) return;
     // Whatever its exit code: we killed it because it stopped answering, so it is a failure.
     this.ended({ ...end, reason }, this.generation, { imposed: true, healthyFor });
@@ -253,7 +316,8 @@ export class Instance {
    * is a failure whatever the exit code. So is an exit before it ever answered initialize.
    */
   private ended(end: EndInfo, generation: number, options: { imposed?: boolean; healthyFor?: number } = {}): void {
-    const { policy, clock } = this.deps;
+    const { clock } = this.deps;
+    const { policy } = this;
     const healthyFor = options.healthyFor ?? this.healthyFor();
     const reachedRunning = this.runningSince !== undefined;
     this.cancelTimer();

@@ -1,6 +1,7 @@
 import type { UpstreamIdentity } from '../../protocol/handshake.js';
 import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
 import type { SessionBackend } from '../../protocol/session.js';
+import type { Policy } from './definition.js';
 
 /**
  * One attempt at running a server: a spawned stdio process, or a live
@@ -46,4 +47,6 @@ export interface Runner {
   readonly ended: Promise<EndInfo>;
   /** Ends it (the whole process group for stdio) and resolves when it is gone. */
   stop(graceMs: number): Promise<EndInfo>;
+  /** Runners that keep policy values of their own (isolated pools) take a new policy here. */
+  applyPolicy?(policy: Policy): void;
 }

@@ -9,10 +9,18 @@ import type { Logger } from '../../shared/logger.js';
 import type { InstancePatch, JsonObject, Store, StoredInstance } from '../../store/types.js';
 import { IsolatedPool } from '../sessions/isolatedPool.js';
 import { parseInput } from '../validation.js';
-import { policySchema, type ServerSpec, sameDefinition, serverSpecSchema } from './definition.js';
+import {
+  changedFields,
+  needsRollover,
+  policySchema,
+  type ServerSpec,
+  sameDefinition,
+  serverSpecSchema,
+} from './definition.js';
 import { HttpRunner } from './httpRunner.js';
 import { type Clock, Instance, type InstanceObserver } from './instance.js';
 import { requestDeadlines } from './requestTimeout.js';
+import { rollOver } from './rollover.js';
 import type { Runner } from './runner.js';
 import { type ServerLogSink, startStdioRunner } from './stdioRunner.js';
 import type { ServerEntry } from './views.js';
@@ -42,6 +50,8 @@ interface Managed extends ServerEntry {
   log: ServerLog;
   /** Store writes of this server, applied in order. */
   writes: Promise<unknown>;
+  /** Edits of its definition, one at a time. */
+  updates: Promise<unknown>;
 }
 
 export type Targets = { names: string[]; all: boolean };
@@ -53,6 +63,16 @@ export interface AddedEntry extends ServerEntry {
 
 function added(entry: ServerEntry, alreadyExisted: boolean): AddedEntry {
   return { spec: entry.spec, createdAt: entry.createdAt, instance: entry.instance, alreadyExisted };
+}
+
+/**
+ * What an edit did. `changed`: the definition differed (false: nothing was written). `rolled`: the
+ * running instance was replaced by one of the new definition; otherwise the change applied in place
+ * (or the server was not running, and its next start uses it).
+ */
+export interface UpdatedEntry extends ServerEntry {
+  changed: boolean;
+  rolled: boolean;
 }
 
 const DEFAULT_STOP_GRACE_MS = policySchema.parse({}).stopGraceMs;
@@ -176,6 +196,121 @@ export class Supervisor {
   }
 
   /**
+   * Changes a server's definition in place: its name, creation time, events and counters stay, and
+   * so do other servers' sessions. Write first, then act: the new definition is committed (a refused
+   * write changes nothing), then a policy, labels or autostart apply at once, while a change to what
+   * the process is started with (command, args, env, cwd, sharing, roots; url, headers) rolls a
+   * running instance over (rollover.ts). A rollover whose new process does not come up keeps the old
+   * one serving and writes the old definition back: the edit applies whole or not at all.
+   */
+  async update(spec: ServerSpec): Promise<UpdatedEntry> {
+    return this.edit(spec.name, () => spec);
+  }
+
+  /**
+   * `update` with the new definition made from the current one, once earlier edits of the server are
+   * done (`server set`: a patch on what is there, so two edits at once never lose one another).
+   */
+  async edit(name: string, change: (current: ServerSpec) => ServerSpec): Promise<UpdatedEntry> {
+    const managed = this.get(name) as Managed;
+    const work = managed.updates.then(async () => {
+      try {
+        return await this.updateNow(managed, change(managed.spec));
+      } finally {
+        await managed.writes; // its events are in the store when the caller hears back (`show` right after)
+      }
+    });
+    managed.updates = work.catch(() => undefined);
+    return work;
+  }
+
+  private async updateNow(managed: Managed, spec: ServerSpec): Promise<UpdatedEntry> {
+    const previous = managed.spec;
+    const result = (changed: boolean, rolled: boolean): UpdatedEntry => ({
+      spec: managed.spec,
+      createdAt: managed.createdAt,
+      instance: managed.instance,
+      changed,
+      rolled,
+    });
+    if (sameDefinition(previous, spec)) return result(false, false);
+    if (spec.transport === 'stdio') assertLaunchable(spec, buildChildEnvironment(this.deps.parentEnv, spec.env));
+    const fields = changedFields(previous, spec).join(', ');
+    await this.writeDefinition(spec);
+    this.adopt(managed, spec);
+    const { instance } = managed;
+    if (!needsRollover(previous, spec)) {
+      this.event(managed, 'updated', `${spec.name}: ${fields} changed, applied in place`);
+      return result(true, false);
+    }
+    // An attempt under way runs the old definition: start it again with the new one.
+    if (instance.state === 'starting') {
+      this.event(managed, 'updated', `${spec.name}: ${fields} changed; restarting its start with them`);
+      await instance.restart();
+      return result(true, true);
+    }
+    if (instance.state !== 'running') {
+      this.event(managed, 'updated', `${spec.name}: ${fields} changed; its next start uses them`);
+      return result(true, false);
+    }
+    const before = instance.runner?.pid ?? null;
+    try {
+      const outcome = await rollOver({
+        name: spec.name,
+        instance,
+        createRunner: () => this.createRunner(spec, managed.log),
+        policy: spec.policy,
+      });
+      if (!outcome.rolled) {
+        this.event(managed, 'updated', `${spec.name}: ${fields} changed; its next start uses them`);
+        return result(true, false);
+      }
+      const pids = before === null || outcome.pid === null ? '' : ` (pid ${before} → ${outcome.pid})`;
+      this.event(managed, 'rolled-over', `${spec.name}: ${fields} changed; rolled over to a new process${pids}`, {
+        serverPid: outcome.pid,
+      });
+      return result(true, true);
+    } catch (error) {
+      await this.restoreDefinition(managed, previous, spec, error as Error);
+      throw error;
+    }
+  }
+
+  /** The edit failed after its write: the old definition comes back, in the store and in memory. */
+  private async restoreDefinition(
+    managed: Managed,
+    previous: ServerSpec,
+    attempted: ServerSpec,
+    error: Error,
+  ): Promise<void> {
+    this.adopt(managed, previous);
+    try {
+      await this.writeDefinition(previous);
+    } catch (restore) {
+      // The store keeps the new one: the next daemon start uses it. Said loudly, as it is a split.
+      this.deps.logger.error(
+        { server: previous.name, err: (restore as Error).message },
+        'could not write the old definition back after a failed edit; the store keeps the new one',
+      );
+    }
+    this.event(managed, 'update-failed', `${attempted.name}: edit not applied: ${error.message}`);
+  }
+
+  private writeDefinition(spec: ServerSpec): Promise<unknown> {
+    return this.deps.store.servers.update({
+      name: spec.name,
+      transport: spec.transport,
+      spec: spec as unknown as JsonObject,
+    });
+  }
+
+  /** The definition in memory: the next start uses it, its policy applies at once. */
+  private adopt(managed: Managed, spec: ServerSpec): void {
+    managed.spec = spec;
+    managed.instance.applyPolicy(spec.policy);
+  }
+
+  /**
    * Write first: while the store still holds the definition, the server keeps running.
    * Its log goes before it stops (what it prints meanwhile is dropped), so that a server
    * added under the same name while it stops gets a log of its own.
@@ -229,12 +364,14 @@ export class Supervisor {
       createdAt,
       log,
       writes: Promise.resolve(),
+      updates: Promise.resolve(),
       instance: undefined as unknown as Instance,
     };
     managed.instance = new Instance({
       name: spec.name,
       policy: spec.policy,
-      createRunner: () => this.createRunner(spec, log),
+      // The current definition, not the first: an edited server's next start uses its edit.
+      createRunner: () => this.createRunner(managed.spec, log),
       record: (patch) => this.record(managed, patch),
       commit: (patch) => this.persist(managed, patch),
       event: (type, message, data) => this.event(managed, type, message, data),

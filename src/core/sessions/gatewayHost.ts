@@ -1,6 +1,6 @@
 import { startGateway } from '../../daemon/gateway/gateway.js';
 import type { Gateway, GatewaySessionInfo, GatewaySessionSnapshot, SessionEvent } from '../../daemon/gateway/types.js';
-import { rootsOf } from '../../protocol/multiplex/roots.js';
+import { type RootsSource, rootsOf } from '../../protocol/multiplex/roots.js';
 import { SharedUpstream } from '../../protocol/multiplex/sharedUpstream.js';
 import type { SessionBackend } from '../../protocol/session.js';
 import type { SessionEndData } from '../../protocol/sessionEnd.js';
@@ -8,7 +8,7 @@ import { formatDuration } from '../../shared/duration.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Settings } from '../config/settings.js';
 import type { ServerSpec } from '../servers/definition.js';
-import type { InstanceObserver } from '../servers/instance.js';
+import type { InstanceObserver, RunnerHandover } from '../servers/instance.js';
 import { requestDeadlines } from '../servers/requestTimeout.js';
 import type { Runner } from '../servers/runner.js';
 import type { Supervisor } from '../servers/supervisor.js';
@@ -87,6 +87,8 @@ export class GatewayHost implements GatewayControl {
   observe(name: string): InstanceObserver {
     return {
       ready: (runner: Runner) => this.bind(name, runner),
+      handover: (next, previous) => this.handover(name, next, previous),
+      policyChanged: (policy) => this.shared.get(name)?.setDeadlines(requestDeadlines(policy)),
       gone: (reason, final) => {
         if (final) {
           this.isolated.delete(name);
@@ -125,16 +127,16 @@ export class GatewayHost implements GatewayControl {
     if (!channel?.identity) return;
     const send = channel.send.bind(channel);
     let upstream = this.shared.get(name);
+    const spec = this.specOf(name);
     if (upstream) {
-      upstream.upstreamReplaced(channel.identity, send);
+      upstream.upstreamReplaced(channel.identity, send, this.rootsOf(spec));
     } else {
-      const spec = this.specOf(name);
       upstream = new SharedUpstream({
         identity: channel.identity,
         send,
         logger: this.deps.logger.child({ server: name }),
         name,
-        roots: { from: 'server', roots: rootsOf(spec?.transport === 'stdio' ? spec.roots : []) },
+        roots: this.rootsOf(spec),
         ...(spec === undefined ? {} : requestDeadlines(spec.policy)),
       });
       this.shared.set(name, upstream);
@@ -142,6 +144,40 @@ export class GatewayHost implements GatewayControl {
     const bound = upstream;
     channel.onUpstreamMessage = (message) => bound.handleUpstream(message);
     this.settleArrival(name, bound);
+  }
+
+  /**
+   * A rollover: the server's sessions move to `next` without a failed request. A shared upstream
+   * keeps its sessions and sends new requests to `next`, while `previous` answers what it has in
+   * flight. An isolated server gives new sessions to the new pool; those of the old pool end with it.
+   */
+  private handover(name: string, next: Runner, previous: Runner): RunnerHandover {
+    const upstream = this.shared.get(name);
+    const channel = next.channel;
+    const oldChannel = previous.channel;
+    if (upstream === undefined || channel?.identity === undefined || oldChannel === undefined) {
+      // Another kind of runner (shared ⇄ isolated): sessions of the old kind end with the old runner.
+      if (next.backend !== undefined && upstream !== undefined) {
+        upstream.shutdown(`server '${name}' now runs one process per session`);
+        this.shared.delete(name);
+      }
+      if (next.backend === undefined) this.isolated.delete(name);
+      this.bind(name, next);
+      return { drained: Promise.resolve(), abandon: () => {} };
+    }
+    const retiring = upstream.upstreamHandover(
+      channel.identity,
+      channel.send.bind(channel),
+      this.rootsOf(this.specOf(name)),
+    );
+    oldChannel.onUpstreamMessage = (message) => retiring.receive(message);
+    channel.onUpstreamMessage = (message) => upstream.handleUpstream(message);
+    return retiring;
+  }
+
+  /** A shared server's roots, answered by the daemon from its definition (edits included). */
+  private rootsOf(spec: ServerSpec | undefined): RootsSource {
+    return { from: 'server', roots: rootsOf(spec?.transport === 'stdio' ? spec.roots : []) };
   }
 
   private specOf(name: string): ServerSpec | undefined {

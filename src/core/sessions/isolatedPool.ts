@@ -3,6 +3,8 @@ import { SharedUpstream } from '../../protocol/multiplex/sharedUpstream.js';
 import type { BackendSession, SessionBackend, SessionOutput } from '../../protocol/session.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
+import type { Policy } from '../servers/definition.js';
+import { requestDeadlines } from '../servers/requestTimeout.js';
 import type { EndInfo, Runner, ServerProcess } from '../servers/runner.js';
 import type { StdioRunner } from '../servers/stdioRunner.js';
 
@@ -41,10 +43,24 @@ export class IsolatedPool implements Runner, SessionBackend {
   private stopped = false;
   private end: (info: EndInfo) => void = () => {};
 
-  constructor(private readonly options: IsolatedPoolOptions) {
+  private readonly options: IsolatedPoolOptions;
+
+  constructor(options: IsolatedPoolOptions) {
+    this.options = { ...options };
     this.ended = new Promise((resolve) => {
       this.end = resolve;
     });
+  }
+
+  /** An edited policy: start timeout and stop grace apply from now on, request deadlines to every session's next requests. */
+  applyPolicy(policy: Policy): void {
+    const deadlines = requestDeadlines(policy);
+    Object.assign(this.options, {
+      startTimeoutMs: policy.startTimeoutMs,
+      stopGraceMs: policy.stopGraceMs,
+      ...deadlines,
+    });
+    for (const lease of this.leases.values()) lease.upstream.setDeadlines(deadlines);
   }
 
   get backend(): SessionBackend {
@@ -64,6 +80,13 @@ export class IsolatedPool implements Runner, SessionBackend {
   }
 
   async ready(): Promise<void> {
+    if (this.options.pool === 0) {
+      // Nothing is kept warm, but `running` still means its command answers initialize (a start,
+      // or a rollover that must not take over with a definition that cannot serve a session).
+      const probe = await this.warmOne();
+      await probe.stop(this.options.stopGraceMs);
+      return;
+    }
     const missing = this.options.pool - this.warm.length;
     await Promise.all(Array.from({ length: missing }, () => this.warmOne().then((runner) => this.keepWarm(runner))));
   }

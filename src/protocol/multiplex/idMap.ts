@@ -81,6 +81,11 @@ export class UpstreamRequests<S> {
     return this.byId.size;
   }
 
+  /** The upstream ids in flight now. */
+  ids(): number[] {
+    return [...this.byId.keys()];
+  }
+
   /** Removes and returns the requests whose deadline passed. Linear, but run by a sweep, not per request. */
   takeExpired(now: number): [number, PendingRequest<S>][] {
     const expired: [number, PendingRequest<S>][] = [];

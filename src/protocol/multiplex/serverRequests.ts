@@ -14,9 +14,19 @@ import type { SharedSessionState } from './sessionState.js';
 
 type Session = SharedSessionState;
 
+type Send = (message: JsonRpcResponse) => void;
+
 interface OpenRequest {
   upstreamId: JsonRpcId;
   session: Session;
+  /** Where its answer goes when not to the current upstream (one being retired asked it). */
+  reply: Send | undefined;
+}
+
+/** A client's answer (or the daemon's refusal) for the upstream, and the upstream that asked, when not the current one. */
+export interface UpstreamAnswer {
+  answer: JsonRpcResponse;
+  reply: Send | undefined;
 }
 
 /**
@@ -35,7 +45,7 @@ export class ServerRequests {
   ) {}
 
   /** Hands the request to its session; returns the upstream's error answer when no session may take it. */
-  route(request: JsonRpcRequest): JsonRpcError | undefined {
+  route(request: JsonRpcRequest, reply?: Send): JsonRpcError | undefined {
     const caller = this.chooseCaller(request);
     if (caller === undefined) {
       const message = `no session of ${this.serverName} can take ${request.method}: no client request is in flight`;
@@ -48,19 +58,21 @@ export class ServerRequests {
       return errorResponse(request.id, RPC_ERROR.methodNotFound, message);
     }
     const localId = this.nextId++;
-    this.open.set(localId, { upstreamId: request.id, session });
+    this.open.set(localId, { upstreamId: request.id, session, reply });
     session.deliver({ ...request, id: localId }, related);
     return undefined;
   }
 
   /** A client's answer rewritten for the upstream; undefined if it answers no open request of that session. */
-  answerFrom(session: Session, response: JsonRpcResponse): JsonRpcResponse | undefined {
+  answerFrom(session: Session, response: JsonRpcResponse): UpstreamAnswer | undefined {
     const entry = response.id === null ? undefined : this.open.get(response.id);
     if (entry === undefined || entry.session !== session || response.id === null) return undefined;
     this.open.delete(response.id);
-    return 'result' in response
-      ? { jsonrpc: '2.0', id: entry.upstreamId, result: response.result }
-      : { jsonrpc: '2.0', id: entry.upstreamId, error: response.error };
+    const answer: JsonRpcResponse =
+      'result' in response
+        ? { jsonrpc: '2.0', id: entry.upstreamId, result: response.result }
+        : { jsonrpc: '2.0', id: entry.upstreamId, error: response.error };
+    return { answer, reply: entry.reply };
   }
 
   /** The upstream gave up a request: tell the session. Linear, as server cancellations are rare. */
@@ -75,22 +87,30 @@ export class ServerRequests {
   }
 
   /** Forgets a closing session's requests; returns the refusals the upstream is owed. */
-  dropSession(session: Session): JsonRpcError[] {
-    const refusals: JsonRpcError[] = [];
+  dropSession(session: Session): UpstreamAnswer[] {
+    const refusals: UpstreamAnswer[] = [];
     for (const [localId, entry] of this.open) {
       if (entry.session !== session) continue;
       this.open.delete(localId);
       const message = `the client of session ${session.id} disconnected`;
-      refusals.push(errorResponse(entry.upstreamId, RPC_ERROR.connectionClosed, message));
+      refusals.push({
+        answer: errorResponse(entry.upstreamId, RPC_ERROR.connectionClosed, message),
+        reply: entry.reply,
+      });
     }
     return refusals;
   }
 
-  /** The upstream is gone: its open requests are withdrawn from their sessions. */
-  drain(reason: string): void {
-    const entries = [...this.open];
-    this.open.clear();
-    for (const [localId, entry] of entries) entry.session.deliver(cancelled({ requestId: localId, reason }));
+  /**
+   * The upstream is gone: its open requests are withdrawn from their sessions. `reply`: only those
+   * a retired upstream asked (it is gone, the current one stays).
+   */
+  drain(reason: string, reply?: Send): void {
+    const entries = [...this.open].filter(([, entry]) => reply === undefined || entry.reply === reply);
+    for (const [localId, entry] of entries) {
+      this.open.delete(localId);
+      entry.session.deliver(cancelled({ requestId: localId, reason }));
+    }
   }
 
   /**

@@ -39,6 +39,26 @@ export interface SharedUpstreamOptions {
   requestTimeoutMaxMs?: number;
 }
 
+/**
+ * An upstream a new one took over from (a rollover): what it still owes is answered from it, then
+ * it can go. Returned by SharedUpstream.upstreamHandover.
+ */
+export interface RetiringUpstream {
+  /** Give it the old upstream's messages: its answers reach their sessions, its list changes are dropped. */
+  receive(message: JsonRpcMessage): void;
+  /** Resolves once no request sent to the old upstream waits for its answer (at once when none did). */
+  readonly drained: Promise<void>;
+  /** The old upstream is gone (stopped): what it still owed fails now, with `reason`. */
+  abandon(reason: string): void;
+}
+
+interface Retiring {
+  send(message: JsonRpcMessage): void;
+  /** Upstream ids still in flight on it. */
+  ids: Set<number>;
+  done(): void;
+}
+
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 type Session = SharedSessionState;
@@ -65,17 +85,19 @@ export class SharedUpstream implements SessionBackend {
   private lostReason: string | undefined;
   /** The log level we last set upstream; undefined = never set (the server's default). */
   private upstreamLogRank: number | undefined;
-  private readonly roots: RootsSource;
+  private roots: RootsSource;
   /** Said once per server, not per request: a shared server asked for roots and none are configured. */
   private warnedNoRoots = false;
-  private readonly timeoutMs: number;
-  private readonly timeoutMaxMs: number;
+  private timeoutMs: number;
+  private timeoutMaxMs: number;
+  /** Set during a rollover while the old upstream still owes answers. */
+  private retiring: Retiring | undefined;
   /**
    * One sweep timer per upstream, running while requests are in flight, fails those past their
    * deadline: the hot path only stamps a deadline, it never arms or clears a timer of its own.
    */
   private sweeper: NodeJS.Timeout | undefined;
-  private readonly sweepMs: number;
+  private sweepMs: number;
 
   constructor(options: SharedUpstreamOptions) {
     this.identity = options.identity;
@@ -84,10 +106,22 @@ export class SharedUpstream implements SessionBackend {
     this.name = options.name ?? options.identity.serverInfo.name;
     this.serverRequests = new ServerRequests(this.name, this.pending, this.sessions);
     this.roots = options.roots ?? { from: 'server', roots: [] };
+    this.timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+    this.timeoutMaxMs = this.timeoutMs;
+    this.sweepMs = 0;
+    this.setDeadlines(options);
+  }
+
+  /** New request deadlines (an edited server): requests sent from now on get them, those in flight keep theirs. */
+  setDeadlines(options: { requestTimeoutMs?: number; requestTimeoutMaxMs?: number }): void {
     this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.timeoutMaxMs = Math.max(this.timeoutMs, options.requestTimeoutMaxMs ?? this.timeoutMs * 10);
     // A quarter of the timeout keeps a short one precise; a second is plenty for the usual minutes.
     this.sweepMs = Math.min(1000, Math.max(10, Math.floor(this.timeoutMs / 4)));
+    if (this.sweeper !== undefined) {
+      clearInterval(this.sweeper);
+      this.sweeper = this.startSweeper();
+    }
   }
 
   open(sessionId: string, output: SessionOutput): BackendSession {
@@ -131,9 +165,57 @@ export class SharedUpstream implements SessionBackend {
     this.failInFlight(reason, `the upstream server ${this.name} exited (${reason}); retry the request`);
   }
 
-  /** A restarted upstream took over: sessions carry on, their subscriptions and log levels restored on it. */
-  upstreamReplaced(identity: UpstreamIdentity, send: (message: JsonRpcMessage) => void): void {
+  /**
+   * A restarted upstream took over: sessions carry on, their subscriptions and log levels restored on it.
+   * `roots`: the definition's, when it may have been edited meanwhile.
+   */
+  upstreamReplaced(identity: UpstreamIdentity, send: (message: JsonRpcMessage) => void, roots?: RootsSource): void {
+    if (roots !== undefined) this.roots = roots;
     if (this.lostReason === undefined) this.upstreamLost('it was replaced');
+    this.adopt(identity, send);
+  }
+
+  /**
+   * A rollover: a new upstream, already initialized, takes over from the live one without a failed
+   * request. Requests from now on go to the new one; those in flight on the old one are answered
+   * from it (give its messages to the handover's `receive`) until it drained or is abandoned.
+   * `roots`: the new definition's (a daemon-answered set), announced to the new upstream.
+   */
+  upstreamHandover(
+    identity: UpstreamIdentity,
+    send: (message: JsonRpcMessage) => void,
+    roots?: RootsSource,
+  ): RetiringUpstream {
+    if (roots !== undefined) this.roots = roots;
+    if (this.lostReason !== undefined) {
+      this.upstreamReplaced(identity, send);
+      return { receive: () => {}, drained: Promise.resolve(), abandon: () => {} };
+    }
+    this.retiring?.done(); // an earlier handover still draining: its old upstream is owed nothing more now
+    let done = (): void => {};
+    const drained = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const retired: Retiring = { send: this.sendUpstream, ids: new Set(this.pending.ids()), done: () => {} };
+    retired.done = () => {
+      if (this.retiring === retired) this.retiring = undefined;
+      done();
+    };
+    if (retired.ids.size === 0) retired.done();
+    else this.retiring = retired;
+    this.upstreamLogRank = undefined; // the new process has its default level: set it again
+    this.adopt(identity, send);
+    // It may have asked for roots before it was bound here (and been refused): it should ask again.
+    if (this.roots.from === 'server' && this.roots.roots.length > 0)
+      send(notification('notifications/roots/list_changed'));
+    return {
+      receive: (message) => this.fromRetired(retired, message),
+      drained,
+      abandon: (reason) => this.abandon(retired, reason),
+    };
+  }
+
+  private adopt(identity: UpstreamIdentity, send: (message: JsonRpcMessage) => void): void {
     const previous = this.identity.capabilities;
     this.identity = identity;
     this.sendUpstream = send;
@@ -295,17 +377,20 @@ export class SharedUpstream implements SessionBackend {
     const upstreamId = session.inflight.get(requestId);
     if (upstreamId === undefined) return; // answered already: nothing to cancel
     session.inflight.delete(requestId);
-    this.pending.delete(upstreamId); // so a late answer is dropped
-    this.sendUpstream(notification('notifications/cancelled', { ...message.params, requestId: upstreamId }));
+    const send = this.sendFor(upstreamId);
+    this.forget(upstreamId); // so a late answer is dropped
+    send(notification('notifications/cancelled', { ...message.params, requestId: upstreamId }));
   }
 
   /** The client's answer to a server-to-client request. */
   private clientResponse(session: Session, response: JsonRpcResponse): void {
-    const answer = this.serverRequests.answerFrom(session, response);
-    if (answer === undefined) {
+    const answered = this.serverRequests.answerFrom(session, response);
+    if (answered === undefined) {
       this.logger.debug({ session: session.id, id: response.id }, 'dropped a client answer to no open server request');
+    } else if (answered.reply !== undefined) {
+      answered.reply(answered.answer);
     } else if (this.lostReason === undefined) {
-      this.sendUpstream(answer);
+      this.sendUpstream(answered.answer);
     }
   }
 
@@ -323,13 +408,12 @@ export class SharedUpstream implements SessionBackend {
     // Nothing is in flight while the upstream is lost (upstreamLost failed it all), so no
     // message below can go to a dead upstream.
     for (const upstreamId of session.inflight.values()) {
-      this.pending.delete(upstreamId);
-      this.sendUpstream(
-        notification('notifications/cancelled', { requestId: upstreamId, reason: 'client disconnected' }),
-      );
+      const send = this.sendFor(upstreamId);
+      this.forget(upstreamId);
+      send(notification('notifications/cancelled', { requestId: upstreamId, reason: 'client disconnected' }));
     }
     session.inflight.clear();
-    for (const refusal of this.serverRequests.dropSession(session)) this.sendUpstream(refusal);
+    for (const { answer, reply } of this.serverRequests.dropSession(session)) (reply ?? this.sendUpstream)(answer);
     for (const uri of session.subscriptions) {
       if (this.subscriptions.remove(uri, session)) this.upkeep('resources/unsubscribe', { uri });
     }
@@ -341,6 +425,7 @@ export class SharedUpstream implements SessionBackend {
 
   private upstreamResponse(response: JsonRpcResponse): void {
     const entry = this.pending.take(response.id);
+    if (this.retiring !== undefined && typeof response.id === 'number') this.released(response.id);
     const session = entry?.session;
     if (entry === undefined) {
       this.logger.debug(
@@ -366,16 +451,20 @@ export class SharedUpstream implements SessionBackend {
     }
   }
 
-  private upstreamRequest(request: JsonRpcRequest): void {
+  /** `reply`: a retired upstream asked, and its answer goes back to it. */
+  private upstreamRequest(request: JsonRpcRequest, reply?: (message: JsonRpcMessage) => void): void {
     let answer: JsonRpcResponse | undefined;
     if (request.method === 'ping') answer = { jsonrpc: '2.0', id: request.id, result: {} };
-    else if (request.method === 'roots/list') answer = this.rootsRequest(request);
-    else answer = this.serverRequests.route(request);
-    if (answer !== undefined) this.sendUpstream(answer);
+    else if (request.method === 'roots/list') answer = this.rootsRequest(request, reply);
+    else answer = this.serverRequests.route(request, reply);
+    if (answer !== undefined) (reply ?? this.sendUpstream)(answer);
   }
 
   /** The daemon's answer to roots/list, or undefined when it went to the session's client. */
-  private rootsRequest(request: JsonRpcRequest): JsonRpcResponse | undefined {
+  private rootsRequest(
+    request: JsonRpcRequest,
+    reply?: (message: JsonRpcMessage) => void,
+  ): JsonRpcResponse | undefined {
     if (this.roots.from === 'server') {
       if (this.roots.roots.length === 0 && !this.warnedNoRoots) {
         this.warnedNoRoots = true;
@@ -389,7 +478,7 @@ export class SharedUpstream implements SessionBackend {
     // No client that has roots (none yet, or one without the capability): it has none to give.
     // The session's initialize sends list_changed once a client with roots is there.
     for (const session of this.sessions.values()) {
-      if (session.initialized && isRecord(session.capabilities.roots)) return this.serverRequests.route(request);
+      if (session.initialized && isRecord(session.capabilities.roots)) return this.serverRequests.route(request, reply);
     }
     return { jsonrpc: '2.0', id: request.id, result: { roots: [] } };
   }
@@ -457,6 +546,51 @@ export class SharedUpstream implements SessionBackend {
       this.fail(entry.session, entry.clientId, RPC_ERROR.connectionClosed, message);
     }
     this.serverRequests.drain('the server exited');
+    this.retiring?.done(); // what the old upstream owed failed with the rest
+  }
+
+  // ---- rollover: an old upstream draining beside the new one
+
+  /** Where a message about request `upstreamId` goes: the upstream it was sent to. */
+  private sendFor(upstreamId: number): (message: JsonRpcMessage) => void {
+    const retiring = this.retiring;
+    return retiring?.ids.has(upstreamId) ? retiring.send : this.sendUpstream;
+  }
+
+  /** A request leaves the books (cancelled, its session closed, expired). */
+  private forget(upstreamId: number): void {
+    this.pending.delete(upstreamId);
+    if (this.retiring !== undefined) this.released(upstreamId);
+  }
+
+  private released(upstreamId: number): void {
+    const retiring = this.retiring;
+    if (retiring?.ids.delete(upstreamId) && retiring.ids.size === 0) retiring.done();
+  }
+
+  private fromRetired(retired: Retiring, message: JsonRpcMessage): void {
+    if (!('method' in message)) {
+      // Only answers to what was sent to it: an id it was never given is no business of the new one's.
+      if (typeof message.id === 'number' && retired.ids.has(message.id)) this.upstreamResponse(message);
+    } else if ('id' in message) {
+      this.upstreamRequest(message, retired.send);
+    } else if (!message.method.endsWith('/list_changed')) {
+      // Progress, logs and updates of what it still serves; its list changes are stale (the new one's count).
+      this.upstreamNotification(message);
+    }
+  }
+
+  private abandon(retired: Retiring, reason: string): void {
+    const text = `the upstream server ${this.name} was replaced and its old process ended (${reason}) before answering; retry the request`;
+    for (const upstreamId of retired.ids) {
+      const entry = this.pending.take(upstreamId);
+      if (entry?.session === undefined) continue;
+      entry.session.inflight.delete(entry.clientId);
+      this.fail(entry.session, entry.clientId, RPC_ERROR.connectionClosed, text);
+    }
+    retired.ids.clear();
+    this.serverRequests.drain('the server process was replaced', retired.send);
+    retired.done();
   }
 
   /** A request of the gateway's own, on behalf of all sessions; its answer goes nowhere. */
@@ -506,11 +640,13 @@ export class SharedUpstream implements SessionBackend {
 
   /** A request ran out of time: the upstream is told to stop, its client gets an error now. */
   private expire(upstreamId: number, entry: PendingRequest<Session>): void {
+    const send = this.sendFor(upstreamId);
+    if (this.retiring !== undefined) this.released(upstreamId);
     const limited = entry.deadline >= entry.limit && this.timeoutMaxMs > this.timeoutMs;
     const waited = limited
       ? `did not finish ${entry.method} within ${formatDuration(this.timeoutMaxMs)}, the most that progress notifications extend its request timeout of ${formatDuration(this.timeoutMs)}`
       : `did not answer ${entry.method} within ${formatDuration(this.timeoutMs)} (its --request-timeout)`;
-    this.sendUpstream(
+    send(
       notification('notifications/cancelled', {
         requestId: upstreamId,
         reason: `mcpctl: no answer in time (${waited})`,

@@ -38,6 +38,8 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     }),
     daemonStop: async () => ({ stopping: true, drainTimeoutMs: 10_000 }),
     addServer: unused,
+    updateServer: unused,
+    getServerSpec: unused,
     listServers: async (input) => {
       calls.inputs.push({ method: 'listServers', input });
       return [];

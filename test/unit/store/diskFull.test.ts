@@ -38,6 +38,7 @@ describe('the store on a full disk', () => {
     const big = { command: 'node', args: ['x'.repeat(8000)] };
     const writes: Array<[string, Promise<unknown>]> = [
       ['servers.insert', store.servers.insert({ name: 'lost', transport: 'stdio', spec: big })],
+      ['servers.update', store.servers.update({ name: 'kept', transport: 'stdio', spec: big })],
       ['instances.update', store.instances.update('kept', { state: 'running', lastError: 'x'.repeat(8000) })],
       ['profiles.insert', store.profiles.insert({ name: 'lost', spec: { description: 'x'.repeat(8000) } })],
       ['profiles.update', store.profiles.update([{ name: 'kept', spec: { description: 'x'.repeat(8000) } }])],
@@ -68,6 +69,7 @@ describe('the store on a full disk', () => {
     }
     // Reads still work, and none of the refused writes is there.
     expect((await store.servers.list()).map((server) => server.name)).toEqual(['kept']);
+    expect((await store.servers.get('kept'))?.spec).toEqual({ command: 'node' });
     expect(await store.profiles.list()).toMatchObject([{ name: 'kept', spec: { name: 'kept' } }]);
     expect(await store.profiles.current()).toBeNull();
 

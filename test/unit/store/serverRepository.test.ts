@@ -44,6 +44,26 @@ describe('servers repository', () => {
     store.close();
   });
 
+  it('update replaces a definition and keeps its creation time, instance state and events', async () => {
+    const store = open();
+    const inserted = await store.servers.insert({ name: 'a', transport: 'stdio', spec: { command: 'first' } });
+    await store.instances.update('a', { state: 'running', restarts: 3 });
+    await store.events.append({ server: 'a', type: 'added', message: 'a added' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    const updated = await store.servers.update({ name: 'a', transport: 'http', spec: { url: 'https://x/mcp' } });
+
+    expect(updated).toMatchObject({ name: 'a', transport: 'http', spec: { url: 'https://x/mcp' } });
+    expect(updated.createdAt).toBe(inserted.createdAt);
+    expect(updated.updatedAt > inserted.updatedAt).toBe(true);
+    expect(await store.servers.get('a')).toEqual(updated);
+    expect(await store.instances.get('a')).toMatchObject({ state: 'running', restarts: 3 });
+    expect((await store.events.list({ server: 'a', limit: 10 })).map((e) => e.message)).toEqual(['a added']);
+    const missing = await store.servers.update({ name: 'b', transport: 'stdio', spec: {} }).catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: 'NOT_FOUND', message: "no server named 'b'" });
+    store.close();
+  });
+
   it('removing a server removes its instance state and events, and only its own', async () => {
     const store = open();
     await store.servers.insert({ name: 'a', transport: 'stdio', spec: {} });

@@ -1,4 +1,4 @@
-import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import type { Command, CommandUnknownOpts, OptionValues } from '@commander-js/extra-typings';
 import { collect } from '../../flags.js';
 import type { Invocation } from '../../invocation.js';
 import { serverLogs } from './logs.js';
@@ -27,17 +27,14 @@ Examples:
 Everything after '--' is the server's argv, stored as is (never run through a shell).
 Durations: 500ms, 10s, 5m, 1h.`;
 
-export function defineAdd(parent: CommandUnknownOpts, inv: MakeInvocation) {
-  return parent
-    .command('add <name> [command...]')
-    .description('define a server: a local command (after --) or a remote --url')
+/** The definition flags `server add` and `server set` share (one list, one parser: spec.ts). */
+function definitionOptions<Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) {
+  return command
     .option('--env <KEY=VALUE>', 'environment variable for the server (repeatable)', collect, [] as string[])
     .option('--cwd <dir>', 'working directory (relative paths are resolved here)')
     .option('--url <url>', 'remote MCP server (Streamable HTTP) instead of a command')
     .option('--header <"Name: value">', 'HTTP header sent to a --url server (repeatable)', collect, [] as string[])
     .option('--label <key=value>', 'label (repeatable)', collect, [] as string[])
-    .option('--no-autostart', 'do not start it with the daemon or now')
-    .option('--no-wait', 'return at once instead of waiting until it runs (or failed: exit 5)')
     .option('--restart <mode>', 'restart policy: always, on-failure (default) or never')
     .option('--max-restarts <n>', 'give up after this many failed starts within --restart-window (default 5)')
     .option('--restart-window <duration>', 'window for --max-restarts (default 2m)')
@@ -58,11 +55,59 @@ export function defineAdd(parent: CommandUnknownOpts, inv: MakeInvocation) {
       collect,
       [] as string[],
     )
-    .option('--request-timeout <duration>', 'a request unanswered this long fails and is cancelled (default 1m)')
+    .option('--request-timeout <duration>', 'a request unanswered this long fails and is cancelled (default 1m)');
+}
+
+export function defineAdd(parent: CommandUnknownOpts, inv: MakeInvocation) {
+  const add = parent
+    .command('add <name> [command...]')
+    .description('define a server: a local command (after --) or a remote --url');
+  return definitionOptions(add)
+    .option('--no-autostart', 'do not start it with the daemon or now')
+    .option('--no-wait', 'return at once instead of waiting until it runs (or failed: exit 5)')
     .addHelpText('after', ADD_EXAMPLES)
     .action(async (name, command, flags) => {
       const { addServer } = await import('./add.js');
       await addServer(inv(), name, command, flags);
+    });
+}
+
+const SET_EXAMPLES = `
+Examples:
+  mcpctl server set everything --health-interval 5s --restart always   # applied in place
+  mcpctl server set fs --env ROOT=/data --unset-env DEBUG                # rolls it over
+  mcpctl server set fs -- node ./server.js --root /data                  # a new command and args
+
+Flags not given keep their value; --env, --header, --label and --root add to what is there.
+A change to the command, args, env, cwd, sharing, roots, url or headers of a running server rolls
+it over: a new process starts and answers initialize before the old one stops, so open sessions
+carry on. Anything else applies at once.`;
+
+export function defineSet(parent: CommandUnknownOpts, inv: MakeInvocation) {
+  const set = parent
+    .command('set <name> [command...]')
+    .description("change a server's definition in place (the add flags; -- COMMAND replaces its command)");
+  return definitionOptions(set)
+    .option('--unset-env <KEY>', 'remove an environment variable (repeatable)', collect, [] as string[])
+    .option('--unset-header <name>', 'remove a header of a --url server (repeatable)', collect, [] as string[])
+    .option('--unset-label <key>', 'remove a label (repeatable)', collect, [] as string[])
+    .option('--unset-root <dir>', 'remove a --root directory (repeatable)', collect, [] as string[])
+    .option('--autostart', 'start it with the daemon')
+    .option('--no-autostart', 'do not start it with the daemon')
+    .addHelpText('after', SET_EXAMPLES)
+    .action(async (name, command, flags) => {
+      const { setServer } = await import('./set.js');
+      await setServer(inv(), name, command, flags);
+    });
+}
+
+export function defineEdit(parent: CommandUnknownOpts, inv: MakeInvocation) {
+  return parent
+    .command('edit <name>')
+    .description("edit a server's definition as YAML in $VISUAL or $EDITOR, validated before it is saved")
+    .action(async (name) => {
+      const { editServer } = await import('./edit.js');
+      await editServer(inv(), name);
     });
 }
 
@@ -142,6 +187,8 @@ export function defineUrl(parent: CommandUnknownOpts, inv: MakeInvocation) {
 export function registerServerCommands(program: CommandUnknownOpts, inv: MakeInvocation): void {
   const server = program.command('server').description('define, run and inspect MCP servers');
   defineAdd(server, inv);
+  defineSet(server, inv);
+  defineEdit(server, inv);
   defineLs(server, 'ls', inv).alias('list');
   defineShow(server, 'show', inv).aliases(['status', 'describe']);
   defineRm(server, 'rm', inv).aliases(['remove', 'delete']);

@@ -6,6 +6,7 @@ import {
   type ServerSpecInput,
   SHARE_MODES,
 } from '../../../core/servers/definition.js';
+import type { ServerPatch } from '../../../core/servers/patch.js';
 import { McpctlError } from '../../../shared/errors.js';
 import { parseChoice, parseDurationFlag, parseHeader, parseIntegerFlag, parseKeyValue } from '../../flags.js';
 
@@ -35,6 +36,9 @@ export interface AddFlags {
   root?: string[];
   requestTimeout?: string;
 }
+
+/** The flags `server add` and `server set` share. */
+type DefinitionFlags = Omit<AddFlags, 'autostart'>;
 
 type DurationFlag =
   | 'startTimeout'
@@ -94,7 +98,7 @@ function pairs(
   return record;
 }
 
-function buildPolicy(flags: AddFlags): PolicyInput {
+function buildPolicy(flags: DefinitionFlags): PolicyInput {
   const policy: PolicyInput = {};
   if (flags.restart !== undefined) policy.restart = parseChoice('--restart', flags.restart, RESTART_MODES);
   if (flags.maxRestarts !== undefined)
@@ -137,12 +141,18 @@ function parseRoots(values: readonly string[], cwd: string): string[] {
   return roots;
 }
 
-function buildSharing(flags: AddFlags, cwd: string): Sharing {
+/** --share, --pool and --max-sessions as given (`server set` merges them into what is there). */
+function parseSharing(flags: DefinitionFlags): Sharing {
   const sharing: Sharing = {};
   if (flags.share !== undefined) sharing.share = parseChoice('--share', flags.share, SHARE_MODES);
   if (flags.pool !== undefined) sharing.pool = parseIntegerFlag('--pool', flags.pool, 0, 64);
   if (flags.maxSessions !== undefined)
     sharing.maxSessions = parseIntegerFlag('--max-sessions', flags.maxSessions, 1, 10_000);
+  return sharing;
+}
+
+function buildSharing(flags: AddFlags, cwd: string): Sharing {
+  const sharing = parseSharing(flags);
   if (sharing.share !== 'isolated' && (sharing.pool !== undefined || sharing.maxSessions !== undefined)) {
     throw usage('--pool and --max-sessions apply to --share isolated', 'add --share isolated, or drop them');
   }
@@ -221,4 +231,61 @@ export function buildServerSpec(
     ...(flags.cwd === undefined ? {} : { cwd: resolve(cwd, flags.cwd) }),
     ...buildSharing(flags, cwd),
   };
+}
+
+/** `server set` flags: those of `server add` (`autostart` only when given), and what removes an entry. */
+export interface SetFlags extends DefinitionFlags {
+  autostart?: boolean;
+  unsetEnv: string[];
+  unsetHeader: string[];
+  unsetLabel: string[];
+  unsetRoot: string[];
+}
+
+function names(flag: string, values: readonly string[], pattern: RegExp | undefined): string[] {
+  for (const value of values) {
+    if (value === '' || (pattern !== undefined && !pattern.test(value))) {
+      throw usage(`invalid ${flag} '${value}'`, `give the name alone, e.g. ${flag} NAME`);
+    }
+  }
+  return [...values];
+}
+
+/**
+ * Turns `server set` flags into what changes of the definition, with the very parsers of `server add`:
+ * only flags that were given are in it; `-- COMMAND [ARGS...]` replaces the command and its args.
+ * Which flags fit the server (stdio or http) the daemon checks against the stored definition.
+ */
+export function buildServerPatch(command: readonly string[], flags: SetFlags, cwd: string): ServerPatch {
+  const patch: ServerPatch = {};
+  const [program, ...args] = command;
+  if (program !== undefined) {
+    if (program === '') throw usage('the command is empty', 'give it after --: mcpctl server set NAME -- COMMAND');
+    patch.command = program;
+    patch.args = args;
+  }
+  if (flags.env.length > 0) patch.env = pairs('--env', flags.env, parseEnv);
+  if (flags.unsetEnv.length > 0) patch.unsetEnv = names('--unset-env', flags.unsetEnv, ENV_NAME);
+  if (flags.cwd !== undefined) patch.cwd = resolve(cwd, flags.cwd);
+  if (flags.url !== undefined) {
+    if (!URL.canParse(flags.url)) {
+      throw usage(
+        `invalid --url '${flags.url}': not a URL`,
+        'give the whole address, e.g. --url https://example.com/mcp',
+      );
+    }
+    patch.url = flags.url;
+  }
+  if (flags.header.length > 0) patch.headers = pairs('--header', flags.header, parseHeader);
+  if (flags.unsetHeader.length > 0) patch.unsetHeaders = names('--unset-header', flags.unsetHeader, undefined);
+  if (flags.label.length > 0) patch.labels = pairs('--label', flags.label, (value) => parseKeyValue('--label', value));
+  if (flags.unsetLabel.length > 0) patch.unsetLabels = names('--unset-label', flags.unsetLabel, undefined);
+  if (flags.autostart !== undefined) patch.autostart = flags.autostart;
+  const policy = buildPolicy(flags);
+  if (Object.keys(policy).length > 0) patch.policy = policy;
+  Object.assign(patch, parseSharing(flags));
+  if ((flags.root ?? []).length > 0) patch.roots = parseRoots(flags.root ?? [], cwd);
+  // A root to remove need not exist any more: only made absolute.
+  if (flags.unsetRoot.length > 0) patch.unsetRoots = flags.unsetRoot.map((root) => resolve(cwd, root));
+  return patch;
 }

@@ -26,6 +26,8 @@ export const LIST_CHANGED_FIXTURE = fileURLToPath(
 
 const WAIT_MS = 15_000;
 
+export type UpstreamSink = Pick<SharedUpstream, 'handleUpstream'>;
+
 /** A real server process behind a real StdioConnection, with what crossed its stdio recorded. */
 export interface Upstream {
   child: ChildProcessWithoutNullStreams;
@@ -37,7 +39,8 @@ export interface Upstream {
   received: JsonRpcMessage[];
   /** SharedUpstream.send: forwards to the server and records. */
   send(message: JsonRpcMessage): void;
-  attach(shared: SharedUpstream): void;
+  /** Where the server's messages go: a SharedUpstream, or a handover's retired side. */
+  attach(shared: UpstreamSink): void;
   exited: Promise<void>;
   stop(): Promise<void>;
 }
@@ -52,7 +55,7 @@ export async function startUpstream(script: string, args: string[], awaitRootsPr
   const child = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   child.stderr.resume();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let shared: SharedUpstream | undefined;
+  let shared: UpstreamSink | undefined;
   let rootsProbed: () => void = () => {};
   const probe = new Promise<void>((resolve) => {
     rootsProbed = resolve;
