@@ -22,6 +22,13 @@ export async function runCli(givenArgv: readonly string[], ctx: CliContext): Pro
       commanderMessage = message;
     },
   });
+  // Shell completion: the words are a partial command line, never parsed as one; silent on any failure.
+  if (argv[0] === '__complete') {
+    const { completeWords } = await import('./commands/completion/complete.js');
+    const candidates = await completeWords(program, argv.slice(1), ctx).catch(() => []);
+    if (candidates.length > 0) ctx.stdout.write(`${candidates.join('\n')}\n`);
+    return EXIT.ok;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;

@@ -72,6 +72,11 @@ const settingsSchema = z
       })
       .strict()
       .prefault({}),
+    /** Read by the CLI, not the daemon: the output format when no -o is given. */
+    cli: z
+      .object({ output: z.enum(['table', 'wide', 'json', 'yaml']).default('table') })
+      .strict()
+      .prefault({}),
     servers: z
       .object({
         /** Longest stdout line a server may write; longer ones are dropped and logged. */
@@ -87,25 +92,68 @@ const settingsSchema = z
   .strict();
 export type Settings = z.output<typeof settingsSchema>;
 
-/** `MCPCTL_*` variables that override a setting: [variable, section, key, parse]. */
-const ENV_OVERRIDES: ReadonlyArray<[string, string, string, (value: string) => unknown]> = [
-  ['MCPCTL_LOG_MAX_BYTES', 'logs', 'maxBytes', Number],
-  ['MCPCTL_LOG_KEEP', 'logs', 'keep', Number],
-  ['MCPCTL_LOG_LEVEL', 'logs', 'level', String],
-  ['MCPCTL_GATEWAY_PORT', 'gateway', 'port', Number],
-  ['MCPCTL_GATEWAY_IDLE_TIMEOUT', 'gateway', 'idleTimeout', String],
-  ['MCPCTL_GATEWAY_DRAIN_TIMEOUT', 'gateway', 'drainTimeout', String],
-  ['MCPCTL_GATEWAY_MAX_UNREAD_BYTES', 'gateway', 'maxUnreadBytes', Number],
-  ['MCPCTL_MAX_LINE_BYTES', 'servers', 'maxLineBytes', Number],
+/** The settings `config get|set|unset|ls` know: one per leaf of the schema above, with its variable. */
+export interface SettingKey {
+  /** `section.name`, as in config.yaml. */
+  key: string;
+  section: string;
+  name: string;
+  /** How a value given on the command line or in a variable is typed before the schema judges it. */
+  kind: 'number' | 'duration' | 'text';
+  /** The `MCPCTL_*` variable that overrides the file. */
+  env?: string;
+  /** The daemon reads it when it starts (a change needs a restart); the CLI reads its own on every command. */
+  readBy: 'daemon' | 'cli';
+}
+
+function settingKey(key: string, kind: SettingKey['kind'], env?: string, readBy: SettingKey['readBy'] = 'daemon') {
+  const [section = '', name = ''] = key.split('.');
+  return { key, section, name, kind, readBy, ...(env === undefined ? {} : { env }) } satisfies SettingKey;
+}
+
+export const SETTING_KEYS: readonly SettingKey[] = [
+  settingKey('logs.maxBytes', 'number', 'MCPCTL_LOG_MAX_BYTES'),
+  settingKey('logs.keep', 'number', 'MCPCTL_LOG_KEEP'),
+  settingKey('logs.level', 'text', 'MCPCTL_LOG_LEVEL'),
+  settingKey('gateway.host', 'text'),
+  settingKey('gateway.port', 'number', 'MCPCTL_GATEWAY_PORT'),
+  settingKey('gateway.maxBodyBytes', 'number'),
+  settingKey('gateway.idleTimeout', 'duration', 'MCPCTL_GATEWAY_IDLE_TIMEOUT'),
+  settingKey('gateway.drainTimeout', 'duration', 'MCPCTL_GATEWAY_DRAIN_TIMEOUT'),
+  settingKey('gateway.maxUnreadBytes', 'number', 'MCPCTL_GATEWAY_MAX_UNREAD_BYTES'),
+  settingKey('gateway.maxSessions', 'number'),
+  settingKey('servers.maxLineBytes', 'number', 'MCPCTL_MAX_LINE_BYTES'),
+  settingKey('cli.output', 'text', 'MCPCTL_OUTPUT', 'cli'),
 ];
+
+/** A value as text (command line, variable) typed for the schema: numbers parsed, the rest left to the schema. */
+export function typedSetting(key: SettingKey, text: string): unknown {
+  if (key.kind !== 'number') return text;
+  return /^\s*-?\d+(\.\d+)?\s*$/.test(text) ? Number(text) : text;
+}
+
+/** The settings without a file or variables: the schema's defaults. */
+export function defaultSettings(): Settings {
+  return settingsSchema.parse({});
+}
+
+/** Problems of raw settings (the file's, after an edit), each `key: rule`; [] when valid. */
+export function settingsProblems(raw: unknown): string[] {
+  const result = settingsSchema.safeParse(raw);
+  if (result.success) return [];
+  return result.error.issues.map((issue) =>
+    issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+  );
+}
 
 /** Async only to load the YAML parser when there is a config file: most daemons start without one. */
 export async function loadSettings(paths: Paths, env: NodeJS.ProcessEnv): Promise<Settings> {
   const raw = existsSync(paths.configFile) ? await readConfigFile(paths.configFile) : {};
-  for (const [name, section, key, parse] of ENV_OVERRIDES) {
-    const value = env[name];
+  // The CLI's own settings are the CLI's to judge: a bad MCPCTL_OUTPUT must not stop a daemon.
+  for (const key of SETTING_KEYS) {
+    const value = key.env === undefined || key.readBy !== 'daemon' ? undefined : env[key.env];
     if (value === undefined || value === '') continue;
-    raw[section] = { ...raw[section], [key]: parse(value) };
+    raw[key.section] = { ...raw[key.section], [key.name]: typedSetting(key, value) };
   }
   const result = settingsSchema.safeParse(raw);
   if (!result.success) {
@@ -142,7 +190,7 @@ async function readConfigFile(file: string): Promise<RawSettings> {
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new McpctlError('CONFIG_INVALID', `${file}: expected a mapping of sections (logs, gateway, servers)`, {
+    throw new McpctlError('CONFIG_INVALID', `${file}: expected a mapping of sections (logs, gateway, servers, cli)`, {
       hint: `start the file with a section, e.g. 'logs:' (the README's "Where things live" shows one)`,
     });
   }
