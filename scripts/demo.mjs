@@ -1,6 +1,7 @@
 // `npm run demo`: the main job on the embedded default, end to end. Starts a daemon (SQLite
 // store, local socket) in a demo home, adds the official server-everything, shows it running,
-// answering an MCP ping and a tools/call through the gateway (via `mcpctl connect`), shows its
+// answering an MCP ping and a tools/call through the gateway (via `mcpctl connect`, then
+// `mcpctl tools` and `mcpctl call` as an inspector would), shows its
 // log and the daemon's, then stops the daemon, letting requests in flight finish (pass --keep to
 // leave it up).
 import { spawnSync } from 'node:child_process';
@@ -62,6 +63,9 @@ const bridge = spawnSync(process.execPath, [cli, 'connect', 'everything'], {
 });
 const answer = bridge.stdout.split('\n').find((line) => line.includes('"id":2'));
 console.log(answer ?? `no answer (exit ${bridge.status}): ${bridge.stderr}`);
+// The CLI as an MCP client, through the same gateway: list the tools, call one.
+mcpctl('tools', 'everything');
+const called = mcpctl('call', 'everything', 'echo', 'message=hi');
 mcpctl('session', 'ls', '--all');
 mcpctl('server', 'show', 'everything');
 mcpctl('logs', 'everything', '--tail', '5');
@@ -74,4 +78,4 @@ if (keep) {
 } else {
   mcpctl('daemon', 'stop');
 }
-process.exit(pinged || (answer?.includes('hello through the mcpctl gateway') ? 0 : 1));
+process.exit(pinged || called || (answer?.includes('hello through the mcpctl gateway') ? 0 : 1));

@@ -168,6 +168,12 @@ describe('mcpctl tools', () => {
     expect(tools.map((tool) => tool.name)).toContain('get-sum');
   });
 
+  it('--profile P asks /profiles/P/mcp: a profile the gateway does not serve exits 8', async () => {
+    const result = await h.run(['tools', '--profile', 'nope']);
+    expect(result.code).toBe(8);
+    expect(result.stderr).toContain("no profile 'nope' on the gateway");
+  });
+
   it('without a server or --profile: exit 2', async () => {
     const result = await h.run(['tools']);
     expect(result.code).toBe(2);

@@ -3,6 +3,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { ControlApi } from '../api.js';
+import { lazySchemaValidator } from './arguments.js';
 
 /** A server by name (`/servers/NAME/mcp`) or a profile's aggregate (`/profiles/NAME/mcp`). */
 export type InspectTarget = { kind: 'server' | 'profile'; name: string };
@@ -72,7 +73,7 @@ async function openFailure(api: ControlApi, target: InspectTarget, error: unknow
 export async function openSession(api: ControlApi, target: InspectTarget, version: string): Promise<InspectorSession> {
   const url = await endpointUrl(api, target);
   const transport = new StreamableHTTPClientTransport(new URL(url));
-  const client = new Client({ name: 'mcpctl', version });
+  const client = new Client({ name: 'mcpctl', version }, { jsonSchemaValidator: lazySchemaValidator() });
   try {
     await client.connect(transport);
   } catch (error) {
