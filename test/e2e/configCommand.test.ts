@@ -134,6 +134,7 @@ describe('mcpctl completion', () => {
     expect((await t.run(['__complete', 'server', 'add', ''])).stdout).toBe('');
     expect((await t.run(['__complete', 'tools', '--pro'])).stdout).toBe('--profile\n');
     expect((await t.run(['__complete', 'ls', '-o', ''])).stdout).toBe('json\ntable\nwide\nyaml\n');
+    expect((await t.run(['__complete', 'config', 'set', 'gateway.p'])).stdout).toBe('gateway.port\n');
 
     // The script itself, as bash runs it on <TAB>.
     const bash = spawnSync(

@@ -133,6 +133,23 @@ describe('mcpctl call', () => {
     expect(result.stderr).toBe('');
   });
 
+  // script(1) gives the CLI a real terminal on stderr; only stderr is kept (stdout goes to /dev/null).
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)(
+    'draws progress notifications as one line on a terminal stderr, erased before the result',
+    () => {
+      const command = `'${CLI_NODE}' '${CLI}' call recorder steps 2>&1 >/dev/null`;
+      const tty = spawnSync('script', ['-qec', command, '/dev/null'], {
+        env: { ...process.env, MCPCTL_HOME: h.home, NO_COLOR: '1' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(tty.status).toBe(0);
+      expect(tty.stdout).toContain('\r\x1b[Kprogress 1/3 (33%) step 1');
+      expect(tty.stdout).toContain('\r\x1b[Kprogress 3/3 (100%) step 3');
+      expect(tty.stdout.endsWith('\r\x1b[K')).toBe(true);
+    },
+  );
+
   it('an unknown server or tool exits 8; a stopped server says so, with a hint', async () => {
     const server = await h.run(['call', 'nope', 'echo']);
     expect(server.code).toBe(8);
@@ -156,6 +173,8 @@ describe('mcpctl tools', () => {
     expect(lines[0]).toMatch(/^NAME\s+TITLE\s+ANNOTATIONS\s+DESCRIPTION$/);
     expect(lines[1]).toMatch(/^typed\s+Typed arguments\s+read-only\s+Answers its arguments as structured output$/);
     expect(result.stdout).not.toContain('second line');
+    const wide = await h.run(['tools', 'recorder', '-o', 'wide']);
+    expect(wide.stdout).toContain('Answers its arguments as structured output second line');
   });
 
   it('-o json has the input schemas', async () => {

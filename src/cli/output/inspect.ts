@@ -27,12 +27,14 @@ function annotationWords(tool: Tool): string {
   return words.join(',');
 }
 
-export function renderToolsTable(tools: readonly Tool[], headers: boolean): string {
+/** `wide`: the whole description on one line; otherwise its first line. */
+export function renderToolsTable(tools: readonly Tool[], options: { headers: boolean; wide: boolean }): string {
+  const { headers, wide } = options;
   const rows = tools.map((tool) => [
     tool.name,
     tool.title ?? tool.annotations?.title ?? '',
     annotationWords(tool),
-    firstLine(tool.description),
+    wide ? (tool.description ?? '').trim().replace(/\s*\n\s*/g, ' ') : firstLine(tool.description),
   ]);
   return renderTable(['NAME', 'TITLE', 'ANNOTATIONS', 'DESCRIPTION'], rows, { headers });
 }

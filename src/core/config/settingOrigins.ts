@@ -1,5 +1,6 @@
 import { type ConfigDocument, configValue } from './configFile.js';
-import { defaultSettings, SETTING_KEYS, type SettingKey, typedSetting } from './settings.js';
+import { SETTING_KEYS, type SettingKey, typedSetting } from './settingKeys.js';
+import { defaultSettings } from './settings.js';
 
 export type SettingSource = 'default' | 'file' | 'env' | 'flag';
 

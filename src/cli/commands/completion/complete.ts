@@ -1,12 +1,13 @@
 import type { CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import type { ControlApi } from '../../../core/api.js';
 import { METHOD_NAMES } from '../../../core/apiNames.js';
+import { SETTING_KEYS } from '../../../core/config/settingKeys.js';
 import type { CliContext } from '../../io.js';
 
 /** The daemon is asked for names only when it runs, and never waited on for long: completion must feel instant. */
 const LOOKUP_TIMEOUT_MS = 1000;
 
-type NameKind = 'server' | 'profile';
+type NameKind = 'server' | 'profile' | 'setting';
 
 function visibleCommands(command: CommandUnknownOpts): CommandUnknownOpts[] {
   return command.commands.filter((sub) => !(sub as unknown as { _hidden?: boolean })._hidden);
@@ -41,6 +42,7 @@ function argumentKind(
 ): NameKind | undefined {
   const noun = command.parent?.parent ? command.parent.name() : '';
   if (noun === 'profile') return command.name() === 'create' ? undefined : 'profile';
+  if (noun === 'config' && argName === 'key' && index === 0) return 'setting';
   if (argName === 'server' || argName === 'servers') return 'server';
   if ((argName === 'name' || argName === 'names') && (noun === '' || noun === 'server')) {
     return command.name() === 'add' ? undefined : 'server';
@@ -58,6 +60,10 @@ function withTimeout<T>(work: Promise<T>): Promise<T | undefined> {
 }
 
 async function namesOf(kind: NameKind, ctx: CliContext): Promise<string[]> {
+  const names = METHOD_NAMES as readonly string[];
+  if (kind === 'setting') {
+    return [...SETTING_KEYS.map((key) => key.key), ...(names.includes('currentProfile') ? ['profile'] : [])];
+  }
   let api: ControlApi;
   try {
     api = await ctx.connect({ paths: ctx.paths, self: ctx.self, autostart: false, notify: () => {} });
@@ -65,7 +71,7 @@ async function namesOf(kind: NameKind, ctx: CliContext): Promise<string[]> {
     return [];
   }
   if (kind === 'server') return ((await withTimeout(api.listServers({}))) ?? []).map((server) => server.name);
-  if (!(METHOD_NAMES as readonly string[]).includes('listProfiles')) return [];
+  if (!names.includes('listProfiles')) return [];
   // listProfiles (issue 8): an array of profiles, or an object holding one; each has a name.
   const call = (api as unknown as Record<string, (input: object) => Promise<unknown>>).listProfiles;
   const answer = call ? await withTimeout(call({})) : undefined;

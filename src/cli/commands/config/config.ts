@@ -7,8 +7,9 @@ import {
   unsetConfigValue,
   writeConfigDocument,
 } from '../../../core/config/configFile.js';
+import { SETTING_KEYS, type SettingKey, typedSetting } from '../../../core/config/settingKeys.js';
 import { type ResolvedSetting, resolveSettings } from '../../../core/config/settingOrigins.js';
-import { SETTING_KEYS, type SettingKey, settingsProblems, typedSetting } from '../../../core/config/settings.js';
+import { settingsProblems } from '../../../core/config/settings.js';
 import { McpctlError } from '../../../shared/errors.js';
 import type { Invocation } from '../../invocation.js';
 import { renderTable } from '../../output/table.js';

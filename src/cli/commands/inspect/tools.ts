@@ -9,5 +9,5 @@ export async function listTools(inv: Invocation, server: string | undefined, fla
   const tools = await withSession(inv, target, 'tools/list', ({ client }) => listAllTools(client));
   if (inv.out.machine) await inv.out.data(tools);
   else if (tools.length === 0) inv.out.note(`${target.name} has no tools`);
-  else inv.out.out(renderToolsTable(tools, inv.out.headers));
+  else inv.out.out(renderToolsTable(tools, { headers: inv.out.headers, wide: inv.out.format === 'wide' }));
 }
