@@ -43,12 +43,12 @@ function argumentKind(
   const noun = command.parent?.parent ? command.parent.name() : '';
   if (noun === 'profile') return command.name() === 'create' ? undefined : 'profile';
   if (noun === 'config' && argName === 'key' && index === 0) return 'setting';
+  // call/read/prompt with --profile: the first word is the tool (URI, prompt), not a server.
+  if (argName === 'server' && words.includes('--profile')) return undefined;
   if (argName === 'server' || argName === 'servers') return 'server';
   if ((argName === 'name' || argName === 'names') && (noun === '' || noun === 'server')) {
     return command.name() === 'add' ? undefined : 'server';
   }
-  // call/read/prompt: SERVER first, unless --profile names the target.
-  if (argName === 'words' && index === 0 && !words.includes('--profile')) return 'server';
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import { type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import type { Invocation } from '../../invocation.js';
 
 /**
@@ -10,6 +10,9 @@ type MakeInvocation = () => Invocation;
 const PROFILE_FLAG = ['--profile <name>', "a profile's aggregated endpoint instead of one server"] as const;
 
 const CALL_HELP = `
+  --json ARGS              the arguments as JSON: '{...}', @FILE or - (stdin); a bare
+                           --json (no value) keeps meaning -o json
+
 Arguments: KEY=VALUE words, typed by the tool's input schema (n=3 is a number when the schema
 says number, true a boolean, JSON for objects and arrays), over --json '{...}', --json @FILE or
 --json - (stdin). They are checked against the schema before anything is sent (exit 2).
@@ -20,6 +23,11 @@ Examples:
   mcpctl call everything get-sum a=2 b=3
   mcpctl call everything echo --json '{"message": "hi"}'
   mcpctl call --profile dev search_tools query=files`;
+
+/** The positional words in order: with --profile the first one is the tool (or URI, prompt), not a server. */
+function words(first: string | undefined, second: string | undefined, rest: string[]): string[] {
+  return [first, second, ...rest].filter((word): word is string => word !== undefined);
+}
 
 export function registerInspectCommands(program: CommandUnknownOpts, inv: MakeInvocation): void {
   program
@@ -32,17 +40,17 @@ export function registerInspectCommands(program: CommandUnknownOpts, inv: MakeIn
     });
 
   program
-    .command('call [words...]')
+    .command('call [server] [tool] [args...]')
     .usage('[options] SERVER TOOL [KEY=VALUE...]  (or: --profile P TOOL [KEY=VALUE...])')
     .description("call a server's tool and print its result")
     .option(...PROFILE_FLAG)
     // `--json ARGS` reaches this command as --arguments-json (run.ts): the root's --json means -o json.
-    .option('--arguments-json <json>', "the arguments as JSON: '{...}', @FILE or - (stdin); also --json ARGS")
+    .addOption(new Option('--arguments-json <json>').hideHelp())
     .option('--timeout <duration>', 'longest wait for the result, renewed by each progress notification', '60s')
     .addHelpText('after', CALL_HELP)
-    .action(async (words, flags) => {
+    .action(async (server, tool, args, flags) => {
       const { callTool } = await import('./call.js');
-      await callTool(inv(), words, flags);
+      await callTool(inv(), words(server, tool, args), flags);
     });
 
   program
@@ -55,13 +63,13 @@ export function registerInspectCommands(program: CommandUnknownOpts, inv: MakeIn
     });
 
   program
-    .command('read [words...]')
+    .command('read [server] [uri]')
     .usage('[options] SERVER URI  (or: --profile P URI)')
     .description('read one resource and print its contents (text as is, binary summarised)')
     .option(...PROFILE_FLAG)
-    .action(async (words, flags) => {
+    .action(async (server, uri, flags) => {
       const { readResource } = await import('./resources.js');
-      await readResource(inv(), words, flags);
+      await readResource(inv(), words(server, uri, []), flags);
     });
 
   program
@@ -74,12 +82,12 @@ export function registerInspectCommands(program: CommandUnknownOpts, inv: MakeIn
     });
 
   program
-    .command('prompt [words...]')
+    .command('prompt [server] [name] [args...]')
     .usage('[options] SERVER NAME [KEY=VALUE...]  (or: --profile P NAME [KEY=VALUE...])')
     .description("get a server's prompt with its arguments and print its messages")
     .option(...PROFILE_FLAG)
-    .action(async (words, flags) => {
+    .action(async (server, name, args, flags) => {
       const { getPrompt } = await import('./prompts.js');
-      await getPrompt(inv(), words, flags);
+      await getPrompt(inv(), words(server, name, args), flags);
     });
 }
