@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, CLI_NODE, EVERYTHING, FIXTURES } from '../helpers/cli.js';
+import { CLI, CLI_NODE, EVERYTHING, FIXTURES, waitFor } from '../helpers/cli.js';
 import { useE2eHome } from '../helpers/e2e.js';
 
 /**
@@ -150,6 +150,46 @@ describe('mcpctl call', () => {
     },
   );
 
+  it('Ctrl-C during a call cancels it upstream (notifications/cancelled) and exits 130', async () => {
+    const messages = join(h.home, 'slow.log');
+    const added = await h.run([
+      'server',
+      'add',
+      'slow',
+      ...h.mark('slow'),
+      '--env',
+      `MESSAGE_LOG=${messages}`,
+      '--',
+      CLI_NODE,
+      join(FIXTURES, 'slowCall.mjs'),
+    ]);
+    expect(added.code).toBe(0);
+    const logged = (): Array<{ in?: { method?: string } }> =>
+      existsSync(messages)
+        ? readFileSync(messages, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line))
+        : [];
+    const child = spawn(CLI_NODE, [CLI, 'call', 'slow', 'slow', 'ms=20000'], {
+      env: { ...process.env, MCPCTL_HOME: h.home, NO_COLOR: '1' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await waitFor('the call to reach the server', () =>
+      logged().some((entry) => entry.in?.method === 'tools/call') ? true : undefined,
+    );
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain("interrupted: tools/call 'slow' was cancelled");
+    await waitFor('the cancellation to reach the server', () =>
+      logged().some((entry) => entry.in?.method === 'notifications/cancelled') ? true : undefined,
+    );
+  });
+
   it('an unknown server or tool exits 8; a stopped server says so, with a hint', async () => {
     const server = await h.run(['call', 'nope', 'echo']);
     expect(server.code).toBe(8);
@@ -217,6 +257,8 @@ describe('mcpctl resources, read, prompts, prompt', () => {
       'demo://resource/dynamic/text/1',
     ]);
     expect(raw.contents[0]?.uri).toBe('demo://resource/dynamic/text/1');
+    const blob = await h.run(['read', 'everything', 'demo://resource/dynamic/blob/1']);
+    expect(blob.stdout).toMatch(/^\[blob demo:\/\/resource\/dynamic\/blob\/1 \(text\/plain, \d+ B\)\]$/m);
   });
 
   it('prompts lists arguments (* required); prompt checks them and prints the messages', async () => {

@@ -51,6 +51,7 @@ export async function callTool(inv: Invocation, words: readonly string[], flags:
       return (await client.callTool({ name: toolName, arguments: args }, undefined, {
         timeout: timeoutMs,
         resetTimeoutOnProgress: true,
+        signal: inv.ctx.signal,
         onprogress: (update) => progress.update(update),
       })) as CallToolResult;
     } finally {

@@ -1,6 +1,10 @@
 import type { InspectorSession, InspectTarget } from '../../../core/inspect/session.js';
 import { McpctlError } from '../../../shared/errors.js';
 import type { Invocation } from '../../invocation.js';
+import { ReportedFailure } from '../../reported.js';
+
+/** As a shell reports a command ended by SIGINT. */
+const EXIT_INTERRUPTED = 130;
 
 export interface TargetFlags {
   profile?: string;
@@ -53,6 +57,11 @@ export async function withSession<T>(
   try {
     return await work(session);
   } catch (error) {
+    // Ctrl-C: the SDK has sent notifications/cancelled for the request; the session still ends below.
+    if (inv.ctx.signal.aborted) {
+      inv.out.note(`mcpctl: interrupted: ${what} was cancelled`);
+      throw new ReportedFailure(EXIT_INTERRUPTED);
+    }
     throw requestFailure(error, target, what);
   } finally {
     await session.close();
