@@ -1,9 +1,10 @@
 // `npm run demo`: the main job on the embedded default, end to end. Starts a daemon (SQLite
 // store, local socket) in a demo home, adds the official server-everything, shows it running,
-// answering an MCP ping and a tools/call through the gateway (via `mcpctl connect`), edits its
-// health interval in place (`server set`), makes a profile of it and shows it, shows its log,
-// exports the definitions as an `apply -f` file (and dry-runs it back: no changes), shows the
-// daemon's log, then stops the daemon, letting requests in flight finish (pass --keep to leave it up).
+// answering an MCP ping and a tools/call through the gateway (via `mcpctl connect`, then
+// `mcpctl tools` and `mcpctl call` as an inspector would), edits its health interval in place
+// (`server set`), makes a profile of it and shows it, shows its log, exports the definitions as an
+// `apply -f` file (and dry-runs it back: no changes), shows the daemon's log, then stops the daemon,
+// letting requests in flight finish (pass --keep to leave it up).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -63,6 +64,9 @@ const bridge = spawnSync(process.execPath, [cli, 'connect', 'everything'], {
 });
 const answer = bridge.stdout.split('\n').find((line) => line.includes('"id":2'));
 console.log(answer ?? `no answer (exit ${bridge.status}): ${bridge.stderr}`);
+// The CLI as an MCP client, through the same gateway: list the tools, call one.
+mcpctl('tools', 'everything');
+const called = mcpctl('call', 'everything', 'echo', 'message=hi');
 mcpctl('session', 'ls', '--all');
 // A policy-only edit applies in place: same process, no restart (an env change would roll it over).
 const edited = mcpctl('server', 'set', 'everything', '--health-interval', '5s');
@@ -96,4 +100,4 @@ if (keep) {
 } else {
   mcpctl('daemon', 'stop');
 }
-process.exit(pinged || edited || (answer?.includes('hello through the mcpctl gateway') ? 0 : 1));
+process.exit(pinged || called || edited || (answer?.includes('hello through the mcpctl gateway') ? 0 : 1));

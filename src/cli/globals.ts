@@ -15,6 +15,15 @@ export interface Globals {
   color: boolean;
   /** May a command start the daemon when it is not running? */
   autostart: boolean;
+  /** Set when -o or --json chose the format (not the `cli.output` setting or the default). */
+  outputFromFlag?: true;
+}
+
+/** What the root's option values alone do not say: was -o given, and the configured default format. */
+export interface OutputDefaults {
+  outputGiven: boolean;
+  /** MCPCTL_OUTPUT or config.yaml's `cli.output` (core/config/cliSettings.ts). */
+  configured?: OutputFormat;
 }
 
 function isOutputFormat(value: string): value is OutputFormat {
@@ -25,13 +34,20 @@ function envFlag(value: string | undefined): boolean {
   return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 }
 
-export function resolveGlobals(options: RootOptions, env: NodeJS.ProcessEnv): Globals {
-  const output = options.json ? 'json' : isOutputFormat(options.output) ? options.output : 'table';
+export function resolveGlobals(
+  options: RootOptions,
+  env: NodeJS.ProcessEnv,
+  defaults: OutputDefaults = { outputGiven: false },
+): Globals {
+  const fromFlag = options.json === true || defaults.outputGiven;
+  const chosen = isOutputFormat(options.output) ? options.output : 'table';
+  const output = options.json ? 'json' : fromFlag ? chosen : (defaults.configured ?? chosen);
   return {
     output,
     headers: options.headers,
     color: options.color,
     autostart: options.startDaemon && !envFlag(env.MCPCTL_NO_AUTOSTART),
+    ...(fromFlag ? { outputFromFlag: true as const } : {}),
   };
 }
 

@@ -1,8 +1,12 @@
 import { Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
+import { defaultOutputSetting } from '../core/config/cliSettings.js';
+import { registerApplyCommands } from './commands/apply/register.js';
+import { registerCompletionCommands } from './commands/completion/register.js';
 import { registerConfigCommands } from './commands/config/register.js';
 import { withConnectFlags } from './commands/connectFlags.js';
 // biome-ignore lint/style/noRestrictedImports: the CLI's `daemon` noun (commands/daemon/), not the daemon/ layer.
 import { registerDaemonCommands } from './commands/daemon/register.js';
+import { registerInspectCommands } from './commands/inspect/register.js';
 import { registerProfileCommands } from './commands/profile/register.js';
 import {
   defineLogs,
@@ -19,7 +23,7 @@ import { printVersion } from './commands/version.js';
 import { resolveGlobals } from './globals.js';
 import { createInvocation, type Invocation } from './invocation.js';
 import type { CliContext } from './io.js';
-import { OUTPUT_FORMATS } from './output/printer.js';
+import { OUTPUT_FORMATS, type OutputFormat } from './output/printer.js';
 
 export interface ProgramHooks {
   /** commander's own error message (usage errors); run.ts renders it with a hint. */
@@ -49,13 +53,30 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
     .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError();
 
-  const inv = (): Invocation => createInvocation(ctx, resolveGlobals(program.opts(), ctx.env));
+  // The `cli.output` setting applies when no -o/--json is given; read before the verb runs (it may load yaml).
+  let configuredOutput: OutputFormat | undefined;
+  const outputGiven = (): boolean => program.getOptionValueSource('output') === 'cli';
+  program.hook('preAction', async () => {
+    if (outputGiven() || program.opts().json) return;
+    configuredOutput = await defaultOutputSetting(ctx.paths, ctx.env, (message) => ctx.stderr.write(`${message}\n`));
+  });
+  const inv = (): Invocation =>
+    createInvocation(
+      ctx,
+      resolveGlobals(program.opts(), ctx.env, {
+        outputGiven: outputGiven(),
+        ...(configuredOutput === undefined ? {} : { configured: configuredOutput }),
+      }),
+    );
 
   registerServerCommands(program, inv);
   registerDaemonCommands(program, inv);
   registerSessionCommands(program, inv);
   registerProfileCommands(program, inv);
+  registerApplyCommands(program, inv);
+  registerInspectCommands(program, inv);
   registerConfigCommands(program, inv);
+  registerCompletionCommands(program, inv);
 
   // Shortcuts for the everyday verbs, as pm2 and docker have them.
   defineLs(program, 'ls', inv).alias('ps').description('list servers (same as: server ls)');

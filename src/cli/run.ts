@@ -1,6 +1,7 @@
 import { CommanderError } from '@commander-js/extra-typings';
 import { toMcpctlError } from '../shared/errors.js';
 import { EXIT } from '../shared/exitCodes.js';
+import { routeCallJsonFlag } from './commands/inspect/callJsonFlag.js';
 import { scanErrorStyle } from './globals.js';
 import type { CliContext } from './io.js';
 import { createPalette, shouldColor } from './output/colors.js';
@@ -13,13 +14,21 @@ import { commandPath, usageError } from './usageError.js';
 const SUCCESS_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
 
 /** Runs one command line and returns its exit code; every error is rendered here, once. */
-export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+export async function runCli(givenArgv: readonly string[], ctx: CliContext): Promise<number> {
+  const argv = routeCallJsonFlag(givenArgv);
   let commanderMessage = '';
   const program = buildProgram(ctx, {
     outputError: (message) => {
       commanderMessage = message;
     },
   });
+  // Shell completion: the words are a partial command line, never parsed as one; silent on any failure.
+  if (argv[0] === '__complete') {
+    const { completeWords } = await import('./commands/completion/complete.js');
+    const candidates = await completeWords(program, argv.slice(1), ctx).catch(() => []);
+    if (candidates.length > 0) ctx.stdout.write(`${candidates.join('\n')}\n`);
+    return EXIT.ok;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;

@@ -289,7 +289,11 @@ export const controlMethods = {
     output: profileViewSchema,
   },
   removeProfile: { input: profileNameInput, output: z.object({ name: z.string() }) },
-  useProfile: { input: profileNameInput, output: z.object({ name: z.string() }) },
+  /** null: no current profile (`config unset profile`). */
+  useProfile: {
+    input: z.object({ name: profileNameSchema.nullable() }).strict(),
+    output: z.object({ name: z.string().nullable() }),
+  },
   currentProfile: { input: z.object({}).strict(), output: z.object({ name: z.string().nullable() }) },
   /** Makes servers and profiles match a declarative document, validated whole before the first change. */
   applyConfig: {

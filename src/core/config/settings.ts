@@ -5,6 +5,7 @@ import { formatDuration, parseDuration } from '../../shared/duration.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Paths } from '../../shared/paths.js';
 import { loadYaml } from '../../shared/yaml.js';
+import { SETTING_KEYS, typedSetting } from './settingKeys.js';
 
 const DAY_MS = 86_400_000;
 
@@ -72,6 +73,11 @@ const settingsSchema = z
       })
       .strict()
       .prefault({}),
+    /** Read by the CLI, not the daemon: the output format when no -o is given. */
+    cli: z
+      .object({ output: z.enum(['table', 'wide', 'json', 'yaml']).default('table') })
+      .strict()
+      .prefault({}),
     servers: z
       .object({
         /** Longest stdout line a server may write; longer ones are dropped and logged. */
@@ -87,25 +93,28 @@ const settingsSchema = z
   .strict();
 export type Settings = z.output<typeof settingsSchema>;
 
-/** `MCPCTL_*` variables that override a setting: [variable, section, key, parse]. */
-const ENV_OVERRIDES: ReadonlyArray<[string, string, string, (value: string) => unknown]> = [
-  ['MCPCTL_LOG_MAX_BYTES', 'logs', 'maxBytes', Number],
-  ['MCPCTL_LOG_KEEP', 'logs', 'keep', Number],
-  ['MCPCTL_LOG_LEVEL', 'logs', 'level', String],
-  ['MCPCTL_GATEWAY_PORT', 'gateway', 'port', Number],
-  ['MCPCTL_GATEWAY_IDLE_TIMEOUT', 'gateway', 'idleTimeout', String],
-  ['MCPCTL_GATEWAY_DRAIN_TIMEOUT', 'gateway', 'drainTimeout', String],
-  ['MCPCTL_GATEWAY_MAX_UNREAD_BYTES', 'gateway', 'maxUnreadBytes', Number],
-  ['MCPCTL_MAX_LINE_BYTES', 'servers', 'maxLineBytes', Number],
-];
+/** The settings without a file or variables: the schema's defaults. */
+export function defaultSettings(): Settings {
+  return settingsSchema.parse({});
+}
+
+/** Problems of raw settings (the file's, after an edit), each `key: rule`; [] when valid. */
+export function settingsProblems(raw: unknown): string[] {
+  const result = settingsSchema.safeParse(raw);
+  if (result.success) return [];
+  return result.error.issues.map((issue) =>
+    issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+  );
+}
 
 /** Async only to load the YAML parser when there is a config file: most daemons start without one. */
 export async function loadSettings(paths: Paths, env: NodeJS.ProcessEnv): Promise<Settings> {
   const raw = existsSync(paths.configFile) ? await readConfigFile(paths.configFile) : {};
-  for (const [name, section, key, parse] of ENV_OVERRIDES) {
-    const value = env[name];
+  // The CLI's own settings are the CLI's to judge: a bad MCPCTL_OUTPUT must not stop a daemon.
+  for (const key of SETTING_KEYS) {
+    const value = key.env === undefined || key.readBy !== 'daemon' ? undefined : env[key.env];
     if (value === undefined || value === '') continue;
-    raw[section] = { ...raw[section], [key]: parse(value) };
+    raw[key.section] = { ...raw[key.section], [key.name]: typedSetting(key, value) };
   }
   const result = settingsSchema.safeParse(raw);
   if (!result.success) {
@@ -142,7 +151,7 @@ async function readConfigFile(file: string): Promise<RawSettings> {
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new McpctlError('CONFIG_INVALID', `${file}: expected a mapping of sections (logs, gateway, servers)`, {
+    throw new McpctlError('CONFIG_INVALID', `${file}: expected a mapping of sections (logs, gateway, servers, cli)`, {
       hint: `start the file with a section, e.g. 'logs:' (the README's "Where things live" shows one)`,
     });
   }

@@ -110,11 +110,12 @@ export class ProfileRegistry implements ProfileSource {
   }
 
   /** Makes `name` the current profile; NOT_FOUND for an unknown one. */
-  async use(name: string): Promise<void> {
-    this.entry(name);
+  /** Makes `name` the current profile (null: none); NOT_FOUND for an unknown one. */
+  async use(name: string | null): Promise<void> {
+    if (name !== null) this.entry(name);
     await this.deps.store.profiles.setCurrent(name);
     this.currentName = name;
-    this.deps.logger.info({ profile: name }, 'current profile set');
+    this.deps.logger.info({ profile: name }, name === null ? 'current profile cleared' : 'current profile set');
   }
 
   private commit(spec: ProfileSpec, row: { createdAt: string; updatedAt: string }): ProfileEntry {

@@ -1,34 +1,51 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Invocation } from '../../invocation.js';
 
-const APPLY_EXAMPLES = `
+const CONFIG_HELP = `
+Precedence: a flag (-o for cli.output) > an MCPCTL_* variable > config.yaml > the default.
+Daemon settings are read when the daemon starts: a change says when it needs a restart.
+'profile' is the current profile, kept by the daemon.
+
 Examples:
-  mcpctl apply -f mcpctl.yaml --dry-run     # print the plan as a diff, change nothing
-  mcpctl apply -f mcpctl.yaml --prune       # also remove what the file does not name
-  mcpctl export > mcpctl.yaml               # the current definitions, in the same format
-  mcpctl export | mcpctl apply -f -         # a no-op
+  mcpctl config set gateway.port 7800
+  mcpctl config ls --show-origin
+  mcpctl config unset gateway.port`;
 
-The file is validated whole (schema/mcpctl.schema.json) before anything changes.`;
-
-/** `apply` and `export`: the declarative file. Both load zod and yaml, so they load when run. */
+/** `mcpctl config`: the settings in config.yaml (edited in place, comments kept); the work loads when run. */
 export function registerConfigCommands(program: CommandUnknownOpts, inv: () => Invocation): void {
-  program
-    .command('apply')
-    .description('create, update (or with --prune remove) servers and profiles to match a YAML or JSON file')
-    .requiredOption('-f, --file <file>', 'the file, or - for stdin')
-    .option('--dry-run', 'print the plan and change nothing')
-    .option('--prune', 'also remove the servers and profiles the file does not name')
-    .addHelpText('after', APPLY_EXAMPLES)
-    .action(async (flags) => {
-      const { applyFile } = await import('./apply.js');
-      await applyFile(inv(), flags);
+  const config = program
+    .command('config')
+    .description('get, set and list settings (config.yaml, MCPCTL_* variables, defaults)')
+    .addHelpText('after', CONFIG_HELP);
+  config
+    .command('get <key>')
+    .description("print one setting's effective value")
+    .option('--show-origin', 'also say where the value comes from')
+    .action(async (key, flags) => {
+      const { getSetting } = await import('./config.js');
+      await getSetting(inv(), key, flags);
     });
-  program
-    .command('export')
-    .description('print the servers and profiles as a file for apply -f (YAML, or -o json)')
-    .option('--profile <name>', 'only this profile and the servers it uses')
+  config
+    .command('set <key> <value>')
+    .description('write a setting to config.yaml (checked against its rule first)')
+    .action(async (key, value) => {
+      const { setSetting } = await import('./config.js');
+      await setSetting(inv(), key, value);
+    });
+  config
+    .command('unset <key>')
+    .description('remove a setting from config.yaml (back to its default)')
+    .action(async (key) => {
+      const { unsetSetting } = await import('./config.js');
+      await unsetSetting(inv(), key);
+    });
+  config
+    .command('ls')
+    .alias('list')
+    .description('list every setting with its effective value')
+    .option('--show-origin', 'add an ORIGIN column: default, the file and line, the variable, or the flag')
     .action(async (flags) => {
-      const { exportConfig } = await import('./export.js');
-      await exportConfig(inv(), flags);
+      const { listSettings } = await import('./config.js');
+      await listSettings(inv(), flags);
     });
 }

@@ -1,0 +1,42 @@
+/**
+ * A setting `config get|set|unset|ls` knows: one per leaf of settings.ts's schema, with its
+ * variable. Kept apart from the rules (zod) so that shell completion can list the keys cheaply.
+ */
+export interface SettingKey {
+  /** `section.name`, as in config.yaml. */
+  key: string;
+  section: string;
+  name: string;
+  /** How a value given on the command line or in a variable is typed before the schema judges it. */
+  kind: 'number' | 'duration' | 'text';
+  /** The `MCPCTL_*` variable that overrides the file. */
+  env?: string;
+  /** The daemon reads it when it starts (a change needs a restart); the CLI reads its own on every command. */
+  readBy: 'daemon' | 'cli';
+}
+
+function settingKey(key: string, kind: SettingKey['kind'], env?: string, readBy: SettingKey['readBy'] = 'daemon') {
+  const [section = '', name = ''] = key.split('.');
+  return { key, section, name, kind, readBy, ...(env === undefined ? {} : { env }) } satisfies SettingKey;
+}
+
+export const SETTING_KEYS: readonly SettingKey[] = [
+  settingKey('logs.maxBytes', 'number', 'MCPCTL_LOG_MAX_BYTES'),
+  settingKey('logs.keep', 'number', 'MCPCTL_LOG_KEEP'),
+  settingKey('logs.level', 'text', 'MCPCTL_LOG_LEVEL'),
+  settingKey('gateway.host', 'text'),
+  settingKey('gateway.port', 'number', 'MCPCTL_GATEWAY_PORT'),
+  settingKey('gateway.maxBodyBytes', 'number'),
+  settingKey('gateway.idleTimeout', 'duration', 'MCPCTL_GATEWAY_IDLE_TIMEOUT'),
+  settingKey('gateway.drainTimeout', 'duration', 'MCPCTL_GATEWAY_DRAIN_TIMEOUT'),
+  settingKey('gateway.maxUnreadBytes', 'number', 'MCPCTL_GATEWAY_MAX_UNREAD_BYTES'),
+  settingKey('gateway.maxSessions', 'number'),
+  settingKey('servers.maxLineBytes', 'number', 'MCPCTL_MAX_LINE_BYTES'),
+  settingKey('cli.output', 'text', 'MCPCTL_OUTPUT', 'cli'),
+];
+
+/** A value as text (command line, variable) typed for the schema: numbers parsed, the rest left to the schema. */
+export function typedSetting(key: SettingKey, text: string): unknown {
+  if (key.kind !== 'number') return text;
+  return /^\s*-?\d+(\.\d+)?\s*$/.test(text) ? Number(text) : text;
+}
