@@ -2,6 +2,7 @@ import { Command, type CommandUnknownOpts, Option } from '@commander-js/extra-ty
 import { withConnectFlags } from './commands/connectFlags.js';
 // biome-ignore lint/style/noRestrictedImports: the CLI's `daemon` noun (commands/daemon/), not the daemon/ layer.
 import { registerDaemonCommands } from './commands/daemon/register.js';
+import { registerRegistryCommands } from './commands/registry/register.js';
 import {
   defineLogs,
   defineLs,
@@ -52,6 +53,7 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
   registerServerCommands(program, inv);
   registerDaemonCommands(program, inv);
   registerSessionCommands(program, inv);
+  registerRegistryCommands(program, inv);
 
   // Shortcuts for the everyday verbs, as pm2 and docker have them.
   defineLs(program, 'ls', inv).alias('ps').description('list servers (same as: server ls)');
