@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { ControlApi } from '../core/api.js';
 import { connectDaemon } from '../core/daemonClient.js';
 import { type Paths, resolvePaths } from '../shared/paths.js';
+import { createTtyPrompter, type Prompter } from './prompt.js';
 
 export interface Writer {
   write(text: string): void;
@@ -36,6 +37,8 @@ export interface CliContext {
   /** Aborted on SIGINT/SIGTERM: `daemon run`, `-f` and `--watch` end when it fires. */
   signal: AbortSignal;
   connect: (options: ConnectOptions) => Promise<ControlApi>;
+  /** Questions to the user (`server add --from`'s required inputs); absent unless stdin and stderr are terminals. */
+  prompter?: Prompter;
 }
 
 export interface ProcessContextOptions {
@@ -60,5 +63,8 @@ export function createProcessContext(options: ProcessContextOptions): CliContext
     version: options.version,
     signal: options.signal,
     connect: connectDaemon,
+    ...(process.stdin.isTTY && process.stderr.isTTY
+      ? { prompter: createTtyPrompter(process.stdin, process.stderr) }
+      : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import { McpctlError } from '../../../shared/errors.js';
 import { collect } from '../../flags.js';
 import type { Invocation } from '../../invocation.js';
 import { serverLogs } from './logs.js';
@@ -23,6 +24,8 @@ Examples:
   mcpctl server add everything -- npx -y @modelcontextprotocol/server-everything
   mcpctl server add fs --env ROOT=/srv --restart always -- node ./server.js --root /srv
   mcpctl server add docs --url https://example.com/mcp --header 'Authorization: Bearer TOKEN'
+  mcpctl server add fs --from filesystem --arg allowed_directory=$HOME/projects
+  TRACKER_TOKEN=... mcpctl server add issues --from official:io.github.user/tracker@1.2.0 --env TRACKER_TOKEN
 
 Everything after '--' is the server's argv, stored as is (never run through a shell).
 Durations: 500ms, 10s, 5m, 1h.`;
@@ -30,7 +33,7 @@ Durations: 500ms, 10s, 5m, 1h.`;
 export function defineAdd(parent: CommandUnknownOpts, inv: MakeInvocation) {
   return parent
     .command('add <name> [command...]')
-    .description('define a server: a local command (after --) or a remote --url')
+    .description('define a server: a local command (after --), a remote --url, or an entry of a registry (--from)')
     .option('--env <KEY=VALUE>', 'environment variable for the server (repeatable)', collect, [] as string[])
     .option('--cwd <dir>', 'working directory (relative paths are resolved here)')
     .option('--url <url>', 'remote MCP server (Streamable HTTP) instead of a command')
@@ -59,8 +62,27 @@ export function defineAdd(parent: CommandUnknownOpts, inv: MakeInvocation) {
       [] as string[],
     )
     .option('--request-timeout <duration>', 'a request unanswered this long fails and is cancelled (default 1m)')
+    .option('--from <[registry:]server[@version]>', 'fill the command or URL in from a registry entry (mcpctl search)')
+    .option(
+      '--arg <KEY=VALUE>',
+      "--from: a value for the entry's argument, header or variable KEY (repeatable; a bare KEY reads $KEY)",
+      collect,
+      [] as string[],
+    )
+    .option('--remote', "--from: use the entry's remote (Streamable HTTP) even when it has a package")
+    .option('--refresh', '--from: ignore cached registry answers')
     .addHelpText('after', ADD_EXAMPLES)
     .action(async (name, command, flags) => {
+      const { from } = flags;
+      if (from !== undefined) {
+        const { addServerFrom } = await import('./addFrom.js');
+        return addServerFrom(inv(), name, command, { ...flags, from });
+      }
+      if (flags.arg.length > 0 || flags.remote || flags.refresh) {
+        throw new McpctlError('INVALID_ARGUMENT', '--arg, --remote and --refresh apply to --from', {
+          hint: 'add --from [REGISTRY:]SERVER, or drop them',
+        });
+      }
       const { addServer } = await import('./add.js');
       await addServer(inv(), name, command, flags);
     });
