@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerDetail } from '../../src/core/api.js';
 import { type FixtureRegistry, startFixtureRegistry } from '../fixtures/registry/registry.js';
-import { ROOT } from '../helpers/cli.js';
+import { CLI, CLI_NODE, ROOT } from '../helpers/cli.js';
 import { type E2eHome, e2eHome } from '../helpers/e2e.js';
 import { connectHttp } from '../helpers/mcpClient.js';
 
@@ -163,6 +164,34 @@ describe('search and server add --from, built binary', () => {
       TRACKER_TOKEN: '********',
       TRACKER_URL: 'https://tracker.example.com',
     });
+  });
+
+  it('on a terminal, asks for the required inputs, the secret without echo', async () => {
+    // `script` gives the CLI a pseudo-terminal, as a user's shell would; answers are typed once asked.
+    const command = `'${CLI_NODE}' '${CLI}' server add tracker-tty --from issue-tracker --no-autostart`;
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: { ...process.env, ...env, MCPCTL_HOME: h.home, NO_COLOR: '1', MCPCTL_GATEWAY_PORT: '0' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let screen = '';
+    const answers: Array<[prompt: string, typed: string]> = [
+      ['TRACKER_WORKSPACE (The workspace id, e.g. acme): ', 'acme\r'],
+      ['TRACKER_TOKEN (An API token): ', 'tok-typed\r'],
+    ];
+    child.stdout.on('data', (chunk: Buffer) => {
+      screen += chunk.toString();
+      const next = answers[0];
+      if (next && screen.includes(next[0])) {
+        answers.shift();
+        child.stdin.write(next[1]);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, screen).toBe(0);
+    expect(screen).toContain('added server tracker-tty (stopped)');
+    expect(screen).not.toContain('tok-typed');
+    const view = await h.json<ServerDetail>(['server', 'show', 'tracker-tty'], env);
+    expect(view.env).toMatchObject({ TRACKER_WORKSPACE: 'acme', TRACKER_TOKEN: '********' });
   });
 
   it('a remote entry: its URL and headers', async () => {

@@ -166,3 +166,34 @@ describe('search', () => {
     expect((await mcpctl('search', 'weather', '--registry', 'nope')).code).toBe(8);
   });
 });
+
+describe('server add --from: input checks made before the daemon is asked', () => {
+  it('refuses a value outside the choices, a secret header as a literal, an --arg the entry lacks', async () => {
+    await useFixture();
+    const choice = await mcpctl('server', 'add', 'w', '--from', 'weather', '--arg', 'units=kelvin');
+    expect(choice.code).toBe(2);
+    expect(choice.stderr).toContain("Error: --arg units: 'kelvin' is not one of metric, imperial");
+
+    const header = await mcpctl('server', 'add', 'n', '--from', 'notes', '--header', 'Authorization: Bearer abc');
+    expect(header.code).toBe(2);
+    expect(header.stderr).toContain('--header Authorization: this header of com.example/notes holds a secret');
+    expect(header.stderr).toContain('token=... mcpctl server add NAME --from ... --arg token');
+
+    const unknown = await mcpctl('server', 'add', 'w', '--from', 'weather', '--arg', 'colour=red');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--arg colour: io.github.example/weather has no such input');
+    expect(unknown.stderr).toContain('its --arg inputs: units');
+  });
+
+  it('refuses a short name several servers share, and an unknown one, naming them', async () => {
+    await useFixture();
+    const missing = await mcpctl('server', 'add', 'x', '--from', 'nothing-like-it');
+    expect(missing.code).toBe(8);
+    expect(missing.stderr).toContain("no server 'nothing-like-it' in fixture");
+    const version = await mcpctl('server', 'add', 'x', '--from', 'filesystem@9.9.9');
+    expect(version.code).toBe(8);
+    expect(version.stderr).toContain("registry 'fixture' has no version 9.9.9 of io.modelcontextprotocol/filesystem");
+    const bad = await mcpctl('server', 'add', 'x', '--from', 'a b');
+    expect(bad.code).toBe(2);
+  });
+});

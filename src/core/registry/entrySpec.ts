@@ -100,6 +100,16 @@ function keyValueNeeds(kind: 'env' | 'header', input: KeyValueInput): InputNeed[
   return input.value === undefined ? [need(kind, input.name, input)] : variablesOf(input);
 }
 
+/** Headers whose value is a secret, or holds one through a variable: never taken from --header. */
+export function secretHeaders(target: Target): string[] {
+  if (target.kind !== 'remote') return [];
+  return (target.remote.headers ?? [])
+    .filter(
+      (header) => header.isSecret === true || Object.values(header.variables ?? {}).some((v) => v.isSecret === true),
+    )
+    .map((header) => header.name);
+}
+
 /** Every input of the target, each once (the first definition of a key wins). */
 export function inputsOf(target: Target): InputNeed[] {
   const needs: InputNeed[] = [];
@@ -167,7 +177,7 @@ function ociImage(pkg: RegistryPackage): string {
   return `${pkg.identifier}:${pkg.version}`;
 }
 
-function packageLaunch(pkg: RegistryPackage, values: InputValues): Launch {
+function packageLaunch(pkg: RegistryPackage, values: InputValues, extraEnv: Record<string, string>): Launch {
   const runtimeArgs = (pkg.runtimeArguments ?? []).flatMap((argument) => argv(argument, values));
   const packageArgs = (pkg.packageArguments ?? []).flatMap((argument) => argv(argument, values));
   const env: Record<string, string> = {};
@@ -175,6 +185,7 @@ function packageLaunch(pkg: RegistryPackage, values: InputValues): Launch {
     const value = keyValue('env', variable, values);
     if (value !== undefined) env[variable.name] = value;
   }
+  Object.assign(env, extraEnv);
   const versioned = (separator: string): string =>
     pkg.version === undefined ? pkg.identifier : `${pkg.identifier}${separator}${pkg.version}`;
   switch (pkg.registryType) {
@@ -190,9 +201,12 @@ function packageLaunch(pkg: RegistryPackage, values: InputValues): Launch {
   }
 }
 
-/** The command or URL of `target`, with the values given (and the defaults the entry declares). */
-export function launchOf(target: Target, values: InputValues): Launch {
-  if (target.kind === 'package') return packageLaunch(target.pkg, values);
+/**
+ * The command or URL of `target`, with the values given (and the defaults the entry declares).
+ * `extraEnv`: environment the entry does not declare, which the user adds (a container gets it too).
+ */
+export function launchOf(target: Target, values: InputValues, extraEnv: Record<string, string> = {}): Launch {
+  if (target.kind === 'package') return packageLaunch(target.pkg, values, extraEnv);
   const { remote } = target;
   const headers: Record<string, string> = {};
   for (const header of remote.headers ?? []) {

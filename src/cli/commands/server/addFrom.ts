@@ -1,5 +1,12 @@
 import { openRegistries } from '../../../core/registry/client.js';
-import { chooseTarget, type InputNeed, inputsOf, type Launch, launchOf } from '../../../core/registry/entrySpec.js';
+import {
+  chooseTarget,
+  type InputNeed,
+  inputsOf,
+  type Launch,
+  launchOf,
+  secretHeaders,
+} from '../../../core/registry/entrySpec.js';
 import { parseEntryRef, resolveEntry } from '../../../core/registry/resolve.js';
 import { McpctlError } from '../../../shared/errors.js';
 import type { Invocation } from '../../invocation.js';
@@ -108,6 +115,7 @@ async function gatherInputs(
     const given = (need.flag === '--env' ? env : args).get(need.key);
     if (given) {
       if (need.secret && given.literal) refused.push(need);
+      for (const value of given.values) checkChoice(need, value);
       values.set(needId(need), given.values);
     } else if (need.required && need.default === undefined) missing.push(need);
   }
@@ -125,9 +133,18 @@ async function gatherInputs(
     const about = need.description ? ` (${need.description})` : '';
     const answer = await prompter.ask(`${need.key}${about}${choices}: `, { secret: need.secret });
     if (answer === '') throw usage(`no value given for ${need.key}`, `give it with ${example(need)}`);
+    checkChoice(need, answer);
     values.set(needId(need), [answer]);
   }
   return values;
+}
+
+/** An input with choices takes one of them (the schema: "the user must select one of these values"). */
+function checkChoice(need: InputNeed, value: string): void {
+  if (need.choices?.length && !need.choices.includes(value)) {
+    const shown = need.secret ? 'the value given' : `'${value}'`;
+    throw usage(`${need.flag} ${need.key}: ${shown} is not one of ${need.choices.join(', ')}`, `give one of them`);
+  }
 }
 
 /** The resolved command line (never the environment nor headers, which may hold secrets). */
@@ -157,8 +174,20 @@ export async function addServerFrom(
   const { server } = entry;
   const target = chooseTarget(server, flags.remote === true);
   const needs = inputsOf(target);
+  const secretHeader = secretHeaders(target).find((name) =>
+    flags.header.some((header) => header.split(':')[0]?.trim().toLowerCase() === name.toLowerCase()),
+  );
+  if (secretHeader !== undefined) {
+    const variable = needs.find((need) => need.kind === 'variable' && need.secret);
+    throw usage(
+      `--header ${secretHeader}: this header of ${server.name} holds a secret, not taken as a literal on the command line; secrets will be stored encrypted with 'mcpctl secret', which is not available yet`,
+      variable
+        ? `meanwhile give its value from mcpctl's environment: ${variable.key}=... mcpctl server add NAME --from ... --arg ${variable.key}`
+        : 'meanwhile run on a terminal to be asked for it',
+    );
+  }
   const values = await gatherInputs(inv, server.name, needs, env, args);
-  const launch = launchOf(target, (need) => values.get(needId(need)));
+  const launch = launchOf(target, (need) => values.get(needId(need)), extraEnv(env, needs));
   inv.out.note(`${server.name}@${server.version} from registry '${registry}': ${describeLaunch(launch)}`);
 
   const label = `from=${registry}:${server.name}@${server.version}`;
@@ -171,8 +200,7 @@ export async function addServerFrom(
           {
             ...flags,
             label: labels,
-            // The entry's variables, then the user's other --env KEY=VALUE (a server may need more than it declares).
-            env: Object.entries({ ...launch.env, ...extraEnv(env, needs) }).map(([key, value]) => `${key}=${value}`),
+            env: Object.entries(launch.env).map(([key, value]) => `${key}=${value}`),
           },
           inv.ctx.cwd,
         )
@@ -190,7 +218,7 @@ export async function addServerFrom(
   await submitServerSpec(inv, spec, flags.wait);
 }
 
-/** `--env KEY=VALUE`s that are no input of the entry: passed on as they are. */
+/** `--env KEY=VALUE`s that are no input of the entry: passed on as they are (a server may need more than it declares). */
 function extraEnv(env: Map<string, Given>, needs: readonly InputNeed[]): Record<string, string> {
   const extra: Record<string, string> = {};
   for (const [key, given] of env) {

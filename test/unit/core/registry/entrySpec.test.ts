@@ -46,14 +46,14 @@ describe('a registry entry as a server definition', () => {
     expect(imperial).toMatchObject({ args: ['mcp-weather-example==1.4.2', '--units', 'imperial'] });
   });
 
-  it('OCI: docker run -i --rm, runtime arguments before the image, environment passed by name only', () => {
+  it("OCI: docker run -i --rm, runtime arguments before the image, environment (also the user's extra) passed by name only", () => {
     const target = chooseTarget(entry('postgres-oci.json'), false);
     expect(inputsOf(target).find((need) => need.key === 'PGPASSWORD')).toMatchObject({
       flag: '--env',
       required: true,
       secret: true,
     });
-    expect(launchOf(target, given({ '--env PGPASSWORD': ['s3cret'] }))).toEqual({
+    expect(launchOf(target, given({ '--env PGPASSWORD': ['s3cret'] }), { DEBUG: '1' })).toEqual({
       transport: 'stdio',
       command: 'docker',
       args: [
@@ -66,9 +66,11 @@ describe('a registry entry as a server definition', () => {
         'PGHOST',
         '-e',
         'PGPASSWORD',
+        '-e',
+        'DEBUG',
         'docker.io/example/postgres-mcp:0.6.0',
       ],
-      env: { PGHOST: 'localhost', PGPASSWORD: 's3cret' },
+      env: { PGHOST: 'localhost', PGPASSWORD: 's3cret', DEBUG: '1' },
     });
   });
 
