@@ -68,6 +68,9 @@ describe('registry add, ls, rm', () => {
 
   it('refuses a bad name or URL with exit 2', async () => {
     expect((await mcpctl('registry', 'add', 'Bad Name', '--url', registry.url)).code).toBe(2);
+    const withPath = await mcpctl('registry', 'add', 'x', '--url', 'https://registry.example.com/v0');
+    expect(withPath.code).toBe(2);
+    expect(withPath.stderr).toContain('without /v0');
     const badUrl = await mcpctl('registry', 'add', 'x', '--url', 'ftp://example.com');
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toContain('http:// or https://');
@@ -90,6 +93,28 @@ describe('search', () => {
       { search: 'filesystem', limit: '100', version: 'latest' },
       { search: 'filesystem', limit: '100', version: 'latest', cursor: expect.any(String) },
     ]);
+  });
+
+  it('several words are asked one by one and ranked together; a full name is asked as it is', async () => {
+    await useFixture();
+    const words = JSON.parse(
+      (await mcpctl('search', 'read', 'files', 'knowledge', '-o', 'json')).stdout,
+    ) as RegistryMatch[];
+    // The registry's search is a substring of names: "knowledge" (memory's title) finds nothing there.
+    expect(words.map((match) => match.name)).toEqual([
+      'io.modelcontextprotocol/filesystem',
+      'com.example/filesystem-watch',
+    ]);
+    expect(registry.requests.map((request) => request.query.search)).toEqual(
+      expect.arrayContaining(['read', 'files', 'knowledge']),
+    );
+
+    registry.requests.length = 0;
+    const full = JSON.parse(
+      (await mcpctl('search', 'io.modelcontextprotocol/memory', '-o', 'json')).stdout,
+    ) as RegistryMatch[];
+    expect(full.map((match) => match.name)).toEqual(['io.modelcontextprotocol/memory']);
+    expect(registry.requests.map((request) => request.query.search)).toEqual(['io.modelcontextprotocol/memory']);
   });
 
   it('-o json: version, transports, package types and the whole entry; --limit', async () => {

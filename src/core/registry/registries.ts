@@ -25,6 +25,10 @@ const registryUrlSchema = z
     const url = new URL(value);
     return !url.username && !url.password && !url.search && !url.hash;
   }, 'give the base URL alone (no credentials, query or fragment)')
+  .refine(
+    (value) => !/\/v0(\.\d+)?\/?$/.test(new URL(value).pathname),
+    'give the base URL, without /v0 (mcpctl adds it)',
+  )
   .transform((value) => value.replace(/\/+$/, ''));
 
 export const registrySchema = z

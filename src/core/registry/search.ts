@@ -27,7 +27,7 @@ const MAX_PAGES = 5;
 export const DEFAULT_RESULTS = 20;
 
 /**
- * Asks every registry for each word of `query` (following its cursor), merges the entries, and
+ * Asks every registry for `query` (see entriesFor; following its cursor), merges the entries, and
  * ranks them by relevance over name, title and description. Entries a registry returned that the
  * ranking does not match (its substring search is wider) come last.
  */
@@ -44,14 +44,12 @@ export async function searchRegistries(
   }
   const entries = new Map<string, { registry: string; entry: ServerResponse }>();
   for (const client of clients) {
-    for (const word of words) {
-      for (const entry of await fetchAll(client, word)) {
-        const key = `${client.registry.name}\u0000${entry.server.name}`;
-        const seen = entries.get(key);
-        // A registry that ignores version=latest lists every version: keep the latest one.
-        if (seen === undefined || (isLatest(seen.entry) !== true && isLatest(entry) !== false)) {
-          entries.set(key, { registry: client.registry.name, entry });
-        }
+    for (const entry of await entriesFor(client, query.trim(), words)) {
+      const key = `${client.registry.name}\u0000${entry.server.name}`;
+      const seen = entries.get(key);
+      // A registry that ignores version=latest lists every version: keep the latest one.
+      if (seen === undefined || (isLatest(seen.entry) !== true && isLatest(entry) !== false)) {
+        entries.set(key, { registry: client.registry.name, entry });
       }
     }
   }
@@ -68,6 +66,19 @@ export async function searchRegistries(
     const found = entries.get(id) as { registry: string; entry: ServerResponse };
     return toMatch(found.registry, found.entry.server, scores.get(id) ?? 0);
   });
+}
+
+/**
+ * What one registry lists for the query. One token (`filesystem`, `io.github.user/weather`) is asked
+ * as it is, a name being the likeliest thing typed; several words, or a token that finds nothing,
+ * are asked word by word, at once.
+ */
+async function entriesFor(client: RegistryClient, query: string, words: readonly string[]): Promise<ServerResponse[]> {
+  if (!/\s/.test(query)) {
+    const whole = await fetchAll(client, query);
+    if (whole.length > 0 || (words.length === 1 && words[0] === query.toLowerCase())) return whole;
+  }
+  return (await Promise.all(words.map((word) => fetchAll(client, word)))).flat();
 }
 
 /** Every entry a registry lists for `word` (latest versions), following its cursor up to MAX_PAGES pages. */

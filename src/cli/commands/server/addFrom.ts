@@ -190,8 +190,10 @@ export async function addServerFrom(
   const launch = launchOf(target, (need) => values.get(needId(need)), extraEnv(env, needs));
   inv.out.note(`${server.name}@${server.version} from registry '${registry}': ${describeLaunch(launch)}`);
 
-  const label = `from=${registry}:${server.name}@${server.version}`;
-  const labels = flags.label.some((item) => item.startsWith('from=')) ? flags.label : [...flags.label, label];
+  // Where the definition came from; a label value holds 255 characters, an odd entry's may not fit.
+  const origin = `${registry}:${server.name}@${server.version}`;
+  const keep = flags.label.some((item) => item.startsWith('from=')) || origin.length > 255;
+  const labels = keep ? flags.label : [...flags.label, `from=${origin}`];
   const spec =
     launch.transport === 'stdio'
       ? buildServerSpec(
