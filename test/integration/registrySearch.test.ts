@@ -182,6 +182,16 @@ describe('search', () => {
     expect(payload.message).toMatch(/^registry 'flaky' sent a bad document .*servers\.0\.server\.name/);
   });
 
+  it('asks the preset official registry at its public address, with the same paths and parameters', async () => {
+    // No network here: the request fails, and its error names the URL it was sent to.
+    const result = await mcpctl('search', 'filesystem');
+    expect(result.code).toBe(6);
+    expect(result.stderr).toContain("Error: registry 'official' ");
+    expect(result.stderr).toContain(
+      '(https://registry.modelcontextprotocol.io/v0/servers?search=filesystem&limit=100&version=latest)',
+    );
+  });
+
   it('an unreachable registry: exit 6 naming it; an unknown --registry: exit 8', async () => {
     await mcpctl('registry', 'rm', 'official');
     await mcpctl('registry', 'add', 'gone', '--url', 'http://127.0.0.1:9');
