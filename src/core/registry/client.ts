@@ -4,7 +4,7 @@ import { McpctlError } from '../../shared/errors.js';
 import type { Paths } from '../../shared/paths.js';
 import { RegistryCache } from './cache.js';
 import { findRegistry, listRegistries, OFFICIAL_REGISTRY, type Registry } from './registries.js';
-import { type ServerList, type ServerResponse, serverListSchema, serverResponseSchema } from './serverJson.js';
+import { type RegistryEntry, type RegistryPage, registryEntrySchema, registryPageSchema } from './serverJson.js';
 
 /**
  * A client of one registry's read API, the generic MCP Registry API that the official registry
@@ -32,7 +32,7 @@ export interface ListQuery {
   version?: string;
 }
 
-export const API_PREFIX = '/v0';
+const API_PREFIX = '/v0';
 
 export class RegistryClient {
   constructor(
@@ -40,23 +40,23 @@ export class RegistryClient {
     private readonly options: RegistryClientOptions,
   ) {}
 
-  listServers(query: ListQuery): Promise<ServerList> {
+  listServers(query: ListQuery): Promise<RegistryPage> {
     const params = new URLSearchParams();
     if (query.search) params.set('search', query.search);
     if (query.cursor) params.set('cursor', query.cursor);
     if (query.limit !== undefined) params.set('limit', String(query.limit));
     if (query.version) params.set('version', query.version);
     const search = params.size > 0 ? `?${params}` : '';
-    return this.get(`${API_PREFIX}/servers${search}`, serverListSchema, 'a server list').then((list) => {
+    return this.get(`${API_PREFIX}/servers${search}`, registryPageSchema, 'a server list').then((list) => {
       if (list === undefined) throw this.failure(`${API_PREFIX}/servers`, 'answered 404 Not Found');
       return list;
     });
   }
 
   /** One version of a server (`latest` for the newest), or undefined when the registry has no such entry. */
-  getServer(name: string, version: string): Promise<ServerResponse | undefined> {
+  getServer(name: string, version: string): Promise<RegistryEntry | undefined> {
     const path = `${API_PREFIX}/servers/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`;
-    return this.get(path, serverResponseSchema, 'a server entry');
+    return this.get(path, registryEntrySchema, 'a server entry');
   }
 
   private async get<S extends z.ZodType>(path: string, schema: S, what: string): Promise<z.output<S> | undefined> {

@@ -5,7 +5,7 @@ import type {
   RegistryInput,
   RegistryPackage,
   RegistryRemote,
-  ServerDetail,
+  RegistryServer,
 } from './serverJson.js';
 
 /**
@@ -16,7 +16,7 @@ import type {
  */
 
 /** How mcpctl runs each package type. */
-export const RUNNABLE_PACKAGES = ['npm', 'pypi', 'oci'] as const;
+const RUNNABLE_PACKAGES = ['npm', 'pypi', 'oci'] as const;
 
 export type Target = { kind: 'package'; pkg: RegistryPackage } | { kind: 'remote'; remote: RegistryRemote };
 
@@ -46,7 +46,7 @@ function isRunnable(pkg: RegistryPackage): boolean {
 }
 
 /** What mcpctl can use of `server`: a stdio package (npm, PyPI, OCI) first, else a Streamable HTTP remote. */
-export function chooseTarget(server: ServerDetail, preferRemote: boolean): Target {
+export function chooseTarget(server: RegistryServer, preferRemote: boolean): Target {
   const pkg = (server.packages ?? []).find(isRunnable);
   const remote = (server.remotes ?? []).find((candidate) => candidate.type === 'streamable-http');
   if (remote && (preferRemote || !pkg)) return { kind: 'remote', remote };
@@ -153,14 +153,20 @@ function substitute(
   });
 }
 
+/** A fixed value (its variables filled in), else what the user gave or the default. */
+function argumentValues(argument: RegistryArgument, values: InputValues): readonly string[] | undefined {
+  if (argument.value !== undefined) return [substitute(argument.value, argument, values)];
+  const key = argumentKey(argument);
+  return key === undefined ? undefined : valuesOf(values, need('argument', key, argument));
+}
+
+/**
+ * The argument's words on the command line: `--flag value` for a named one (each value when repeated).
+ * Two words rather than the schema's `--flag={value}` sketch: every parser that takes the one takes the
+ * other for long flags, and only two words work for a short one (`-e VALUE`).
+ */
 function argv(argument: RegistryArgument, values: InputValues): string[] {
-  const given =
-    argument.value !== undefined
-      ? [substitute(argument.value, argument, values)]
-      : (() => {
-          const key = argumentKey(argument);
-          return key === undefined ? undefined : valuesOf(values, need('argument', key, argument));
-        })();
+  const given = argumentValues(argument, values);
   if (given === undefined) return [];
   return argument.type === 'named' ? given.flatMap((value) => [argument.name, value]) : [...given];
 }

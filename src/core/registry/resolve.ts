@@ -2,7 +2,7 @@ import { McpctlError } from '../../shared/errors.js';
 import type { RegistryClient } from './client.js';
 import { REGISTRY_NAME_PATTERN } from './registries.js';
 import { fetchAll } from './search.js';
-import { isLatest, type ServerResponse } from './serverJson.js';
+import { isLatest, type RegistryEntry } from './serverJson.js';
 
 /** `server add --from [REGISTRY:]SERVER[@VERSION]`, taken apart. */
 export interface EntryRef {
@@ -47,7 +47,7 @@ function shortNames(name: string): string[] {
 }
 
 /** The entries `short` names: its exact tail first; only if none, the tails without affixes. */
-function matchShortName(entries: readonly ServerResponse[], short: string): string[] {
+function matchShortName(entries: readonly RegistryEntry[], short: string): string[] {
   const wanted = short.toLowerCase();
   const names = [...new Set(entries.map((entry) => entry.server.name))];
   const exact = names.filter((name) => shortNames(name)[0] === wanted);
@@ -61,7 +61,7 @@ function matchShortName(entries: readonly ServerResponse[], short: string): stri
 export async function resolveEntry(
   clients: readonly RegistryClient[],
   ref: EntryRef,
-): Promise<{ registry: string; entry: ServerResponse }> {
+): Promise<{ registry: string; entry: RegistryEntry }> {
   const version = ref.version ?? 'latest';
   for (const client of clients) {
     let name = ref.server;

@@ -1,7 +1,7 @@
 import { McpctlError } from '../../shared/errors.js';
 import type { RegistryClient } from './client.js';
 import { queryWords, rankByRelevance } from './rank.js';
-import { isLatest, nextCursorOf, type ServerDetail, type ServerResponse } from './serverJson.js';
+import { isLatest, nextCursorOf, type RegistryEntry, type RegistryServer } from './serverJson.js';
 
 /** One result of `mcpctl search`: what the table shows, and the whole entry for `-o json`. */
 export interface RegistryMatch {
@@ -16,7 +16,7 @@ export interface RegistryMatch {
   packageTypes: string[];
   /** Relative relevance, comparable within one search only. */
   score: number;
-  server: ServerDetail;
+  server: RegistryServer;
 }
 
 /** The official registry's largest page. */
@@ -42,7 +42,7 @@ export async function searchRegistries(
       hint: "give a word a server's name or description would hold, e.g. mcpctl search filesystem",
     });
   }
-  const entries = new Map<string, { registry: string; entry: ServerResponse }>();
+  const entries = new Map<string, { registry: string; entry: RegistryEntry }>();
   for (const client of clients) {
     for (const entry of await entriesFor(client, query.trim(), words)) {
       const key = `${client.registry.name}\u0000${entry.server.name}`;
@@ -63,7 +63,7 @@ export async function searchRegistries(
   const scores = new Map(ranked.map((hit) => [hit.id, hit.score]));
   const order = [...ranked.map((hit) => hit.id), ...[...entries.keys()].filter((id) => !scores.has(id))];
   return order.slice(0, limit).map((id) => {
-    const found = entries.get(id) as { registry: string; entry: ServerResponse };
+    const found = entries.get(id) as { registry: string; entry: RegistryEntry };
     return toMatch(found.registry, found.entry.server, scores.get(id) ?? 0);
   });
 }
@@ -73,7 +73,7 @@ export async function searchRegistries(
  * as it is, a name being the likeliest thing typed; several words, or a token that finds nothing,
  * are asked word by word, at once.
  */
-async function entriesFor(client: RegistryClient, query: string, words: readonly string[]): Promise<ServerResponse[]> {
+async function entriesFor(client: RegistryClient, query: string, words: readonly string[]): Promise<RegistryEntry[]> {
   if (!/\s/.test(query)) {
     const whole = await fetchAll(client, query);
     if (whole.length > 0 || (words.length === 1 && words[0] === query.toLowerCase())) return whole;
@@ -82,8 +82,8 @@ async function entriesFor(client: RegistryClient, query: string, words: readonly
 }
 
 /** Every entry a registry lists for `word` (latest versions), following its cursor up to MAX_PAGES pages. */
-export async function fetchAll(client: RegistryClient, word: string): Promise<ServerResponse[]> {
-  const found: ServerResponse[] = [];
+export async function fetchAll(client: RegistryClient, word: string): Promise<RegistryEntry[]> {
+  const found: RegistryEntry[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page += 1) {
     const list = await client.listServers({
@@ -99,7 +99,7 @@ export async function fetchAll(client: RegistryClient, word: string): Promise<Se
   return found;
 }
 
-export function transportsOf(server: ServerDetail): string[] {
+function transportsOf(server: RegistryServer): string[] {
   const kinds = [
     ...(server.packages ?? []).map((pkg) => pkg.transport.type),
     ...(server.remotes ?? []).map((remote) => remote.type),
@@ -107,13 +107,13 @@ export function transportsOf(server: ServerDetail): string[] {
   return [...new Set(kinds)];
 }
 
-export function packageTypesOf(server: ServerDetail): string[] {
+function packageTypesOf(server: RegistryServer): string[] {
   const kinds = (server.packages ?? []).map((pkg) => pkg.registryType);
   if ((server.remotes ?? []).length > 0) kinds.push('remote');
   return [...new Set(kinds)];
 }
 
-function toMatch(registry: string, server: ServerDetail, score: number): RegistryMatch {
+function toMatch(registry: string, server: RegistryServer, score: number): RegistryMatch {
   return {
     registry,
     name: server.name,

@@ -25,7 +25,7 @@ export type RegistryInput = z.output<typeof inputSchema>;
 
 const withVariables = { ...inputFields, variables: z.record(z.string(), inputSchema).optional() };
 
-export const keyValueInputSchema = z.object({ ...withVariables, name: z.string().min(1) });
+const keyValueInputSchema = z.object({ ...withVariables, name: z.string().min(1) });
 export type KeyValueInput = z.output<typeof keyValueInputSchema>;
 
 const positionalArgumentSchema = z.object({
@@ -41,7 +41,7 @@ const namedArgumentSchema = z.object({
   name: z.string().min(1),
   isRepeated: z.boolean().optional(),
 });
-export const argumentSchema = z.discriminatedUnion('type', [positionalArgumentSchema, namedArgumentSchema]);
+const argumentSchema = z.discriminatedUnion('type', [positionalArgumentSchema, namedArgumentSchema]);
 export type RegistryArgument = z.output<typeof argumentSchema>;
 
 const httpTransportFields = {
@@ -55,13 +55,13 @@ const packageTransportSchema = z.discriminatedUnion('type', [
 ]);
 
 const remoteFields = { ...httpTransportFields, variables: z.record(z.string(), inputSchema).optional() };
-export const remoteSchema = z.discriminatedUnion('type', [
+const remoteSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('streamable-http'), ...remoteFields }),
   z.object({ type: z.literal('sse'), ...remoteFields }),
 ]);
 export type RegistryRemote = z.output<typeof remoteSchema>;
 
-export const packageSchema = z.object({
+const packageSchema = z.object({
   /** npm, pypi, oci, nuget, mcpb, ...: mcpctl runs the first three. */
   registryType: z.string().min(1),
   registryBaseUrl: z.string().optional(),
@@ -77,7 +77,7 @@ export const packageSchema = z.object({
 });
 export type RegistryPackage = z.output<typeof packageSchema>;
 
-export const serverDetailSchema = z.object({
+export const registryServerSchema = z.object({
   /** Reverse-DNS, one slash: `io.github.user/weather`. */
   name: z.string().min(1).max(200),
   description: z.string(),
@@ -88,7 +88,7 @@ export const serverDetailSchema = z.object({
   packages: z.array(packageSchema).optional(),
   remotes: z.array(remoteSchema).optional(),
 });
-export type ServerDetail = z.output<typeof serverDetailSchema>;
+export type RegistryServer = z.output<typeof registryServerSchema>;
 
 const officialMetaSchema = z.object({
   status: z.string().optional(),
@@ -98,14 +98,14 @@ const officialMetaSchema = z.object({
 });
 
 /** One entry as the API returns it: the publisher's server.json and the registry's own metadata. */
-export const serverResponseSchema = z.object({
-  server: serverDetailSchema,
+export const registryEntrySchema = z.object({
+  server: registryServerSchema,
   _meta: z.object({ 'io.modelcontextprotocol.registry/official': officialMetaSchema.optional() }).optional(),
 });
-export type ServerResponse = z.output<typeof serverResponseSchema>;
+export type RegistryEntry = z.output<typeof registryEntrySchema>;
 
-export const serverListSchema = z.object({
-  servers: z.array(serverResponseSchema),
+export const registryPageSchema = z.object({
+  servers: z.array(registryEntrySchema),
   metadata: z
     .object({
       nextCursor: z.string().nullish(),
@@ -115,13 +115,13 @@ export const serverListSchema = z.object({
     })
     .optional(),
 });
-export type ServerList = z.output<typeof serverListSchema>;
+export type RegistryPage = z.output<typeof registryPageSchema>;
 
-export function nextCursorOf(list: ServerList): string | undefined {
+export function nextCursorOf(list: RegistryPage): string | undefined {
   const cursor = list.metadata?.nextCursor ?? list.metadata?.next_cursor;
   return cursor ? cursor : undefined;
 }
 
-export function isLatest(entry: ServerResponse): boolean | undefined {
+export function isLatest(entry: RegistryEntry): boolean | undefined {
   return entry._meta?.['io.modelcontextprotocol.registry/official']?.isLatest;
 }

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chooseTarget, type InputNeed, inputsOf, launchOf } from '../../../../src/core/registry/entrySpec.js';
-import { type ServerDetail, serverDetailSchema } from '../../../../src/core/registry/serverJson.js';
+import { type RegistryServer, registryServerSchema } from '../../../../src/core/registry/serverJson.js';
 
 const SERVERS = join(import.meta.dirname, '../../../fixtures/registry/servers');
 
 /** A fixture's server.json, through the schema the client validates with. */
-function entry(file: string): ServerDetail {
-  return serverDetailSchema.parse(JSON.parse(readFileSync(join(SERVERS, file), 'utf8')));
+function entry(file: string): RegistryServer {
+  return registryServerSchema.parse(JSON.parse(readFileSync(join(SERVERS, file), 'utf8')));
 }
 
 function given(values: Record<string, string[]>) {
@@ -90,13 +90,13 @@ describe('a registry entry as a server definition', () => {
   });
 
   it('prefers a package, or the remote with --remote; refuses an entry it cannot run', () => {
-    const both: ServerDetail = {
+    const both: RegistryServer = {
       ...entry('memory.json'),
       remotes: [{ type: 'streamable-http', url: 'https://memory.example.com/mcp' }],
     };
     expect(chooseTarget(both, false).kind).toBe('package');
     expect(chooseTarget(both, true).kind).toBe('remote');
-    const sseOnly: ServerDetail = {
+    const sseOnly: RegistryServer = {
       ...entry('memory.json'),
       packages: [],
       remotes: [{ type: 'sse', url: 'https://x/sse' }],
