@@ -8,7 +8,7 @@ import type { Invocation } from '../../invocation.js';
 export function registerRegistryCommands(program: CommandUnknownOpts, inv: () => Invocation): void {
   const registry = program
     .command('registry')
-    .description('the MCP registries that search and server add --from ask (the official one preset)');
+    .description('where search and server add --from find servers (the official MCP Registry preset)');
   registry
     .command('add <name>')
     .description('add a registry that serves the MCP Registry API (GET /v0/servers)')
