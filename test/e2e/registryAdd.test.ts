@@ -166,18 +166,17 @@ describe('search and server add --from, built binary', () => {
     });
   });
 
-  it('on a terminal, asks for the required inputs, the secret without echo', async () => {
-    // `script` gives the CLI a pseudo-terminal, as a user's shell would; answers are typed once asked.
-    const command = `'${CLI_NODE}' '${CLI}' server add tracker-tty --from issue-tracker --no-autostart`;
+  /**
+   * Runs `server add NAME --from issue-tracker` on a pseudo-terminal (`script`), as from a user's
+   * shell, typing each answer once its prompt shows; resolves with the exit code and the screen.
+   */
+  async function onTerminal(name: string, answers: Array<[prompt: string, typed: string]>) {
+    const command = `'${CLI_NODE}' '${CLI}' server add ${name} --from issue-tracker --no-autostart`;
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
       env: { ...process.env, ...env, MCPCTL_HOME: h.home, NO_COLOR: '1', MCPCTL_GATEWAY_PORT: '0' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let screen = '';
-    const answers: Array<[prompt: string, typed: string]> = [
-      ['TRACKER_WORKSPACE (The workspace id, e.g. acme): ', 'acme\r'],
-      ['TRACKER_TOKEN (An API token): ', 'tok-typed\r'],
-    ];
     child.stdout.on('data', (chunk: Buffer) => {
       screen += chunk.toString();
       const next = answers[0];
@@ -187,11 +186,39 @@ describe('search and server add --from, built binary', () => {
       }
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    return { code, screen };
+  }
+
+  it('on a terminal, asks for the required inputs, the secret without echo; Ctrl-C exits 130', async () => {
+    const { code, screen } = await onTerminal('tracker-tty', [
+      ['TRACKER_WORKSPACE (The workspace id, e.g. acme): ', 'acme\r'],
+      ['TRACKER_TOKEN (An API token): ', 'tok-typed\r'],
+    ]);
     expect(code, screen).toBe(0);
     expect(screen).toContain('added server tracker-tty (stopped)');
     expect(screen).not.toContain('tok-typed');
     const view = await h.json<ServerDetail>(['server', 'show', 'tracker-tty'], env);
     expect(view.env).toMatchObject({ TRACKER_WORKSPACE: 'acme', TRACKER_TOKEN: '********' });
+
+    for (const [name, answers] of [
+      ['tracker-int1', [['TRACKER_WORKSPACE (', '\u0003']]],
+      [
+        'tracker-int2',
+        [
+          ['TRACKER_WORKSPACE (', 'acme\r'],
+          ['TRACKER_TOKEN (', '\u0003'],
+        ],
+      ],
+    ] as const) {
+      const interrupted = await onTerminal(
+        name,
+        answers.map(([prompt, typed]) => [prompt, typed]),
+      );
+      expect(interrupted.code, interrupted.screen).toBe(130);
+    }
+    const names = await serverNames();
+    expect(names).not.toContain('tracker-int1');
+    expect(names).not.toContain('tracker-int2');
   });
 
   it('a remote entry: its URL and headers', async () => {
