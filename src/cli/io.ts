@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isatty } from 'node:tty';
 import type { ControlApi } from '../core/api.js';
 import { connectDaemon } from '../core/daemonClient.js';
 import { type Paths, resolvePaths } from '../shared/paths.js';
@@ -63,8 +64,7 @@ export function createProcessContext(options: ProcessContextOptions): CliContext
     version: options.version,
     signal: options.signal,
     connect: connectDaemon,
-    ...(process.stdin.isTTY && process.stderr.isTTY
-      ? { prompter: createTtyPrompter(process.stdin, process.stderr) }
-      : {}),
+    // isatty(0), not process.stdin.isTTY: that getter would open stdin for every command.
+    ...(isatty(0) && process.stderr.isTTY ? { prompter: createTtyPrompter(() => process.stdin, process.stderr) } : {}),
   };
 }

@@ -15,9 +15,10 @@ const interrupted = (): ReportedFailure => new ReportedFailure(130);
  * A prompt on stderr (stdout stays for results). A secret is read in raw mode, one key at a time,
  * so it never appears on the screen nor in the scrollback.
  */
-export function createTtyPrompter(input: TtyIn, output: NodeJS.WriteStream): Prompter {
+export function createTtyPrompter(stdin: () => TtyIn, output: NodeJS.WriteStream): Prompter {
   return {
     async ask(question, { secret }) {
+      const input = stdin();
       if (!secret) {
         // Loaded here: every command builds the context, few ever ask.
         const { createInterface } = await import('node:readline/promises');
