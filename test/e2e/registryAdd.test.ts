@@ -114,7 +114,7 @@ describe('search and server add --from, built binary', () => {
       'Error: io.github.example/issue-tracker needs values for: TRACKER_WORKSPACE (--env: The workspace id, e.g. acme); TRACKER_TOKEN (--env, secret: An API token)',
     );
     expect(result.stderr).toContain(
-      'Hint: give --env TRACKER_WORKSPACE=VALUE --env TRACKER_TOKEN (from your environment)',
+      'Hint: give --env TRACKER_WORKSPACE=VALUE --env TRACKER_TOKEN (from $TRACKER_TOKEN)',
     );
     expect(await serverNames()).not.toContain('tracker');
   });

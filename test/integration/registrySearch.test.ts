@@ -220,6 +220,23 @@ describe('server add --from: input checks made before the daemon is asked', () =
     expect(unknown.stderr).toContain('its --arg inputs: units');
   });
 
+  it('a secret argument: taken from the environment ($API_KEY for --arg api-key), masked in the command shown', async () => {
+    await useFixture();
+    const literal = await mcpctl('server', 'add', 'web', '--from', 'web-search', '--arg', 'api-key=k-123');
+    expect(literal.code).toBe(2);
+    expect(literal.stderr).toContain(
+      "Hint: meanwhile pass it from mcpctl's environment: API_KEY=... mcpctl server add NAME --from ... --arg api-key",
+    );
+
+    const run = captureContext({ env: { MCPCTL_HOME: home, API_KEY: 'k-123' } });
+    await runCli(['server', 'add', 'web', '--from', 'web-search', '--arg', 'api-key', '--no-autostart'], run.ctx);
+    // No daemon can start in this context: what matters is the command shown before it is asked.
+    expect(run.stderr()).toContain(
+      "io.github.example/web-search@1.0.0 from registry 'fixture': npx -y @example/web-search-mcp@1.0.0 --api-key '********'",
+    );
+    expect(run.stderr()).not.toContain('k-123');
+  });
+
   it('refuses a short name several servers share, and an unknown one, naming them', async () => {
     await useFixture();
     const missing = await mcpctl('server', 'add', 'x', '--from', 'nothing-like-it');

@@ -46,11 +46,12 @@ function parseGiven(flag: string, values: readonly string[], env: NodeJS.Process
     let literal = true;
     if (index >= 0) item = value.slice(index + 1);
     else {
-      const fromEnv = ENV_NAME.test(key) ? env[key] : undefined;
+      const name = envNameFor(key);
+      const fromEnv = env[name];
       if (fromEnv === undefined) {
         throw usage(
-          `${flag} ${key}: no value, and mcpctl's environment has no ${key}`,
-          `give ${flag} ${key}=VALUE, or export ${key} before running mcpctl`,
+          `${flag} ${key}: no value, and mcpctl's environment has no ${name}`,
+          `give ${flag} ${key}=VALUE, or export ${name} before running mcpctl`,
         );
       }
       item = fromEnv;
@@ -66,6 +67,11 @@ function needId(need: Pick<InputNeed, 'flag' | 'key'>): string {
   return `${need.flag} ${need.key}`;
 }
 
+/** The environment variable a bare KEY reads: KEY itself, or `api-key` → `API_KEY` when KEY is no such name. */
+function envNameFor(key: string): string {
+  return ENV_NAME.test(key) ? key : key.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+}
+
 function usage(message: string, hint: string): McpctlError {
   return new McpctlError('INVALID_ARGUMENT', message, { hint });
 }
@@ -76,7 +82,7 @@ function describeNeed(need: InputNeed): string {
 }
 
 function example(need: InputNeed): string {
-  return need.secret ? `${need.flag} ${need.key} (from your environment)` : `${need.flag} ${need.key}=VALUE`;
+  return need.secret ? `${need.flag} ${need.key} (from $${envNameFor(need.key)})` : `${need.flag} ${need.key}=VALUE`;
 }
 
 function secretRefusal(server: string, needs: readonly InputNeed[]): McpctlError {
@@ -84,7 +90,7 @@ function secretRefusal(server: string, needs: readonly InputNeed[]): McpctlError
   const [first] = needs as [InputNeed];
   return usage(
     `${keys.join(', ')} of ${server} ${keys.length > 1 ? 'are secrets' : 'is a secret'}: not taken as a literal on the command line (it would stay in your shell history and the process list); secrets will be stored encrypted with 'mcpctl secret', which is not available yet`,
-    `meanwhile pass it from mcpctl's environment: ${first.key}=... mcpctl server add NAME --from ... ${first.flag} ${first.key} (mcpctl reads the value; it is stored with the definition), or run on a terminal to be asked for it`,
+    `meanwhile pass it from mcpctl's environment: ${envNameFor(first.key)}=... mcpctl server add NAME --from ... ${first.flag} ${first.key} (mcpctl reads the value; it is stored with the definition), or run on a terminal to be asked for it`,
   );
 }
 
@@ -147,10 +153,18 @@ function checkChoice(need: InputNeed, value: string): void {
   }
 }
 
-/** The resolved command line (never the environment nor headers, which may hold secrets). */
-function describeLaunch(launch: Launch): string {
-  return launch.transport === 'stdio' ? quoteArgv([launch.command, ...launch.args]) : launch.url;
+/**
+ * The resolved command line, without the environment and headers and with secret values masked
+ * (an entry may pass a secret as an argument): shown so the user sees what will run.
+ */
+function describeLaunch(launch: Launch, secrets: readonly string[]): string {
+  if (launch.transport === 'http') return launch.url;
+  const hide = (word: string): string =>
+    secrets.reduce((shown, secret) => (secret ? shown.split(secret).join(MASK) : shown), word);
+  return quoteArgv([launch.command, ...launch.args].map(hide));
 }
+
+const MASK = '********';
 
 export async function addServerFrom(
   inv: Invocation,
@@ -188,7 +202,8 @@ export async function addServerFrom(
   }
   const values = await gatherInputs(inv, server.name, needs, env, args);
   const launch = launchOf(target, (need) => values.get(needId(need)), extraEnv(env, needs));
-  inv.out.note(`${server.name}@${server.version} from registry '${registry}': ${describeLaunch(launch)}`);
+  const secrets = needs.filter((need) => need.secret).flatMap((need) => values.get(needId(need)) ?? []);
+  inv.out.note(`${server.name}@${server.version} from registry '${registry}': ${describeLaunch(launch, secrets)}`);
 
   // Where the definition came from; a label value holds 255 characters, an odd entry's may not fit.
   const origin = `${registry}:${server.name}@${server.version}`;

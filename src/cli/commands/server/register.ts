@@ -65,7 +65,7 @@ export function defineAdd(parent: CommandUnknownOpts, inv: MakeInvocation) {
     .option('--from <[registry:]server[@version]>', 'fill the command or URL in from a registry entry (mcpctl search)')
     .option(
       '--arg <KEY=VALUE>',
-      "--from: a value for the entry's argument, header or variable KEY (repeatable; a bare KEY reads $KEY)",
+      "--from: a value for the entry's argument, header or variable KEY (repeatable; a bare KEY reads $KEY from the environment)",
       collect,
       [] as string[],
     )
