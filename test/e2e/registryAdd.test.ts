@@ -6,7 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerDetail } from '../../src/core/api.js';
 import { type FixtureRegistry, startFixtureRegistry } from '../fixtures/registry/registry.js';
-import { CLI, CLI_NODE, ROOT } from '../helpers/cli.js';
+import { CLI, CLI_NODE, ROOT, waitFor } from '../helpers/cli.js';
 import { type E2eHome, e2eHome } from '../helpers/e2e.js';
 import { connectHttp } from '../helpers/mcpClient.js';
 
@@ -237,6 +237,24 @@ describe('search and server add --from, built binary', () => {
       url: 'https://eu.notes.example.com/mcp',
       headers: { 'X-Notes-Client': 'mcpctl', Authorization: '********' },
     });
+  });
+
+  it('Ctrl-C while a registry is slow to answer ends the command at once (130)', async () => {
+    registry.mode = 'timeout';
+    try {
+      const asked = registry.requests.length;
+      const child = spawn(CLI_NODE, [CLI, 'server', 'add', 'slow', '--from', 'weather'], {
+        env: { ...process.env, ...env, MCPCTL_HOME: h.home, MCPCTL_REGISTRY_TIMEOUT: '1m' },
+        stdio: 'ignore',
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await waitFor('the request at the registry', () => (registry.requests.length > asked ? true : undefined));
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+    } finally {
+      registry.mode = 'ok';
+    }
+    expect(await serverNames()).not.toContain('slow');
   });
 
   it('a registry that times out, answers 500 or sends a bad document: exit 6 / 6 / 3 naming it, nothing added', async () => {

@@ -20,8 +20,6 @@ export interface RegistryClientOptions {
   refresh: boolean;
   /** A diagnostic for the user (stderr): the cached copy was used. */
   notify: (message: string) => void;
-  /** Aborted on Ctrl-C. */
-  signal?: AbortSignal;
 }
 
 export interface ListQuery {
@@ -68,12 +66,11 @@ export class RegistryClient {
     try {
       const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'mcpctl' };
       if (cached?.etag) headers['if-none-match'] = cached.etag;
-      const timeout = AbortSignal.timeout(this.options.timeoutMs);
-      const signal = this.options.signal ? AbortSignal.any([timeout, this.options.signal]) : timeout;
+      // No Ctrl-C signal here: a command that listens on it outlives the first Ctrl-C (bin/mcpctl.ts).
+      const signal = AbortSignal.timeout(this.options.timeoutMs);
       response = await fetch(url, { headers, signal, redirect: 'follow' });
       body = await response.text();
     } catch (error) {
-      if (this.options.signal?.aborted) throw error; // Ctrl-C: the CLI exits 130, not "unreachable"
       return this.outOfReach(url, schema, what, this.describeFetchError(error), cached?.body, cached?.fetchedAt);
     }
     if (response.status === 304 && cached) {
@@ -159,7 +156,6 @@ export interface OpenOptions {
   timeoutMs: number;
   refresh: boolean;
   notify: (message: string) => void;
-  signal?: AbortSignal;
 }
 
 /** Clients of the configured registries (`registry add|ls|rm`), sharing one cache. */
@@ -177,7 +173,6 @@ export function openRegistries(options: OpenOptions): RegistryClient[] {
     timeoutMs: options.timeoutMs,
     refresh: options.refresh,
     notify: options.notify,
-    ...(options.signal ? { signal: options.signal } : {}),
   };
   return registries.map((registry) => new RegistryClient(registry, clientOptions));
 }

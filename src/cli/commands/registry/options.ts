@@ -16,7 +16,6 @@ export function registryOptions(inv: Invocation, flags: { registry?: string; ref
     timeoutMs,
     refresh: flags.refresh === true,
     notify: (message) => inv.out.note(message),
-    signal: inv.ctx.signal,
     ...(flags.registry === undefined ? {} : { only: flags.registry }),
   };
 }
