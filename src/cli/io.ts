@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
+import { isatty } from 'node:tty';
 import type { ControlApi } from '../core/api.js';
 import { connectDaemon } from '../core/daemonClient.js';
 import { type Paths, resolvePaths } from '../shared/paths.js';
+import { createTtyPrompter, type Prompter } from './prompt.js';
 
 export interface Writer {
   write(text: string): void;
@@ -36,6 +38,8 @@ export interface CliContext {
   /** Aborted on SIGINT/SIGTERM: `daemon run`, `-f` and `--watch` end when it fires. */
   signal: AbortSignal;
   connect: (options: ConnectOptions) => Promise<ControlApi>;
+  /** Questions to the user (`server add --from`'s required inputs); absent unless stdin and stderr are terminals. */
+  prompter?: Prompter;
 }
 
 export interface ProcessContextOptions {
@@ -60,5 +64,7 @@ export function createProcessContext(options: ProcessContextOptions): CliContext
     version: options.version,
     signal: options.signal,
     connect: connectDaemon,
+    // isatty(0), not process.stdin.isTTY: that getter would open stdin for every command.
+    ...(isatty(0) && process.stderr.isTTY ? { prompter: createTtyPrompter(() => process.stdin, process.stderr) } : {}),
   };
 }

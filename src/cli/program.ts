@@ -8,6 +8,7 @@ import { withConnectFlags } from './commands/connectFlags.js';
 import { registerDaemonCommands } from './commands/daemon/register.js';
 import { registerInspectCommands } from './commands/inspect/register.js';
 import { registerProfileCommands } from './commands/profile/register.js';
+import { registerRegistryCommands } from './commands/registry/register.js';
 import {
   defineLogs,
   defineLs,
@@ -77,6 +78,7 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
   registerInspectCommands(program, inv);
   registerConfigCommands(program, inv);
   registerCompletionCommands(program, inv);
+  registerRegistryCommands(program, inv);
 
   // Shortcuts for the everyday verbs, as pm2 and docker have them.
   defineLs(program, 'ls', inv).alias('ps').description('list servers (same as: server ls)');

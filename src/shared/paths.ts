@@ -6,6 +6,8 @@ export interface Paths {
   configDir: string;
   stateDir: string;
   runtimeDir: string;
+  /** Answers that can be fetched again (registry responses): safe to delete. */
+  cacheDir: string;
   configFile: string;
   database: string;
   logsDir: string;
@@ -20,21 +22,25 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): Paths {
   let configDir: string;
   let stateDir: string;
   let runtimeDir: string;
+  let cacheDir: string;
   if (home) {
     configDir = home;
     stateDir = home;
     runtimeDir = join(home, 'run');
+    cacheDir = join(home, 'cache');
   } else {
     const userHome = env.HOME ?? homedir();
     configDir = join(env.XDG_CONFIG_HOME || join(userHome, '.config'), 'mcpctl');
     stateDir = join(env.XDG_STATE_HOME || join(userHome, '.local', 'state'), 'mcpctl');
     runtimeDir = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'mcpctl') : join(stateDir, 'run');
+    cacheDir = join(env.XDG_CACHE_HOME || join(userHome, '.cache'), 'mcpctl');
   }
   const logsDir = join(stateDir, 'logs');
   return {
     configDir,
     stateDir,
     runtimeDir,
+    cacheDir,
     configFile: join(configDir, 'config.yaml'),
     database: join(stateDir, 'mcpctl.db'),
     logsDir,

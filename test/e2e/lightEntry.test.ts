@@ -28,6 +28,7 @@ describe('the entry chunk of the built binary', () => {
       expect(text, `${file} holds yaml`).not.toMatch(/\bYAMLParseError\b/);
       expect(text, `${file} holds the MCP SDK`).not.toMatch(/\bLATEST_PROTOCOL_VERSION\b/);
       expect(text, `${file} holds MiniSearch (profiles' tool search)`).not.toMatch(/MiniSearch: duplicate ID/);
+      expect(text, `${file} holds the registry client (search, server add --from)`).not.toMatch(/if-none-match/i);
     }
   });
 });

@@ -37,7 +37,7 @@ export const DEFAULT_SEARCH_LIMIT = 10;
 export const MAX_SEARCH_LIMIT = 50;
 
 /** The name says what a tool does most precisely; the title is chosen for humans; the description is long. */
-const FIELD_BOOSTS = { name: 3, title: 2, description: 1 } as const;
+export const FIELD_BOOSTS = { name: 3, title: 2, description: 1 } as const;
 const FIELDS = Object.keys(FIELD_BOOSTS) as Array<keyof typeof FIELD_BOOSTS>;
 
 /**
@@ -69,12 +69,12 @@ export function toolTextWords(text: string): string[] {
  * One term per word, stop words dropped, Porter-stemmed so "reading files" finds `read_file` and
  * "entity" finds `create_entities`; the same on both sides (indexing and query).
  */
-function termProcessor(stem: (word: string) => string): (word: string) => string | null {
+export function termProcessor(stem: (word: string) => string): (word: string) => string | null {
   return (word) => (STOP_WORDS.has(word) ? null : stem(word));
 }
 
 /** Prefix: "dir" finds directori(es); fuzzy only for longer words, where a typo is likely. */
-const SEARCH_OPTIONS = {
+export const SEARCH_OPTIONS = {
   boost: FIELD_BOOSTS,
   prefix: (term: string) => term.length >= 3,
   fuzzy: (term: string) => (term.length >= 5 ? 0.2 : false),
@@ -88,7 +88,8 @@ export interface ToolSearchEngine {
 }
 let engine: Promise<ToolSearchEngine> | undefined;
 
-function loadEngine(): Promise<ToolSearchEngine> {
+/** Also what `mcpctl search` ranks registry entries with (core/registry/rank.ts): one notion of relevance. */
+export function loadEngine(): Promise<ToolSearchEngine> {
   engine ??= Promise.all([import('minisearch'), import('stemmer')]).then(
     ([minisearch, porter]) => ({ MiniSearch: minisearch.default, stem: porter.stemmer }),
     (error: unknown) => {

@@ -20,10 +20,14 @@ export async function addServer(
   command: string[],
   flags: AddFlags & { wait: boolean },
 ): Promise<void> {
-  const spec = buildServerSpec(name, command, flags, inv.ctx.cwd);
+  await submitServerSpec(inv, buildServerSpec(name, command, flags, inv.ctx.cwd), flags.wait);
+}
+
+/** Validates `spec`, stores it through the daemon and reports, as every form of `server add` does. */
+export async function submitServerSpec(inv: Invocation, spec: ServerSpecInput, wait: boolean): Promise<void> {
   validateServerSpec(spec);
   const api = await inv.api();
-  const view = await api.addServer({ spec, wait: flags.wait });
+  const view = await api.addServer({ spec, wait });
   if (inv.out.machine) await inv.out.data(view);
   else {
     // A retried add whose first answer was lost (the daemon died after committing it) exits 0 too.
@@ -32,7 +36,7 @@ export async function addServer(
       : `added server ${view.name}`;
     inv.out.out(`${said} (${colorState(view.state, inv.out.color)})`);
   }
-  if (spec.autostart !== false && flags.wait && !view.alreadyExisted) {
+  if (spec.autostart !== false && wait && !view.alreadyExisted) {
     assertCameUp([view], () => `server '${view.name}' was added, but did not start: ${view.lastError ?? view.state}`);
   }
 }

@@ -1,4 +1,5 @@
 import type { Command, CommandUnknownOpts, OptionValues } from '@commander-js/extra-typings';
+import { McpctlError } from '../../../shared/errors.js';
 import { collect } from '../../flags.js';
 import type { Invocation } from '../../invocation.js';
 import { serverLogs } from './logs.js';
@@ -23,6 +24,8 @@ Examples:
   mcpctl server add everything -- npx -y @modelcontextprotocol/server-everything
   mcpctl server add fs --env ROOT=/srv --restart always -- node ./server.js --root /srv
   mcpctl server add docs --url https://example.com/mcp --header 'Authorization: Bearer TOKEN'
+  mcpctl server add fs --from filesystem --arg allowed_directory=$HOME/projects
+  TRACKER_TOKEN=... mcpctl server add issues --from official:io.github.user/tracker@1.2.0 --env TRACKER_TOKEN
 
 Everything after '--' is the server's argv, stored as is (never run through a shell).
 Durations: 500ms, 10s, 5m, 1h.`;
@@ -61,12 +64,31 @@ function definitionOptions<Args extends unknown[], Opts extends OptionValues>(co
 export function defineAdd(parent: CommandUnknownOpts, inv: MakeInvocation) {
   const add = parent
     .command('add <name> [command...]')
-    .description('define a server: a local command (after --) or a remote --url');
+    .description('define a server: a local command (after --), a remote --url, or an entry of a registry (--from)');
   return definitionOptions(add)
     .option('--no-autostart', 'do not start it with the daemon or now')
     .option('--no-wait', 'return at once instead of waiting until it runs (or failed: exit 5)')
+    .option('--from <[registry:]server[@version]>', 'fill the command or URL in from a registry entry (mcpctl search)')
+    .option(
+      '--arg <KEY=VALUE>',
+      "--from: a value for the entry's argument, header or variable KEY (repeatable; a bare KEY reads $KEY from the environment)",
+      collect,
+      [] as string[],
+    )
+    .option('--remote', "--from: use the entry's remote (Streamable HTTP) even when it has a package")
+    .option('--refresh', '--from: ignore cached registry answers')
     .addHelpText('after', ADD_EXAMPLES)
     .action(async (name, command, flags) => {
+      const { from } = flags;
+      if (from !== undefined) {
+        const { addServerFrom } = await import('./addFrom.js');
+        return addServerFrom(inv(), name, command, { ...flags, from });
+      }
+      if (flags.arg.length > 0 || flags.remote || flags.refresh) {
+        throw new McpctlError('INVALID_ARGUMENT', '--arg, --remote and --refresh apply to --from', {
+          hint: 'add --from [REGISTRY:]SERVER, or drop them',
+        });
+      }
       const { addServer } = await import('./add.js');
       await addServer(inv(), name, command, flags);
     });

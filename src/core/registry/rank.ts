@@ -1,0 +1,54 @@
+import {
+  FIELD_BOOSTS,
+  loadEngine,
+  SEARCH_OPTIONS,
+  termProcessor,
+  toolTextWords,
+} from '../../protocol/aggregate/toolSearch.js';
+
+/**
+ * Ranks registry entries for `mcpctl search` with the very index profiles' tool search uses
+ * (MiniSearch's BM25+, the same words, stop words, stemming and field boosts: name, title,
+ * description), so "relevant" means one thing in mcpctl. Loaded on first use.
+ */
+export interface RankedText {
+  /** Unique among the documents ranked together. */
+  id: string;
+  name: string;
+  title?: string;
+  description?: string;
+}
+
+const FIELDS = Object.keys(FIELD_BOOSTS) as Array<keyof typeof FIELD_BOOSTS>;
+
+/** The ids of `documents` that match `query`, best first, with their scores. */
+export async function rankByRelevance(
+  documents: readonly RankedText[],
+  query: string,
+): Promise<{ id: string; score: number }[]> {
+  const engine = await loadEngine();
+  const index = new engine.MiniSearch<RankedText>({
+    idField: 'id',
+    fields: FIELDS,
+    extractField: (document, field) => {
+      const value = (document as unknown as Record<string, unknown>)[field];
+      return typeof value === 'string' ? value : '';
+    },
+    tokenize: toolTextWords,
+    processTerm: termProcessor(engine.stem),
+    searchOptions: SEARCH_OPTIONS,
+  });
+  index.addAll(documents);
+  return index.search(query).map((hit) => ({ id: String(hit.id), score: Math.round(hit.score * 1000) / 1000 }));
+}
+
+const keepWord = termProcessor((word) => word);
+
+/**
+ * The words of a query that a registry is asked for, one request each: the official registry's
+ * `search` is a substring of the server name, so "read files" as one string would find nothing.
+ */
+export function queryWords(query: string, max = 5): string[] {
+  const words = toolTextWords(query).filter((word) => word.length >= 2 && keepWord(word) !== null);
+  return [...new Set(words)].slice(0, max);
+}
