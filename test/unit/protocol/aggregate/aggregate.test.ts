@@ -1,0 +1,266 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { clientSafeName } from '../../../../src/protocol/aggregate/naming.js';
+import { type Delivery, isNotificationOf, resultOf, TestClient, textOf } from '../multiplex/harness.js';
+import { aggregate, everything, filesystem, hanging, memory, withMembers } from './members.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mcpctl-aggregate-'));
+writeFileSync(join(dir, 'hello.txt'), 'hello from the filesystem member');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const ev = everything();
+const mem = memory();
+const fs = filesystem(dir);
+const stuck = hanging();
+withMembers([ev, mem, fs, stuck]);
+
+let sessions = 0;
+async function client(backend: ReturnType<typeof aggregate>, capabilities: Record<string, unknown> = {}) {
+  const c = TestClient.open(backend, `s${++sessions}`);
+  const init = await c.initialize(capabilities);
+  return { c, init: resultOf(init) };
+}
+
+async function toolNames(c: TestClient): Promise<string[]> {
+  const names: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = resultOf(await c.request('tools/list', cursor === undefined ? {} : { cursor }));
+    names.push(...(page.tools as { name: string }[]).map((t) => t.name));
+    cursor = page.nextCursor as string | undefined;
+  } while (cursor !== undefined);
+  return names;
+}
+
+const listChanged = (d: Delivery) => isNotificationOf(d.message, 'notifications/tools/list_changed');
+
+describe('a profile of server-everything, server-memory and server-filesystem', () => {
+  it('lists the union of prefixed tools, calls one of each and reads a resource of each member that has one', async () => {
+    const profile = aggregate([ev, mem, fs]);
+    const { c, init } = await client(profile);
+    expect(init.serverInfo).toEqual({ name: 'work', version: '9.9.9' });
+    expect(init.capabilities).toMatchObject({ tools: { listChanged: true }, resources: { subscribe: true } });
+    expect(String(init.instructions)).toContain('## everything');
+
+    const names = await toolNames(c);
+    expect(names).toContain('everything__echo');
+    expect(names).toContain('memory__read_graph');
+    expect(names).toContain('filesystem__read_text_file');
+    expect(names.every((n) => /^(everything|memory|filesystem)__/.test(n))).toBe(true);
+
+    expect(textOf(await c.request('tools/call', { name: 'everything__echo', arguments: { message: 'hi' } }))).toBe(
+      'Echo: hi',
+    );
+    const graph = await c.request('tools/call', { name: 'memory__read_graph', arguments: {} });
+    expect(textOf(graph)).toContain('entities');
+    const file = await c.request('tools/call', {
+      name: 'filesystem__read_text_file',
+      arguments: { path: join(dir, 'hello.txt') },
+    });
+    expect(textOf(file)).toBe('hello from the filesystem member');
+
+    const resources = resultOf(await c.request('resources/list', {})).resources as { uri: string }[];
+    const staticDoc = resources.find((r) => r.uri.startsWith('demo://resource/static/'));
+    expect(resources.map((r) => r.uri)).toContain('memory://knowledge-graph');
+    const doc = resultOf(await c.request('resources/read', { uri: staticDoc?.uri }));
+    expect(doc.contents).toHaveLength(1);
+    const kg = resultOf(await c.request('resources/read', { uri: 'memory://knowledge-graph' }));
+    expect(JSON.stringify(kg.contents)).toContain('entities');
+    // A URI of a member's template (not in any list) goes to that member.
+    const dynamic = await c.request('resources/read', { uri: 'demo://resource/dynamic/text/7' });
+    expect(resultOf(dynamic).contents).toBeDefined();
+    c.endSession();
+  });
+
+  it('paginates its own lists over all members with an opaque cursor', async () => {
+    const { c: whole } = await client(aggregate([ev, mem, fs]));
+    const first = resultOf(await whole.request('tools/list', {}));
+    expect(first.nextCursor).toBeUndefined();
+    const { c } = await client(aggregate([ev, mem, fs], {}, 7));
+    const page = resultOf(await c.request('tools/list', {}));
+    expect(page.tools).toHaveLength(7);
+    expect(typeof page.nextCursor).toBe('string');
+    const all = await toolNames(c);
+    expect(all).toEqual((first.tools as { name: string }[]).map((t) => t.name));
+    expect(all.length).toBeGreaterThan(30);
+    whole.endSession();
+    const bad = await c.request('tools/list', { cursor: 'not-a-cursor' });
+    expect(bad).toMatchObject({ error: { code: -32602 } });
+    c.endSession();
+  });
+
+  it('applies filters (deny wins) to tools and prompts and refuses a filtered tool called by name', async () => {
+    const allow = /^(everything__|memory__)/;
+    const deny = /^everything__(get-|trigger-)/;
+    const profile = aggregate([ev, mem, fs], { allows: (name) => allow.test(name) && !deny.test(name) });
+    const unfiltered = aggregate([ev, mem, fs]);
+    const { c } = await client(profile);
+    const { c: plain } = await client(unfiltered);
+    const everyName = await toolNames(plain);
+    const expected = everyName.filter((n) => allow.test(n) && !deny.test(n));
+    expect(await toolNames(c)).toEqual(expected);
+    expect(expected).toContain('everything__echo');
+    const refused = await c.request('tools/call', { name: 'everything__get-sum', arguments: { a: 1, b: 2 } });
+    expect(refused).toMatchObject({ error: { code: -32602 } });
+    expect(JSON.stringify(refused)).toMatch(/filters hide it/);
+    const prompts = resultOf(await c.request('prompts/list', {})).prompts as { name: string }[];
+    expect(prompts.every((p) => allow.test(p.name) && !deny.test(p.name))).toBe(true);
+    c.endSession();
+    plain.endSession();
+  });
+
+  it('renames and redescribes by override and maps calls back; prompts and completions route by name', async () => {
+    const profile = aggregate([ev, mem], {
+      overrides: { everything__echo: { rename: 'say', description: 'Says it back' } },
+    });
+    const { c } = await client(profile);
+    const tools = resultOf(await c.request('tools/list', {})).tools as { name: string; description: string }[];
+    expect(tools.find((t) => t.name === 'say')?.description).toBe('Says it back');
+    expect(tools.some((t) => t.name === 'everything__echo')).toBe(false);
+    expect(textOf(await c.request('tools/call', { name: 'say', arguments: { message: 'x' } }))).toBe('Echo: x');
+    const prompt = await c.request('prompts/get', { name: 'everything__simple-prompt' });
+    expect(resultOf(prompt).messages).toBeDefined();
+    const completion = await c.request('completion/complete', {
+      ref: { type: 'ref/prompt', name: 'everything__completable-prompt' },
+      argument: { name: 'department', value: 'En' },
+    });
+    expect(JSON.stringify(resultOf(completion))).toContain('Engineering');
+    c.endSession();
+  });
+
+  it('routes sampling, progress and log levels per member session', async () => {
+    const profile = aggregate([mem, ev]);
+    const { c } = await client(profile, { sampling: {} });
+    c.onServerRequest = () => ({ role: 'assistant', content: { type: 'text', text: 'sampled' }, model: 'm' });
+    const sampled = await c.request(
+      'tools/call',
+      { name: 'everything__trigger-sampling-request', arguments: { prompt: 'p', maxTokens: 3 } },
+      'call-1',
+    );
+    expect(textOf(sampled)).toContain('sampled');
+    const request = c.serverRequests()[0];
+    expect(request?.method).toBe('sampling/createMessage');
+    expect(c.deliveries.find((d) => d.message === request)?.related).toBe('call-1');
+
+    const long = await c.request('tools/call', {
+      name: 'everything__trigger-long-running-operation',
+      arguments: { duration: 0.2, steps: 2 },
+      _meta: { progressToken: 'tok' },
+    });
+    expect(resultOf(long).content).toBeDefined();
+    const progress = c.notifications('notifications/progress');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(
+      progress.every(
+        (d) => (d.message as unknown as { params: { progressToken: unknown } }).params.progressToken === 'tok',
+      ),
+    ).toBe(true);
+    expect(await c.request('logging/setLevel', { level: 'debug' })).toMatchObject({ result: {} });
+    expect(await c.request('logging/setLevel', { level: 'loud' })).toMatchObject({ error: { code: -32602 } });
+    expect(await c.request('tools/call', { name: 'x' }, 'mcpctl-aggregate:1')).toMatchObject({
+      error: { code: -32600 },
+    });
+    c.endSession();
+  });
+
+  it('answers tools/list within the deadline when a member hangs, and shows it as hung', async () => {
+    const profile = aggregate([ev, stuck], { listTimeoutMs: 400 });
+    const { c } = await client(profile);
+    const started = performance.now();
+    const names = await toolNames(c);
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(names).toContain('everything__echo');
+    expect(names.some((n) => n.startsWith('stuck__'))).toBe(false);
+    const view = await profile.catalog();
+    expect(view.members.map((m) => [m.server, m.state])).toEqual([
+      ['everything', 'ready'],
+      ['stuck', 'hung'],
+    ]);
+    // Once hung, it no longer makes every list wait.
+    const again = performance.now();
+    await toolNames(c);
+    expect(performance.now() - again).toBeLessThan(300);
+    c.endSession();
+  });
+
+  it('names: the first member unprefixed when asked, long names shortened stably, collisions first-wins', async () => {
+    const profile = aggregate([ev, mem], { prefixFirst: false, separator: '--' });
+    const { c } = await client(profile);
+    const names = await toolNames(c);
+    expect(names).toContain('echo');
+    expect(names).toContain('memory--read_graph');
+    const long = `${'a'.repeat(40)}__${'b'.repeat(40)}`;
+    expect(clientSafeName(long)).toHaveLength(64);
+    expect(clientSafeName(long)).toBe(clientSafeName(long));
+    expect(clientSafeName(long)).not.toBe(clientSafeName(`${long}c`));
+    expect(clientSafeName('a.b')).toMatch(/^a_b_[0-9a-f]{8}$/);
+    c.endSession();
+
+    const clash = aggregate([ev, mem], { overrides: { memory__read_graph: { rename: 'everything__echo' } } });
+    const view = await clash.catalog();
+    expect(view.collisions).toEqual([
+      { kind: 'tool', name: 'everything__echo', winner: 'everything', losers: ['memory'] },
+    ]);
+    expect(view.members[1]?.tools.some((t) => t.original === 'read_graph')).toBe(false);
+  });
+});
+
+describe('graceful degradation', () => {
+  it('a stopped member: others answer, list_changed, its tools error naming it; started again, they are back', async () => {
+    const volatile = memory('notes');
+    await volatile.up();
+    const profile = aggregate([ev, volatile]);
+    const { c } = await client(profile);
+    expect(await toolNames(c)).toContain('notes__read_graph');
+    // The session has a member session on it, which the stop ends.
+    await c.request('tools/call', { name: 'notes__read_graph', arguments: {} });
+
+    const before = c.notifications('notifications/tools/list_changed').length;
+    await volatile.down();
+    profile.memberChanged('notes');
+    await c.waitFor(
+      (d) => listChanged(d) && c.notifications('notifications/tools/list_changed').length > before,
+      'list_changed after the stop',
+    );
+    const names = await toolNames(c);
+    expect(names.some((n) => n.startsWith('notes__'))).toBe(false);
+    expect(names).toContain('everything__echo');
+    expect(textOf(await c.request('tools/call', { name: 'everything__echo', arguments: { message: 'still' } }))).toBe(
+      'Echo: still',
+    );
+    const vanished = await c.request('tools/call', { name: 'notes__read_graph', arguments: {} });
+    expect(vanished).toMatchObject({ error: { code: -32000 } });
+    expect(JSON.stringify(vanished)).toMatch(/server 'notes' of profile work is down: stopped/);
+
+    const count = c.notifications('notifications/tools/list_changed').length;
+    await volatile.up();
+    profile.memberChanged('notes');
+    await c.waitFor(
+      () => c.notifications('notifications/tools/list_changed').length > count,
+      'list_changed after the start',
+    );
+    expect(await toolNames(c)).toContain('notes__read_graph');
+    expect(textOf(await c.request('tools/call', { name: 'notes__read_graph', arguments: {} }))).toContain('entities');
+    c.endSession();
+    await volatile.down();
+  });
+
+  it('a profile whose members are all down still answers initialize, ping and empty lists', async () => {
+    const gone = memory('gone');
+    gone.liveness = 'down';
+    const profile = aggregate([gone]);
+    const { c, init } = await client(profile);
+    expect(init.capabilities).toMatchObject({ tools: { listChanged: true } });
+    expect(await c.request('ping')).toMatchObject({ result: {} });
+    expect(resultOf(await c.request('tools/list', {})).tools).toEqual([]);
+    expect(resultOf(await c.request('prompts/list', {})).prompts).toEqual([]);
+    expect(resultOf(await c.request('resources/list', {})).resources).toEqual([]);
+    const view = await profile.catalog();
+    expect(view.members).toEqual([
+      { server: 'gone', state: 'down', tools: [], prompts: [], resources: 0, resourceTemplates: 0 },
+    ]);
+    c.endSession();
+  });
+});
