@@ -7,9 +7,11 @@ import { acquirePidLock } from '../daemon/service/pidLock.js';
 import type { Logger } from '../shared/logger.js';
 import { type Paths, serverLogPath } from '../shared/paths.js';
 import { openSqliteStore } from '../store/sqliteStore.js';
+import type { Store } from '../store/types.js';
 import { loadSettings } from './config/settings.js';
 import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
+import type { ProfileSource } from './profiles/source.js';
 import { systemClock } from './servers/instance.js';
 import { Supervisor } from './servers/supervisor.js';
 import { endedSessionLookup } from './sessions/endedSessions.js';
@@ -22,6 +24,8 @@ export interface RunDaemonOptions {
   /** Aborted by SIGINT/SIGTERM: the daemon stops gracefully. */
   signal: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  /** The profiles its gateway serves at /profiles/NAME/mcp, read from the store once it is open (default: none). */
+  profiles?: (store: Store) => ProfileSource;
 }
 
 /**
@@ -75,6 +79,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       logger,
       record: recorder,
       endedSession: endedSessionLookup(store, recorder),
+      ...(options.profiles === undefined ? {} : { profiles: options.profiles(store) }),
+      version,
     });
     const supervisor: Supervisor = new Supervisor({
       store,

@@ -62,9 +62,9 @@ export class MemberCatalog {
     return this.member.name;
   }
 
-  /** Serving now: its backend is up and the catalog session is initialized. */
+  /** Serving now: it is up and the catalog session is initialized. */
   get available(): boolean {
-    return this.init !== undefined && this.link !== undefined && !this.link.closed;
+    return this.init !== undefined && this.link !== undefined && !this.link.closed && this.member.state() === 'ready';
   }
 
   get isLoading(): boolean {
