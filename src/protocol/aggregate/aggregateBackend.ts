@@ -588,6 +588,7 @@ export class AggregateBackend implements SessionBackend {
           sessionId: () =>
             `profile-catalog:${this.settings.name}:${this.catalogSessionTag}:${this.nextCatalogSession++}`,
           limiter: this.limiter,
+          turnMs: () => this.settings.listTimeoutMs,
           changed: () => this.invalidate(),
         });
         this.byName.set(member.name, catalog);

@@ -28,7 +28,10 @@ const MAX_PAGES = 1000;
 export interface CatalogHooks {
   /** A fresh session id on the member's backend for the catalog session. */
   sessionId(): string;
+  /** Bounds how many members open their catalog session and list at once... */
   limiter: Limiter;
+  /** ...each holding its turn at most this long, so a hung member cannot keep the others waiting. */
+  turnMs(): number;
   /** The member's lists (of these kinds) or its availability changed. */
   changed(catalog: MemberCatalog, kinds: readonly ListKind[]): void;
 }
@@ -95,8 +98,13 @@ export class MemberCatalog {
   load(): Promise<void> {
     if (this.loading !== undefined) return this.loading;
     if (this.member.state() !== 'ready' || this.member.backend() === undefined) return Promise.resolve();
-    const loading = this.hooks.limiter
-      .run(() => this.fetch())
+    let fetched: Promise<void> | undefined;
+    const turn = this.hooks.limiter.run(() => {
+      fetched = this.fetch();
+      return withinMs(fetched, this.hooks.turnMs());
+    });
+    const loading = turn
+      .then(() => fetched)
       .finally(() => {
         if (this.loading === loading) this.loading = undefined;
       });
@@ -220,6 +228,15 @@ export class MemberCatalog {
     }
     return items;
   }
+}
+
+/** Resolves when `promise` settles or `ms` pass, whichever is first (never rejects). */
+function withinMs(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([promise.catch(() => {}), elapsed]).finally(() => clearTimeout(timer));
 }
 
 function listChangedKinds(method: string): ListKind[] | undefined {

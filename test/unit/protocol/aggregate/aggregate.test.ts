@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { AggregateBackend } from '../../../../src/protocol/aggregate/aggregateBackend.js';
 import { clientSafeName } from '../../../../src/protocol/aggregate/naming.js';
+import { silentLogger } from '../../../../src/shared/logger.js';
 import { type Delivery, isNotificationOf, resultOf, TestClient, textOf } from '../multiplex/harness.js';
-import { aggregate, everything, filesystem, hanging, memory, withMembers } from './members.js';
+import { aggregate, everything, filesystem, hanging, memory, settings, withMembers } from './members.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcpctl-aggregate-'));
 writeFileSync(join(dir, 'hello.txt'), 'hello from the filesystem member');
@@ -204,6 +206,65 @@ describe('a profile of server-everything, server-memory and server-filesystem', 
       { kind: 'tool', name: 'everything__echo', winner: 'everything', losers: ['memory'] },
     ]);
     expect(view.members[1]?.tools.some((t) => t.original === 'read_graph')).toBe(false);
+  });
+});
+
+describe('following the profile and its members', () => {
+  it('a changed profile (filters, members) sends list_changed and the new list', async () => {
+    const profile = aggregate([ev, mem]);
+    const { c } = await client(profile);
+    expect(await toolNames(c)).toContain('memory__read_graph');
+    profile.update(settings([ev, mem], { allows: (name) => !name.startsWith('memory__') }));
+    await c.waitFor(listChanged, 'list_changed after the filter change');
+    const names = await toolNames(c);
+    expect(names.some((n) => n.startsWith('memory__'))).toBe(false);
+    expect(names).toContain('everything__echo');
+    const count = c.notifications('notifications/tools/list_changed').length;
+    profile.update(settings([mem]));
+    await c.waitFor(() => c.notifications('notifications/tools/list_changed').length > count, 'list_changed');
+    expect((await toolNames(c)).every((n) => n.startsWith('memory__'))).toBe(true);
+    c.endSession();
+  });
+
+  it('passes a client cancellation to the member that runs the request', async () => {
+    const profile = aggregate([mem, ev]);
+    const { c } = await client(profile);
+    const sentBefore = ev.upstream?.sent.length ?? 0;
+    c.send({
+      jsonrpc: '2.0',
+      id: 'long',
+      method: 'tools/call',
+      params: { name: 'everything__trigger-long-running-operation', arguments: { duration: 5, steps: 5 } },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    c.notify('notifications/cancelled', { requestId: 'long', reason: 'changed my mind' });
+    const upstream = ev.upstream;
+    if (upstream === undefined) throw new Error('everything is not running');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const cancelled = upstream.sent
+      .slice(sentBefore)
+      .find((m) => 'method' in m && m.method === 'notifications/cancelled');
+    expect(cancelled).toMatchObject({ params: { reason: 'changed my mind' } });
+    expect(c.deliveries.some((d) => !('method' in d.message) && d.message.id === 'long')).toBe(false);
+    c.endSession();
+  });
+
+  it('a hung member holding the only start slot delays the others by one deadline, not forever', async () => {
+    const profile = new AggregateBackend({
+      settings: settings([stuck, ev], { listTimeoutMs: 300 }),
+      logger: silentLogger,
+      concurrency: 1,
+    });
+    const { c } = await client(profile);
+    const started = performance.now();
+    await toolNames(c);
+    expect(performance.now() - started).toBeLessThan(1500);
+    await c.waitFor(
+      () => c.notifications('notifications/tools/list_changed').length > 0 || false,
+      'everything to load after the hung member',
+    );
+    expect(await toolNames(c)).toContain('everything__echo');
+    c.endSession();
   });
 });
 
