@@ -6,7 +6,7 @@ import { AggregateBackend } from '../../../../src/protocol/aggregate/aggregateBa
 import { clientSafeName } from '../../../../src/protocol/aggregate/naming.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
 import { type Delivery, isNotificationOf, resultOf, TestClient, textOf } from '../multiplex/harness.js';
-import { aggregate, everything, filesystem, hanging, memory, settings, withMembers } from './members.js';
+import { aggregate, everything, filesystem, hanging, memory, oddNames, settings, withMembers } from './members.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcpctl-aggregate-'));
 writeFileSync(join(dir, 'hello.txt'), 'hello from the filesystem member');
@@ -16,7 +16,8 @@ const ev = everything();
 const mem = memory();
 const fs = filesystem(dir);
 const stuck = hanging();
-withMembers([ev, mem, fs, stuck]);
+const odd = oddNames();
+withMembers([ev, mem, fs, stuck, odd]);
 
 let sessions = 0;
 async function client(backend: ReturnType<typeof aggregate>, capabilities: Record<string, unknown> = {}) {
@@ -206,6 +207,39 @@ describe('a profile of server-everything, server-memory and server-filesystem', 
       { kind: 'tool', name: 'everything__echo', winner: 'everything', losers: ['memory'] },
     ]);
     expect(view.members[1]?.tools.some((t) => t.original === 'read_graph')).toBe(false);
+  });
+});
+
+describe('names strict clients refuse, and contested URIs', () => {
+  it('shortens them stably, maps calls back, reports the mapping; the first member keeps a contested URI', async () => {
+    const profile = aggregate([mem, odd]);
+    const { c } = await client(profile);
+    const names = await toolNames(c);
+    const long = `odd__summarize_${'very_'.repeat(10)}long_report`;
+    const short = clientSafeName(long);
+    expect(short).toMatch(/^odd__summarize_very_.*_[0-9a-f]{8}$/);
+    expect(short).toHaveLength(64);
+    expect(names).toContain(short);
+    expect(names).toContain(clientSafeName('odd__files.read'));
+    expect(names.every((n) => /^[a-zA-Z0-9_-]{1,64}$/.test(n))).toBe(true);
+    expect(textOf(await c.request('tools/call', { name: short, arguments: {} }))).toBe(
+      `called summarize_${'very_'.repeat(10)}long_report`,
+    );
+    const view = await profile.catalog();
+    expect(view.members[1]?.tools).toEqual([
+      { name: short, original: `summarize_${'very_'.repeat(10)}long_report`, description: expect.any(String) },
+      { name: clientSafeName('odd__files.read'), original: 'files.read', description: 'the files.read tool' },
+    ]);
+    expect(view.collisions).toEqual([
+      { kind: 'resource', name: 'memory://knowledge-graph', winner: 'memory', losers: ['odd'] },
+    ]);
+    const read = resultOf(await c.request('resources/read', { uri: 'memory://knowledge-graph' }));
+    expect(JSON.stringify(read.contents)).not.toContain('from odd-names');
+    // A fresh aggregate (a daemon restart) gives the same names.
+    const { c: again } = await client(aggregate([mem, odd]));
+    expect(await toolNames(again)).toEqual(names);
+    c.endSession();
+    again.endSession();
   });
 });
 

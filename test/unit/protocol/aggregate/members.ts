@@ -79,6 +79,12 @@ export function filesystem(dir: string, name = 'filesystem'): LiveMember {
   return new LiveMember(name, () => startUpstream(FILESYSTEM, [dir], false));
 }
 
+export const ODD_NAMES = fileURLToPath(new URL('../../../fixtures/servers/oddNames.mjs', import.meta.url));
+
+export function oddNames(name = 'odd'): LiveMember {
+  return new LiveMember(name, () => startUpstream(ODD_NAMES, [], false));
+}
+
 export function hanging(name = 'stuck'): LiveMember {
   process.env.HANG_AFTER_PINGS = '1000000';
   return new LiveMember(name, () => startUpstream(HANG, [], false));
