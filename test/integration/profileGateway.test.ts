@@ -197,6 +197,31 @@ describe('a profile of server-everything, server-memory and server-filesystem at
     await session.close();
   });
 
+  it('follows its ProfileSource: a changed profile sends list_changed, a removed one ends its sessions', async () => {
+    daemon.profiles.put({ name: 'shifting', members: [{ server: 'everything' }, { server: 'memory' }] });
+    const session = await connectHttp(
+      daemon.profileEndpoint('shifting'),
+      new Client({ name: 'shifting', version: '1' }),
+    );
+    let changes = 0;
+    session.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      changes++;
+    });
+    expect((await session.client.listTools()).tools.map((t) => t.name)).toContain('memory__read_graph');
+    daemon.profiles.put({
+      name: 'shifting',
+      members: [{ server: 'everything' }, { server: 'memory' }],
+      filters: { deny: ['memory__*'] },
+    });
+    await waitFor('list_changed after the filter change', () => (changes > 0 ? true : undefined));
+    expect((await session.client.listTools()).tools.some((t) => t.name.startsWith('memory__'))).toBe(false);
+    daemon.profiles.remove('shifting');
+    await expect(session.client.listTools()).rejects.toThrow();
+    const gone = await fetch(daemon.profileEndpoint('shifting'), { method: 'POST', body: '{}' });
+    expect(gone.status).toBe(404);
+    await session.close();
+  });
+
   it('a member that never answers tools/list: the profile answers within the deadline without it', async () => {
     daemon.profiles.put({
       name: 'stalled',
