@@ -23,7 +23,8 @@ export async function bridgeStdio(options: {
   const { url } = await lookup(api);
   await runStdioBridge({
     url,
-    server: options.profile === true ? `profile ${name}` : name,
+    server: name,
+    profile: options.profile === true,
     input: options.input,
     output: options.output,
     warn: options.warn,

@@ -222,6 +222,31 @@ describe('a profile of server-everything, server-memory and server-filesystem at
     await session.close();
   });
 
+  it('a bridge to a profile that is removed exits 8 naming the profile', async () => {
+    daemon.profiles.put({ name: 'fleeting', members: [{ server: 'everything' }] });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, 'connect', '--profile', 'fleeting', '--reconnect-timeout', '5s'],
+      env: { ...process.env, MCPCTL_HOME: daemon.home } as Record<string, string>,
+      stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const client = new Client({ name: 'fleeting', version: '1' });
+    const closed = new Promise<void>((resolve) => {
+      client.onclose = () => resolve();
+    });
+    await client.connect(transport);
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain('everything__echo');
+    daemon.profiles.remove('fleeting');
+    await client.listTools().catch(() => undefined);
+    await closed;
+    expect(stderr).toMatch(/profile 'fleeting' was removed from mcpctl/);
+    expect(stderr).toMatch(/mcpctl profile create fleeting/);
+  });
+
   it('a member that never answers tools/list: the profile answers within the deadline without it', async () => {
     daemon.profiles.put({
       name: 'stalled',
