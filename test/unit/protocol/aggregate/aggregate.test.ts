@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AggregateBackend } from '../../../../src/protocol/aggregate/aggregateBackend.js';
 import { clientSafeName } from '../../../../src/protocol/aggregate/naming.js';
+import type { ToolSearchMode } from '../../../../src/protocol/aggregate/types.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
 import { type Delivery, isNotificationOf, resultOf, TestClient, textOf } from '../multiplex/harness.js';
 import { aggregate, everything, filesystem, hanging, memory, oddNames, settings, withMembers } from './members.js';
@@ -240,6 +241,39 @@ describe('names strict clients refuse, and contested URIs', () => {
     expect(await toolNames(again)).toEqual(names);
     c.endSession();
     again.endSession();
+  });
+});
+
+describe('search mode', () => {
+  it('asks its ToolSearchMode what to list and how to answer a call, and routes call_tool to the real tool', async () => {
+    const search: ToolSearchMode = {
+      listed: (tools) => [
+        { name: 'search_tools', inputSchema: { type: 'object' } },
+        ...tools.filter((t) => t.name === 'memory__read_graph'),
+      ],
+      call: (name, args, tools) => {
+        if (name === 'search_tools') return { result: { content: [{ type: 'text', text: String(tools.length) }] } };
+        if (name === 'call_tool')
+          return { route: { name: String(args.name), arguments: args.arguments as Record<string, unknown> } };
+        return undefined;
+      },
+    };
+    const profile = aggregate([ev, mem], { toolMode: 'search', search });
+    const { c } = await client(profile);
+    expect(await toolNames(c)).toEqual(['search_tools', 'memory__read_graph']);
+    const { c: plain } = await client(aggregate([ev, mem]));
+    const count = (await toolNames(plain)).length;
+    expect(textOf(await c.request('tools/call', { name: 'search_tools', arguments: { query: 'x' } }))).toBe(
+      String(count),
+    );
+    const routed = await c.request('tools/call', {
+      name: 'call_tool',
+      arguments: { name: 'everything__echo', arguments: { message: 'found' } },
+    });
+    expect(textOf(routed)).toBe('Echo: found');
+    expect(textOf(await c.request('tools/call', { name: 'memory__read_graph', arguments: {} }))).toContain('entities');
+    c.endSession();
+    plain.endSession();
   });
 });
 
