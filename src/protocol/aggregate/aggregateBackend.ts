@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import {
@@ -17,10 +16,10 @@ import { negotiateVersion, readClientHello } from '../multiplex/initializeAnswer
 import { LOG_LEVELS, levelRank } from '../multiplex/logLevels.js';
 import type { BackendSession, ClientInfo, SessionBackend, SessionOutput } from '../session.js';
 import { AggregateSession } from './clientSession.js';
-import { Limiter } from './limiter.js';
-import { type Item, type ListKind, MemberCatalog } from './memberCatalog.js';
+import type { Item, ListKind, MemberCatalog } from './memberCatalog.js';
 import { INTERNAL_ID_PREFIX, isInternalId, MemberLink } from './memberLink.js';
-import { buildView, type MergedView } from './mergedView.js';
+import type { MergedView } from './mergedView.js';
+import { type ChangedList, ProfileCatalog } from './profileCatalog.js';
 import type { AggregateCatalogView, AggregateSettings, ListedTool } from './types.js';
 
 export interface AggregateBackendOptions {
@@ -57,35 +56,30 @@ type Session = AggregateSession;
  * catalogs (namespaced, filtered, overridden) and sends each call to the member that owns it.
  */
 export class AggregateBackend implements SessionBackend {
-  private settings: AggregateSettings;
-  private catalogs: MemberCatalog[] = [];
-  private readonly byName = new Map<string, MemberCatalog>();
+  private readonly profile: ProfileCatalog;
   private readonly sessions = new Map<string, Session>();
-  private readonly limiter: Limiter;
   private readonly logger: Logger;
   private readonly version: string;
   private readonly pageSize: number;
-  /** undefined = to rebuild: a member's lists, its availability or the profile changed. */
-  private view: MergedView | undefined;
-  /** What the sessions were last told they can list; a difference sends list_changed. */
-  private published: MergedView['fingerprints'] | undefined;
-  private publishQueued = false;
-  private nextCatalogSession = 1;
-  /** Catalog session ids must not collide with another aggregate's on the same backend (a profile recreated). */
-  private readonly catalogSessionTag = randomBytes(6).toString('hex');
   private ended: string | undefined;
 
   constructor(options: AggregateBackendOptions) {
-    this.settings = options.settings;
     this.logger = options.logger;
     this.version = options.version ?? '0.0.0';
     this.pageSize = options.pageSize ?? PAGE_SIZE;
-    this.limiter = new Limiter(options.concurrency ?? 4);
-    this.setMembers(options.settings);
+    this.profile = new ProfileCatalog(options.settings, {
+      logger: options.logger,
+      concurrency: options.concurrency ?? 4,
+      changed: (list) => this.listChanged(list),
+    });
   }
 
   get name(): string {
-    return this.settings.name;
+    return this.profile.settings.name;
+  }
+
+  private get settings(): AggregateSettings {
+    return this.profile.settings;
   }
 
   get sessionCount(): number {
@@ -122,14 +116,17 @@ export class AggregateBackend implements SessionBackend {
 
   /** The profile changed (members, names, filters, overrides): sessions follow, told by list_changed. */
   update(settings: AggregateSettings): void {
-    this.settings = settings;
-    this.setMembers(settings);
-    this.invalidate();
+    for (const name of this.profile.update(settings)) {
+      for (const session of this.sessions.values()) {
+        const link = session.links.get(name);
+        if (link !== undefined) this.dropLink(session, link, 'it left the profile');
+      }
+    }
   }
 
   /** A member's state or backend changed (it started, stopped, was replaced). */
   memberChanged(name: string): void {
-    const catalog = this.byName.get(name);
+    const catalog = this.profile.get(name);
     if (catalog === undefined) return;
     const backend = catalog.member.state() === 'down' ? undefined : catalog.member.backend();
     for (const session of this.sessions.values()) {
@@ -137,13 +134,12 @@ export class AggregateBackend implements SessionBackend {
       if (link !== undefined && link.backend !== backend) this.dropLink(session, link, 'the server went away');
     }
     catalog.sync();
-    this.invalidate();
+    this.profile.invalidate();
   }
 
   /** What `profile show` prints: the members' catalogs, waiting for them no longer than the list deadline. */
-  async catalog(): Promise<AggregateCatalogView> {
-    await this.settle();
-    return buildView(this.settings, this.catalogs).catalog;
+  catalog(): Promise<AggregateCatalogView> {
+    return this.profile.catalogView();
   }
 
   /** The profile is gone: every session ends, every member session is let go. */
@@ -153,7 +149,7 @@ export class AggregateBackend implements SessionBackend {
       this.closeSession(session);
       session.end(reason);
     }
-    for (const catalog of this.catalogs) catalog.dispose();
+    this.profile.dispose();
   }
 
   // ---- client → members
@@ -204,9 +200,9 @@ export class AggregateBackend implements SessionBackend {
       this.complete(session, request);
     } else if (method === 'logging/setLevel') {
       this.setLevel(session, request);
-    } else if (this.catalogs.length === 1) {
+    } else if (this.profile.members.length === 1) {
       // A method the aggregator does not know: a lone member may (the profile is that server).
-      this.routeTo(session, this.catalogs[0] as MemberCatalog, request);
+      this.routeTo(session, this.profile.members[0] as MemberCatalog, request);
     } else {
       this.fail(session, id, RPC_ERROR.methodNotFound, `profile ${this.name} does not route ${method}`);
     }
@@ -222,49 +218,16 @@ export class AggregateBackend implements SessionBackend {
     session.hello = params;
     session.protocolVersion = negotiateVersion(params.protocolVersion);
     session.clientInfo = readClientHello(params).clientInfo;
-    await this.settle();
+    await this.profile.settle();
     if (session.closed) return;
     const result: Record<string, unknown> = {
       protocolVersion: session.protocolVersion,
-      capabilities: this.capabilities(),
+      capabilities: this.profile.capabilities(),
       serverInfo: { name: this.name, version: this.version },
     };
-    const instructions = this.instructions();
+    const instructions = this.profile.instructions();
     if (instructions !== undefined) result.instructions = instructions;
     this.answer(session, request.id, result);
-  }
-
-  /** The members' capabilities together, with list changes always on: members come and go. */
-  private capabilities(): Record<string, unknown> {
-    let subscribe = false;
-    let completions = false;
-    const experimental: Record<string, unknown> = {};
-    for (const catalog of this.catalogs) {
-      if (!catalog.available) continue;
-      const capabilities = catalog.capabilities();
-      const resources = capabilities.resources as { subscribe?: unknown } | undefined;
-      if (resources?.subscribe === true) subscribe = true;
-      if (capabilities.completions !== undefined) completions = true;
-      if (isRecord(capabilities.experimental)) Object.assign(experimental, capabilities.experimental);
-    }
-    const union: Record<string, unknown> = {
-      tools: { listChanged: true },
-      prompts: { listChanged: true },
-      resources: { listChanged: true, subscribe },
-      logging: {},
-    };
-    if (completions) union.completions = {};
-    if (Object.keys(experimental).length > 0) union.experimental = experimental;
-    return union;
-  }
-
-  private instructions(): string | undefined {
-    const parts: string[] = [];
-    for (const catalog of this.catalogs) {
-      const text = catalog.init?.instructions;
-      if (typeof text === 'string' && text.trim() !== '') parts.push(`## ${catalog.name}\n${text.trim()}`);
-    }
-    return parts.length === 0 ? undefined : parts.join('\n\n');
   }
 
   private async list(session: Session, request: JsonRpcRequest, kind: ListKind): Promise<void> {
@@ -278,8 +241,8 @@ export class AggregateBackend implements SessionBackend {
       }
       offset = parsed;
     }
-    if (this.mustWait()) await this.settle();
-    const items = this.listed(this.currentView(), kind);
+    if (this.profile.mustWait()) await this.profile.settle();
+    const items = this.listed(this.profile.currentView(), kind);
     const end = offset + this.pageSize;
     const result: Record<string, unknown> = { [LIST_FIELD[kind]]: items.slice(offset, end) };
     if (end < items.length) result.nextCursor = makeCursor(kind, end);
@@ -303,11 +266,11 @@ export class AggregateBackend implements SessionBackend {
       return;
     }
     let name: string = params.name;
-    const view = this.currentView();
+    const view = this.profile.currentView();
     let args = params.arguments;
     const search = this.settings.toolMode === 'search' ? this.settings.search : undefined;
     if (search !== undefined) {
-      const handled = search.call(name, isRecord(args) ? args : {}, view.tools as ListedTool[]);
+      const handled = search.call(name, isRecord(args) ? args : {}, view.tools);
       if (handled !== undefined && 'result' in handled) {
         this.answer(session, request.id, handled.result);
         return;
@@ -326,7 +289,7 @@ export class AggregateBackend implements SessionBackend {
       );
       return;
     }
-    const catalog = this.byName.get(route.member) as MemberCatalog;
+    const catalog = this.profile.get(route.member) as MemberCatalog;
     const rewritten =
       route.original === name && args === params.arguments
         ? request
@@ -342,7 +305,7 @@ export class AggregateBackend implements SessionBackend {
       this.fail(session, request.id, RPC_ERROR.invalidParams, `${request.method} needs params.name (a string)`);
       return;
     }
-    const route = this.currentView().promptRoutes.get(name);
+    const route = this.profile.currentView().promptRoutes.get(name);
     if (route === undefined) {
       this.whenMissing(
         session,
@@ -351,7 +314,7 @@ export class AggregateBackend implements SessionBackend {
       );
       return;
     }
-    this.routeTo(session, this.byName.get(route.member) as MemberCatalog, {
+    this.routeTo(session, this.profile.get(route.member) as MemberCatalog, {
       ...request,
       params: { ...params, name: route.original },
     });
@@ -363,7 +326,7 @@ export class AggregateBackend implements SessionBackend {
       this.fail(session, request.id, RPC_ERROR.invalidParams, `${request.method} needs params.uri (a string)`);
       return;
     }
-    const member = this.memberOfUri(this.currentView(), uri);
+    const member = this.memberOfUri(this.profile.currentView(), uri);
     if (member === undefined) {
       this.whenMissing(
         session,
@@ -387,7 +350,7 @@ export class AggregateBackend implements SessionBackend {
       view.resourceRoutes.get(uri) ??
       view.templateRoutes.find((route) => route.template === uri)?.member ??
       view.templateRoutes.find((route) => route.prefix !== '' && uri.startsWith(route.prefix))?.member;
-    return owner === undefined ? undefined : this.byName.get(owner);
+    return owner === undefined ? undefined : this.profile.get(owner);
   }
 
   private complete(session: Session, request: JsonRpcRequest): void {
@@ -397,12 +360,12 @@ export class AggregateBackend implements SessionBackend {
       this.fail(session, request.id, RPC_ERROR.invalidParams, 'completion/complete needs params.ref');
       return;
     }
-    const view = this.currentView();
+    const view = this.profile.currentView();
     if (ref.type === 'ref/prompt' && typeof ref.name === 'string') {
       const route = view.promptRoutes.get(ref.name);
       if (route !== undefined) {
         const rewritten = { ...request, params: { ...params, ref: { ...ref, name: route.original } } };
-        this.routeTo(session, this.byName.get(route.member) as MemberCatalog, rewritten);
+        this.routeTo(session, this.profile.get(route.member) as MemberCatalog, rewritten);
         return;
       }
     } else if (ref.type === 'ref/resource' && typeof ref.uri === 'string') {
@@ -566,88 +529,21 @@ export class AggregateBackend implements SessionBackend {
     }
   }
 
-  // ---- catalogs
-
-  private setMembers(settings: AggregateSettings): void {
-    const next: MemberCatalog[] = [];
-    const names = new Set(settings.members.map((member) => member.name));
-    for (const [name, catalog] of this.byName) {
-      if (names.has(name)) continue;
-      catalog.dispose();
-      this.byName.delete(name);
-      for (const session of this.sessions.values()) {
-        const link = session.links.get(name);
-        if (link !== undefined) this.dropLink(session, link, 'it left the profile');
-      }
-    }
-    for (const member of settings.members) {
-      let catalog = this.byName.get(member.name);
-      if (catalog === undefined || catalog.member !== member) {
-        catalog?.dispose();
-        catalog = new MemberCatalog(member, {
-          sessionId: () =>
-            `profile-catalog:${this.settings.name}:${this.catalogSessionTag}:${this.nextCatalogSession++}`,
-          limiter: this.limiter,
-          turnMs: () => this.settings.listTimeoutMs,
-          changed: () => this.invalidate(),
-        });
-        this.byName.set(member.name, catalog);
-      }
-      next.push(catalog);
-    }
-    this.catalogs = next;
-  }
-
-  private currentView(): MergedView {
-    this.view ??= buildView(this.settings, this.catalogs);
-    return this.view;
-  }
-
-  /** Whether a list must wait: a member that is up has lists not fetched yet and has not missed a deadline. */
-  private mustWait(): boolean {
-    for (const catalog of this.catalogs)
-      if (!catalog.hung && !catalog.complete && catalog.member.state() === 'ready') return true;
-    return false;
-  }
-
-  /** Loads the members that are up, waiting for them no longer than the profile's list deadline. */
-  private async settle(): Promise<void> {
-    const loads = this.catalogs
-      .filter((catalog) => !catalog.hung && !catalog.complete && catalog.member.state() === 'ready')
-      .map((catalog) => catalog.load());
-    if (loads.length === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.settings.listTimeoutMs);
-    });
-    await Promise.race([Promise.all(loads), deadline]);
-    clearTimeout(timer);
-    for (const catalog of this.catalogs) {
-      if (!catalog.isLoading || catalog.hung) continue;
-      catalog.missedDeadline();
-      this.logger.warn(
-        { profile: this.name, member: catalog.name },
-        `server '${catalog.name}' did not list its tools within ${this.settings.listTimeoutMs} ms; profile ${this.name} answers without it`,
-      );
-      this.view = undefined;
-    }
-  }
-
   /** A name not in the view: wait for members still loading, then try once more, else `missing`. */
   private whenMissing(session: Session, retry: () => void, missing: () => void): void {
-    if (!this.mustWait()) {
+    if (!this.profile.mustWait()) {
       missing();
       return;
     }
-    void this.settle().then(() => {
+    void this.profile.settle().then(() => {
       if (session.closed) return;
-      if (this.mustWait()) missing();
+      if (this.profile.mustWait()) missing();
       else retry();
     });
   }
 
   private refuse(session: Session, request: JsonRpcRequest, kind: 'tool' | 'prompt', name: string): void {
-    const view = this.currentView();
+    const view = this.profile.currentView();
     const owner = view.vanished.get(name);
     let message: string;
     let code: number = RPC_ERROR.invalidParams;
@@ -655,7 +551,7 @@ export class AggregateBackend implements SessionBackend {
       message = `${kind} '${name}' is not available in profile ${this.name}: the profile's filters hide it`;
     } else if (owner !== undefined) {
       code = RPC_ERROR.connectionClosed;
-      message = `${kind} '${name}' is not available now: ${this.unavailable(this.byName.get(owner) as MemberCatalog)}`;
+      message = `${kind} '${name}' is not available now: ${this.unavailable(this.profile.get(owner) as MemberCatalog)}`;
     } else {
       message = `profile ${this.name} has no ${kind} named '${name}'`;
     }
@@ -669,27 +565,9 @@ export class AggregateBackend implements SessionBackend {
     return `server '${catalog.name}' of profile ${this.name} is ${why}`;
   }
 
-  /** Something the sessions see may have changed: rebuilt and compared once, after the current turn. */
-  private invalidate(): void {
-    this.view = undefined;
-    if (this.publishQueued) return;
-    this.publishQueued = true;
-    queueMicrotask(() => {
-      this.publishQueued = false;
-      this.publish();
-    });
-  }
-
-  private publish(): void {
-    const next = this.currentView().fingerprints;
-    const previous = this.published;
-    this.published = next;
-    if (previous === undefined) return;
-    for (const kind of ['tools', 'prompts', 'resources'] as const) {
-      if (previous[kind] === next[kind]) continue;
-      const message = notification(CHANGED_METHOD[kind]);
-      for (const session of this.sessions.values()) if (session.initialized) session.deliver(message);
-    }
+  private listChanged(list: ChangedList): void {
+    const message = notification(CHANGED_METHOD[list]);
+    for (const session of this.sessions.values()) if (session.initialized) session.deliver(message);
   }
 
   private answer(session: Session, id: JsonRpcId, result: Record<string, unknown>): void {
