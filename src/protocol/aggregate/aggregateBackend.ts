@@ -20,7 +20,7 @@ import type { Item, ListKind, MemberCatalog } from './memberCatalog.js';
 import { INTERNAL_ID_PREFIX, isInternalId, MemberLink } from './memberLink.js';
 import type { MergedView } from './mergedView.js';
 import { type ChangedList, ProfileCatalog } from './profileCatalog.js';
-import type { AggregateCatalogView, AggregateSettings, ListedTool } from './types.js';
+import type { AggregateCatalogView, AggregateSettings } from './types.js';
 
 export interface AggregateBackendOptions {
   settings: AggregateSettings;
