@@ -247,6 +247,25 @@ describe('a profile of server-everything, server-memory and server-filesystem at
     expect(stderr).toMatch(/mcpctl profile create fleeting/);
   });
 
+  it('a member in isolated mode serves each profile session with a process of its own', async () => {
+    await addServer(daemon.home, 'solo', ['--share', 'isolated'], [process.execPath, EVERYTHING, 'stdio']);
+    daemon.profiles.put({ name: 'with-solo', members: [{ server: 'memory' }, { server: 'solo' }] });
+    const session = await connectHttp(daemon.profileEndpoint('with-solo'), new Client({ name: 'solo', version: '1' }));
+    expect((await session.client.listTools()).tools.map((t) => t.name)).toContain('solo__echo');
+    expect(text(await session.client.callTool({ name: 'solo__echo', arguments: { message: 'own' } }))).toBe(
+      'Echo: own',
+    );
+    const show = await mcpctlJson<{ processes?: { sessionId: string | null }[] }>(daemon.home, [
+      'server',
+      'show',
+      'solo',
+    ]);
+    const leased = (show.processes ?? []).filter((p) => p.sessionId !== null).map((p) => p.sessionId);
+    // The profile's catalog session and this client's session each lease one.
+    expect(leased.length).toBeGreaterThanOrEqual(2);
+    await session.close();
+  });
+
   it('a member that never answers tools/list: the profile answers within the deadline without it', async () => {
     daemon.profiles.put({
       name: 'stalled',
