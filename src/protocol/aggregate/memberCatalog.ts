@@ -168,6 +168,11 @@ export class MemberCatalog {
     });
     if (link.closed || this.link !== link) return undefined;
     link.notify('notifications/initialized');
+    // A session that sets no level wants every log line, which would keep a shared member at its most
+    // verbose for a session that reads none: the catalog session asks for the least.
+    if (isRecord(init.capabilities) && init.capabilities.logging !== undefined) {
+      void link.request('logging/setLevel', { level: 'emergency' }).catch(() => {});
+    }
     this.init = init;
     this.hooks.changed(this, []);
     return link;

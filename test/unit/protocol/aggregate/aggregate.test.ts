@@ -376,6 +376,18 @@ describe('graceful degradation', () => {
     await volatile.down();
   });
 
+  it("the profile's own catalog session does not keep a member logging at its most verbose", async () => {
+    const quiet = everything('quiet');
+    await quiet.up();
+    await aggregate([quiet]).catalog();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const levels = (quiet.upstream?.sent ?? [])
+      .filter((m) => 'method' in m && m.method === 'logging/setLevel')
+      .map((m) => (m as unknown as { params: { level: string } }).params.level);
+    expect(levels.at(-1)).toBe('emergency');
+    await quiet.down();
+  });
+
   it('a profile whose members are all down still answers initialize, ping and empty lists', async () => {
     const gone = memory('gone');
     gone.liveness = 'down';
