@@ -296,6 +296,13 @@ describe('a profile of server-everything, server-memory and server-filesystem at
     const url = await mcpctl(daemon.home, ['connect', '--profile', 'nope']);
     expect(url.code).toBe(8);
     expect(url.stderr).toMatch(/no profile 'nope'/);
+    const both = await mcpctl(daemon.home, ['connect', 'everything', '--profile', 'trio']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/a server name or --profile, not both/);
+    // No name and no current profile (this daemon has no `currentProfile`): a usage error, not a hang.
+    const bare = await mcpctl(daemon.home, ['connect']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/connect needs a server name, --profile NAME, or a current profile/);
   });
 
   it('the legacy SSE endpoint of a profile names its own messages endpoint', async () => {
