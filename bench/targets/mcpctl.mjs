@@ -100,7 +100,17 @@ export const connect = {
 const MEMORY = join(ROOT, 'node_modules/@modelcontextprotocol/server-memory/dist/index.js');
 export const PROFILE = 'bench';
 /** Members besides server-everything: nine server-memory instances, so the profile has ten. */
-const OTHER_MEMBERS = Array.from({ length: 9 }, (_, i) => `memory-${i + 1}`);
+export const OTHER_MEMBERS = Array.from({ length: 9 }, (_, i) => `memory-${i + 1}`);
+
+/** Defines the nine other members and the profile of ten (server-everything first). */
+export function defineProfile(home) {
+  for (const name of OTHER_MEMBERS) {
+    const env = `MEMORY_FILE_PATH=${join(home, `${name}.jsonl`)}`;
+    cli(home, ['server', 'add', name, '--env', env, '--', process.execPath, MEMORY]);
+  }
+  const members = [SERVER, ...OTHER_MEMBERS].flatMap((name) => ['--server', name]);
+  cli(home, ['profile', 'create', PROFILE, ...members]);
+}
 
 /**
  * The same echo through a 10-member profile's aggregated endpoint (`/profiles/bench/mcp`), where it
@@ -110,14 +120,7 @@ export const profile = {
   key: 'profile',
   label: 'f. mcpctl profile (10 members)',
   start: async () => {
-    const daemon = await startDaemon((home) => {
-      for (const name of OTHER_MEMBERS) {
-        const env = `MEMORY_FILE_PATH=${join(home, `${name}.jsonl`)}`;
-        cli(home, ['server', 'add', name, '--env', env, '--', process.execPath, MEMORY]);
-      }
-      const members = [SERVER, ...OTHER_MEMBERS].flatMap((name) => ['--server', name]);
-      cli(home, ['profile', 'create', PROFILE, ...members]);
-    });
+    const daemon = await startDaemon(defineProfile);
     return {
       target: { kind: 'http', url: `${daemon.url}/profiles/${PROFILE}/mcp`, tool: `${SERVER}__echo` },
       pid: daemon.pid,
