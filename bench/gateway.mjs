@@ -5,12 +5,13 @@ import { EVERYTHING, ROOT } from './lib.mjs';
 import { runClient } from './proc.mjs';
 import { printGoals, printTable, summarize } from './report.mjs';
 import { everythingHttp, floorHttp, mcpHub, mcpProxy, supergateway } from './targets/httpServers.mjs';
-import { connect, gateway } from './targets/mcpctl.mjs';
+import { connect, gateway, profile } from './targets/mcpctl.mjs';
 import { directStdio } from './targets/stdio.mjs';
 
 const MEASURE = join(ROOT, 'bench/client/measure.mjs');
 // The floor and the gateway run back to back in each round: their ratios are taken round by round.
-const TARGETS = [directStdio, floorHttp, gateway, connect, everythingHttp, supergateway, mcpProxy, mcpHub];
+// The profile runs right after the gateway too: its ratios to the gateway are taken round by round.
+const TARGETS = [directStdio, floorHttp, gateway, profile, connect, everythingHttp, supergateway, mcpProxy, mcpHub];
 
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
 export const gatewaySettings = () => ({
@@ -25,7 +26,7 @@ export const gatewaySettings = () => ({
   per: env('BENCH_GW_PER', 400),
   loadWarmup: env('BENCH_GW_LOAD_WARMUP', 250),
   concWarmup: env('BENCH_GW_CONC_WARMUP', 50),
-  // e.g. BENCH_GW_TARGETS=floor,gateway (keys: direct floor gateway connect everything-http supergateway mcp-proxy mcp-hub)
+  // e.g. BENCH_GW_TARGETS=floor,gateway (keys: direct floor gateway profile connect everything-http supergateway mcp-proxy mcp-hub)
   only: process.env.BENCH_GW_TARGETS?.split(',').filter(Boolean) ?? null,
   timeoutMs: env('BENCH_GW_TIMEOUT_MS', 180_000),
 });

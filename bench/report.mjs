@@ -175,6 +175,41 @@ function printOwnCost(gw, floor, direct, missing) {
   );
 }
 
+/** Issue 8: a call through a 10-member profile against the same call on /servers/NAME/mcp. */
+function printProfileGoals(gw, profile, missing) {
+  if (!gw || !profile) {
+    goal(
+      'profile (10 members) p50 ≤ 1.1x and 8-session calls/s ≥ 0.9x gateway',
+      missing(gw ? 'profile' : 'gateway'),
+      false,
+    );
+    return;
+  }
+  const vsGateway = (name, unit, field, get, limit, atMost) => {
+    const paired = pairedRatio(profile, gw, get);
+    const rounds = paired ? paired.ratios.map((r) => r.toFixed(2)).join(' ') : 'none';
+    goal(
+      name,
+      `${num(profile[field])}${unit} vs ${num(gw[field])}${unit}; per round ${rounds}; median ratio ${paired ? `${paired.median.toFixed(2)}x` : 'n/a'}`,
+      paired !== null && (atMost ? paired.median <= limit : paired.median >= limit),
+    );
+  };
+  vsGateway('profile (10 members) p50 ≤ 1.1x gateway p50', ' µs', 'seqP50', (r) => r.seq.p50, 1.1, true);
+  vsGateway(
+    'profile (10 members) 8-session calls/s ≥ 0.9x gateway',
+    '/s',
+    'concCps',
+    (r) => r.conc.callsPerS,
+    0.9,
+    false,
+  );
+  goal(
+    'profile zero wrong answers (and no failed calls)',
+    `${profile.wrong} wrong, ${profile.failed} failed of ${num(profile.calls)}`,
+    profile.wrong === 0 && profile.failed === 0,
+  );
+}
+
 export function printGoals(summary, failures) {
   console.log('');
   const get = (key) => {
@@ -203,6 +238,7 @@ export function printGoals(summary, failures) {
     goal('gateway vs floor (p50, 8-session calls/s and p99)', gw ? missing('floor') : missing('gateway'), false);
   }
   printOwnCost(gw, floor, direct, missing);
+  printProfileGoals(gw, get('profile'), missing);
   if (gw) {
     goal(
       'gateway zero wrong answers (and no failed calls)',

@@ -1,21 +1,14 @@
 // `npm run bench`: prints the figures that the speed and memory goals are judged by.
-// Run after `npm run build`. `npm run bench -- --only gateway` (or daemon, sessions, profiles, inspector) runs one section.
+// Run after `npm run build`. `npm run bench -- --only gateway` (or daemon, sessions, profiles) runs one section.
 import { existsSync } from 'node:fs';
 import { benchDaemon } from './daemon.mjs';
 import { benchGateway } from './gateway.mjs';
-import { benchInspector } from './inspector.mjs';
 import { CLI } from './lib.mjs';
 import { installInterruptHandlers } from './proc.mjs';
 import { benchProfiles } from './profiles.mjs';
 import { benchSessions } from './sessions.mjs';
 
-const SECTIONS = {
-  daemon: benchDaemon,
-  gateway: benchGateway,
-  sessions: benchSessions,
-  profiles: benchProfiles,
-  inspector: benchInspector,
-};
+const SECTIONS = { daemon: benchDaemon, gateway: benchGateway, sessions: benchSessions, profiles: benchProfiles };
 
 function chosenSections(args) {
   const at = args.indexOf('--only');

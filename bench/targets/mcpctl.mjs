@@ -1,7 +1,8 @@
 // mcpctl's own targets, each on a fresh daemon home: the gateway over Streamable HTTP, and
 // `mcpctl connect` (the stdio bridge an AI client spawns) forwarding to that gateway.
 import { rmSync } from 'node:fs';
-import { CLI, cli, cliEnv, EVERYTHING, makeHome } from '../lib.mjs';
+import { join } from 'node:path';
+import { CLI, cli, cliEnv, EVERYTHING, makeHome, ROOT } from '../lib.mjs';
 import { descendants, freePort, onInterrupt, spawnGroup, stopPids, waitForPort } from '../proc.mjs';
 
 export const SERVER = 'everything';
@@ -27,11 +28,8 @@ async function launch(home, [execPath, ...args]) {
   return { pid: child.pid, url: `http://127.0.0.1:${port}` };
 }
 
-/**
- * `setup(home)` defines what the daemon serves before it is launched (default: the one
- * server-everything the gateway figures call); it is not timed.
- */
-export async function startDaemon(setup = defineEverything) {
+/** `setup(home)` defines more before the daemon is relaunched (the profile target's members and profile). */
+export async function startDaemon(setup = () => {}) {
   const home = makeHome();
   let pid = null;
   let stopping = null;
@@ -49,6 +47,7 @@ export async function startDaemon(setup = defineEverything) {
   const unregister = onInterrupt(stop);
   try {
     // Set-up, not timed: the server is defined beforehand, as each peer finds it in its config.
+    cli(home, ['server', 'add', SERVER, '--', process.execPath, EVERYTHING, 'stdio']);
     setup(home);
     cli(home, ['daemon', 'stop']);
     const command = unitCommand(home);
@@ -61,10 +60,6 @@ export async function startDaemon(setup = defineEverything) {
     await stop();
     throw error;
   }
-}
-
-function defineEverything(home) {
-  cli(home, ['server', 'add', SERVER, '--', process.execPath, EVERYTHING, 'stdio']);
 }
 
 export const gateway = {
@@ -94,6 +89,40 @@ export const connect = {
         args: [CLI, 'connect', SERVER],
         env: { MCPCTL_HOME: daemon.home, NO_COLOR: '1' },
       },
+      pid: daemon.pid,
+      treeRoot: daemon.pid,
+      t0: daemon.t0,
+      stop: daemon.stop,
+    };
+  },
+};
+
+const MEMORY = join(ROOT, 'node_modules/@modelcontextprotocol/server-memory/dist/index.js');
+export const PROFILE = 'bench';
+/** Members besides server-everything: nine server-memory instances, so the profile has ten. */
+export const OTHER_MEMBERS = Array.from({ length: 9 }, (_, i) => `memory-${i + 1}`);
+
+/** Defines the nine other members and the profile of ten (server-everything first). */
+export function defineProfile(home) {
+  for (const name of OTHER_MEMBERS) {
+    const env = `MEMORY_FILE_PATH=${join(home, `${name}.jsonl`)}`;
+    cli(home, ['server', 'add', name, '--env', env, '--', process.execPath, MEMORY]);
+  }
+  const members = [SERVER, ...OTHER_MEMBERS].flatMap((name) => ['--server', name]);
+  cli(home, ['profile', 'create', PROFILE, ...members]);
+}
+
+/**
+ * The same echo through a 10-member profile's aggregated endpoint (`/profiles/bench/mcp`), where it
+ * is `everything__echo`: what a call costs through the aggregator, next to the gateway's own figure.
+ */
+export const profile = {
+  key: 'profile',
+  label: 'f. mcpctl profile (10 members)',
+  start: async () => {
+    const daemon = await startDaemon(defineProfile);
+    return {
+      target: { kind: 'http', url: `${daemon.url}/profiles/${PROFILE}/mcp`, tool: `${SERVER}__echo` },
       pid: daemon.pid,
       treeRoot: daemon.pid,
       t0: daemon.t0,

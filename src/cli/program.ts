@@ -1,5 +1,6 @@
 import { Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { defaultOutputSetting } from '../core/config/cliSettings.js';
+import { McpctlError } from '../shared/errors.js';
 import { registerApplyCommands } from './commands/apply/register.js';
 import { registerCompletionCommands } from './commands/completion/register.js';
 import { registerConfigCommands } from './commands/config/register.js';
@@ -89,12 +90,26 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
   defineStop(program, inv).description('stop servers (same as: server stop)');
   defineRestart(program, inv).description('restart servers (same as: server restart)');
 
-  withConnectFlags(program.command('connect <name>'))
-    .description('bridge stdin/stdout to a managed server through the gateway (what an AI client config runs)')
-    .addHelpText('after', '\nClient config: {"command": "mcpctl", "args": ["connect", "NAME"]}')
+  withConnectFlags(program.command('connect [name]'))
+    .description(
+      'bridge stdin/stdout to a managed server, or a profile, through the gateway (what an AI client config runs)',
+    )
+    .option(
+      '--profile <profile>',
+      "a profile's aggregated endpoint instead of one server (no name: the current profile)",
+    )
+    .addHelpText(
+      'after',
+      '\nClient config: {"command": "mcpctl", "args": ["connect", "NAME"]} or {"args": ["connect", "--profile", "NAME"]}',
+    )
     .action(async (name, flags) => {
+      if (name !== undefined && flags.profile !== undefined) {
+        throw new McpctlError('INVALID_ARGUMENT', 'give a server name or --profile, not both', {
+          hint: "'mcpctl connect NAME' bridges to a server, 'mcpctl connect --profile NAME' to a profile",
+        });
+      }
       const { connectStdio } = await import('./commands/connect.js');
-      await connectStdio(inv(), name, flags);
+      await connectStdio(inv(), name ?? { profile: flags.profile }, flags);
     });
 
   program

@@ -133,7 +133,10 @@ export type LogLine = z.output<typeof logLineSchema>;
 
 export const sessionViewSchema = z.object({
   id: z.string(),
+  /** The server, or `profiles/NAME` for a session of a profile's endpoint. */
   server: z.string(),
+  /** The profile whose aggregated endpoint the session uses; null on a server's own endpoint. */
+  profile: z.string().nullable(),
   transport: z.enum(['streamable-http', 'sse']),
   state: z.enum(['open', 'closed']),
   clientName: z.string().nullable(),
@@ -272,6 +275,11 @@ export const controlMethods = {
   pingServer: { input: nameInput, output: z.object({ name: z.string(), latencyMs: z.number() }) },
   /** The gateway endpoints of one server. */
   serverUrl: { input: nameInput, output: z.object({ name: z.string(), url: z.string(), sseUrl: z.string() }) },
+  /** The gateway endpoints of one profile (its aggregated MCP endpoint). */
+  profileUrl: {
+    input: z.object({ name: profileNameSchema }).strict(),
+    output: z.object({ name: z.string(), url: z.string(), sseUrl: z.string() }),
+  },
   /** Open sessions first, then recent closed ones from the store (bounded history). */
   listSessions: {
     input: z.object({ server: serverNameSchema.optional(), all: z.boolean().default(false) }).strict(),

@@ -20,6 +20,7 @@ export const METHOD_NAMES = [
   'readLogs',
   'pingServer',
   'serverUrl',
+  'profileUrl',
   'listSessions',
   'getSession',
   'killSession',

@@ -79,6 +79,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       logger,
       record: recorder,
       endedSession: endedSessionLookup(store, recorder),
+      profiles,
+      version,
     });
     const supervisor: Supervisor = new Supervisor({
       store,
@@ -142,6 +144,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       requestStop: () => requestStop(),
       gateway,
       profiles,
+      profileCatalogs: gateway,
       logger,
       now: Date.now,
       parentEnv: env,

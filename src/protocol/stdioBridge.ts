@@ -22,8 +22,10 @@ import { classifyOversize } from './oversizeLine.js';
 export interface StdioBridgeOptions {
   /** The gateway endpoint, e.g. http://127.0.0.1:7711/servers/everything/mcp */
   url: string;
-  /** mcpctl's name of the server, for messages. */
+  /** mcpctl's name of the server (or profile), for messages. */
   server: string;
+  /** `server` names a profile (its endpoint is /profiles/NAME/mcp). */
+  profile?: boolean;
   input: Readable;
   output: Writable;
   /** Diagnostics (stderr): stdout carries only JSON-RPC. */
@@ -217,7 +219,7 @@ class StdioBridge {
       this.lost();
       return this.later(line, message);
     }
-    const fatal = gone === undefined ? undefined : goneError(gone, this.link.sessionId, this.options.server);
+    const fatal = gone === undefined ? undefined : goneError(gone, this.link.sessionId, this.options);
     // A line that is no JSON-RPC message has no id to answer: the gateway's own error (id null) is the answer.
     if (fatal === undefined && !isRequest(message) && !isNotification(message) && !isResponse(message)) {
       for (const answer of reply.messages) this.write(answer);

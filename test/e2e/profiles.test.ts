@@ -178,21 +178,26 @@ describe('profile verbs against a real daemon', () => {
     expect((await h.run(['profile', 'use', 'nowhere'])).code).toBe(8);
   });
 
-  it('shows the definition and each member with its server state; the catalog as not available', async () => {
+  it('shows the definition, each member with its server state, and the catalog with the stopped members down', async () => {
     const shown = await h.run(['profile', 'show', 'work2']);
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(/^Name:\s+work2$/m);
     expect(shown.stdout).toMatch(/^Current:\s+yes$/m);
     expect(shown.stdout).toMatch(/^Tools:\s+search \(pinned: fs__read_\*\)$/m);
     expect(shown.stdout).toMatch(/^ {2}slack\s+stopped\s+WORKSPACE=acme SLACK_TOKEN=\*{8}$/m);
-    expect(shown.stdout).toMatch(/^Catalog:\s+not available/m);
+    expect(shown.stdout).toMatch(/^Catalog:$/m);
+    expect(shown.stdout).toMatch(/^ {2}slack\s+down \(stopped\)/m);
     const detail = await h.json<ProfileDetail>(['profile', 'show', 'work2']);
     expect(detail.members.map((m) => [m.server, m.state])).toEqual([
       ['fs', 'stopped'],
       ['slack', 'stopped'],
       ['memory', 'stopped'],
     ]);
-    expect(detail.catalog).toBeNull();
+    expect(detail.catalog?.members.map((m) => [m.server, m.state, m.detail, m.tools.length])).toEqual([
+      ['fs', 'down', 'stopped', 0],
+      ['slack', 'down', 'stopped', 0],
+      ['memory', 'down', 'stopped', 0],
+    ]);
     const yaml = parse((await h.run(['profile', 'show', 'work2', '-o', 'yaml'])).stdout) as ProfileDetail;
     expect(yaml.name).toBe('work2');
   });

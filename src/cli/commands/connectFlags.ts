@@ -5,7 +5,7 @@ export interface ConnectFlags {
 }
 
 /** `connect` and `session connect` take the same flags, declared once here (the verb itself loads when run). */
-export function withConnectFlags<T extends Command<[string]>>(command: T) {
+export function withConnectFlags<Args extends unknown[]>(command: Command<Args>) {
   return command.option(
     '--reconnect-timeout <duration>',
     'how long a lost session (daemon or server restarted) may take to come back before the bridge exits',

@@ -3,7 +3,6 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { ControlApi } from '../api.js';
-import { METHOD_NAMES } from '../apiNames.js';
 import { lazySchemaValidator } from './arguments.js';
 
 /** A server by name (`/servers/NAME/mcp`) or a profile's aggregate (`/profiles/NAME/mcp`). */
@@ -13,31 +12,10 @@ export function describeTarget(target: InspectTarget): string {
   return `${target.kind} '${target.name}'`;
 }
 
-interface ProfileUrlApi {
-  profileUrl(input: { name: string }): Promise<{ url: string }>;
-}
-
-/**
- * The gateway URL of a target. A profile's comes from ControlApi `profileUrl` once this build has
- * it (issue 8: it also says an unknown profile is not found); until then it is built from the
- * gateway's base URL and the route `/profiles/NAME/mcp`, whose 404 is said as not found.
- */
+/** The gateway URL of a target (an unknown server or profile: NOT_FOUND, exit 8). */
 async function endpointUrl(api: ControlApi, target: InspectTarget): Promise<string> {
   if (target.kind === 'server') return (await api.serverUrl({ name: target.name })).url;
-  if ((METHOD_NAMES as readonly string[]).includes('profileUrl')) {
-    return (await (api as unknown as ProfileUrlApi).profileUrl({ name: target.name })).url;
-  }
-  const status = await api.daemonStatus({});
-  if (!status.gateway) {
-    throw new McpctlError(
-      'DAEMON_UNREACHABLE',
-      `the gateway is not listening, so profile '${target.name}' has no URL`,
-      {
-        hint: "see why in 'mcpctl daemon logs', then restart the daemon ('mcpctl daemon stop', 'mcpctl daemon start')",
-      },
-    );
-  }
-  return `${status.gateway.url}/profiles/${encodeURIComponent(target.name)}/mcp`;
+  return (await api.profileUrl({ name: target.name })).url;
 }
 
 export interface InspectorSession {

@@ -16,7 +16,10 @@ export interface GatewayHandlerDeps {
   supervisor: Supervisor;
 }
 
-type GatewayHandlers = Pick<ControlHandlers, 'serverUrl' | 'listSessions' | 'getSession' | 'killSession'>;
+type GatewayHandlers = Pick<
+  ControlHandlers,
+  'serverUrl' | 'profileUrl' | 'listSessions' | 'getSession' | 'killSession'
+>;
 
 const AMBIGUOUS_SHOWN = 10;
 
@@ -38,16 +41,29 @@ export function createGatewayHandlers(deps: GatewayHandlerDeps): GatewayHandlers
       .sort((a, b) => b.startedAt - a.startedAt)
       .map(liveSessionView);
 
+  const gatewayBase = (what: string): string => {
+    const base = gateway.url;
+    if (base === null) {
+      throw new McpctlError('DAEMON_UNREACHABLE', `the gateway is not listening, so ${what} has no URL`, {
+        hint: "see why in 'mcpctl daemon logs', then restart the daemon ('mcpctl daemon stop', 'mcpctl daemon start')",
+      });
+    }
+    return base;
+  };
+
   return {
     async serverUrl({ name }) {
       supervisor.get(name);
-      const base = gateway.url;
-      if (base === null) {
-        throw new McpctlError('DAEMON_UNREACHABLE', `the gateway is not listening, so server '${name}' has no URL`, {
-          hint: "see why in 'mcpctl daemon logs', then restart the daemon ('mcpctl daemon stop', 'mcpctl daemon start')",
-        });
-      }
+      const base = gatewayBase(`server '${name}'`);
       return { name, url: `${base}/servers/${name}/mcp`, sseUrl: `${base}/servers/${name}/sse` };
+    },
+
+    async profileUrl({ name }) {
+      if (!gateway.hasProfile(name)) {
+        throw new McpctlError('NOT_FOUND', `no profile '${name}'`, { hint: "list profiles with 'mcpctl profile ls'" });
+      }
+      const base = gatewayBase(`profile '${name}'`);
+      return { name, url: `${base}/profiles/${name}/mcp`, sseUrl: `${base}/profiles/${name}/sse` };
     },
 
     async listSessions({ server, all }) {

@@ -1,5 +1,7 @@
 import { startGateway } from '../../daemon/gateway/gateway.js';
+import { profileOfTarget } from '../../daemon/gateway/route.js';
 import type { Gateway, GatewaySessionInfo, GatewaySessionSnapshot, SessionEvent } from '../../daemon/gateway/types.js';
+import type { MemberLiveness } from '../../protocol/aggregate/types.js';
 import { type RootsSource, rootsOf } from '../../protocol/multiplex/roots.js';
 import { SharedUpstream } from '../../protocol/multiplex/sharedUpstream.js';
 import type { SessionBackend } from '../../protocol/session.js';
@@ -7,6 +9,8 @@ import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import { formatDuration } from '../../shared/duration.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Settings } from '../config/settings.js';
+import type { ProfileCatalogView } from '../profiles/catalog.js';
+import type { ProfileSource } from '../profiles/source.js';
 import type { ServerSpec } from '../servers/definition.js';
 import type { InstanceObserver, RunnerHandover } from '../servers/instance.js';
 import { requestDeadlines } from '../servers/requestTimeout.js';
@@ -14,6 +18,7 @@ import type { Runner } from '../servers/runner.js';
 import type { Supervisor } from '../servers/supervisor.js';
 import { awaitedBackend } from './awaitedBackend.js';
 import type { GatewayControl, LiveSession, SessionRecordEvent } from './gatewayControl.js';
+import { NO_PROFILES, ProfileEndpoints } from './profileEndpoints.js';
 import { unavailableBackend } from './unavailableBackend.js';
 
 /** Sessions waiting for a server that is coming up: one promise per server, settled by bind or gone. */
@@ -34,6 +39,9 @@ export class GatewayHost implements GatewayControl {
   /** Servers in isolated mode: their pool serves each session with a process of its own. */
   private readonly isolated = new Map<string, SessionBackend>();
   private readonly arriving = new Map<string, Arrival>();
+  /** Shared servers whose process is gone and being restarted: their upstream waits, their profiles do not. */
+  private readonly lost = new Set<string>();
+  private readonly profiles: ProfileEndpoints;
 
   constructor(
     private readonly deps: {
@@ -43,8 +51,23 @@ export class GatewayHost implements GatewayControl {
       record(event: SessionRecordEvent): void;
       /** Why a session the gateway no longer holds ended, when its client must know (killed). */
       endedSession?: (id: string) => Promise<SessionEndData | undefined>;
+      /** The profiles served at /profiles/NAME/mcp (default: none). */
+      profiles?: ProfileSource;
+      /** mcpctl's version, a profile endpoint's serverInfo.version. */
+      version?: string;
     },
-  ) {}
+  ) {
+    this.profiles = new ProfileEndpoints({
+      source: deps.profiles ?? NO_PROFILES,
+      directory: {
+        backend: (server) => this.shared.get(server) ?? this.isolated.get(server),
+        state: (server) => this.memberState(server),
+        detail: (server) => this.memberDetail(server),
+      },
+      logger: deps.logger,
+      ...(deps.version === undefined ? {} : { version: deps.version }),
+    });
+  }
 
   get url(): string | null {
     return this.gateway?.url ?? null;
@@ -79,6 +102,7 @@ export class GatewayHost implements GatewayControl {
   }
 
   async close(): Promise<void> {
+    this.profiles.close('the daemon is stopping');
     await this.gateway?.close();
     this.gateway = undefined;
   }
@@ -90,20 +114,36 @@ export class GatewayHost implements GatewayControl {
       handover: (next, previous) => this.handover(name, next, previous),
       policyChanged: (policy) => this.shared.get(name)?.setDeadlines(requestDeadlines(policy)),
       gone: (reason, final) => {
-        if (final) {
-          this.isolated.delete(name);
-          this.settleArrival(name, new Error(`server '${name}' stopped before it was running: ${reason}`));
-        }
-        const upstream = this.shared.get(name);
-        if (!upstream) return;
-        if (final) {
-          upstream.shutdown(`server '${name}' stopped: ${reason}`);
-          this.shared.delete(name);
-        } else {
-          upstream.upstreamLost(reason);
-        }
+        this.serverGone(name, reason, final);
+        this.profiles.memberChanged(name);
       },
     };
+  }
+
+  private serverGone(name: string, reason: string, final: boolean): void {
+    if (final) {
+      this.isolated.delete(name);
+      this.settleArrival(name, new Error(`server '${name}' stopped before it was running: ${reason}`));
+    }
+    const upstream = this.shared.get(name);
+    if (!upstream) return;
+    if (final) {
+      this.lost.delete(name);
+      upstream.shutdown(`server '${name}' stopped: ${reason}`);
+      this.shared.delete(name);
+    } else {
+      this.lost.add(name);
+      upstream.upstreamLost(reason);
+    }
+  }
+
+  /** What `profile show` prints of a profile's endpoint; undefined when there is no such profile. */
+  catalog(profile: string): Promise<ProfileCatalogView | undefined> {
+    return this.profiles.catalog(profile);
+  }
+
+  hasProfile(name: string): boolean {
+    return this.profiles.has(name);
   }
 
   liveSessions(): LiveSession[] {
@@ -118,6 +158,32 @@ export class GatewayHost implements GatewayControl {
   }
 
   private bind(name: string, runner: Runner): void {
+    this.bindServer(name, runner);
+    this.profiles.memberChanged(name);
+  }
+
+  /** A member of a profile serves when its process (or pool) is bound and not lost to a restart. */
+  private memberState(name: string): MemberLiveness {
+    if (this.isolated.has(name) || (this.shared.has(name) && !this.lost.has(name))) return 'ready';
+    try {
+      const { state, desired } = this.deps.supervisor().get(name).instance;
+      return desired === 'running' && state !== 'failed' && state !== 'stopped' ? 'starting' : 'down';
+    } catch {
+      return 'down';
+    }
+  }
+
+  private memberDetail(name: string): string | undefined {
+    try {
+      const { instance } = this.deps.supervisor().get(name);
+      return instance.lastError === null ? instance.state : `${instance.state}, ${instance.lastError}`;
+    } catch {
+      return 'no such server';
+    }
+  }
+
+  private bindServer(name: string, runner: Runner): void {
+    this.lost.delete(name);
     if (runner.backend) {
       this.isolated.set(name, runner.backend);
       this.settleArrival(name, runner.backend);
@@ -189,6 +255,8 @@ export class GatewayHost implements GatewayControl {
   }
 
   private backend(name: string): SessionBackend | undefined {
+    const profile = profileOfTarget(name);
+    if (profile !== undefined) return this.profiles.backend(profile);
     const backend = this.shared.get(name) ?? this.isolated.get(name);
     if (backend) return backend;
     let entry: ReturnType<Supervisor['get']>;
@@ -238,11 +306,16 @@ export class GatewayHost implements GatewayControl {
 
   /** The gateway's view of a session, completed with what the shared upstream learnt at initialize. */
   private describe(info: GatewaySessionInfo, idleSince: number | null = null): LiveSession {
-    const stats = this.shared.get(info.server)?.sessionStatsOf(info.id);
+    const profile = profileOfTarget(info.server);
+    const stats =
+      profile === undefined
+        ? this.shared.get(info.server)?.sessionStatsOf(info.id)
+        : this.profiles.sessionInfo(profile, info.id);
     const client = info.clientInfo ?? stats?.clientInfo;
     return {
       id: info.id,
       server: info.server,
+      profile: profile ?? null,
       transport: info.transport,
       clientName: client?.name ?? null,
       clientVersion: client?.version ?? null,

@@ -1,3 +1,4 @@
+import { profileOfTarget } from '../../daemon/gateway/route.js';
 import type { StoredSession } from '../../store/types.js';
 import type { SessionView } from '../api.js';
 import type { LiveSession } from './gatewayControl.js';
@@ -9,6 +10,7 @@ export function liveSessionView(session: LiveSession): SessionView {
   return {
     id: session.id,
     server: session.server,
+    profile: session.profile,
     transport: session.transport,
     state: 'open',
     clientName: session.clientName,
@@ -29,6 +31,7 @@ export function storedSessionView(row: StoredSession): SessionView {
   return {
     id: row.id,
     server: row.server,
+    profile: profileOfTarget(row.server) ?? null,
     // The store keeps the transport as text; only these two values are ever written.
     transport: row.transport === 'sse' ? 'sse' : 'streamable-http',
     state: row.closedAt === null ? 'open' : 'closed',

@@ -7,7 +7,7 @@ import type { GatewayContext } from './context.js';
 import { allowedHosts, isAllowedHost, isAllowedOrigin } from './guards.js';
 import { handleLegacyMessage, handleLegacyStream } from './legacySse.js';
 import { notFound, SERVER_ERROR, sendEmpty, sendRpcError } from './replies.js';
-import { parseRoute } from './route.js';
+import { describeTarget, parseRoute } from './route.js';
 import { SessionRegistry } from './sessionRegistry.js';
 import { SseHub } from './sseWriter.js';
 import { handleStreamable } from './streamableHttp.js';
@@ -19,7 +19,7 @@ const CLOSE_GRACE_MS = 1000;
 /**
  * The MCP gateway listener: `/servers/<name>/mcp` (Streamable HTTP) and
  * `/servers/<name>/sse` + `/servers/<name>/messages` (legacy HTTP+SSE) in front of the
- * session backends. Plain node:http and no per-request logging: this is the hot path.
+ * session backends, and the same three under `/profiles/<name>/` for a profile's aggregate. Plain node:http and no per-request logging: this is the hot path.
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger.child({ component: 'gateway' });
@@ -106,12 +106,15 @@ function serve(
   }
   const route = parseRoute(req.url);
   if (route === undefined) {
-    notFound(res, 'Not Found: gateway endpoints are /servers/<name>/mcp and /servers/<name>/sse');
+    notFound(
+      res,
+      'Not Found: gateway endpoints are /servers/<name>/mcp, /servers/<name>/sse, /profiles/<name>/mcp and /profiles/<name>/sse',
+    );
     return undefined;
   }
   const backend = backends(route.server);
   if (backend === undefined) {
-    notFound(res, `Not Found: no server named ${route.server}`);
+    notFound(res, `Not Found: no ${describeTarget(route.server).replace(' ', ' named ')}`);
     return undefined;
   }
   if (req.method === 'OPTIONS' && origin !== undefined) {

@@ -13,6 +13,7 @@ import {
   shuttingDown,
   tooManySessions,
 } from './replies.js';
+import { describeTarget, targetPath } from './route.js';
 import { isWellFormedSessionId, newSessionId } from './sessionIds.js';
 
 /** The protocol version the legacy transport belongs to (it allowed batches). */
@@ -44,11 +45,16 @@ export function handleLegacyStream(
     session.attach(backend.open(id, session));
   } catch (error) {
     ctx.logger.warn({ err: error, server }, 'gateway could not open a backend session');
-    sendRpcError(res, 500, RPC_ERROR.internalError, `Internal error: could not open a session on server ${server}`);
+    sendRpcError(
+      res,
+      500,
+      RPC_ERROR.internalError,
+      `Internal error: could not open a session on ${describeTarget(server)}`,
+    );
     return;
   }
   ctx.registry.add(session);
-  session.start(res, ctx.hub, `/servers/${server}/messages?sessionId=${id}`);
+  session.start(res, ctx.hub, `${targetPath(server)}/messages?sessionId=${id}`);
 }
 
 /** `POST /servers/<name>/messages?sessionId=<id>`: every answer goes out on the session's SSE stream. */

@@ -1,19 +1,24 @@
 export type Endpoint = 'mcp' | 'sse' | 'messages';
 
 export interface Route {
+  /**
+   * What serves the request: a server's name, or `profiles/NAME` for a profile's aggregated
+   * endpoint (a slash no server name can hold, so the two never meet in one lookup).
+   */
   server: string;
   endpoint: Endpoint;
   /** The raw query string without '?', '' when absent. */
   query: string;
 }
 
-const PATH = /^\/servers\/([^/]+)\/(mcp|sse|messages)$/;
+const PATH = /^\/(servers|profiles)\/([^/]+)\/(mcp|sse|messages)$/;
+const PROFILE_TARGET = 'profiles/';
 
 /**
- * Server names as the rest of mcpctl defines them. Percent signs, slashes and leading
- * dots cannot match, so `..`, `%2e%2e` and `%2f` never reach a backend lookup.
+ * Server and profile names as the rest of mcpctl defines them. Percent signs, slashes and
+ * leading dots cannot match, so `..`, `%2e%2e` and `%2f` never reach a backend lookup.
  */
-const SERVER_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 export function parseRoute(url: string | undefined): Route | undefined {
   if (url === undefined) return undefined;
@@ -21,7 +26,27 @@ export function parseRoute(url: string | undefined): Route | undefined {
   const path = q === -1 ? url : url.slice(0, q);
   const match = PATH.exec(path);
   if (match === null) return undefined;
-  const [, server, endpoint] = match;
-  if (server === undefined || !SERVER_NAME.test(server)) return undefined;
-  return { server, endpoint: endpoint as Endpoint, query: q === -1 ? '' : url.slice(q + 1) };
+  const [, scope, name, endpoint] = match;
+  if (name === undefined || !NAME.test(name)) return undefined;
+  return {
+    server: scope === 'profiles' ? `${PROFILE_TARGET}${name}` : name,
+    endpoint: endpoint as Endpoint,
+    query: q === -1 ? '' : url.slice(q + 1),
+  };
+}
+
+/** The profile a route target names, or undefined for a server. */
+export function profileOfTarget(target: string): string | undefined {
+  return target.startsWith(PROFILE_TARGET) ? target.slice(PROFILE_TARGET.length) : undefined;
+}
+
+/** The URL path a target's endpoints live under: `/servers/NAME` or `/profiles/NAME`. */
+export function targetPath(target: string): string {
+  return profileOfTarget(target) === undefined ? `/servers/${target}` : `/${target}`;
+}
+
+/** How messages name a target to people: "server x" or "profile y". */
+export function describeTarget(target: string): string {
+  const profile = profileOfTarget(target);
+  return profile === undefined ? `server ${target}` : `profile ${profile}`;
 }

@@ -21,6 +21,7 @@ import {
   shuttingDown,
   tooManySessions,
 } from './replies.js';
+import { describeTarget } from './route.js';
 import { isWellFormedSessionId, newSessionId } from './sessionIds.js';
 import { clientInfoOf } from './sessionRegistry.js';
 import { StreamableSession } from './streamableSession.js';
@@ -134,7 +135,12 @@ function openSession(
     session.attach(backend.open(session.info.id, session));
   } catch (error) {
     ctx.logger.warn({ err: error, server }, 'gateway could not open a backend session');
-    sendRpcError(res, 500, RPC_ERROR.internalError, `Internal error: could not open a session on server ${server}`);
+    sendRpcError(
+      res,
+      500,
+      RPC_ERROR.internalError,
+      `Internal error: could not open a session on ${describeTarget(server)}`,
+    );
     return;
   }
   ctx.registry.add(session);

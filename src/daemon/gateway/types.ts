@@ -21,7 +21,7 @@ export interface GatewayOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
-  /** The session backend serving a server name, or undefined when no such server exists. */
+  /** The session backend serving a server name (or `profiles/NAME`), or undefined when there is no such server. */
   backends: (serverName: string) => SessionBackend | undefined;
   logger: Logger;
   /** Largest accepted request body (default 4 MiB). */

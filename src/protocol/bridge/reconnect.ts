@@ -16,6 +16,6 @@ export function reconnect(
   return withBackoff((deadline) => reopenSession(context, deadline), {
     ...BACKOFF,
     ...options,
-    timedOut: (last) => reconnectTimedOut(context.server, options.timeoutMs, last),
+    timedOut: (last) => reconnectTimedOut(context, options.timeoutMs, last),
   });
 }

@@ -9,8 +9,10 @@ export interface ReopenContext {
   link: GatewayLink;
   replay: BridgeReplay;
   stream: StandaloneStream;
-  /** mcpctl's name of the server, for messages. */
+  /** mcpctl's name of the server (or profile), for messages. */
   server: string;
+  /** `server` names a profile. */
+  profile?: boolean | undefined;
   /** Looks the endpoint up again (a restarted daemon's gateway may listen elsewhere); throws NOT_FOUND when the server is gone. */
   resolveUrl?: (() => Promise<string>) | undefined;
   warn(message: string): void;
@@ -80,7 +82,7 @@ async function resolve(ctx: ReopenContext, lookup: () => Promise<string>): Promi
   try {
     return await lookup();
   } catch (error) {
-    if (error instanceof McpctlError && error.code === 'NOT_FOUND') throw serverRemoved(ctx.server);
+    if (error instanceof McpctlError && error.code === 'NOT_FOUND') throw serverRemoved(ctx);
     throw new RetryableFailure((error as Error).message, true);
   }
 }
@@ -96,7 +98,7 @@ async function send(link: GatewayLink, body: string, signal: AbortSignal): Promi
 /** Throws for a killed session or a removed server; returns what else a reply says. */
 function checkGone(ctx: ReopenContext, reply: GatewayReply): Gone | undefined {
   const gone = goneOf(reply);
-  const fatal = gone === undefined ? undefined : goneError(gone, ctx.link.sessionId, ctx.server);
+  const fatal = gone === undefined ? undefined : goneError(gone, ctx.link.sessionId, ctx);
   if (fatal !== undefined) throw fatal;
   return gone;
 }

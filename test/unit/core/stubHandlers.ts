@@ -68,6 +68,11 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
       const base = `http://127.0.0.1:7711/servers/${input.name}`;
       return { name: input.name, url: `${base}/mcp`, sseUrl: `${base}/sse` };
     },
+    profileUrl: async (input) => {
+      calls.inputs.push({ method: 'profileUrl', input });
+      const base = `http://127.0.0.1:7711/profiles/${input.name}`;
+      return { name: input.name, url: `${base}/mcp`, sseUrl: `${base}/sse` };
+    },
     listSessions: async (input) => {
       calls.inputs.push({ method: 'listSessions', input });
       return [];

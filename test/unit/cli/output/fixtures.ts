@@ -58,6 +58,7 @@ export function sessionView(overrides: Partial<SessionView> = {}): SessionView {
   return {
     id: 'f3a1c9d2e4b5a6c7d8e9f0a1b2c3d4e5',
     server: 'everything',
+    profile: null,
     transport: 'streamable-http',
     state: 'open',
     clientName: 'claude-ai',

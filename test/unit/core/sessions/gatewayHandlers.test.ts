@@ -45,6 +45,23 @@ describe('serverUrl', () => {
   });
 });
 
+describe('profileUrl', () => {
+  it("gives a profile's aggregated endpoints, and NOT_FOUND for a profile the gateway does not serve", async () => {
+    const rig = await handlerRig();
+    rig.gateway.profiles.set('work', { members: [], collisions: [] });
+    expect(await rig.api.profileUrl({ name: 'work' })).toEqual({
+      name: 'work',
+      url: 'http://127.0.0.1:7711/profiles/work/mcp',
+      sseUrl: 'http://127.0.0.1:7711/profiles/work/sse',
+    });
+    await expect(rig.api.profileUrl({ name: 'ghost' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: "no profile 'ghost'",
+    });
+    await expect(rig.api.profileUrl({ name: '../x' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
+
 describe('listSessions and getSession', () => {
   it('lists live sessions newest first as open, with ISO times, filtered by server', async () => {
     const rig = await handlerRig();
@@ -57,6 +74,7 @@ describe('listSessions and getSession', () => {
     expect(sessions[1]).toEqual({
       id: 'old',
       server: 'everything',
+      profile: null,
       transport: 'streamable-http',
       state: 'open',
       clientName: 'claude',

@@ -12,6 +12,7 @@ function live(id: string, overrides: Partial<LiveSession> = {}): LiveSession {
   return {
     id,
     server: 'everything',
+    profile: null,
     transport: 'sse',
     clientName: null,
     clientVersion: null,

@@ -1,3 +1,4 @@
+import type { ProfileCatalogView } from '../../../../src/core/profiles/catalog.js';
 import type { GatewayControl, LiveSession, SessionRecordEvent } from '../../../../src/core/sessions/gatewayControl.js';
 
 /**
@@ -16,6 +17,7 @@ export class TestGateway implements GatewayControl {
     const startedAt = overrides.startedAt ?? Date.UTC(2025, 0, 1);
     const session: LiveSession = {
       server: 'everything',
+      profile: null,
       transport: 'streamable-http',
       clientName: null,
       clientVersion: null,
@@ -53,5 +55,16 @@ export class TestGateway implements GatewayControl {
   killSession(id: string, reason: string): boolean {
     this.killed.push({ id, reason });
     return this.close(id, reason);
+  }
+
+  /** Profiles the tests' gateway serves: their catalogs, as the real gateway builds them. */
+  readonly profiles = new Map<string, ProfileCatalogView>();
+
+  hasProfile(name: string): boolean {
+    return this.profiles.has(name);
+  }
+
+  async catalog(profile: string): Promise<ProfileCatalogView | undefined> {
+    return this.profiles.get(profile);
   }
 }

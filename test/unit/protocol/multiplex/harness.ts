@@ -13,7 +13,7 @@ import {
 } from '../../../../src/protocol/jsonrpc.js';
 import { SHARED_CLIENT_CAPABILITIES } from '../../../../src/protocol/multiplex/clientCapabilities.js';
 import { SharedUpstream } from '../../../../src/protocol/multiplex/sharedUpstream.js';
-import type { BackendSession, SessionOutput } from '../../../../src/protocol/session.js';
+import type { BackendSession, SessionBackend, SessionOutput } from '../../../../src/protocol/session.js';
 import { StdioConnection } from '../../../../src/protocol/stdioConnection.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
 
@@ -129,9 +129,9 @@ export class TestClient implements SessionOutput {
   private nextId = 1;
   private waiters: Waiter[] = [];
 
-  static open(shared: SharedUpstream, sessionId: string): TestClient {
+  static open(backend: SessionBackend, sessionId: string): TestClient {
     const client = new TestClient();
-    client.session = shared.open(sessionId, client);
+    client.session = backend.open(sessionId, client);
     return client;
   }
 
