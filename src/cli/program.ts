@@ -1,4 +1,5 @@
 import { Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
+import { registerClientCommands } from './commands/clients/register.js';
 import { withConnectFlags } from './commands/connectFlags.js';
 // biome-ignore lint/style/noRestrictedImports: the CLI's `daemon` noun (commands/daemon/), not the daemon/ layer.
 import { registerDaemonCommands } from './commands/daemon/register.js';
@@ -52,6 +53,7 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
   registerServerCommands(program, inv);
   registerDaemonCommands(program, inv);
   registerSessionCommands(program, inv);
+  registerClientCommands(program, inv);
 
   // Shortcuts for the everyday verbs, as pm2 and docker have them.
   defineLs(program, 'ls', inv).alias('ps').description('list servers (same as: server ls)');

@@ -1,0 +1,148 @@
+import { isAbsolute, join } from 'node:path';
+import type { ServerView } from '../api.js';
+import { type ServerSpecInput, serverSpecSchema } from '../servers/definition.js';
+import type { ClientDefinition, ClientLocation } from './catalog.js';
+import type { ClientEntry } from './entry.js';
+import { gatewayTargetOf } from './ownership.js';
+
+/** Labels an imported server carries, so `install --replace` knows which client entries it replaces. */
+export const IMPORTED_FROM = 'mcpctl.imported-from';
+export const IMPORTED_ENTRY = 'mcpctl.imported-entry';
+
+export type ClashMode = 'skip' | 'rename' | 'overwrite';
+
+/** One entry of a client file and what import does with it. */
+export interface ImportItem {
+  client: string;
+  scope: string;
+  file: string;
+  entry: string;
+  transport: string;
+  /** The mcpctl server name (normalised; renamed on a clash with --rename). */
+  name: string;
+  action: 'add' | 'overwrite' | 'unchanged' | 'skip';
+  /** Why an entry is skipped, or what was renamed. */
+  note?: string;
+  spec?: ServerSpecInput;
+}
+
+/** An entry name as a server name: lower case, a-z 0-9 . _ -, starting with a letter or digit, at most 63. */
+export function serverNameFrom(entry: string): string {
+  const name = entry
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[._-]+/, '')
+    .slice(0, 63);
+  return name.length > 0 ? name : 'server';
+}
+
+function specOf(
+  client: ClientDefinition,
+  location: ClientLocation,
+  entry: ClientEntry,
+  name: string,
+): ServerSpecInput | string {
+  const labels = { [IMPORTED_FROM]: client.id, [IMPORTED_ENTRY]: entry.name.slice(0, 255) };
+  if (entry.transport === 'unknown') return entry.reason;
+  if (entry.transport !== 'stdio') {
+    if (entry.transport === 'sse') return 'sse not supported yet (mcpctl runs stdio and Streamable HTTP upstreams)';
+    return { name, transport: 'http', url: entry.url, headers: entry.headers, labels };
+  }
+  const spec: ServerSpecInput = {
+    name,
+    transport: 'stdio',
+    command: entry.command,
+    args: entry.args,
+    env: entry.env,
+    labels,
+  };
+  // A relative cwd is relative to the project the client runs in (the folder holding its config folder).
+  if (entry.cwd !== undefined)
+    spec.cwd = isAbsolute(entry.cwd) ? entry.cwd : join(location.file, '..', '..', entry.cwd);
+  return spec;
+}
+
+function problemsOf(spec: ServerSpecInput): string | undefined {
+  const result = serverSpecSchema.safeParse(spec);
+  if (result.success) return undefined;
+  return result.error.issues.map((issue) => `${issue.path.join('.') || 'definition'}: ${issue.message}`).join('; ');
+}
+
+function sameSource(view: ServerView, spec: ServerSpecInput): boolean {
+  if (spec.transport === 'http') return view.transport === 'http' && view.url === spec.url;
+  return (
+    view.transport === 'stdio' &&
+    view.command === spec.command &&
+    JSON.stringify(view.args) === JSON.stringify(spec.args ?? [])
+  );
+}
+
+function freeName(name: string, taken: Set<string>): string {
+  for (let n = 2; ; n += 1) {
+    const suffix = `-${n}`;
+    const candidate = `${name.slice(0, 63 - suffix.length)}${suffix}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+/**
+ * What importing `entries` does, against the servers that exist: each entry added, skipped (with
+ * why), or, on a name taken by another definition, skipped / renamed with a suffix / overwritten.
+ * Entries mcpctl wrote itself are skipped; values are kept verbatim (`${VAR}` stays a reference).
+ */
+export function planImport(
+  sources: Array<{ client: ClientDefinition; location: ClientLocation; entries: ClientEntry[] }>,
+  existing: ServerView[],
+  clash: ClashMode,
+): ImportItem[] {
+  const byName = new Map(existing.map((view) => [view.name, view]));
+  const taken = new Set(byName.keys());
+  const items: ImportItem[] = [];
+  for (const { client, location, entries } of sources) {
+    for (const entry of entries) {
+      const base = {
+        client: client.id,
+        scope: location.scope,
+        file: location.file,
+        entry: entry.name,
+        transport: entry.transport,
+      };
+      let name = serverNameFrom(entry.name);
+      if (gatewayTargetOf(entry)) {
+        items.push({ ...base, name, action: 'skip', note: "mcpctl's own entry" });
+        continue;
+      }
+      const spec = specOf(client, location, entry, name);
+      if (typeof spec === 'string') {
+        items.push({ ...base, name, action: 'skip', note: spec });
+        continue;
+      }
+      const problems = problemsOf(spec);
+      if (problems) {
+        items.push({ ...base, name, action: 'skip', note: problems });
+        continue;
+      }
+      const view = byName.get(name);
+      let action: ImportItem['action'] = 'add';
+      let note: string | undefined;
+      if (view && sameSource(view, spec)) {
+        items.push({ ...base, name, action: 'unchanged', note: 'already a server' });
+        continue;
+      }
+      if (taken.has(name)) {
+        if (clash === 'skip' || (clash === 'overwrite' && !view)) {
+          items.push({ ...base, name, action: 'skip', note: `name '${name}' is taken (--rename or --overwrite)` });
+          continue;
+        }
+        if (clash === 'rename') {
+          note = `renamed from '${name}'`;
+          name = freeName(name, taken);
+          spec.name = name;
+        } else action = 'overwrite';
+      }
+      taken.add(name);
+      items.push({ ...base, name, action, spec, ...(note ? { note } : {}) });
+    }
+  }
+  return items;
+}
