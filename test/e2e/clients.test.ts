@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: client configs hold ${VAR} references, kept verbatim
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -61,7 +62,7 @@ const CASES: ClientCase[] = [
         transport: 'stdio',
         command: 'npx',
         args: fsArgs('/home/ann/Documents'),
-        env: { DATA_DIR: `$${'{HOME}'}/data` },
+        env: { DATA_DIR: '${HOME}/data' },
       },
       'desktop-memory': memory,
     },
@@ -100,7 +101,7 @@ const CASES: ClientCase[] = [
     format: 'json',
     fixtures: [{ file: (d) => join(d.home, '.cursor/mcp.json'), fixture: 'cursor.json' }],
     imported: {
-      'cursor-files': { transport: 'stdio', command: 'npx', args: fsArgs(`$${'{userHome}'}/code`) },
+      'cursor-files': { transport: 'stdio', command: 'npx', args: fsArgs('${userHome}/code') },
       'cursor-linear': { transport: 'http', url: 'https://mcp.linear.app/mcp' },
     },
     http: true,
