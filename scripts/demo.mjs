@@ -1,7 +1,8 @@
 // `npm run demo`: the main job on the embedded default, end to end. Starts a daemon (SQLite
 // store, local socket) in a demo home, adds the official server-everything, shows it running,
 // answering an MCP ping and a tools/call through the gateway (via `mcpctl connect`), shows its
-// log and the daemon's, then stops the daemon, letting requests in flight finish (pass --keep to
+// log and the daemon's, what `install claude-code --dry-run` would write into that client's
+// config (under a HOME of its own), then stops the daemon, letting requests in flight finish (pass --keep to
 // leave it up).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,14 +19,15 @@ if (!existsSync(cli)) {
   process.exit(1);
 }
 
-function mcpctl(...args) {
+function mcpctlWith(env, ...args) {
   console.log(`\n$ mcpctl ${args.join(' ')}`);
   const result = spawnSync(process.execPath, [cli, ...args], {
     stdio: 'inherit',
-    env: { ...process.env, MCPCTL_HOME: home },
+    env: { ...process.env, MCPCTL_HOME: home, ...env },
   });
   return result.status ?? 1;
 }
+const mcpctl = (...args) => mcpctlWith({}, ...args);
 
 console.log(`Demo home (MCPCTL_HOME): ${home}`);
 mcpctl('daemon', 'start');
@@ -63,6 +65,10 @@ const bridge = spawnSync(process.execPath, [cli, 'connect', 'everything'], {
 const answer = bridge.stdout.split('\n').find((line) => line.includes('"id":2'));
 console.log(answer ?? `no answer (exit ${bridge.status}): ${bridge.stderr}`);
 mcpctl('session', 'ls', '--all');
+// An AI client's config, under a HOME of the demo's own: what install would write into Claude Code's.
+const clientHome = { HOME: join(home, 'client-home'), XDG_CONFIG_HOME: join(home, 'client-home', '.config') };
+mcpctlWith(clientHome, 'clients', 'ls', 'claude-code');
+mcpctlWith(clientHome, 'install', 'claude-code', '--server', 'everything', '--dry-run');
 mcpctl('server', 'show', 'everything');
 mcpctl('logs', 'everything', '--tail', '5');
 mcpctl('daemon', 'status');

@@ -1,4 +1,4 @@
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { ServerView } from '../api.js';
 import { type ServerSpecInput, serverSpecSchema } from '../servers/definition.js';
 import type { ClientDefinition, ClientLocation } from './catalog.js';
@@ -38,7 +38,7 @@ export function serverNameFrom(entry: string): string {
 
 function specOf(
   client: ClientDefinition,
-  location: ClientLocation,
+  projectDir: string,
   entry: ClientEntry,
   name: string,
 ): ServerSpecInput | string {
@@ -56,9 +56,8 @@ function specOf(
     env: entry.env,
     labels,
   };
-  // A relative cwd is relative to the project the client runs in (the folder holding its config folder).
-  if (entry.cwd !== undefined)
-    spec.cwd = isAbsolute(entry.cwd) ? entry.cwd : join(location.file, '..', '..', entry.cwd);
+  // A relative cwd is relative to the folder the client runs in: the project.
+  if (entry.cwd !== undefined) spec.cwd = isAbsolute(entry.cwd) ? entry.cwd : resolve(projectDir, entry.cwd);
   return spec;
 }
 
@@ -94,6 +93,7 @@ export function planImport(
   sources: Array<{ client: ClientDefinition; location: ClientLocation; entries: ClientEntry[] }>,
   existing: ServerView[],
   clash: ClashMode,
+  projectDir: string,
 ): ImportItem[] {
   const byName = new Map(existing.map((view) => [view.name, view]));
   const taken = new Set(byName.keys());
@@ -112,7 +112,7 @@ export function planImport(
         items.push({ ...base, name, action: 'skip', note: "mcpctl's own entry" });
         continue;
       }
-      const spec = specOf(client, location, entry, name);
+      const spec = specOf(client, projectDir, entry, name);
       if (typeof spec === 'string') {
         items.push({ ...base, name, action: 'skip', note: spec });
         continue;

@@ -91,6 +91,15 @@ function refuse(file: string, what: string): never {
   });
 }
 
+/** The edited text parsed; an edit that broke the document is refused as such (not blamed on the file). */
+function parseEdited(text: string, file: string, what: string): Record<string, unknown> {
+  try {
+    return parse(text) as Record<string, unknown>;
+  } catch {
+    return refuse(file, what);
+  }
+}
+
 /** The text without the entry's table(s); lines before it (comments of the next table) stay. */
 export function withoutTomlEntry(text: string, file: string, tableKey: string, name: string): string {
   const before = entriesOf(parseTomlText(text, file), tableKey);
@@ -107,7 +116,7 @@ export function withoutTomlEntry(text: string, file: string, tableKey: string, n
     lines.splice(from, end - from, ...(rawEnd === lines.length && from > 0 ? [''] : []));
   }
   const result = lines.join(eol);
-  const after = entriesOf(parseTomlText(result, file), tableKey);
+  const after = entriesOf(parseEdited(result, file, `remove '${name}'`), tableKey);
   const { [name]: _removed, ...expected } = before;
   if (name in after || !same(after, expected)) refuse(file, `remove '${name}'`);
   return result;
@@ -119,7 +128,7 @@ export function withTomlEntry(text: string, file: string, tableKey: string, name
   const eol = base.includes('\r\n') ? '\r\n' : '\n';
   const separator = base.length === 0 ? '' : base.endsWith(eol) ? eol : `${eol}${eol}`;
   const result = `${base}${separator}${tableText(tableKey, name, value, eol)}`;
-  const document = parseTomlText(result, file);
+  const document = parseEdited(result, file, `add '${name}'`);
   const others = entriesOf(parseTomlText(base, file), tableKey);
   const { [name]: written, ...rest } = entriesOf(document, tableKey);
   if (!same(written, value) || !same(rest, others)) refuse(file, `add '${name}'`);

@@ -90,7 +90,7 @@ export async function importClients(inv: Invocation, name: string | undefined, f
   const api = await inv.api();
   const calls = profile === undefined ? undefined : profileCalls(api);
   const clash: ClashMode = flags.rename ? 'rename' : flags.overwrite ? 'overwrite' : 'skip';
-  const items = planImport(sources, await api.listServers({}), clash);
+  const items = planImport(sources, await api.listServers({}), clash, inv.ctx.cwd);
   const done: Done[] = flags.dryRun ? items : await execute(inv, items, flags.start);
   if (calls && profile && !flags.dryRun) {
     const members = done.filter((item) => !item.error && item.action !== 'skip').map((item) => item.name);
