@@ -376,3 +376,70 @@ describe('bad input', () => {
     expect(result.code).toBe(2);
   });
 });
+
+describe('import options', () => {
+  function freshHome(name: string): void {
+    dirs = { home: join(scratch, name), project: join(scratch, name, 'project') };
+    mkdirSync(dirs.project, { recursive: true });
+  }
+
+  function writeJson(path: string, value: unknown): void {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  it('--all imports every detected client, reports a malformed file (exit 3) and imports the others', async () => {
+    freshHome('all');
+    writeJson(join(dirs.home, '.cursor/mcp.json'), {
+      mcpServers: { 'all-cursor': { command: CLI_NODE, args: [EVERYTHING], env: { NOTE: 'from cursor' } } },
+    });
+    writeJson(join(dirs.home, '.codeium/windsurf/mcp_config.json'), {
+      mcpServers: { 'all-windsurf': { command: 'npx', args: ['-y', 'x'], disabled: true } },
+    });
+    mkdirSync(join(dirs.home, '.gemini'), { recursive: true });
+    writeFileSync(join(dirs.home, '.gemini/settings.json'), '{ "mcpServers": { ');
+    const result = await run(['import', '--all']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/\.gemini\/settings\.json:1:\d+: .*\(skipped\)/);
+    expect(result.stdout).toMatch(/^all-cursor\s+stdio\s+cursor:user:all-cursor\s+added$/m);
+    expect(result.stdout).toMatch(/^all-windsurf\s+stdio\s+windsurf:user:all-windsurf\s+added$/m);
+    const views = await h.json<ServerView[]>(['ls']);
+    // Imported without --no-start, a working server comes up; a disabled entry is imported with autostart off.
+    expect(views.find((view) => view.name === 'all-windsurf')?.autostart).toBe(false);
+    expect((await h.run(['start', 'all-cursor'])).code).toBe(0);
+  });
+
+  it('a name another definition holds: skipped, --rename adds NAME-2, --overwrite replaces it', async () => {
+    freshHome('clash');
+    writeJson(join(dirs.home, '.cursor/mcp.json'), {
+      mcpServers: { 'clash-me': { url: 'https://new.example.com/mcp', envFile: '.env' } },
+    });
+    await h.run(['server', 'add', 'clash-me', '--no-autostart', '--url', 'https://old.example.com/mcp']);
+    const skipped = await run(['import', 'cursor', '--no-start']);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toMatch(/skipped: name 'clash-me' is taken/);
+    const dry = await run(['import', 'cursor', '--rename', '--dry-run']);
+    expect(dry.stdout).toMatch(
+      /^clash-me-2\s+http\s+cursor:user:clash-me\s+would add: renamed from 'clash-me'; not imported: envFile$/m,
+    );
+    expect((await h.json<ServerView[]>(['ls'])).some((view) => view.name === 'clash-me-2')).toBe(false);
+    expect((await run(['import', 'cursor', '--rename', '--no-start'])).code).toBe(0);
+    expect((await run(['import', 'cursor', '--overwrite', '--no-start'])).code).toBe(0);
+    const views = await h.json<ServerView[]>(['ls']);
+    expect(views.find((view) => view.name === 'clash-me')?.url).toBe('https://new.example.com/mcp');
+    expect(views.find((view) => view.name === 'clash-me-2')?.url).toBe('https://new.example.com/mcp');
+    // Importing again changes nothing.
+    expect((await run(['import', 'cursor', '--no-start'])).stdout).toMatch(/unchanged: already a server/);
+  });
+
+  it('--profile says profiles are not available yet and imports nothing (until the profile calls exist)', async () => {
+    freshHome('profile');
+    writeJson(join(dirs.home, '.cursor/mcp.json'), {
+      mcpServers: { 'profile-only': { url: 'https://p.example.com/mcp' } },
+    });
+    const result = await run(['import', 'cursor', '--profile', 'work', '--no-start']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('profiles are not available in this mcpctl yet');
+    expect((await h.json<ServerView[]>(['ls'])).some((view) => view.name === 'profile-only')).toBe(false);
+  });
+});

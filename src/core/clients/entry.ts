@@ -3,7 +3,14 @@
  * (`url`/`serverUrl`/`httpUrl`, `type`, Zed's nested `command: {path, args, env}`). Values are kept
  * verbatim: `${VAR}`-style references stay references, never resolved.
  */
-export type ClientEntry =
+export type ClientEntry = EntryBody & {
+  /** Fields the client honours that mcpctl's definition has no place for (reported by import). */
+  dropped?: string[];
+  /** Windsurf `disabled: true`, Codex `enabled = false`: imported with autostart off. */
+  disabled?: boolean;
+};
+
+type EntryBody =
   | {
       name: string;
       transport: 'stdio';
@@ -56,9 +63,19 @@ export interface ReadOptions {
   bareUrlIsSse?: boolean;
 }
 
+/** Fields some client honours that an mcpctl definition cannot carry (env files, token indirections, OAuth). */
+const UNSUPPORTED = ['envFile', 'env_vars', 'bearer_token_env_var', 'env_http_headers', 'oauth'];
+
 /** The canonical form of one raw entry. */
 export function toClientEntry(name: string, raw: unknown, options: ReadOptions = {}): ClientEntry {
   if (!isRecord(raw)) return { name, transport: 'unknown', reason: 'the entry is not an object' };
+  const body = toBody(name, raw, options);
+  const dropped = UNSUPPORTED.filter((field) => raw[field] !== undefined);
+  const disabled = raw.disabled === true || raw.enabled === false;
+  return { ...body, ...(dropped.length > 0 ? { dropped } : {}), ...(disabled ? { disabled } : {}) };
+}
+
+function toBody(name: string, raw: Raw, options: ReadOptions): EntryBody {
   const headers = stringMap(raw.headers ?? raw.http_headers);
   const found = remote(raw, options.bareUrlIsSse === true);
   if (found) return { name, transport: found.transport, url: found.url, headers };
@@ -74,7 +91,7 @@ export function toClientEntry(name: string, raw: unknown, options: ReadOptions =
     };
   }
   if (typeof raw.command === 'string' && raw.command.length > 0) {
-    const entry: ClientEntry = {
+    const entry: EntryBody = {
       name,
       transport: 'stdio',
       command: raw.command,

@@ -122,9 +122,10 @@ export function planImport(
         items.push({ ...base, name, action: 'skip', note: problems });
         continue;
       }
+      if (entry.disabled) spec.autostart = false;
       const view = byName.get(name);
       let action: ImportItem['action'] = 'add';
-      let note: string | undefined;
+      let note: string | undefined = entry.dropped ? `not imported: ${entry.dropped.join(', ')}` : undefined;
       if (view && sameSource(view, spec)) {
         items.push({ ...base, name, action: 'unchanged', note: 'already a server' });
         continue;
@@ -135,7 +136,7 @@ export function planImport(
           continue;
         }
         if (clash === 'rename') {
-          note = `renamed from '${name}'`;
+          note = [`renamed from '${name}'`, note].filter(Boolean).join('; ');
           name = freeName(name, taken);
           spec.name = name;
         } else action = 'overwrite';

@@ -48,7 +48,7 @@ async function execute(inv: Invocation, items: ImportItem[], start: boolean): Pr
     }
     try {
       if (item.action === 'overwrite') await api.removeServer({ name: item.name });
-      await api.addServer({ spec: { ...item.spec, autostart: start }, wait: false });
+      await api.addServer({ spec: { ...item.spec, autostart: start && item.spec.autostart !== false }, wait: false });
       done.push(item);
     } catch (error) {
       done.push({ ...item, error: toMcpctlError(error).message });

@@ -51,11 +51,22 @@ describe('toClientEntry: every alias into one model', () => {
   });
 
   it('an entry with neither command nor url is unknown, with why', () => {
-    expect(toClientEntry('n', { disabled: true })).toEqual({
+    expect(toClientEntry('n', { timeout: 5 })).toEqual({
       name: 'n',
       transport: 'unknown',
       reason: 'neither a command nor a url',
     });
     expect(toClientEntry('n', 'x')).toMatchObject({ transport: 'unknown' });
+  });
+
+  it('disabled entries and fields mcpctl cannot carry are marked', () => {
+    expect(toClientEntry('w', { command: 'x', disabled: true, envFile: '.env' })).toMatchObject({
+      disabled: true,
+      dropped: ['envFile'],
+    });
+    expect(toClientEntry('c', { url: 'https://c/mcp', enabled: false, bearer_token_env_var: 'T' })).toMatchObject({
+      disabled: true,
+      dropped: ['bearer_token_env_var'],
+    });
   });
 });
