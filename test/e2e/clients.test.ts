@@ -1,5 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: client configs hold ${VAR} references, kept verbatim
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -28,7 +30,7 @@ interface Dirs {
 
 type Expected =
   | { transport: 'stdio'; command: string; args: string[]; env?: Record<string, string> }
-  | { transport: 'http'; url: string };
+  | { transport: 'http' | 'sse'; url: string };
 
 interface InstallTarget {
   scope?: string;
@@ -48,7 +50,6 @@ interface ClientCase {
 
 const fsArgs = (dir: string): string[] => ['-y', '@modelcontextprotocol/server-filesystem', dir];
 const memory: Expected = { transport: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] };
-const SSE = /sse not supported yet/;
 
 const CASES: ClientCase[] = [
   {
@@ -83,8 +84,8 @@ const CASES: ClientCase[] = [
       'code-user-api': { transport: 'http', url: 'https://api.example.com/mcp' },
       'code-local-memory': memory,
       'code-project-docs': { transport: 'http', url: 'https://docs.example.com/mcp' },
+      'code-project-events': { transport: 'sse', url: 'https://events.example.com/sse' },
     },
-    skipped: { 'code-project-events': SSE },
     http: true,
     installs: [
       { file: (d) => join(d.home, '.claude.json'), keyPath: () => ['mcpServers'] },
@@ -114,8 +115,8 @@ const CASES: ClientCase[] = [
     imported: {
       'vscode-memory': memory,
       'vscode-github': { transport: 'http', url: 'https://api.githubcopilot.com/mcp/' },
+      'vscode-legacy': { transport: 'sse', url: 'https://legacy.example.com/sse' },
     },
-    skipped: { 'vscode-legacy': SSE },
     http: true,
     installs: [{ file: (d) => join(d.home, '.config/Code/User/mcp.json'), keyPath: () => ['servers'] }],
   },
@@ -160,8 +161,8 @@ const CASES: ClientCase[] = [
     imported: {
       'gemini-memory': memory,
       'gemini-stream': { transport: 'http', url: 'https://stream.example.com/mcp' },
+      'gemini-events': { transport: 'sse', url: 'https://events.example.com/sse' },
     },
-    skipped: { 'gemini-events': SSE },
     http: true,
     installs: [{ file: (d) => join(d.home, '.gemini/settings.json'), keyPath: () => ['mcpServers'] }],
   },
@@ -172,6 +173,17 @@ const CASES: ClientCase[] = [
  * p with member everything) joins this list once profiles exist.
  */
 const TARGETS = [{ label: '--server everything', args: ['--server', 'everything'] }];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 let dirs: Dirs;
 let scratch: string;
@@ -360,6 +372,41 @@ describe('install --replace', () => {
     expect(Object.keys(document.mcpServers)).toEqual(['keep', 'everything']);
     const [backup] = backupsBeside(file);
     expect(readFileSync(join(dirname(file), backup as string), 'utf8')).toBe(original);
+  });
+});
+
+describe('an imported SSE entry', () => {
+  let server: ChildProcess | undefined;
+  afterAll(() => {
+    server?.kill('SIGKILL');
+  });
+
+  it('becomes a server on the legacy HTTP+SSE transport that answers through the gateway', async () => {
+    const port = await freePort();
+    server = spawn(CLI_NODE, [EVERYTHING, 'sse'], {
+      env: { ...process.env, PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      server?.stderr?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('running on port')) resolve();
+      });
+      server?.once('exit', (code) => reject(new Error(`server-everything sse exited ${code}`)));
+    });
+    dirs = { home: join(scratch, 'sse'), project: join(scratch, 'sse', 'project') };
+    mkdirSync(dirs.project, { recursive: true });
+    writeFileSync(
+      join(dirs.project, '.mcp.json'),
+      JSON.stringify({ mcpServers: { legacy: { type: 'sse', url: `http://127.0.0.1:${port}/sse` } } }),
+    );
+    const imported = await run(['import', 'claude-code', '--scope', 'project']);
+    expect(imported.code).toBe(0);
+    expect((await h.run(['start', 'legacy'])).code).toBe(0);
+    const view = (await h.json<ServerView[]>(['ls'])).find((candidate) => candidate.name === 'legacy');
+    expect(view?.transport).toBe('sse');
+    expect(view?.state).toBe('running');
+    const { url } = await h.json<{ url: string }>(['server', 'url', 'legacy']);
+    expect(await toolsOf({ url })).toContain('echo');
   });
 });
 

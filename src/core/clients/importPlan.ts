@@ -45,8 +45,8 @@ function specOf(
   const labels = { [IMPORTED_FROM]: client.id, [IMPORTED_ENTRY]: entry.name.slice(0, 255) };
   if (entry.transport === 'unknown') return entry.reason;
   if (entry.transport !== 'stdio') {
-    if (entry.transport === 'sse') return 'sse not supported yet (mcpctl runs stdio and Streamable HTTP upstreams)';
-    return { name, transport: 'http', url: entry.url, headers: entry.headers, labels };
+    const spec: ServerSpecInput = { name, transport: 'http', url: entry.url, headers: entry.headers, labels };
+    return entry.transport === 'sse' ? { ...spec, sse: true } : spec;
   }
   const spec: ServerSpecInput = {
     name,
