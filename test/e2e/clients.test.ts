@@ -418,6 +418,13 @@ describe('bad input', () => {
     expect(result.stderr).toContain('claude-desktop, claude-code, cursor, vscode, windsurf, zed, codex, gemini');
   });
 
+  it('install --profile is refused (exit 2) until profiles exist, writing nothing', async () => {
+    const result = await h.run(['install', 'cursor', '--profile', 'work', '--config', join(scratch, 'none.json')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('profiles are not available in this mcpctl yet');
+    expect(readdirSync(scratch)).not.toContain('none.json');
+  });
+
   it('--transport http for Claude Desktop exits 2', async () => {
     const result = await h.run(['install', 'claude-desktop', '--server', 'everything', '--transport', 'http']);
     expect(result.code).toBe(2);

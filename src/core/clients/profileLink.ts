@@ -3,8 +3,8 @@ import type { ControlApi } from '../api.js';
 
 /**
  * The profile calls import needs, as the profiles work names them (ControlApi `getProfile`,
- * `createProfile`, `updateProfile`). Until they are part of the contract, `--profile` says it
- * is not available instead of importing halfway.
+ * `createProfile`, `updateProfile`, optionally `profileUrl`). Until they are part of the contract,
+ * `--profile` says it is not available instead of importing halfway or writing an entry that cannot connect.
  */
 interface ProfileCalls {
   getProfile(input: { name: string }): Promise<{ members?: Array<{ server: string }> } & Record<string, unknown>>;
@@ -12,6 +12,8 @@ interface ProfileCalls {
   updateProfile(input: {
     spec: Record<string, unknown> & { name: string; members: Array<{ server: string }> };
   }): Promise<unknown>;
+  /** The profile's gateway endpoint (Streamable HTTP), when the gateway side provides it. */
+  profileUrl?(input: { name: string }): Promise<{ url: string }>;
 }
 
 export function profileCalls(api: ControlApi): ProfileCalls {

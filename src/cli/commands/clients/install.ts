@@ -15,6 +15,7 @@ import {
   type SelfLaunch,
   stdioEntryValue,
 } from '../../../core/clients/ownership.js';
+import { profileCalls } from '../../../core/clients/profileLink.js';
 import { profileNameSchema } from '../../../core/profiles/definition.js';
 import { serverNameSchema } from '../../../core/servers/definition.js';
 import { parseInput } from '../../../core/validation.js';
@@ -80,6 +81,8 @@ async function entryValue(
 ): Promise<EntryValue> {
   if (transport !== 'http') return stdioEntryValue(client, self, target);
   if (target.kind === 'server') return client.httpEntry((await api.serverUrl({ name: target.name })).url);
+  const calls = profileCalls(api);
+  if (calls.profileUrl) return client.httpEntry((await calls.profileUrl({ name: target.name })).url);
   const { gateway } = await api.daemonStatus({});
   if (!gateway)
     throw new McpctlError('DAEMON_UNREACHABLE', 'the gateway is not listening', { hint: "see 'mcpctl daemon logs'" });
@@ -107,6 +110,8 @@ export async function installClient(inv: Invocation, name: string, flags: Instal
     if (target.kind === 'server' && !servers.some((view) => view.name === target.name)) {
       throw new McpctlError('NOT_FOUND', `no server '${target.name}'`, { hint: "see the servers with 'mcpctl ls'" });
     }
+    // Refused until the profile calls exist, rather than writing an entry that cannot connect yet.
+    if (target.kind === 'profile') await profileCalls(api).getProfile({ name: target.name });
   }
   const replaced = flags.replace
     ? servers
