@@ -1,4 +1,5 @@
 import { type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
+import { CLIENT_IDS } from '../../../core/clients/catalog.js';
 import type { Invocation } from '../../invocation.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -10,6 +11,7 @@ const SCOPE_HELP =
  * module (and jsonc-parser, smol-toml, diff) when it runs, so short commands never do.
  */
 export function registerClientCommands(program: CommandUnknownOpts, inv: () => Invocation): void {
+  const known = `\nClients: ${CLIENT_IDS.join(', ')}`;
   const clients = program
     .command('clients')
     .description("AI clients' MCP configs: what they list, and mcpctl's entries");
@@ -19,6 +21,7 @@ export function registerClientCommands(program: CommandUnknownOpts, inv: () => I
     .description("each supported client: detected or not, its config files, their entries and which are mcpctl's")
     .option('--scope <scope>', 'only this scope (with a CLIENT)')
     .option('--config <file>', "read this file, of the client's shape (with a CLIENT)")
+    .addHelpText('after', known)
     .action(async (client, flags) => {
       const { listClients } = await import('./ls.js');
       await listClients(inv(), client, flags);
@@ -35,6 +38,7 @@ export function registerClientCommands(program: CommandUnknownOpts, inv: () => I
     .option('--rename', 'a name taken by another server: import under NAME-2, NAME-3...')
     .option('--overwrite', 'a name taken by another server: replace that server')
     .option('--no-start', 'do not start the imported servers (autostart off)')
+    .addHelpText('after', known)
     .action(async (client, flags) => {
       const { importClients } = await import('./import.js');
       await importClients(inv(), client, flags);
@@ -54,6 +58,7 @@ export function registerClientCommands(program: CommandUnknownOpts, inv: () => I
     )
     .option('--replace', 'remove the entries the servers were imported from (kept in the backup)')
     .option('--dry-run', 'print the unified diff, write nothing')
+    .addHelpText('after', known)
     .action(async (client, flags) => {
       const { installClient } = await import('./install.js');
       await installClient(inv(), client, flags);
@@ -67,6 +72,7 @@ export function registerClientCommands(program: CommandUnknownOpts, inv: () => I
     .option('--scope <scope>', 'only this scope (default: every scope)')
     .option('--config <file>', "edit this file, of the client's shape")
     .option('--dry-run', 'print the unified diff, write nothing')
+    .addHelpText('after', known)
     .action(async (client, flags) => {
       const { uninstallClient } = await import('./uninstall.js');
       await uninstallClient(inv(), client, flags);
