@@ -353,6 +353,35 @@ describe.each(CASES)('$client', (c) => {
   });
 });
 
+describe('uninstall gives the file back', () => {
+  it('byte for byte whether install found the server map empty or had to create it', async () => {
+    dirs = { home: join(scratch, 'maps'), project: join(scratch, 'maps', 'project') };
+    mkdirSync(dirs.project, { recursive: true });
+    const empty = join(dirs.home, '.gemini/settings.json');
+    const none = join(dirs.home, '.config/zed/settings.json');
+    mkdirSync(dirname(empty), { recursive: true });
+    mkdirSync(dirname(none), { recursive: true });
+    const texts = {
+      [empty]: '{\n  "theme": "GitHub",\n  "mcpServers": {}\n}\n',
+      [none]: '// Zed\n{\n  "vim_mode": true\n}\n',
+    };
+    for (const [file, text] of Object.entries(texts)) writeFileSync(file, text);
+    for (const client of ['gemini', 'zed']) {
+      expect((await run(['install', client, '--server', 'everything'])).code).toBe(0);
+      expect((await run(['uninstall', client])).code).toBe(0);
+    }
+    for (const [file, text] of Object.entries(texts)) expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it("without what install wrote, and with the client's later changes kept", async () => {
+    const file = join(dirs.home, '.gemini/settings.json');
+    expect((await run(['install', 'gemini', '--server', 'everything'])).code).toBe(0);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"GitHub"', '"Dracula"'));
+    expect((await run(['uninstall', 'gemini'])).code).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ theme: 'Dracula' });
+  });
+});
+
 describe('install --replace', () => {
   it('moves the entries the servers were imported from out of the file (kept in the backup)', async () => {
     dirs = { home: join(scratch, 'replace'), project: join(scratch, 'replace', 'project') };

@@ -1,5 +1,7 @@
+import type { EntryValue } from '../../../core/clients/catalog.js';
 import { clientLocations, findClient } from '../../../core/clients/catalog.js';
-import { readConfig, withoutEntry } from '../../../core/clients/configFile.js';
+import { parseServerMap, readConfig, withoutEntry } from '../../../core/clients/configFile.js';
+import { exactUndo } from '../../../core/clients/exactUndo.js';
 import { gatewayTargetOf } from '../../../core/clients/ownership.js';
 import type { Invocation } from '../../invocation.js';
 import { applyEdit, type EditOutcome, printEdit } from './applyEdit.js';
@@ -34,7 +36,13 @@ export async function uninstallClient(inv: Invocation, name: string, flags: Unin
       })
       .map((entry) => entry.name);
     if (removed.length === 0) continue;
-    const edit = (text: string): string => removed.reduce((next, entry) => withoutEntry(location, next, entry), text);
+    const edit = (text: string): string => {
+      const values = parseServerMap(location, text);
+      const written = removed.map((name): [string, EntryValue] => [name, values[name] as EntryValue]);
+      return (
+        exactUndo(location, text, written) ?? removed.reduce((next, entry) => withoutEntry(location, next, entry), text)
+      );
+    };
     const outcome = applyEdit(location, edit, flags.dryRun === true);
     outcomes.push({ ...outcome, removed });
     if (!inv.out.machine) printEdit(inv, outcome, `removed ${removed.join(', ')} from`);
