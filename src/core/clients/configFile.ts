@@ -12,8 +12,6 @@ export interface ConfigSnapshot {
   location: ClientLocation;
   text: string | null;
   entries: ClientEntry[];
-  /** The entries as written in the file, by name (what `install --replace` keeps in the backup). */
-  raw: Record<string, unknown>;
 }
 
 function readText(file: string): string | null {
@@ -43,7 +41,7 @@ export function readConfig(client: ClientDefinition, location: ClientLocation): 
   const text = readText(location.file);
   const raw = text === null ? {} : parseServerMap(location, text);
   const options = client.bareUrlIsSse ? { bareUrlIsSse: true } : {};
-  return { location, text, entries: toClientEntries(raw, options), raw };
+  return { location, text, entries: toClientEntries(raw, options) };
 }
 
 function jsonRoot(location: ClientLocation, text: string): Node | undefined {

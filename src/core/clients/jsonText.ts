@@ -9,7 +9,7 @@ import { McpctlError } from '../../shared/errors.js';
  */
 
 /** 1-based line and column of an offset, as editors show them. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
+function lineColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   return { line, column: offset - (before.lastIndexOf('\n') + 1) + 1 };

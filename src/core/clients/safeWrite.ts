@@ -31,7 +31,7 @@ function readOrNull(file: string): string | null {
 }
 
 /** `claude_desktop_config.json.mcpctl-20261201T115421Z.bak`: sorts by time, beside the file. */
-export function backupPath(file: string, now: Date): string {
+function backupPath(file: string, now: Date): string {
   const stamp = now
     .toISOString()
     .replace(/[-:]/g, '')

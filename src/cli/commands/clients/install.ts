@@ -1,9 +1,9 @@
 import type { ControlApi } from '../../../core/api.js';
-import type { EntryValue } from '../../../core/clients/catalog.js';
 import {
   type ClientDefinition,
   type ClientLocation,
   clientLocations,
+  type EntryValue,
   findClient,
 } from '../../../core/clients/catalog.js';
 import { readConfig, withEntry, withoutEntry } from '../../../core/clients/configFile.js';
