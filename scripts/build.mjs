@@ -19,6 +19,8 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   // Native addon and its loader stay in node_modules.
   external: ['better-sqlite3'],
+  // jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow: bundle its ESM build.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   define: { MCPCTL_VERSION: JSON.stringify(pkg.version) },
   banner: {
     js: "import { createRequire as __mcpctlCreateRequire } from 'node:module'; const require = __mcpctlCreateRequire(import.meta.url);",

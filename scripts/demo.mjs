@@ -2,9 +2,10 @@
 // store, local socket) in a demo home, adds the official server-everything, shows it running,
 // answering an MCP ping and a tools/call through the gateway (via `mcpctl connect`, then
 // `mcpctl tools` and `mcpctl call` as an inspector would), edits its health interval in place
-// (`server set`), makes a profile of it and shows it, shows its log, exports the definitions as an
-// `apply -f` file (and dry-runs it back: no changes), shows the daemon's log, then stops the daemon,
-// letting requests in flight finish (pass --keep to leave it up).
+// (`server set`), makes a profile of it and shows it, shows what `install claude-code --dry-run`
+// would write into that client's config (under a HOME of its own), shows its log, exports the
+// definitions as an `apply -f` file (and dry-runs it back: no changes), shows the daemon's log,
+// then stops the daemon, letting requests in flight finish (pass --keep to leave it up).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,14 +21,15 @@ if (!existsSync(cli)) {
   process.exit(1);
 }
 
-function mcpctl(...args) {
+function mcpctlWith(env, ...args) {
   console.log(`\n$ mcpctl ${args.join(' ')}`);
   const result = spawnSync(process.execPath, [cli, ...args], {
     stdio: 'inherit',
-    env: { ...process.env, MCPCTL_HOME: home },
+    env: { ...process.env, MCPCTL_HOME: home, ...env },
   });
   return result.status ?? 1;
 }
+const mcpctl = (...args) => mcpctlWith({}, ...args);
 
 console.log(`Demo home (MCPCTL_HOME): ${home}`);
 mcpctl('daemon', 'start');
@@ -80,6 +82,10 @@ if (profiled.status !== 0) {
 mcpctl('profile', 'use', 'demo');
 mcpctl('profile', 'ls');
 mcpctl('profile', 'show', 'demo');
+// An AI client's config, under a HOME of the demo's own: what install would write into Claude Code's.
+const clientHome = { HOME: join(home, 'client-home'), XDG_CONFIG_HOME: join(home, 'client-home', '.config') };
+mcpctlWith(clientHome, 'clients', 'ls', 'claude-code');
+mcpctlWith(clientHome, 'install', 'claude-code', '--server', 'everything', '--dry-run');
 mcpctl('server', 'show', 'everything');
 mcpctl('logs', 'everything', '--tail', '5');
 // The declarative file: what is defined, written as `apply -f` reads it; applied back, it changes nothing.

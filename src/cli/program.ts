@@ -2,6 +2,7 @@ import { Command, type CommandUnknownOpts, Option } from '@commander-js/extra-ty
 import { defaultOutputSetting } from '../core/config/cliSettings.js';
 import { McpctlError } from '../shared/errors.js';
 import { registerApplyCommands } from './commands/apply/register.js';
+import { registerClientCommands } from './commands/clients/register.js';
 import { registerCompletionCommands } from './commands/completion/register.js';
 import { registerConfigCommands } from './commands/config/register.js';
 import { withConnectFlags } from './commands/connectFlags.js';
@@ -80,6 +81,7 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
   registerConfigCommands(program, inv);
   registerCompletionCommands(program, inv);
   registerRegistryCommands(program, inv);
+  registerClientCommands(program, inv);
 
   // Shortcuts for the everyday verbs, as pm2 and docker have them.
   defineLs(program, 'ls', inv).alias('ps').description('list servers (same as: server ls)');

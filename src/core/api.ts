@@ -50,7 +50,8 @@ const updateInput = z.union([
 
 export const serverViewSchema = z.object({
   name: z.string(),
-  transport: z.enum(['stdio', 'http']),
+  /** `sse`: an http server on the legacy HTTP+SSE transport. */
+  transport: z.enum(['stdio', 'http', 'sse']),
   state: z.enum(INSTANCE_STATES),
   desired: z.enum(['running', 'stopped']),
   pid: z.number().nullable(),

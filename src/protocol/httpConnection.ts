@@ -1,3 +1,4 @@
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { errorResponse, isRequest, type JsonRpcMessage, RPC_ERROR } from './jsonrpc.js';
@@ -8,6 +9,8 @@ export interface HttpConnectionOptions {
   url: string;
   /** Sent with every request: the server definition's headers (never a client's). */
   headers: Record<string, string>;
+  /** The legacy HTTP+SSE transport instead of Streamable HTTP. */
+  sse?: boolean;
   /** Every message that is not an answer to this connection's own requests. */
   onMessage(message: JsonRpcMessage): void;
   onClose(reason: string): void;
@@ -22,13 +25,14 @@ export interface HttpConnectionOptions {
  * answers, the GET stream, session id, protocol-version header, reconnects).
  */
 export class HttpConnection implements RpcEndpoint {
-  private readonly transport: StreamableHTTPClientTransport;
+  private readonly transport: StreamableHTTPClientTransport | SSEClientTransport;
   private readonly peer: RpcPeer;
 
   constructor(private readonly options: HttpConnectionOptions) {
-    this.transport = new StreamableHTTPClientTransport(new URL(options.url), {
-      requestInit: { headers: options.headers },
-    });
+    const init = { requestInit: { headers: options.headers } };
+    this.transport = options.sse
+      ? new SSEClientTransport(new URL(options.url), init)
+      : new StreamableHTTPClientTransport(new URL(options.url), init);
     this.peer = new RpcPeer(
       (message) => this.send(message),
       (message) => options.onMessage(message),
@@ -68,7 +72,9 @@ export class HttpConnection implements RpcEndpoint {
 
   async close(): Promise<void> {
     // Ending the session politely is best effort: the server may already be gone.
-    await this.transport.terminateSession().catch(() => undefined);
+    if (this.transport instanceof StreamableHTTPClientTransport) {
+      await this.transport.terminateSession().catch(() => undefined);
+    }
     await this.transport.close();
   }
 

@@ -230,7 +230,7 @@ describe('mcpctl tools', () => {
   it('--profile P asks /profiles/P/mcp: a profile the gateway does not serve exits 8', async () => {
     const result = await h.run(['tools', '--profile', 'nope']);
     expect(result.code).toBe(8);
-    expect(result.stderr).toContain("no profile 'nope'");
+    expect(result.stderr).toContain("no profile named 'nope'");
   });
 
   it('without a server or --profile: exit 2', async () => {

@@ -25,11 +25,15 @@ export function makeHome(): { home: string; cleanup(): void } {
 export function mcpctl(
   home: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
 ): Promise<CliResult> {
   // Port 0: every test daemon's gateway gets a free port, so parallel tests never collide on 7711.
   const env = { ...process.env, MCPCTL_HOME: home, NO_COLOR: '1', MCPCTL_GATEWAY_PORT: '0', ...options.env };
-  return runProcess(CLI_NODE, [CLI, ...args], { env, timeoutMs: options.timeoutMs ?? 30_000 });
+  return runProcess(CLI_NODE, [CLI, ...args], {
+    env,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
 }
 
 /** Runs mcpctl and parses its JSON stdout; fails loudly with stderr otherwise. */

@@ -29,7 +29,7 @@ export function findProcessesByEnv(match: (entry: string) => boolean, ...cmdline
 /** One test's MCPCTL_HOME with the CLI bound to it, and the means to find (and end) what it started. */
 export interface E2eHome {
   home: string;
-  run(args: string[], options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult>;
+  run(args: string[], options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string }): Promise<CliResult>;
   json<T>(args: string[], env?: NodeJS.ProcessEnv): Promise<T>;
   /** `--env E2E_MARK=<home>/<name>`: put it in every `server add` so the server's processes can be counted. */
   mark(name: string): string[];

@@ -295,7 +295,7 @@ describe('a profile of server-everything, server-memory and server-filesystem at
     }
     const url = await mcpctl(daemon.home, ['connect', '--profile', 'nope']);
     expect(url.code).toBe(8);
-    expect(url.stderr).toMatch(/no profile 'nope'/);
+    expect(url.stderr).toMatch(/no profile named 'nope'/);
     const both = await mcpctl(daemon.home, ['connect', 'everything', '--profile', 'trio']);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/a server name or --profile, not both/);

@@ -29,7 +29,7 @@ export function describeLastExit(view: Pick<ServerView, 'lastExitCode' | 'lastEx
 
 /** What the server runs: its argv, shell-quoted for reading, or its URL. */
 export function formatTarget(view: Pick<ServerView, 'transport' | 'command' | 'args' | 'url'>): string {
-  if (view.transport === 'http') return view.url ?? EMPTY;
+  if (view.transport !== 'stdio') return view.url ?? EMPTY;
   return view.command === null ? EMPTY : quoteArgv([view.command, ...view.args]);
 }
 

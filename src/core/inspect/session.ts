@@ -41,7 +41,7 @@ async function openFailure(api: ControlApi, target: InspectTarget, error: unknow
     }
   }
   if (target.kind === 'profile' && /\b404\b|not found/i.test(reason)) {
-    return new McpctlError('NOT_FOUND', `no profile '${target.name}' on the gateway`, {
+    return new McpctlError('NOT_FOUND', `no profile named '${target.name}' on the gateway`, {
       hint: "list the profiles with 'mcpctl profile ls'",
       cause: error,
     });

@@ -101,6 +101,8 @@ export const httpSpecSchema = z
         return !url.username && !url.password;
       }, 'put credentials in --header, not in the URL'),
     headers: z.record(z.string().regex(HEADER_NAME_PATTERN, 'invalid header name'), z.string()).default({}),
+    /** The server speaks the legacy HTTP+SSE transport (2024-11-05: a GET stream, POSTs to its endpoint). */
+    sse: z.literal(true).optional(),
   })
   .strict();
 

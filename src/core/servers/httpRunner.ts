@@ -55,6 +55,7 @@ export class HttpRunner implements Runner, SharedChannel {
     const connection = new HttpConnection({
       url: this.spec.url,
       headers: this.spec.headers,
+      ...(this.spec.sse ? { sse: true } : {}),
       onMessage: (message) => this.onUpstreamMessage(message),
       onClose: (reason) => this.end({ exitCode: null, signal: null, reason }),
       onError: () => void this.probe(),

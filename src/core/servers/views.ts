@@ -20,7 +20,7 @@ export function toServerView(entry: ServerEntry, now: number): ServerView {
   const http = spec.transport === 'http' ? spec : undefined;
   return {
     name: spec.name,
-    transport: spec.transport,
+    transport: http?.sse ? 'sse' : spec.transport,
     state: instance.state,
     desired: instance.desired,
     pid: instance.runner?.pid ?? null,

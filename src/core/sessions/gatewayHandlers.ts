@@ -60,7 +60,9 @@ export function createGatewayHandlers(deps: GatewayHandlerDeps): GatewayHandlers
 
     async profileUrl({ name }) {
       if (!gateway.hasProfile(name)) {
-        throw new McpctlError('NOT_FOUND', `no profile '${name}'`, { hint: "list profiles with 'mcpctl profile ls'" });
+        throw new McpctlError('NOT_FOUND', `no profile named '${name}'`, {
+          hint: "list profiles with 'mcpctl profile ls'",
+        });
       }
       const base = gatewayBase(`profile '${name}'`);
       return { name, url: `${base}/profiles/${name}/mcp`, sseUrl: `${base}/profiles/${name}/sse` };

@@ -56,7 +56,7 @@ describe('profileUrl', () => {
     });
     await expect(rig.api.profileUrl({ name: 'ghost' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
-      message: "no profile 'ghost'",
+      message: "no profile named 'ghost'",
     });
     await expect(rig.api.profileUrl({ name: '../x' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
