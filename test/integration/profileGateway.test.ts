@@ -138,6 +138,55 @@ describe('a profile of server-everything, server-memory and server-filesystem at
     await client.close();
   });
 
+  it('search mode: search_tools("read a file") ranks filesystem\'s read tools first, call_tool runs one; a filtered tool stays out of reach', async () => {
+    await daemon.profiles.put({
+      name: 'finder',
+      members: [{ server: 'everything' }, { server: 'memory' }, { server: 'filesystem' }],
+      filters: { deny: ['filesystem__write_*'] },
+      tools: { mode: 'search', pin: ['memory__read_graph'] },
+    });
+    const session = await connectHttp(daemon.profileEndpoint('finder'), new Client({ name: 'finder', version: '1' }));
+    try {
+      const { client } = session;
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual([
+        'search_tools',
+        'call_tool',
+        'memory__read_graph',
+      ]);
+      const found = (await client.callTool({
+        name: 'search_tools',
+        arguments: { query: 'read a file', limit: 5 },
+      })) as unknown as {
+        structuredContent: { tools: Array<{ name: string; inputSchema: unknown }> };
+      };
+      const ranked = found.structuredContent.tools.map((t) => t.name);
+      expect(ranked[0]).toMatch(/^filesystem__read_/);
+      expect(ranked.slice(0, 2).every((name) => name.startsWith('filesystem__read_'))).toBe(true);
+      expect(found.structuredContent.tools[0]?.inputSchema).toHaveProperty('properties');
+
+      const read = await client.callTool({
+        name: 'call_tool',
+        arguments: { name: 'filesystem__read_text_file', arguments: { path: join(dir, 'hello.txt') } },
+      });
+      expect(text(read)).toContain('hello through a profile');
+      const writes = (await client.callTool({
+        name: 'search_tools',
+        arguments: { query: 'write a file' },
+      })) as unknown as {
+        structuredContent: { tools: Array<{ name: string }> };
+      };
+      expect(writes.structuredContent.tools.some((t) => t.name.startsWith('filesystem__write_'))).toBe(false);
+      await expect(
+        client.callTool({
+          name: 'call_tool',
+          arguments: { name: 'filesystem__write_file', arguments: { path: join(dir, 'x.txt'), content: 'no' } },
+        }),
+      ).rejects.toThrow(/filesystem__write_file/);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('filters remove exactly what they match, and a filtered tool called by name is refused', async () => {
     await daemon.profiles.put({
       name: 'trimmed',

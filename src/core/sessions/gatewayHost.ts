@@ -1,6 +1,7 @@
 import { startGateway } from '../../daemon/gateway/gateway.js';
 import { profileOfTarget } from '../../daemon/gateway/route.js';
 import type { Gateway, GatewaySessionInfo, GatewaySessionSnapshot, SessionEvent } from '../../daemon/gateway/types.js';
+import { toolSearchMode } from '../../protocol/aggregate/searchMode.js';
 import type { MemberLiveness } from '../../protocol/aggregate/types.js';
 import { type RootsSource, rootsOf } from '../../protocol/multiplex/roots.js';
 import { SharedUpstream } from '../../protocol/multiplex/sharedUpstream.js';
@@ -65,6 +66,7 @@ export class GatewayHost implements GatewayControl {
         detail: (server) => this.memberDetail(server),
       },
       logger: deps.logger,
+      search: (spec) => toolSearchMode(spec.tools.pin),
       ...(deps.version === undefined ? {} : { version: deps.version }),
     });
   }

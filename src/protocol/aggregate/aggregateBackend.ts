@@ -272,7 +272,11 @@ export class AggregateBackend implements SessionBackend {
     if (search !== undefined) {
       const handled = search.call(name, isRecord(args) ? args : {}, view.tools);
       if (handled !== undefined && 'result' in handled) {
-        this.answer(session, request.id, handled.result);
+        handled.result.then(
+          (result) => this.answer(session, request.id, result),
+          (error: unknown) =>
+            this.fail(session, request.id, RPC_ERROR.internalError, `${name} failed: ${(error as Error).message}`),
+        );
         return;
       }
       if (handled !== undefined) {

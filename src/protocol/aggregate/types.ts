@@ -65,14 +65,18 @@ export interface ToolSearchMode {
   /** What tools/list shows in place of `tools` (the filtered, renamed tools): the meta-tools and the pinned ones. */
   listed(tools: readonly ListedTool[]): ListedTool[];
   /**
-   * A tools/call in search mode: `result` answers it (search_tools), `route` runs a real tool by its
-   * client-visible name (call_tool), undefined = not a meta-tool, route it by its own name.
+   * A tools/call in search mode: `result` answers it (search_tools; a promise, as the index loads on
+   * first use), `route` runs a real tool by its client-visible name (call_tool), undefined = not a
+   * meta-tool, route it by its own name.
    */
   call(
     name: string,
     args: Record<string, unknown>,
     tools: readonly ListedTool[],
-  ): { result: Record<string, unknown> } | { route: { name: string; arguments: Record<string, unknown> } } | undefined;
+  ):
+    | { result: Promise<Record<string, unknown>> }
+    | { route: { name: string; arguments: Record<string, unknown> } }
+    | undefined;
 }
 
 /** What the profile's endpoint serves, member by member (the shape of core/profiles/catalog.ts). */

@@ -252,7 +252,8 @@ describe('search mode', () => {
         ...tools.filter((t) => t.name === 'memory__read_graph'),
       ],
       call: (name, args, tools) => {
-        if (name === 'search_tools') return { result: { content: [{ type: 'text', text: String(tools.length) }] } };
+        if (name === 'search_tools')
+          return { result: Promise.resolve({ content: [{ type: 'text', text: String(tools.length) }] }) };
         if (name === 'call_tool')
           return { route: { name: String(args.name), arguments: args.arguments as Record<string, unknown> } };
         return undefined;
