@@ -473,6 +473,23 @@ describe('bad input', () => {
     expect(readdirSync(scratch)).not.toContain('none.json');
   });
 
+  it('install with neither --server nor --profile reaches the current profile, and exits 2 when none is set', async () => {
+    const file = join(scratch, 'current.json');
+    const none = await h.run(['install', 'cursor', '--config', file]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--server NAME... or --profile NAME');
+    expect(readdirSync(scratch)).not.toContain('current.json');
+    expect((await h.run(['profile', 'use', 'p'])).code).toBe(0);
+    try {
+      const used = await h.run(['install', 'cursor', '--config', file]);
+      expect(used.code, used.stderr).toBe(0);
+      const entry = entryAt(JSON.parse(readFileSync(file, 'utf8')), ['mcpServers'], 'mcpctl-p');
+      expect(await toolsOf(entry)).toContain('everything__echo');
+    } finally {
+      expect((await h.run(['config', 'unset', 'profile'])).code).toBe(0);
+    }
+  });
+
   it('--transport http for Claude Desktop exits 2', async () => {
     const result = await h.run(['install', 'claude-desktop', '--server', 'everything', '--transport', 'http']);
     expect(result.code).toBe(2);

@@ -133,6 +133,9 @@ describe('mcpctl completion', () => {
     expect((await t.run(['__complete', 'server', 'show', 'al'])).stdout).toBe('alpha\n');
     expect((await t.run(['__complete', 'server', 'add', ''])).stdout).toBe('');
     expect((await t.run(['__complete', 'tools', '--pro'])).stdout).toBe('--profile\n');
+    // Client names come from the catalog, no daemon needed.
+    expect((await t.run(['__complete', 'install', 'cur'])).stdout).toBe('cursor\n');
+    expect((await t.run(['__complete', 'import', 'gem'])).stdout).toBe('gemini\n');
     expect((await t.run(['__complete', 'ls', '-o', ''])).stdout).toBe('json\ntable\nwide\nyaml\n');
     expect((await t.run(['__complete', 'config', 'set', 'gateway.p'])).stdout).toBe('gateway.port\n');
 

@@ -33,7 +33,8 @@ export interface InstallFlags {
   dryRun?: boolean;
 }
 
-function targetsOf(flags: InstallFlags): GatewayTarget[] {
+/** What the entries reach as the flags name it, checked before the daemon is asked; [] when they name nothing. */
+function namedTargets(flags: InstallFlags): GatewayTarget[] {
   const servers = flags.server ?? [];
   if (flags.profile !== undefined && servers.length > 0) {
     throw new McpctlError('INVALID_ARGUMENT', 'pass --profile or --server, not both', {
@@ -42,11 +43,6 @@ function targetsOf(flags: InstallFlags): GatewayTarget[] {
   }
   if (flags.profile !== undefined) {
     return [{ kind: 'profile', name: parseInput(profileNameSchema, flags.profile, 'profile name') }];
-  }
-  if (servers.length === 0) {
-    throw new McpctlError('INVALID_ARGUMENT', 'name what the client should reach: --server NAME... or --profile NAME', {
-      hint: "see the servers with 'mcpctl ls'",
-    });
   }
   return servers.map((name) => ({ kind: 'server', name: parseInput(serverNameSchema, name, 'server name') }));
 }
@@ -88,9 +84,18 @@ async function entryValue(
  * connect` or, for clients that speak Streamable HTTP, the gateway URL). --replace also removes the
  * entries this client's servers were imported from (they stay in the backup).
  */
+/** Neither --server nor --profile: the current profile (`mcpctl profile use`), as `connect` takes it. */
+async function currentProfileTarget(api: ControlApi): Promise<GatewayTarget[]> {
+  const current = (await api.currentProfile({})).name;
+  if (current !== null) return [{ kind: 'profile', name: current }];
+  throw new McpctlError('INVALID_ARGUMENT', 'name what the client should reach: --server NAME... or --profile NAME', {
+    hint: "see the servers with 'mcpctl ls'; or make a profile the default with 'mcpctl profile use NAME'",
+  });
+}
+
 export async function installClient(inv: Invocation, name: string, flags: InstallFlags): Promise<void> {
   const client = findClient(name);
-  const targets = targetsOf(flags);
+  const named = namedTargets(flags);
   if (flags.transport === 'http' && !client.http) {
     throw new McpctlError('INVALID_ARGUMENT', `${client.title} reads no URLs from its config`, {
       hint: 'use --transport stdio (the default)',
@@ -99,6 +104,7 @@ export async function installClient(inv: Invocation, name: string, flags: Instal
   const location = installLocation(inv, client, flags);
   const snapshot = readConfig(client, location);
   const api = await inv.api();
+  const targets = named.length > 0 ? named : await currentProfileTarget(api);
   const servers = await api.listServers({});
   for (const target of targets) {
     if (target.kind === 'server' && !servers.some((view) => view.name === target.name)) {

@@ -1,12 +1,13 @@
 import type { CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import type { ControlApi } from '../../../core/api.js';
+import { CLIENT_IDS } from '../../../core/clients/catalog.js';
 import { SETTING_KEYS } from '../../../core/config/settingKeys.js';
 import type { CliContext } from '../../io.js';
 
 /** The daemon is asked for names only when it runs, and never waited on for long: completion must feel instant. */
 const LOOKUP_TIMEOUT_MS = 1000;
 
-type NameKind = 'server' | 'profile' | 'setting';
+type NameKind = 'server' | 'profile' | 'setting' | 'client';
 
 function visibleCommands(command: CommandUnknownOpts): CommandUnknownOpts[] {
   return command.commands.filter((sub) => !(sub as unknown as { _hidden?: boolean })._hidden);
@@ -42,6 +43,7 @@ function argumentKind(
   const noun = command.parent?.parent ? command.parent.name() : '';
   if (noun === 'profile') return command.name() === 'create' ? undefined : 'profile';
   if (noun === 'config' && argName === 'key' && index === 0) return 'setting';
+  if (argName === 'client') return 'client';
   // call/read/prompt with --profile: the first word is the tool (URI, prompt), not a server.
   if (argName === 'server' && words.includes('--profile')) return undefined;
   if (argName === 'server' || argName === 'servers') return 'server';
@@ -59,6 +61,7 @@ function withTimeout<T>(work: Promise<T>): Promise<T | undefined> {
 }
 
 async function namesOf(kind: NameKind, ctx: CliContext): Promise<string[]> {
+  if (kind === 'client') return [...CLIENT_IDS];
   if (kind === 'setting') {
     return [...SETTING_KEYS.map((key) => key.key), 'profile'];
   }
