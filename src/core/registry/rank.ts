@@ -1,10 +1,4 @@
-import {
-  FIELD_BOOSTS,
-  loadEngine,
-  SEARCH_OPTIONS,
-  termProcessor,
-  toolTextWords,
-} from '../../protocol/aggregate/toolSearch.js';
+import { loadEngine, termProcessor, textIndexOptions, toolTextWords } from '../../protocol/aggregate/toolSearch.js';
 
 /**
  * Ranks registry entries for `mcpctl search` with the very index profiles' tool search uses
@@ -19,25 +13,13 @@ export interface RankedText {
   description?: string;
 }
 
-const FIELDS = Object.keys(FIELD_BOOSTS) as Array<keyof typeof FIELD_BOOSTS>;
-
 /** The ids of `documents` that match `query`, best first, with their scores. */
 export async function rankByRelevance(
   documents: readonly RankedText[],
   query: string,
 ): Promise<{ id: string; score: number }[]> {
   const engine = await loadEngine();
-  const index = new engine.MiniSearch<RankedText>({
-    idField: 'id',
-    fields: FIELDS,
-    extractField: (document, field) => {
-      const value = (document as unknown as Record<string, unknown>)[field];
-      return typeof value === 'string' ? value : '';
-    },
-    tokenize: toolTextWords,
-    processTerm: termProcessor(engine.stem),
-    searchOptions: SEARCH_OPTIONS,
-  });
+  const index = new engine.MiniSearch<RankedText>(textIndexOptions(engine, 'id'));
   index.addAll(documents);
   return index.search(query).map((hit) => ({ id: String(hit.id), score: Math.round(hit.score * 1000) / 1000 }));
 }

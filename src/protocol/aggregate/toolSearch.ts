@@ -105,6 +105,25 @@ export async function createToolSearchIndex(tools: readonly SearchableTool[]): P
   return new ToolSearchIndex(await loadEngine(), tools);
 }
 
+/**
+ * The one way mcpctl indexes names, titles and descriptions (tools here, registry entries in
+ * core/registry/rank.ts): its tokenisation, stems, boosts and fuzziness. Fields that are not strings
+ * (upstream JSON) are not indexed.
+ */
+export function textIndexOptions(engine: ToolSearchEngine, idField: string) {
+  return {
+    idField,
+    fields: FIELDS,
+    extractField: (document: unknown, field: string) => {
+      const value = (document as Record<string, unknown>)[field];
+      return typeof value === 'string' ? value : '';
+    },
+    tokenize: toolTextWords,
+    processTerm: termProcessor(engine.stem),
+    searchOptions: SEARCH_OPTIONS,
+  };
+}
+
 export class ToolSearchIndex {
   private readonly index: MiniSearch<SearchableTool>;
   /** By name: what is indexed and what a match returns. */
@@ -112,18 +131,7 @@ export class ToolSearchIndex {
 
   /** Use `createToolSearchIndex`: it loads MiniSearch first. */
   constructor(engine: ToolSearchEngine, tools: readonly SearchableTool[]) {
-    this.index = new engine.MiniSearch<SearchableTool>({
-      idField: 'name',
-      fields: FIELDS,
-      // Members' lists are upstream JSON: a title or description that is not a string is not indexed.
-      extractField: (tool, field) => {
-        const value = (tool as unknown as Record<string, unknown>)[field];
-        return typeof value === 'string' ? value : '';
-      },
-      tokenize: toolTextWords,
-      processTerm: termProcessor(engine.stem),
-      searchOptions: SEARCH_OPTIONS,
-    });
+    this.index = new engine.MiniSearch<SearchableTool>(textIndexOptions(engine, 'name'));
     this.setTools(tools);
   }
 
