@@ -33,7 +33,11 @@ rmSync(`${dir}/dist`, { recursive: true, force: true });
 cpSync('dist', `${dir}/dist`, { recursive: true });
 const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
 process.stderr.write(`end-to-end tests of the built binary under Node ${version}\n`);
-const result = spawnSync('npx', ['vitest', 'run', 'test/e2e', ...process.argv.slice(2)], {
+// Not the 8 clients' config edits (text in, text out, the same on any Node; 2.5 min of the pass):
+// the real clients' own check of what install writes does run here.
+const SAME_ON_ANY_NODE = ['test/e2e/clients.test.ts'];
+const excluded = SAME_ON_ANY_NODE.flatMap((file) => ['--exclude', file]);
+const result = spawnSync('npx', ['vitest', 'run', 'test/e2e', ...excluded, ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, MCPCTL_E2E_NODE: node, MCPCTL_E2E_CLI: `${dir}/dist/mcpctl.js` },
 });
