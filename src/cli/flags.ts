@@ -9,7 +9,7 @@ function invalid(flag: string, value: string, expected: string, hint?: string): 
 }
 
 /** commander argParser for repeatable flags (`--env A=1 --env B=2`). */
-export function collect(value: string, previous: string[]): string[] {
+export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 

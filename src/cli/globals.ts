@@ -1,4 +1,5 @@
-import { OUTPUT_FORMATS, type OutputFormat } from './output/printer.js';
+import { OUTPUT_FORMATS } from '../core/config/cliSettings.js';
+import type { OutputFormat } from './output/printer.js';
 
 /** The root program's options as commander parses them (`--no-x` flags default to true). */
 export interface RootOptions {

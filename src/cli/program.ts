@@ -1,5 +1,5 @@
 import { Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
-import { defaultOutputSetting } from '../core/config/cliSettings.js';
+import { defaultOutputSetting, OUTPUT_FORMATS } from '../core/config/cliSettings.js';
 import { McpctlError } from '../shared/errors.js';
 import { registerApplyCommands } from './commands/apply/register.js';
 import { registerClientCommands } from './commands/clients/register.js';
@@ -26,7 +26,7 @@ import { printVersion } from './commands/version.js';
 import { resolveGlobals } from './globals.js';
 import { createInvocation, type Invocation } from './invocation.js';
 import type { CliContext } from './io.js';
-import { OUTPUT_FORMATS, type OutputFormat } from './output/printer.js';
+import type { OutputFormat } from './output/printer.js';
 
 export interface ProgramHooks {
   /** commander's own error message (usage errors); run.ts renders it with a hint. */

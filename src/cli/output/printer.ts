@@ -1,9 +1,9 @@
+import type { DefaultOutput as OutputFormat } from '../../core/config/cliSettings.js';
 import type { Writer } from '../io.js';
 import { createPalette, type Palette } from './colors.js';
 import { renderData, renderJsonLine } from './data.js';
 
-export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export type { DefaultOutput as OutputFormat } from '../../core/config/cliSettings.js';
 
 /** Where a command's results and diagnostics go, in the format the user chose. */
 export interface Printer {

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Paths } from '../../shared/paths.js';
 import { loadYaml } from '../../shared/yaml.js';
 
-const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
+/** What -o takes and `cli.output` may say. */
+export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
 export type DefaultOutput = (typeof OUTPUT_FORMATS)[number];
 
 function isOutput(value: unknown): value is DefaultOutput {
@@ -24,12 +25,11 @@ export async function defaultOutputSetting(
     if (isOutput(fromEnv)) return fromEnv;
     warn(`mcpctl: ignoring MCPCTL_OUTPUT='${fromEnv}' (expected ${OUTPUT_FORMATS.join(', ')})`);
   }
-  if (!existsSync(paths.configFile)) return undefined;
   let text: string;
   try {
     text = readFileSync(paths.configFile, 'utf8');
   } catch {
-    return undefined;
+    return undefined; // no config file (or none readable): the default
   }
   if (!/^cli\s*:/m.test(text)) return undefined;
   let value: unknown;

@@ -1,6 +1,6 @@
 import type * as z from 'zod';
-import { McpctlError } from '../../shared/errors.js';
 import { type ProfileSpec, profileSpecSchema } from '../profiles/definition.js';
+import { unknownProfile } from '../profiles/registry.js';
 import { type ServerSpec, sameDefinition, serverSpecSchema } from '../servers/definition.js';
 import { DECLARATIVE_API_VERSION } from './declarative.js';
 import { changedFields, type DefinedState } from './declarativePlan.js';
@@ -22,9 +22,7 @@ export function exportDocument(
   if (options.profile !== undefined) {
     const profile = profiles.find((spec) => spec.name === options.profile);
     if (!profile) {
-      throw new McpctlError('NOT_FOUND', `no profile named '${options.profile}'`, {
-        hint: "list profiles with 'mcpctl profile ls'",
-      });
+      throw unknownProfile(options.profile);
     }
     const members = new Set(profile.members.map((member) => member.server));
     servers = servers.filter((spec) => members.has(spec.name));

@@ -5,6 +5,7 @@ import { formatDuration, parseDuration } from '../../shared/duration.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Paths } from '../../shared/paths.js';
 import { loadYaml } from '../../shared/yaml.js';
+import { OUTPUT_FORMATS } from './cliSettings.js';
 import { SETTING_KEYS, typedSetting } from './settingKeys.js';
 
 const DAY_MS = 86_400_000;
@@ -75,7 +76,7 @@ const settingsSchema = z
       .prefault({}),
     /** Read by the CLI, not the daemon: the output format when no -o is given. */
     cli: z
-      .object({ output: z.enum(['table', 'wide', 'json', 'yaml']).default('table') })
+      .object({ output: z.enum(OUTPUT_FORMATS).default('table') })
       .strict()
       .prefault({}),
     servers: z

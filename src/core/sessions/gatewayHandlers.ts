@@ -2,6 +2,7 @@ import { McpctlError } from '../../shared/errors.js';
 import { DEFAULT_MAX_SESSIONS } from '../../store/sessionRepository.js';
 import type { Store, StoredSession } from '../../store/types.js';
 import type { ControlHandlers, SessionView } from '../api.js';
+import { unknownProfile } from '../profiles/registry.js';
 import type { Supervisor } from '../servers/supervisor.js';
 import type { GatewayControl, LiveSession } from './gatewayControl.js';
 import { liveSessionView, storedSessionView } from './sessionViews.js';
@@ -60,9 +61,7 @@ export function createGatewayHandlers(deps: GatewayHandlerDeps): GatewayHandlers
 
     async profileUrl({ name }) {
       if (!gateway.hasProfile(name)) {
-        throw new McpctlError('NOT_FOUND', `no profile named '${name}'`, {
-          hint: "list profiles with 'mcpctl profile ls'",
-        });
+        throw unknownProfile(name);
       }
       const base = gatewayBase(`profile '${name}'`);
       return { name, url: `${base}/profiles/${name}/mcp`, sseUrl: `${base}/profiles/${name}/sse` };

@@ -1,8 +1,8 @@
 import { type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { CLIENT_IDS } from '../../../core/clients/catalog.js';
+import { collect } from '../../flags.js';
 import type { Invocation } from '../../invocation.js';
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const SCOPE_HELP =
   'user|project|local (also global, workspace); default: every scope (import), the user scope (install)';
 
