@@ -1,6 +1,9 @@
 import { homedir } from 'node:os';
 import { posix, win32 } from 'node:path';
 import { McpctlError } from '../../shared/errors.js';
+import { CLIENT_IDS, type ClientId } from './clientIds.js';
+
+export { CLIENT_IDS } from './clientIds.js';
 
 export const CLIENT_SCOPES = ['user', 'project', 'local'] as const;
 export type ClientScope = (typeof CLIENT_SCOPES)[number];
@@ -27,7 +30,7 @@ export interface ClientLocation {
 export type EntryValue = Record<string, string | string[] | Record<string, string>>;
 
 export interface ClientDefinition {
-  id: string;
+  id: ClientId;
   title: string;
   aliases: readonly string[];
   /** Whether it connects to a Streamable HTTP URL (else only stdio entries are written). */
@@ -229,7 +232,9 @@ export const CLIENTS: readonly ClientDefinition[] = [
   },
 ];
 
-export const CLIENT_IDS = CLIENTS.map((client) => client.id);
+if (CLIENTS.map((client) => client.id).join() !== CLIENT_IDS.join()) {
+  throw new Error("CLIENT_IDS (core/clients/clientIds.ts) must list the catalog's clients in its order");
+}
 
 /** The client named `name` (its id or an alias); exit 2 listing the known ones otherwise. */
 export function findClient(name: string): ClientDefinition {

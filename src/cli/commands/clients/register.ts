@@ -1,5 +1,5 @@
 import { type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
-import { CLIENT_IDS } from '../../../core/clients/catalog.js';
+import { CLIENT_IDS } from '../../../core/clients/clientIds.js';
 import { collect } from '../../flags.js';
 import type { Invocation } from '../../invocation.js';
 

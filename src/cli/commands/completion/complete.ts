@@ -1,6 +1,6 @@
 import type { CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import type { ControlApi } from '../../../core/api.js';
-import { CLIENT_IDS } from '../../../core/clients/catalog.js';
+import { CLIENT_IDS } from '../../../core/clients/clientIds.js';
 import { SETTING_KEYS } from '../../../core/config/settingKeys.js';
 import type { CliContext } from '../../io.js';
 
