@@ -7,7 +7,7 @@ import type { GatewayContext } from './context.js';
 import { allowedHosts, isAllowedHost, isAllowedOrigin } from './guards.js';
 import { handleLegacyMessage, handleLegacyStream } from './legacySse.js';
 import { notFound, SERVER_ERROR, sendEmpty, sendRpcError } from './replies.js';
-import { describeTarget, parseRoute } from './route.js';
+import { parseRoute, profileOfTarget } from './route.js';
 import { SessionRegistry } from './sessionRegistry.js';
 import { SseHub } from './sseWriter.js';
 import { handleStreamable } from './streamableHttp.js';
@@ -114,7 +114,11 @@ function serve(
   }
   const backend = backends(route.server);
   if (backend === undefined) {
-    notFound(res, `Not Found: no ${describeTarget(route.server).replace(' ', ' named ')}`);
+    const profile = profileOfTarget(route.server);
+    notFound(
+      res,
+      `Not Found: no ${profile === undefined ? `server named ${route.server}` : `profile named ${profile}`}`,
+    );
     return undefined;
   }
   if (req.method === 'OPTIONS' && origin !== undefined) {
