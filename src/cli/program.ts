@@ -1,31 +1,12 @@
 import { Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { defaultOutputSetting, OUTPUT_FORMATS } from '../core/config/cliSettings.js';
 import { McpctlError } from '../shared/errors.js';
-import { registerApplyCommands } from './commands/apply/register.js';
-import { registerClientCommands } from './commands/clients/register.js';
-import { registerCompletionCommands } from './commands/completion/register.js';
-import { registerConfigCommands } from './commands/config/register.js';
 import { withConnectFlags } from './commands/connectFlags.js';
-// biome-ignore lint/style/noRestrictedImports: the CLI's `daemon` noun (commands/daemon/), not the daemon/ layer.
-import { registerDaemonCommands } from './commands/daemon/register.js';
-import { registerInspectCommands } from './commands/inspect/register.js';
-import { registerProfileCommands } from './commands/profile/register.js';
-import { registerRegistryCommands } from './commands/registry/register.js';
-import {
-  defineLogs,
-  defineLs,
-  defineRestart,
-  defineRm,
-  defineShow,
-  defineStart,
-  defineStop,
-  registerServerCommands,
-} from './commands/server/register.js';
-import { registerSessionCommands } from './commands/session/register.js';
 import { printVersion } from './commands/version.js';
 import { resolveGlobals } from './globals.js';
 import { createInvocation, type Invocation } from './invocation.js';
 import type { CliContext } from './io.js';
+import { registerNouns } from './nouns.js';
 import type { OutputFormat } from './output/printer.js';
 
 export interface ProgramHooks {
@@ -34,11 +15,16 @@ export interface ProgramHooks {
 }
 
 /**
- * The command tree, registered eagerly (help and suggestions need it all) with verbs loaded lazily.
+ * The command tree: the nouns the command line needs (all of them for help and suggestions), each
+ * verb's module loaded only when it runs.
  * exitOverride and configureOutput are set before any subcommand is added so that every subcommand
  * inherits them: commander never writes to the process or exits by itself.
  */
-export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnknownOpts {
+export async function buildProgram(
+  ctx: CliContext,
+  hooks: ProgramHooks,
+  argv: readonly string[],
+): Promise<CommandUnknownOpts> {
   const program = new Command('mcpctl')
     .description('Install, run, supervise and connect MCP servers through one daemon.')
     .version(ctx.version, '-v, --version', 'print the version')
@@ -72,25 +58,7 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
       }),
     );
 
-  registerServerCommands(program, inv);
-  registerDaemonCommands(program, inv);
-  registerSessionCommands(program, inv);
-  registerProfileCommands(program, inv);
-  registerApplyCommands(program, inv);
-  registerInspectCommands(program, inv);
-  registerConfigCommands(program, inv);
-  registerCompletionCommands(program, inv);
-  registerRegistryCommands(program, inv);
-  registerClientCommands(program, inv);
-
-  // Shortcuts for the everyday verbs, as pm2 and docker have them.
-  defineLs(program, 'ls', inv).alias('ps').description('list servers (same as: server ls)');
-  defineRm(program, 'rm', inv).description('remove servers (same as: server rm)');
-  defineShow(program, 'status', inv).description('show one server (same as: server show)');
-  defineLogs(program, inv).description("print a server's log (same as: server logs)");
-  defineStart(program, inv).description('start servers (same as: server start)');
-  defineStop(program, inv).description('stop servers (same as: server stop)');
-  defineRestart(program, inv).description('restart servers (same as: server restart)');
+  await registerNouns(program, inv, argv);
 
   withConnectFlags(program.command('connect [name]'))
     .description(

@@ -17,11 +17,15 @@ const SUCCESS_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
 export async function runCli(givenArgv: readonly string[], ctx: CliContext): Promise<number> {
   const argv = routeCallJsonFlag(givenArgv);
   let commanderMessage = '';
-  const program = buildProgram(ctx, {
-    outputError: (message) => {
-      commanderMessage = message;
+  const program = await buildProgram(
+    ctx,
+    {
+      outputError: (message) => {
+        commanderMessage = message;
+      },
     },
-  });
+    argv,
+  );
   // Shell completion: the words are a partial command line, never parsed as one; silent on any failure.
   if (argv[0] === '__complete') {
     const { completeWords } = await import('./commands/completion/complete.js');

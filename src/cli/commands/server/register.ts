@@ -221,3 +221,15 @@ export function registerServerCommands(program: CommandUnknownOpts, inv: MakeInv
   definePing(server, inv);
   defineUrl(server, inv);
 }
+
+/** The `server` noun with the shortcuts for its everyday verbs, as pm2 and docker have them. */
+export function registerServerNoun(program: CommandUnknownOpts, inv: MakeInvocation): void {
+  registerServerCommands(program, inv);
+  defineLs(program, 'ls', inv).alias('ps').description('list servers (same as: server ls)');
+  defineRm(program, 'rm', inv).description('remove servers (same as: server rm)');
+  defineShow(program, 'status', inv).description('show one server (same as: server show)');
+  defineLogs(program, inv).description("print a server's log (same as: server logs)");
+  defineStart(program, inv).description('start servers (same as: server start)');
+  defineStop(program, inv).description('stop servers (same as: server stop)');
+  defineRestart(program, inv).description('restart servers (same as: server restart)');
+}
