@@ -3,6 +3,7 @@ import { ERROR_CODES } from '../shared/errors.js';
 import type { METHOD_NAMES, STREAM_NAMES } from './apiNames.js';
 import { declarativeDocumentSchema } from './config/declarative.js';
 import { PLAN_ACTIONS, PLAN_KINDS } from './config/declarativePlan.js';
+import { EVENT_TYPES } from './events/eventTypes.js';
 import { MEMBER_STATES } from './profiles/catalog.js';
 import { profileNameSchema, TOOL_MODES } from './profiles/definition.js';
 import { profileCreateSchema, profileEditSchema } from './profiles/edits.js';
@@ -89,6 +90,24 @@ export const eventViewSchema = z.object({
   message: z.string(),
 });
 export type EventView = z.output<typeof eventViewSchema>;
+
+/** `events`: one event with its data (delays, exit codes, session ids...). */
+export const eventItemSchema = eventViewSchema.extend({ data: z.record(z.string(), z.unknown()).nullable() });
+export type EventItem = z.output<typeof eventItemSchema>;
+
+export const MAX_EVENT_LIMIT = 10_000;
+export const eventQuerySchema = z
+  .object({
+    /** Only events at or after this instant (ISO 8601). */
+    since: z.iso.datetime({ offset: true }).optional(),
+    /** A server's events, its removal included (no check that it is defined: a removed one is asked about too). */
+    server: serverNameSchema.optional(),
+    types: z.array(z.enum(EVENT_TYPES)).optional(),
+    /** The newest this many (before following). */
+    limit: z.number().int().min(0).max(MAX_EVENT_LIMIT).default(100),
+  })
+  .strict();
+export type EventQueryInput = z.input<typeof eventQuerySchema>;
 
 export const serverDetailSchema = serverViewSchema.extend({
   logFile: z.string().nullable(),
@@ -316,6 +335,8 @@ export const controlMethods = {
     output: applyResultSchema,
   },
   /** The current definitions as a declarative document (defaults left out); one profile and its servers. */
+  /** Events, oldest first: the newest `limit` matching the query. */
+  listEvents: { input: eventQuerySchema, output: z.array(eventItemSchema) },
   exportConfig: {
     input: z.object({ profile: profileNameSchema.optional() }).strict(),
     output: z.object({ document: z.record(z.string(), z.unknown()) }),
@@ -325,6 +346,8 @@ export const controlMethods = {
 /** Long-lived answers: the daemon writes one JSON item per line until the client goes away. */
 export const controlStreams = {
   followLogs: { input: logQuerySchema, item: logLineSchema },
+  /** The history the query asks for, then every new event, with no gap between them. */
+  followEvents: { input: eventQuerySchema, item: eventItemSchema },
 } as const;
 
 type Methods = typeof controlMethods;

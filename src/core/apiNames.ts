@@ -33,6 +33,7 @@ export const METHOD_NAMES = [
   'currentProfile',
   'applyConfig',
   'exportConfig',
+  'listEvents',
 ] as const;
 
-export const STREAM_NAMES = ['followLogs'] as const;
+export const STREAM_NAMES = ['followLogs', 'followEvents'] as const;

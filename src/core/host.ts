@@ -8,6 +8,9 @@ import type { Logger } from '../shared/logger.js';
 import { type Paths, serverLogPath } from '../shared/paths.js';
 import { openSqliteStore } from '../store/sqliteStore.js';
 import { loadSettings } from './config/settings.js';
+import { EventHub } from './events/eventHub.js';
+import { profileEventRecorder } from './events/profileEvents.js';
+import { sessionEvent } from './events/sessionEvents.js';
 import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
 import { ProfileRegistry } from './profiles/registry.js';
@@ -70,14 +73,25 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     const profiles = new ProfileRegistry({ store, logger });
     await profiles.load();
     const serverLogs = new Map<string, ServerLogFile>();
+    const events = new EventHub({ store, logger });
+    cleanups.push(() => events.flushed());
+    profiles.onChange(profileEventRecorder(profiles, events));
     const recorder = createSessionRecorder(store, logger);
     // Cleanups run in reverse: session closes written at shutdown land before the store closes.
     cleanups.push(() => recorder.flushed());
+    // Session events are batched: the gateway's hot path never waits for them.
+    const recordSession = Object.assign(
+      (event: Parameters<typeof recorder>[0]) => {
+        recorder(event);
+        events.appendLater(sessionEvent(event));
+      },
+      { flushed: () => recorder.flushed() },
+    );
     const gateway = new GatewayHost({
       supervisor: () => supervisor,
       settings,
       logger,
-      record: recorder,
+      record: recordSession,
       endedSession: endedSessionLookup(store, recorder),
       profiles,
       version,
@@ -91,6 +105,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       clientInfo: { name: 'mcpctl', version },
       maxLineBytes: settings.servers.maxLineBytes,
       homeId: homeIdOf(paths.stateDir),
+      events,
       observe: (name) => gateway.observe(name),
       openLog: (name) => {
         const log = new ServerLogFile({
@@ -145,6 +160,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       gateway,
       profiles,
       profileCatalogs: gateway,
+      events,
       logger,
       now: Date.now,
       parentEnv: env,

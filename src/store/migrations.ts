@@ -71,6 +71,16 @@ export const MIGRATIONS: readonly string[] = [
     name TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE
   );
   `,
+  // Alert rules added with `mcpctl alert add` (config-file rules are not stored). The events index
+  // serves `events --type` and the alert engine's start-up read of the last fired/resolved events.
+  `
+  CREATE TABLE alerts (
+    name TEXT PRIMARY KEY,
+    spec TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX events_type_id ON events(type, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

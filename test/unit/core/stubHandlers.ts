@@ -88,6 +88,10 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     currentProfile: unused,
     applyConfig: unused,
     exportConfig: unused,
+    listEvents: unused,
+    followEvents: async function* () {
+      yield* [];
+    },
     followLogs: async function* (input, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;

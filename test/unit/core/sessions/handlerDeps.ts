@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { ControlApi } from '../../../../src/core/api.js';
 import { loadSettings } from '../../../../src/core/config/settings.js';
+import { EventHub } from '../../../../src/core/events/eventHub.js';
 import { createHandlers } from '../../../../src/core/handlers.js';
 import { createLocalApi } from '../../../../src/core/localApi.js';
 import type { ProfileCatalogs } from '../../../../src/core/profiles/catalog.js';
@@ -57,6 +58,7 @@ export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } 
     requestStop: () => {},
     gateway,
     profiles,
+    events: new EventHub({ store, logger: silentLogger }),
     ...options,
     logger: silentLogger,
     now: Date.now,
