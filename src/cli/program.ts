@@ -1,6 +1,7 @@
 import { Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { defaultOutputSetting, OUTPUT_FORMATS } from '../core/config/cliSettings.js';
 import { McpctlError } from '../shared/errors.js';
+import { registerAlertCommands } from './commands/alert/register.js';
 import { registerApplyCommands } from './commands/apply/register.js';
 import { registerClientCommands } from './commands/clients/register.js';
 import { registerCompletionCommands } from './commands/completion/register.js';
@@ -84,6 +85,7 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
   registerRegistryCommands(program, inv);
   registerClientCommands(program, inv);
   registerEventCommands(program, inv);
+  registerAlertCommands(program, inv);
 
   // Shortcuts for the everyday verbs, as pm2 and docker have them.
   defineLs(program, 'ls', inv).alias('ps').description('list servers (same as: server ls)');

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ERROR_CODES } from '../shared/errors.js';
+import { alertNameSchema, alertRuleSchema } from './alerts/rule.js';
 import type { METHOD_NAMES, STREAM_NAMES } from './apiNames.js';
 import { declarativeDocumentSchema } from './config/declarative.js';
 import { PLAN_ACTIONS, PLAN_KINDS } from './config/declarativePlan.js';
@@ -258,6 +259,30 @@ export const applyResultSchema = z.object({
 });
 export type ApplyResult = z.output<typeof applyResultSchema>;
 
+export const alertViewSchema = z.object({
+  name: z.string(),
+  when: z.string(),
+  server: z.string().nullable(),
+  notify: z.array(z.string()),
+  /** `config`: from config.yaml (it wins over a rule of the same name added from the CLI). */
+  source: z.enum(['config', 'cli']),
+  state: z.enum(['ok', 'firing']),
+  /** Since when it fires; null while ok. */
+  since: z.string().nullable(),
+  /** The servers its condition holds for now. */
+  servers: z.array(z.string()),
+});
+export type AlertView = z.output<typeof alertViewSchema>;
+
+export const deliverySchema = z.object({
+  target: z.string(),
+  ok: z.boolean(),
+  attempts: z.number(),
+  error: z.string().nullable(),
+});
+
+const alertNameInput = z.object({ name: alertNameSchema }).strict();
+
 export const controlMethods = {
   daemonStatus: { input: z.object({}).strict(), output: daemonStatusSchema },
   daemonStop: {
@@ -337,6 +362,12 @@ export const controlMethods = {
   /** The current definitions as a declarative document (defaults left out); one profile and its servers. */
   /** Events, oldest first: the newest `limit` matching the query. */
   listEvents: { input: eventQuerySchema, output: z.array(eventItemSchema) },
+  /** A rule naming an unknown server is refused (NOT_FOUND), so is the name of a config-file rule. */
+  addAlert: { input: z.object({ rule: alertRuleSchema }).strict(), output: alertViewSchema },
+  listAlerts: { input: z.object({}).strict(), output: z.array(alertViewSchema) },
+  removeAlert: { input: alertNameInput, output: z.object({ name: z.string() }) },
+  /** Sends a test notice through each of the rule's notifiers, answering once each has an outcome. */
+  testAlert: { input: alertNameInput, output: z.object({ name: z.string(), deliveries: z.array(deliverySchema) }) },
   exportConfig: {
     input: z.object({ profile: profileNameSchema.optional() }).strict(),
     output: z.object({ document: z.record(z.string(), z.unknown()) }),

@@ -34,6 +34,10 @@ export const METHOD_NAMES = [
   'applyConfig',
   'exportConfig',
   'listEvents',
+  'addAlert',
+  'listAlerts',
+  'removeAlert',
+  'testAlert',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs', 'followEvents'] as const;

@@ -4,6 +4,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Paths } from '../shared/paths.js';
 import { serverLogPath } from '../shared/paths.js';
 import type { Store } from '../store/types.js';
+import { type AlertHandlerDeps, createAlertHandlers } from './alerts/alertHandlers.js';
 import type { ControlHandlers, LogLine } from './api.js';
 import { createDeclarativeHandlers, type DeclarativeHandlerDeps } from './config/declarativeHandlers.js';
 import type { Settings } from './config/settings.js';
@@ -20,7 +21,7 @@ import type { GatewayControl } from './sessions/gatewayControl.js';
 import { createGatewayHandlers } from './sessions/gatewayHandlers.js';
 import { parseInput } from './validation.js';
 
-export interface HandlerDeps extends DeclarativeHandlerDeps, EventHandlerDeps {
+export interface HandlerDeps extends DeclarativeHandlerDeps, EventHandlerDeps, AlertHandlerDeps {
   paths: Paths;
   settings: Settings;
   store: Store;
@@ -135,6 +136,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     ...createProfileHandlers(deps),
     ...createDeclarativeHandlers(deps),
     ...createEventHandlers(deps),
+    ...createAlertHandlers(deps),
     followLogs(query, signal) {
       if (query.name === undefined) return followLines(deps.daemonLog, signal);
       supervisor.get(query.name);

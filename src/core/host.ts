@@ -2,11 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { startControlServer } from '../daemon/ipc/controlServer.js';
 import { createDaemonLogger } from '../daemon/monitor/daemonLogger.js';
 import { ServerLogFile } from '../daemon/monitor/logFile.js';
+import { readGroupRssBytes } from '../daemon/process/memory.js';
 import { homeIdOf } from '../daemon/process/ownership.js';
 import { acquirePidLock } from '../daemon/service/pidLock.js';
 import type { Logger } from '../shared/logger.js';
 import { type Paths, serverLogPath } from '../shared/paths.js';
 import { openSqliteStore } from '../store/sqliteStore.js';
+import { createAlertRules } from './alerts/alertRules.js';
 import { loadSettings } from './config/settings.js';
 import { EventHub } from './events/eventHub.js';
 import { profileEventRecorder } from './events/profileEvents.js';
@@ -143,6 +145,26 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       if (options.signal.aborted) resolve();
       options.signal.addEventListener('abort', () => resolve(), { once: true });
     });
+    const alerts = createAlertRules({
+      store,
+      settings,
+      events,
+      logger,
+      sources: {
+        servers: () =>
+          supervisor.list().map(({ spec, instance }) => ({
+            name: spec.name,
+            state: instance.state,
+            desired: instance.desired,
+            pid: instance.runner?.pid ?? null,
+          })),
+        sessions: (name) => gateway.liveSessions().filter((session) => session.server === name).length,
+        memoryBytes: readGroupRssBytes,
+        // callStats: the metrics module's per-server call windows, wired when it lands.
+      },
+    });
+    await alerts.start();
+    cleanups.push(() => alerts.stop());
     const handlers = createHandlers({
       paths,
       settings,
@@ -161,6 +183,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       profiles,
       profileCatalogs: gateway,
       events,
+      alerts,
       logger,
       now: Date.now,
       parentEnv: env,

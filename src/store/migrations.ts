@@ -73,13 +73,14 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // Alert rules added with `mcpctl alert add` (config-file rules are not stored). The events index
   // serves `events --type` and the alert engine's start-up read of the last fired/resolved events.
+  // IF NOT EXISTS: a file rolled back to an earlier version (a test does) may still hold them.
   `
-  CREATE TABLE alerts (
+  CREATE TABLE IF NOT EXISTS alerts (
     name TEXT PRIMARY KEY,
     spec TEXT NOT NULL,
     created_at TEXT NOT NULL
   );
-  CREATE INDEX events_type_id ON events(type, id);
+  CREATE INDEX IF NOT EXISTS events_type_id ON events(type, id);
   `,
 ];
 

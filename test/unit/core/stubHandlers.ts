@@ -89,6 +89,10 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     applyConfig: unused,
     exportConfig: unused,
     listEvents: unused,
+    addAlert: unused,
+    listAlerts: unused,
+    removeAlert: unused,
+    testAlert: unused,
     followEvents: async function* () {
       yield* [];
     },

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
+import { createAlertRules } from '../../../../src/core/alerts/alertRules.js';
 import type { ControlApi } from '../../../../src/core/api.js';
 import { loadSettings } from '../../../../src/core/config/settings.js';
 import { EventHub } from '../../../../src/core/events/eventHub.js';
@@ -25,6 +26,7 @@ export interface HandlerRig {
 }
 
 const noLog = { subscribe: () => () => {} };
+const noSources = { servers: () => [], sessions: () => 0, memoryBytes: () => null };
 
 /**
  * The daemon's real handlers over a real SQLite store and supervisor in a temp home,
@@ -46,9 +48,11 @@ export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } 
   const paths = resolvePaths({ MCPCTL_HOME: home });
   const profiles = new ProfileRegistry({ store, logger: silentLogger });
   await profiles.load();
+  const events = new EventHub({ store, logger: silentLogger });
+  const settings = await loadSettings(paths, {});
   const handlers = createHandlers({
     paths,
-    settings: await loadSettings(paths, {}),
+    settings,
     store,
     supervisor,
     version: '0.0.0-test',
@@ -58,7 +62,8 @@ export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } 
     requestStop: () => {},
     gateway,
     profiles,
-    events: new EventHub({ store, logger: silentLogger }),
+    events,
+    alerts: createAlertRules({ store, settings, events, logger: silentLogger, sources: noSources }),
     ...options,
     logger: silentLogger,
     now: Date.now,
