@@ -9,6 +9,7 @@ import type { ControlHandlers, LogLine } from './api.js';
 import { createDeclarativeHandlers, type DeclarativeHandlerDeps } from './config/declarativeHandlers.js';
 import type { Settings } from './config/settings.js';
 import { createEventHandlers, type EventHandlerDeps } from './events/eventHandlers.js';
+import { SERVER_EVENT_TYPES } from './events/eventTypes.js';
 import { followLines, type Subscribable } from './logStream.js';
 import type { ProfileCatalogs } from './profiles/catalog.js';
 import { createProfileHandlers } from './profiles/profileHandlers.js';
@@ -94,7 +95,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     },
     async getServer({ name }) {
       const entry = supervisor.get(name);
-      const events = await deps.store.events.list({ server: name, limit: 20 });
+      const events = await deps.store.events.query({ server: name, types: SERVER_EVENT_TYPES, limit: 20 });
       return {
         ...toServerView(entry, deps.now()),
         logFile: serverLogPath(paths, name),

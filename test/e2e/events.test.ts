@@ -1,9 +1,11 @@
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventItem } from '../../src/core/api.js';
 import { FIXTURES, mcpctl, mcpctlJson } from '../helpers/cli.js';
 import { addRunningServer, startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { follow } from '../helpers/follow.js';
+import { connectHttp } from '../helpers/mcpClient.js';
 
 let daemon: TestDaemon;
 beforeAll(async () => {
@@ -35,13 +37,25 @@ describe('mcpctl events', () => {
       const ids = lines.map((line) => line.value.id);
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
       expect(new Set(ids).size).toBe(ids.length);
+
+      // A gateway session's open and close are events too (written in batches, off the request path).
+      const session = await connectHttp(
+        daemon.endpoint('victim'),
+        new Client({ name: 'events-test', version: '1.0.0' }),
+      );
+      await session.close();
+      const withSession = await follower.until('the session closed', (all) => types(all).includes('session-closed'));
+      const opened = withSession.find((line) => line.value.type === 'session-opened');
+      expect(opened?.value).toMatchObject({ server: 'victim', data: { client: 'events-test' } });
+      expect(opened?.value.message).toMatch(/^events-test opened session \S+ on victim$/);
     } finally {
       await follower.stop();
     }
   });
 
   it('filters by type and time, keeps a removed server’s removal, and records profile changes', async () => {
-    await addRunningServer(daemon.home, 'short', FAST, [process.execPath, join(FIXTURES, 'sticky.mjs')]);
+    const add = await mcpctl(daemon.home, ['server', 'add', 'short', '--no-autostart', '--', process.execPath]);
+    expect(add.code, add.stderr).toBe(0);
     expect((await mcpctl(daemon.home, ['profile', 'create', 'team', '--server', 'short'])).code).toBe(0);
     expect((await mcpctl(daemon.home, ['profile', 'rm', 'team'])).code).toBe(0);
     expect((await mcpctl(daemon.home, ['rm', 'short'])).code).toBe(0);

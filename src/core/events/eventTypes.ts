@@ -30,3 +30,8 @@ export const EVENT_TYPES = [
   'alert-resolved',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/** What `server show` lists: the server's own changes, not its sessions' comings and goings. */
+export const SERVER_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter(
+  (type) => !type.startsWith('session-') && !type.startsWith('alert-') && !type.startsWith('profile-'),
+);
