@@ -63,6 +63,8 @@ describe('alerts', () => {
       `COUNT_FILE=${join(daemon.home, 'flappy.count')}`,
       '--env',
       'CRASHES=4',
+      '--env',
+      'EXIT_AFTER_MS=100',
       '--',
       process.execPath,
       join(FIXTURES, 'crashThenStable.mjs'),
@@ -73,7 +75,7 @@ describe('alerts', () => {
       'add',
       'flapping',
       '--when',
-      'restarts > 2 in 4s',
+      'restarts > 2 in 5s',
       '--server',
       'flappy',
       '--notify',
@@ -90,7 +92,7 @@ describe('alerts', () => {
     // (`alert ls` showing a firing rule is checked below, with a rule that keeps firing.)
     expect((hook.received[0]?.body as { since?: string } | undefined)?.since).toMatch(/^\d{4}-/);
 
-    // Four crashes, then it stays up: once the 4 s window holds no more than 2 restarts, it resolves.
+    // Four crashes, then it stays up: once the 5 s window holds no more than 2 restarts, it resolves.
     await waitFor('the resolved delivery', () => (hook.received.length >= 2 ? true : undefined), 20_000);
     expect(hook.received.map((entry) => (entry.body as { status: string }).status)).toEqual(['firing', 'resolved']);
     expect(await alertOf('flapping')).toMatchObject({ state: 'ok', since: null });
