@@ -45,6 +45,8 @@ export const NOUNS: readonly Noun[] = [
     words: ['clients', 'import', 'install', 'uninstall'],
     load: async () => (await import('./commands/clients/register.js')).registerClientCommands,
   },
+  { words: ['events'], load: async () => (await import('./commands/events/register.js')).registerEventCommands },
+  { words: ['alert'], load: async () => (await import('./commands/alert/register.js')).registerAlertCommands },
 ];
 
 /** Global options that take a value: the word after them is not the noun. */

@@ -1,8 +1,10 @@
 import * as z from 'zod';
 import { ERROR_CODES } from '../shared/errors.js';
+import { alertNameSchema, alertRuleSchema } from './alerts/rule.js';
 import type { METHOD_NAMES, STREAM_NAMES } from './apiNames.js';
 import { declarativeDocumentSchema } from './config/declarative.js';
 import { PLAN_ACTIONS, PLAN_KINDS } from './config/declarativePlan.js';
+import { EVENT_TYPES } from './events/eventTypes.js';
 import { MEMBER_STATES } from './profiles/catalog.js';
 import { profileNameSchema, TOOL_MODES } from './profiles/definition.js';
 import { profileCreateSchema, profileEditSchema } from './profiles/edits.js';
@@ -89,6 +91,24 @@ export const eventViewSchema = z.object({
   message: z.string(),
 });
 export type EventView = z.output<typeof eventViewSchema>;
+
+/** `events`: one event with its data (delays, exit codes, session ids...). */
+export const eventItemSchema = eventViewSchema.extend({ data: z.record(z.string(), z.unknown()).nullable() });
+export type EventItem = z.output<typeof eventItemSchema>;
+
+export const MAX_EVENT_LIMIT = 10_000;
+export const eventQuerySchema = z
+  .object({
+    /** Only events at or after this instant (ISO 8601). */
+    since: z.iso.datetime({ offset: true }).optional(),
+    /** A server's events, its removal included (no check that it is defined: a removed one is asked about too). */
+    server: serverNameSchema.optional(),
+    types: z.array(z.enum(EVENT_TYPES)).optional(),
+    /** The newest this many (before following). */
+    limit: z.number().int().min(0).max(MAX_EVENT_LIMIT).default(100),
+  })
+  .strict();
+export type EventQueryInput = z.input<typeof eventQuerySchema>;
 
 export const serverDetailSchema = serverViewSchema.extend({
   logFile: z.string().nullable(),
@@ -239,6 +259,30 @@ export const applyResultSchema = z.object({
 });
 export type ApplyResult = z.output<typeof applyResultSchema>;
 
+export const alertViewSchema = z.object({
+  name: z.string(),
+  when: z.string(),
+  server: z.string().nullable(),
+  notify: z.array(z.string()),
+  /** `config`: from config.yaml (it wins over a rule of the same name added from the CLI). */
+  source: z.enum(['config', 'cli']),
+  state: z.enum(['ok', 'firing']),
+  /** Since when it fires; null while ok. */
+  since: z.string().nullable(),
+  /** The servers its condition holds for now. */
+  servers: z.array(z.string()),
+});
+export type AlertView = z.output<typeof alertViewSchema>;
+
+export const deliverySchema = z.object({
+  target: z.string(),
+  ok: z.boolean(),
+  attempts: z.number(),
+  error: z.string().nullable(),
+});
+
+const alertNameInput = z.object({ name: alertNameSchema }).strict();
+
 export const controlMethods = {
   daemonStatus: { input: z.object({}).strict(), output: daemonStatusSchema },
   daemonStop: {
@@ -316,6 +360,14 @@ export const controlMethods = {
     output: applyResultSchema,
   },
   /** The current definitions as a declarative document (defaults left out); one profile and its servers. */
+  /** Events, oldest first: the newest `limit` matching the query. */
+  listEvents: { input: eventQuerySchema, output: z.array(eventItemSchema) },
+  /** A rule naming an unknown server is refused (NOT_FOUND), so is the name of a config-file rule. */
+  addAlert: { input: z.object({ rule: alertRuleSchema }).strict(), output: alertViewSchema },
+  listAlerts: { input: z.object({}).strict(), output: z.array(alertViewSchema) },
+  removeAlert: { input: alertNameInput, output: z.object({ name: z.string() }) },
+  /** Sends a test notice through each of the rule's notifiers, answering once each has an outcome. */
+  testAlert: { input: alertNameInput, output: z.object({ name: z.string(), deliveries: z.array(deliverySchema) }) },
   exportConfig: {
     input: z.object({ profile: profileNameSchema.optional() }).strict(),
     output: z.object({ document: z.record(z.string(), z.unknown()) }),
@@ -325,6 +377,8 @@ export const controlMethods = {
 /** Long-lived answers: the daemon writes one JSON item per line until the client goes away. */
 export const controlStreams = {
   followLogs: { input: logQuerySchema, item: logLineSchema },
+  /** The history the query asks for, then every new event, with no gap between them. */
+  followEvents: { input: eventQuerySchema, item: eventItemSchema },
 } as const;
 
 type Methods = typeof controlMethods;

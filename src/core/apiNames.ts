@@ -33,6 +33,11 @@ export const METHOD_NAMES = [
   'currentProfile',
   'applyConfig',
   'exportConfig',
+  'listEvents',
+  'addAlert',
+  'listAlerts',
+  'removeAlert',
+  'testAlert',
 ] as const;
 
-export const STREAM_NAMES = ['followLogs'] as const;
+export const STREAM_NAMES = ['followLogs', 'followEvents'] as const;

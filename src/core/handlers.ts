@@ -4,9 +4,12 @@ import type { Logger } from '../shared/logger.js';
 import type { Paths } from '../shared/paths.js';
 import { serverLogPath } from '../shared/paths.js';
 import type { Store } from '../store/types.js';
+import { type AlertHandlerDeps, createAlertHandlers } from './alerts/alertHandlers.js';
 import type { ControlHandlers, LogLine } from './api.js';
 import { createDeclarativeHandlers, type DeclarativeHandlerDeps } from './config/declarativeHandlers.js';
 import type { Settings } from './config/settings.js';
+import { createEventHandlers, type EventHandlerDeps } from './events/eventHandlers.js';
+import { SERVER_EVENT_TYPES } from './events/eventTypes.js';
 import { followLines, type Subscribable } from './logStream.js';
 import type { ProfileCatalogs } from './profiles/catalog.js';
 import { createProfileHandlers } from './profiles/profileHandlers.js';
@@ -19,7 +22,7 @@ import type { GatewayControl } from './sessions/gatewayControl.js';
 import { createGatewayHandlers } from './sessions/gatewayHandlers.js';
 import { parseInput } from './validation.js';
 
-export interface HandlerDeps extends DeclarativeHandlerDeps {
+export interface HandlerDeps extends DeclarativeHandlerDeps, EventHandlerDeps, AlertHandlerDeps {
   paths: Paths;
   settings: Settings;
   store: Store;
@@ -92,7 +95,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     },
     async getServer({ name }) {
       const entry = supervisor.get(name);
-      const events = await deps.store.events.list({ server: name, limit: 20 });
+      const events = await deps.store.events.query({ server: name, types: SERVER_EVENT_TYPES, limit: 20 });
       return {
         ...toServerView(entry, deps.now()),
         logFile: serverLogPath(paths, name),
@@ -133,6 +136,8 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     ...createGatewayHandlers(deps),
     ...createProfileHandlers(deps),
     ...createDeclarativeHandlers(deps),
+    ...createEventHandlers(deps),
+    ...createAlertHandlers(deps),
     followLogs(query, signal) {
       if (query.name === undefined) return followLines(deps.daemonLog, signal);
       supervisor.get(query.name);

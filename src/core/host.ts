@@ -2,12 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { startControlServer } from '../daemon/ipc/controlServer.js';
 import { createDaemonLogger } from '../daemon/monitor/daemonLogger.js';
 import { ServerLogFile } from '../daemon/monitor/logFile.js';
+import { readGroupRssBytes } from '../daemon/process/memory.js';
 import { homeIdOf } from '../daemon/process/ownership.js';
 import { acquirePidLock } from '../daemon/service/pidLock.js';
 import type { Logger } from '../shared/logger.js';
 import { type Paths, serverLogPath } from '../shared/paths.js';
 import { openSqliteStore } from '../store/sqliteStore.js';
+import { createAlertRules } from './alerts/alertRules.js';
 import { loadSettings } from './config/settings.js';
+import { EventHub } from './events/eventHub.js';
+import { profileEventRecorder } from './events/profileEvents.js';
+import { sessionEvent } from './events/sessionEvents.js';
 import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
 import { ProfileRegistry } from './profiles/registry.js';
@@ -70,14 +75,25 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     const profiles = new ProfileRegistry({ store, logger });
     await profiles.load();
     const serverLogs = new Map<string, ServerLogFile>();
+    const events = new EventHub({ store, logger });
+    cleanups.push(() => events.flushed());
+    profiles.onChange(profileEventRecorder(profiles, events));
     const recorder = createSessionRecorder(store, logger);
     // Cleanups run in reverse: session closes written at shutdown land before the store closes.
     cleanups.push(() => recorder.flushed());
+    // Session events are batched: the gateway's hot path never waits for them.
+    const recordSession = Object.assign(
+      (event: Parameters<typeof recorder>[0]) => {
+        recorder(event);
+        events.appendLater(sessionEvent(event));
+      },
+      { flushed: () => recorder.flushed() },
+    );
     const gateway = new GatewayHost({
       supervisor: () => supervisor,
       settings,
       logger,
-      record: recorder,
+      record: recordSession,
       endedSession: endedSessionLookup(store, recorder),
       profiles,
       version,
@@ -91,6 +107,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       clientInfo: { name: 'mcpctl', version },
       maxLineBytes: settings.servers.maxLineBytes,
       homeId: homeIdOf(paths.stateDir),
+      events,
       observe: (name) => gateway.observe(name),
       openLog: (name) => {
         const log = new ServerLogFile({
@@ -128,6 +145,26 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       if (options.signal.aborted) resolve();
       options.signal.addEventListener('abort', () => resolve(), { once: true });
     });
+    const alerts = createAlertRules({
+      store,
+      settings,
+      events,
+      logger,
+      sources: {
+        servers: () =>
+          supervisor.list().map(({ spec, instance }) => ({
+            name: spec.name,
+            state: instance.state,
+            desired: instance.desired,
+            pid: instance.runner?.pid ?? null,
+          })),
+        sessions: (name) => gateway.liveSessions().filter((session) => session.server === name).length,
+        memoryBytes: readGroupRssBytes,
+        // callStats: the metrics module's per-server call windows, wired when it lands.
+      },
+    });
+    await alerts.start();
+    cleanups.push(() => alerts.stop());
     const handlers = createHandlers({
       paths,
       settings,
@@ -145,6 +182,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       gateway,
       profiles,
       profileCatalogs: gateway,
+      events,
+      alerts,
       logger,
       now: Date.now,
       parentEnv: env,

@@ -71,6 +71,17 @@ export const MIGRATIONS: readonly string[] = [
     name TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE
   );
   `,
+  // Alert rules added with `mcpctl alert add` (config-file rules are not stored). The events index
+  // serves `events --type` and the alert engine's start-up read of the last fired/resolved events.
+  // IF NOT EXISTS: a file rolled back to an earlier version (a test does) may still hold them.
+  `
+  CREATE TABLE IF NOT EXISTS alerts (
+    name TEXT PRIMARY KEY,
+    spec TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS events_type_id ON events(type, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

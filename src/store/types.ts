@@ -77,10 +77,46 @@ export interface InstanceRepository {
   update(server: string, patch: InstancePatch): Promise<StoredInstance>;
 }
 
+/** Which events `EventRepository.query` returns; every field narrows it. */
+export interface EventQuery {
+  /** Only events with an id greater than this. */
+  afterId?: number;
+  /** Only events at or after this instant (ISO 8601). */
+  since?: string;
+  /** Events of this server, also those recorded without a server row that name it in `data.server` (its removal). */
+  server?: string;
+  /** Only these types. */
+  types?: readonly string[];
+  /** At most this many, the newest. */
+  limit: number;
+}
+
 export interface EventRepository {
   append(event: NewEvent): Promise<StoredEvent>;
+  /**
+   * Several events in one transaction (one fsync), in order. An event naming a server that is not
+   * (or no longer) defined is kept with server null: a batch never fails for one late event.
+   */
+  appendMany(events: readonly NewEvent[]): Promise<StoredEvent[]>;
   /** The `limit` newest events (optionally of one server), oldest first. */
   list(query: { server?: string; limit: number }): Promise<StoredEvent[]>;
+  /** The newest `limit` events matching the query, oldest first. */
+  query(query: EventQuery): Promise<StoredEvent[]>;
+}
+
+/** An alert rule added from the CLI; `spec` is core's rule definition as JSON. */
+export interface StoredAlert {
+  name: string;
+  spec: JsonObject;
+  createdAt: string;
+}
+
+export interface AlertRepository {
+  list(): Promise<StoredAlert[]>;
+  /** Throws McpctlError ALREADY_EXISTS when the name is taken. */
+  insert(alert: { name: string; spec: JsonObject }): Promise<StoredAlert>;
+  /** false when it did not exist. */
+  remove(name: string): Promise<boolean>;
 }
 
 /** One client session through the gateway; times are ISO 8601. */
@@ -162,5 +198,6 @@ export interface Store {
   instances: InstanceRepository;
   events: EventRepository;
   sessions: SessionRepository;
+  alerts: AlertRepository;
   close(): void;
 }

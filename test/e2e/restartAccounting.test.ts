@@ -49,11 +49,11 @@ describe('one crash is one failure', () => {
       20_000,
     );
     const spawns = existsSync(spawnLog) ? readFileSync(spawnLog, 'utf8').trim().split('\n') : [];
-    const exited = failed.events.filter((event) => event.type === 'exited');
+    const exited = failed.events.filter((event) => event.type === 'backoff');
     expect(spawns).toHaveLength(4);
     expect(
       exited.map((event) => event.message),
-      'one exited event per crash but the last',
+      'one backoff event per crash but the last',
     ).toHaveLength(3);
     expect(failed.restarts).toBe(3);
     expect(failed.events.at(-1)?.message).toMatch(/crashy failed 4 times/);

@@ -83,7 +83,7 @@ describe('mcpctl server set', () => {
     expect(after.pid).toBe(before.pid);
     expect(after.createdAt).toBe(before.createdAt);
     expect(after.policy).toMatchObject({ healthIntervalMs: 5000, restart: 'always', stopGraceMs: 2000 });
-    expect(after.events.map((e) => e.type)).toEqual(['added', 'started', 'updated']);
+    expect(after.events.map((e) => e.type)).toEqual(['added', 'starting', 'running', 'updated']);
     expect(after.events.at(-1)?.message).toBe(
       'policy: policy.healthIntervalMs, policy.restart changed, applied in place',
     );
@@ -128,7 +128,7 @@ describe('mcpctl server set', () => {
       // History kept: creation time, restart count, every event, with the roll last.
       expect(after.createdAt).toBe(before.createdAt);
       expect(after.restarts).toBe(before.restarts);
-      expect(after.events.map((e) => e.type)).toEqual(['added', 'started', 'rolled-over']);
+      expect(after.events.map((e) => e.type)).toEqual(['added', 'starting', 'running', 'rolled-over']);
       expect(after.events.at(-1)?.message).toBe(
         `roll: env changed; rolled over to a new process (pid ${before.pid} → ${after.pid})`,
       );

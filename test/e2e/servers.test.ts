@@ -66,7 +66,7 @@ describe('server-everything through the built binary', () => {
     expect(back.lastExitSignal).toBe('SIGKILL');
     expect(isAlive(firstPid)).toBe(false);
     expect(h.serverPids('everything')).toEqual([back.pid]);
-    expect(back.events.map((event) => event.type)).toContain('exited');
+    expect(back.events.map((event) => event.type)).toContain('crashed');
     expect((await h.run(['server', 'ping', 'everything'])).code).toBe(0);
   });
 });

@@ -71,7 +71,7 @@ describe('restart policy and health checks through the built binary', () => {
     // longer than the one before; and each gap between spawns is at least its delay (the gap
     // also holds the crash and the next process start, which vary with the machine's load).
     const delays = failed.events
-      .filter((event) => event.type === 'exited')
+      .filter((event) => event.type === 'backoff')
       .map((event) => Number(/restarting in (\d+) ms/.exec(event.message)?.[1]));
     expect(delays).toHaveLength(3);
     for (const [i, base] of [100, 200, 400].entries()) {
@@ -113,9 +113,9 @@ describe('restart policy and health checks through the built binary', () => {
     ]);
     expect(add.code, add.stderr).toBe(0);
     // Its health checks fail within half a second: under load the first look may already find it
-    // unhealthy or restarted, so the first pid is read from its first 'started' event.
+    // unhealthy or restarted, so the first pid is read from its first 'running' event.
     const first = await h.json<ServerDetail>(['server', 'show', 'hang']);
-    const started = first.events.find((event) => event.type === 'started');
+    const started = first.events.find((event) => event.type === 'running');
     const firstPid = Number(/pid (\d+)/.exec(started?.message ?? '')?.[1]);
     expect(firstPid, JSON.stringify(first.events)).toBeGreaterThan(0);
 

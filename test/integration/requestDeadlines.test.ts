@@ -120,7 +120,7 @@ describe('every request ends', () => {
         );
         return view.state === 'running' && view.pid !== before.pid ? view : undefined;
       });
-      expect(restarted.events.some((event) => event.type === 'exited' && /no request id/.test(event.message))).toBe(
+      expect(restarted.events.some((event) => event.type === 'backoff' && /no request id/.test(event.message))).toBe(
         true,
       );
       // A shared session outlives its server's restart.

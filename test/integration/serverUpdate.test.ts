@@ -55,10 +55,10 @@ describe('Supervisor.update: a definition edited in place', () => {
     const stored = await home.store.servers.get('report');
     expect(stored?.spec).toEqual(edited);
     expect(stored?.createdAt).toBe(createdAt);
-    expect(await eventTypes()).toEqual(['added', 'started', 'updated']);
+    expect(await eventTypes()).toEqual(['added', 'starting', 'running', 'updated']);
     // The same definition again changes nothing and writes nothing.
     expect(await home.supervisor.update(edited)).toMatchObject({ changed: false, rolled: false });
-    expect(await eventTypes()).toEqual(['added', 'started', 'updated']);
+    expect(await eventTypes()).toEqual(['added', 'starting', 'running', 'updated']);
   });
 
   it('a new health interval takes effect without a restart', async () => {

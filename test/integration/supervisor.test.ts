@@ -29,7 +29,9 @@ describe('supervisor with real processes', () => {
     );
     expect(entry.instance.restarts).toBe(1);
     expect(entry.instance.lastExitSignal).toBe('SIGKILL');
-    const exited = (await home.store.events.list({ server: 'everything', limit: 20 })).find((e) => e.type === 'exited');
+    const exited = (await home.store.events.list({ server: 'everything', limit: 20 })).find(
+      (e) => e.type === 'backoff',
+    );
     expect(exited?.message).toMatch(/^everything: the server was killed by SIGKILL; restarting in \d+ ms$/);
     expect(isAlive(firstPid as number)).toBe(false);
     const row = await home.store.instances.get('everything');
@@ -54,7 +56,7 @@ describe('supervisor with real processes', () => {
     const gaps = spawns.slice(1).map((time, i) => time - (spawns[i] as number));
     // The policy's delays (jitter 0) are exactly 100, 200, 400, 800 ms, and each real gap between spawns is at least its delay.
     const events = await home.store.events.list({ server: 'crash', limit: 50 });
-    const delays = events.filter((event) => event.type === 'exited').map((event) => event.data?.delayMs);
+    const delays = events.filter((event) => event.type === 'backoff').map((event) => event.data?.delayMs);
     expect(delays).toEqual([100, 200, 400, 800]);
     for (const [i, delay] of [100, 200, 400, 800].entries()) expect(gaps[i]).toBeGreaterThanOrEqual(delay);
     expect(events.at(-1)).toMatchObject({ type: 'failed' });

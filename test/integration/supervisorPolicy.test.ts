@@ -41,7 +41,7 @@ describe('health failures are failures', () => {
     const events = await home.store.events.list({ server: 'hang', limit: 50 });
     const types = events.map((event) => event.type);
     expect(types).toContain('unhealthy');
-    expect(events.find((event) => event.type === 'exited')?.message).toMatch(
+    expect(events.find((event) => event.type === 'backoff')?.message).toMatch(
       /^hang: 2 health checks in a row failed; restarting in \d+ ms$/,
     );
     expect(events.some((event) => event.message.includes('leaves it down'))).toBe(false);
@@ -88,7 +88,7 @@ describe('restart accounting across stable runs and daemon restarts', () => {
     );
     await waitFor('four crashes', () => (spawnCount(spawnLog) >= 4 ? true : undefined), 20_000);
     const events = await home.store.events.list({ server: 'unstable', limit: 50 });
-    const delays = events.filter((event) => event.type === 'exited').map((event) => event.data?.delayMs);
+    const delays = events.filter((event) => event.type === 'backoff').map((event) => event.data?.delayMs);
     // Without the reset they would double: 100, 200, 400.
     expect(delays.slice(0, 3)).toEqual([100, 100, 100]);
   });

@@ -33,6 +33,10 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   settingKey('gateway.maxSessions', 'number'),
   settingKey('servers.maxLineBytes', 'number', 'MCPCTL_MAX_LINE_BYTES'),
   settingKey('cli.output', 'text', 'MCPCTL_OUTPUT', 'cli'),
+  settingKey('alerts.interval', 'duration', 'MCPCTL_ALERTS_INTERVAL'),
+  settingKey('alerts.timeout', 'duration', 'MCPCTL_ALERTS_TIMEOUT'),
+  settingKey('alerts.attempts', 'number', 'MCPCTL_ALERTS_ATTEMPTS'),
+  settingKey('alerts.retryDelay', 'duration', 'MCPCTL_ALERTS_RETRY_DELAY'),
 ];
 
 /** A value as text (command line, variable) typed for the schema: numbers parsed, the rest left to the schema. */

@@ -5,6 +5,7 @@ import { formatDuration, parseDuration } from '../../shared/duration.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Paths } from '../../shared/paths.js';
 import { loadYaml } from '../../shared/yaml.js';
+import { alertRuleSchema } from '../alerts/rule.js';
 import { OUTPUT_FORMATS } from './cliSettings.js';
 import { SETTING_KEYS, typedSetting } from './settingKeys.js';
 
@@ -87,6 +88,20 @@ const settingsSchema = z
           .int()
           .min(1024)
           .default(4 * 1024 * 1024),
+      })
+      .strict()
+      .prefault({}),
+    alerts: z
+      .object({
+        /** Milliseconds once parsed: how often rules are checked (restarts and state changes are checked at once). */
+        interval: duration('10s', 10),
+        /** Milliseconds once parsed: a webhook request or a command notifier taking longer is abandoned. */
+        timeout: duration('10s', 10),
+        /** Webhook deliveries tried at most this many times, the delay doubling from `retryDelay`. */
+        attempts: z.number().int().min(1).max(20).default(5),
+        retryDelay: duration('1s', 1),
+        /** Rules of the config file; on a name also added with `alert add`, this one wins. */
+        rules: z.array(alertRuleSchema).default([]),
       })
       .strict()
       .prefault({}),

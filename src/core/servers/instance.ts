@@ -221,6 +221,7 @@ export class Instance {
       nextRestartAt: null,
       startedAt: new Date(clock.now()).toISOString(),
     });
+    this.deps.event('starting', `${this.deps.name} starting`, { restarts: this.restarts });
     let runner: Runner;
     try {
       runner = await this.deps.createRunner();
@@ -259,7 +260,7 @@ export class Instance {
     this.runningSince = clock.now();
     this.transition('running', { lastError: null });
     this.deps.observer?.ready(runner);
-    this.deps.event('started', `${this.deps.name} is running${runner.pid ? ` (pid ${runner.pid})` : ''}`, {
+    this.deps.event('running', `${this.deps.name} is running${runner.pid ? ` (pid ${runner.pid})` : ''}`, {
       serverPid: runner.pid,
     });
     this.scheduleHealthCheck(generation);
@@ -343,11 +344,17 @@ export class Instance {
       lastExitSignal: end.signal,
       lastError: clean ? null : end.reason,
     };
-    if (!clean) this.lastError = end.reason;
+    if (!clean) {
+      this.lastError = end.reason;
+      this.deps.event('crashed', `${this.deps.name} crashed: ${end.reason}`, {
+        exitCode: end.exitCode,
+        signal: end.signal,
+      });
+    } else if (decision.action === 'restart') this.deps.event('exited', `${this.deps.name} exited: ${end.reason}`);
     if (decision.action === 'restart') {
       this.nextRestartAt = clock.now() + decision.delayMs;
       this.transition('backoff', { ...exitFields, nextRestartAt: new Date(this.nextRestartAt).toISOString() });
-      this.deps.event('exited', `${this.deps.name}: ${end.reason}; restarting in ${decision.delayMs} ms`, {
+      this.deps.event('backoff', `${this.deps.name}: ${end.reason}; restarting in ${decision.delayMs} ms`, {
         delayMs: decision.delayMs,
       });
       this.timer = clock.setTimeout(() => {
@@ -368,7 +375,10 @@ export class Instance {
       return;
     }
     this.transition(clean ? 'stopped' : 'failed', { ...exitFields, nextRestartAt: null });
-    this.deps.event('exited', `${this.deps.name}: ${end.reason}; restart policy '${policy.restart}' leaves it down`);
+    this.deps.event(
+      clean ? 'exited' : 'failed',
+      `${this.deps.name}: ${end.reason}; restart policy '${policy.restart}' leaves it down`,
+    );
   }
 
   private transition(state: InstanceState, patch: InstancePatch): void {

@@ -7,6 +7,7 @@ import { byCodePoint } from '../../shared/compare.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { InstancePatch, JsonObject, Store, StoredInstance } from '../../store/types.js';
+import type { EventSink } from '../events/eventHub.js';
 import { IsolatedPool } from '../sessions/isolatedPool.js';
 import { parseInput } from '../validation.js';
 import {
@@ -42,6 +43,8 @@ export interface SupervisorDeps {
   /** Marks every process this daemon starts, so that it or a later daemon of the same home finds them all. */
   homeId: string;
   openLog(name: string): ServerLog;
+  /** Where events go (the daemon's EventHub, which also tells followers); the store's events by default. */
+  events?: EventSink;
   /** Told when each server's upstream becomes usable or goes away (the gateway listens). */
   observe?(name: string): InstanceObserver | undefined;
 }
@@ -82,6 +85,10 @@ export class Supervisor {
   private readonly servers = new Map<string, Managed>();
 
   constructor(private readonly deps: SupervisorDeps) {}
+
+  private get events(): EventSink {
+    return this.deps.events ?? this.deps.store.events;
+  }
 
   /**
    * Loads definitions and ends every process a crashed daemon left behind, before
@@ -322,6 +329,14 @@ export class Supervisor {
     this.servers.delete(name);
     managed.log.remove();
     await managed.instance.stop({ keepDesired: false });
+    // Its own events went with its row: the removal is kept without one, naming it in its data.
+    const message = `${name} removed`;
+    this.deps.logger.info({ server: name, event: 'removed' }, message);
+    await this.events
+      .append({ server: null, type: 'removed', message, data: { server: name } })
+      .catch((error: unknown) =>
+        this.deps.logger.error({ server: name, err: (error as Error).message }, 'could not record event'),
+      );
   }
 
   /** Resolves names first, so an unknown name changes nothing. */
@@ -438,8 +453,7 @@ export class Supervisor {
     managed.writes = managed.writes
       .then(
         async (): Promise<unknown> =>
-          this.servers.get(name) === managed &&
-          this.deps.store.events.append({ server: name, type, message, data: data ?? null }),
+          this.servers.get(name) === managed && this.events.append({ server: name, type, message, data: data ?? null }),
       )
       .catch((error: unknown) =>
         this.deps.logger.error({ server: name, err: (error as Error).message }, 'could not record event'),

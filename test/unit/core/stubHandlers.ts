@@ -88,6 +88,14 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     currentProfile: unused,
     applyConfig: unused,
     exportConfig: unused,
+    listEvents: unused,
+    addAlert: unused,
+    listAlerts: unused,
+    removeAlert: unused,
+    testAlert: unused,
+    followEvents: async function* () {
+      yield* [];
+    },
     followLogs: async function* (input, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;

@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
+import { createAlertRules } from '../../../../src/core/alerts/alertRules.js';
 import type { ControlApi } from '../../../../src/core/api.js';
 import { loadSettings } from '../../../../src/core/config/settings.js';
+import { EventHub } from '../../../../src/core/events/eventHub.js';
 import { createHandlers } from '../../../../src/core/handlers.js';
 import { createLocalApi } from '../../../../src/core/localApi.js';
 import type { ProfileCatalogs } from '../../../../src/core/profiles/catalog.js';
@@ -24,6 +26,7 @@ export interface HandlerRig {
 }
 
 const noLog = { subscribe: () => () => {} };
+const noSources = { servers: () => [], sessions: () => 0, memoryBytes: () => null };
 
 /**
  * The daemon's real handlers over a real SQLite store and supervisor in a temp home,
@@ -45,9 +48,11 @@ export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } 
   const paths = resolvePaths({ MCPCTL_HOME: home });
   const profiles = new ProfileRegistry({ store, logger: silentLogger });
   await profiles.load();
+  const events = new EventHub({ store, logger: silentLogger });
+  const settings = await loadSettings(paths, {});
   const handlers = createHandlers({
     paths,
-    settings: await loadSettings(paths, {}),
+    settings,
     store,
     supervisor,
     version: '0.0.0-test',
@@ -57,6 +62,8 @@ export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } 
     requestStop: () => {},
     gateway,
     profiles,
+    events,
+    alerts: createAlertRules({ store, settings, events, logger: silentLogger, sources: noSources }),
     ...options,
     logger: silentLogger,
     now: Date.now,
