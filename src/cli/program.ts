@@ -11,6 +11,7 @@ import { registerDaemonCommands } from './commands/daemon/register.js';
 import { registerInspectCommands } from './commands/inspect/register.js';
 import { registerProfileCommands } from './commands/profile/register.js';
 import { registerRegistryCommands } from './commands/registry/register.js';
+import { registerSecretCommands } from './commands/secret/register.js';
 import {
   defineLogs,
   defineLs,
@@ -82,6 +83,7 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
   registerCompletionCommands(program, inv);
   registerRegistryCommands(program, inv);
   registerClientCommands(program, inv);
+  registerSecretCommands(program, inv);
 
   // Shortcuts for the everyday verbs, as pm2 and docker have them.
   defineLs(program, 'ls', inv).alias('ps').description('list servers (same as: server ls)');

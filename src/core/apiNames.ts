@@ -33,6 +33,10 @@ export const METHOD_NAMES = [
   'currentProfile',
   'applyConfig',
   'exportConfig',
+  'setSecret',
+  'listSecrets',
+  'removeSecret',
+  'rotateSecretKey',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs'] as const;

@@ -11,6 +11,8 @@ import { followLines, type Subscribable } from './logStream.js';
 import type { ProfileCatalogs } from './profiles/catalog.js';
 import { createProfileHandlers } from './profiles/profileHandlers.js';
 import type { ProfileRegistry } from './profiles/registry.js';
+import { createSecretHandlers } from './secrets/secretHandlers.js';
+import type { SecretVault } from './secrets/vault.js';
 import { serverSpecSchema } from './servers/definition.js';
 import { applyServerPatch } from './servers/patch.js';
 import type { Supervisor } from './servers/supervisor.js';
@@ -32,6 +34,8 @@ export interface HandlerDeps extends DeclarativeHandlerDeps {
   /** The running gateway: its address and its live sessions. */
   gateway: GatewayControl;
   profiles: ProfileRegistry;
+  /** The encrypted secrets (`secret` verbs; values only ever go to spawned servers). */
+  vault: SecretVault;
   /** What each profile's endpoint serves (the gateway's); without it `profile show` says "not available". */
   profileCatalogs?: ProfileCatalogs;
   logger: Logger;
@@ -64,6 +68,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
         logFile: paths.daemonLog,
         servers: { total: supervisor.list().length, byState },
         gateway: gateway.url === null || gateway.port === null ? null : { url: gateway.url, port: gateway.port },
+        secrets: await deps.vault.status(),
       };
     },
     async daemonStop() {
@@ -133,6 +138,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     ...createGatewayHandlers(deps),
     ...createProfileHandlers(deps),
     ...createDeclarativeHandlers(deps),
+    ...createSecretHandlers(deps),
     followLogs(query, signal) {
       if (query.name === undefined) return followLines(deps.daemonLog, signal);
       supervisor.get(query.name);
