@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI_NODE, FIXTURES, waitFor } from '../helpers/cli.js';
+import { secretReference as ref } from '../../src/core/secrets/references.js';
+import { CLI_NODE, FIXTURES } from '../helpers/cli.js';
 import { useE2eHome } from '../helpers/e2e.js';
 import { startHeaderEcho } from '../helpers/headerEcho.js';
 import { filesContaining, mcpctlWithInput, NO_KEYRING } from '../helpers/secrets.js';
@@ -27,7 +28,7 @@ beforeAll(() => {
   writeFileSync(join(h.home, 'config.yaml'), 'logs:\n  level: debug\n');
 });
 
-describe('secret set and ${secret:NAME}', () => {
+describe('secret set and secret references', () => {
   it('reads the value from stdin and says nothing of it', async () => {
     const set = await mcpctlWithInput(h.home, ['secret', 'set', 'CANARY'], `${CANARY}\n`);
     outputs.push(set.stdout, set.stderr);
@@ -47,13 +48,13 @@ describe('secret set and ${secret:NAME}', () => {
       'envr',
       ...h.mark('envr'),
       '--env',
-      'TOKEN=${secret:CANARY}',
+      `TOKEN=${ref('CANARY')}`,
       '--env',
-      'BEARER=Bearer ${secret:CANARY}',
+      `BEARER=Bearer ${ref('CANARY')}`,
       '--',
       CLI_NODE,
       join(FIXTURES, 'envReport.mjs'),
-      '--token=${secret:CANARY}',
+      `--token=${ref('CANARY')}`,
     ]);
     expect(added.code, added.stderr).toBe(0);
     const call = await h.run(['call', 'envr', 'env', 'name=TOKEN', '-o', 'json'], { env: NO_KEYRING });
@@ -76,7 +77,7 @@ describe('secret set and ${secret:NAME}', () => {
         '--url',
         upstream.url,
         '--header',
-        'Authorization: Bearer ${secret:CANARY}',
+        `Authorization: Bearer ${ref('CANARY')}`,
       ]);
       expect(added.code, added.stderr).toBe(0);
       const call = await h.run(['call', 'remote', 'request-headers', '-o', 'json'], { env: NO_KEYRING });
@@ -92,14 +93,14 @@ describe('secret set and ${secret:NAME}', () => {
       '--url',
       'http://127.0.0.1:9/mcp',
       '--header',
-      'Authorization: Bearer ${secret:CANARY}',
+      `Authorization: Bearer ${ref('CANARY')}`,
     ]);
     expect(unreachable.code).not.toBe(0);
     expect(unreachable.stderr).toContain('cannot initialize http://127.0.0.1:9/mcp');
   });
 
   it('an unknown secret fails the start with an error naming the secret', async () => {
-    const added = await run(['server', 'add', 'nosecret', '--env', 'KEY=${secret:MISSING}', '--', CLI_NODE, '-e', '']);
+    const added = await run(['server', 'add', 'nosecret', '--env', `KEY=${ref('MISSING')}`, '--', CLI_NODE, '-e', '']);
     expect(added.code).toBe(5);
     expect(added.stderr).toContain("server 'nosecret' refers to the secret 'MISSING', which is not set");
     await run(['server', 'rm', 'nosecret']);
@@ -117,11 +118,11 @@ describe('secret set and ${secret:NAME}', () => {
 
   it('the views and the export keep the reference, never the value', async () => {
     const show = JSON.parse((await run(['server', 'show', 'envr', '-o', 'json'])).stdout);
-    expect(show.env.TOKEN).toBe('${secret:CANARY}');
-    expect(show.args).toContain('--token=${secret:CANARY}');
+    expect(show.env.TOKEN).toBe(ref('CANARY'));
+    expect(show.args).toContain(`--token=${ref('CANARY')}`);
     const exported = await run(['export']);
     expect(exported.code).toBe(0);
-    expect(exported.stdout).toContain('${secret:CANARY}');
+    expect(exported.stdout).toContain(ref('CANARY'));
     for (const args of [
       ['server', 'show', 'remote', '-o', 'json'],
       ['server', 'show', 'gone', '-o', 'json'],
@@ -142,7 +143,7 @@ describe('secret set and ${secret:NAME}', () => {
     expect(existsSync(join(h.home, 'mcpctl.db-wal'))).toBe(true);
     expect(filesContaining(h.home, CANARY)).toEqual([]);
     // The scan does see what the files hold: the reference itself is in the database.
-    expect(filesContaining(h.home, '${secret:CANARY}').length).toBeGreaterThan(0);
+    expect(filesContaining(h.home, ref('CANARY')).length).toBeGreaterThan(0);
     // Stopped: the WAL is checkpointed into the database file; still nothing.
     expect((await run(['daemon', 'stop'])).code).toBe(0);
     expect(filesContaining(h.home, CANARY)).toEqual([]);

@@ -52,3 +52,40 @@ export function filesContaining(dir: string, needle: string): string[] {
   walk(dir);
   return found;
 }
+
+/**
+ * Opens every secret of the home's database with the key file or, where it is still there, the
+ * pending key of a rotation: what a restarted daemon could read. Throws naming a secret neither opens.
+ */
+export async function readAllSecrets(home: string): Promise<Map<string, string>> {
+  const { default: Database } = await import('better-sqlite3');
+  const { unseal } = await import('../../src/core/secrets/cipher.js');
+  const { readKeyFile } = await import('../../src/core/secrets/keyFile.js');
+  const keys = [readKeyFile(join(home, 'master.key')), readKeyFile(join(home, 'master.key.next'))].filter(
+    (key): key is Buffer => key !== undefined,
+  );
+  const db = new Database(join(home, 'mcpctl.db'), { readonly: true });
+  try {
+    const rows = db.prepare('SELECT name, ciphertext, nonce, key_id AS keyId FROM secrets').all() as Array<{
+      name: string;
+      ciphertext: Buffer;
+      nonce: Buffer;
+      keyId: string;
+    }>;
+    const values = new Map<string, string>();
+    for (const row of rows) {
+      const opened = keys.flatMap((key) => {
+        try {
+          return [unseal(key, row.name, row)];
+        } catch {
+          return [];
+        }
+      });
+      if (opened.length === 0) throw new Error(`no key opens the secret ${row.name}`);
+      values.set(row.name, opened[0] as string);
+    }
+    return values;
+  } finally {
+    db.close();
+  }
+}
