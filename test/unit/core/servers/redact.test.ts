@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MASK, maskSensitive } from '../../../../src/core/servers/redact.js';
 import { secretReference as ref } from '../../../../src/core/secrets/references.js';
+import { MASK, maskSensitive } from '../../../../src/core/servers/redact.js';
 
 describe('maskSensitive', () => {
   it('masks credential-like names, and shows values that only refer to secrets', () => {
