@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { secretReference as ref } from '../../src/core/secrets/references.js';
-import { CLI_NODE, FIXTURES } from '../helpers/cli.js';
+import { CLI_NODE, FIXTURES, waitFor } from '../helpers/cli.js';
 import { useE2eHome } from '../helpers/e2e.js';
 import { startHeaderEcho } from '../helpers/headerEcho.js';
 import { filesContaining, mcpctlWithInput, NO_KEYRING } from '../helpers/secrets.js';
@@ -114,6 +114,13 @@ describe('secret set and secret references', () => {
     const rm = await run(['secret', 'rm', 'CANARY']);
     expect(rm.code).toBe(2);
     expect(rm.stderr).toContain("the secret 'CANARY' is used by server:envr, server:gone, server:remote");
+    const temp = await mcpctlWithInput(h.home, ['secret', 'set', 'TEMP'], 'temporary value');
+    expect(temp.code, temp.stderr).toBe(0);
+    await run(['server', 'add', 'tempuser', '--no-autostart', '--env', `X=${ref('TEMP')}`, '--', CLI_NODE]);
+    const forced = await run(['secret', 'rm', 'TEMP', '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toBe('removed secret TEMP (still referred to by server:tempuser)\n');
+    expect((await run(['server', 'rm', 'tempuser'])).code).toBe(0);
   });
 
   it('the views and the export keep the reference, never the value', async () => {
@@ -136,6 +143,30 @@ describe('secret set and secret references', () => {
     ]) {
       expect((await run(args)).code, args.join(' ')).toBe(0);
     }
+  });
+
+  it("a server that prints its secret: mcpctl's log of it shows the mask", async () => {
+    const script = "console.error('my token is ' + process.env.T); setTimeout(() => {}, 5000)";
+    await run([
+      'server',
+      'add',
+      'echoer',
+      '--env',
+      `T=${ref('CANARY')}`,
+      '--restart',
+      'never',
+      '--start-timeout',
+      '1s',
+      '--',
+      CLI_NODE,
+      '-e',
+      script,
+    ]);
+    const logs = await waitFor('its stderr in its log', async () => {
+      const result = await run(['logs', 'echoer']);
+      return result.stdout.includes('my token is') ? result.stdout : undefined;
+    });
+    expect(logs).toContain('my token is ********');
   });
 
   it('appears in no output, and in no file of the home: database, -wal, -shm, logs', async () => {

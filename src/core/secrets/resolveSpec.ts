@@ -11,11 +11,15 @@ export interface SecretResolver {
 /**
  * The definition with `${secret:NAME}` in its env values, args and headers replaced by the
  * values, for the runner that spawns or connects it and for nothing else: the supervisor keeps
- * (stores, shows, exports) the definition with its references.
+ * (stores, shows, exports) the definition with its references. `values`: what was put in, for
+ * masking in the server's log.
  */
-export async function withSecrets<S extends ServerSpec>(spec: S, resolver: SecretResolver | undefined): Promise<S> {
+export async function withSecrets<S extends ServerSpec>(
+  spec: S,
+  resolver: SecretResolver | undefined,
+): Promise<{ spec: S; values: string[] }> {
   const names = serverSecretNames(spec);
-  if (names.length === 0) return spec;
+  if (names.length === 0) return { spec, values: [] };
   const what = `server '${spec.name}'`;
   if (!resolver) {
     throw new McpctlError('INTERNAL', `${what} refers to secrets, but this daemon has no secret store`, {
@@ -23,12 +27,13 @@ export async function withSecrets<S extends ServerSpec>(spec: S, resolver: Secre
     });
   }
   const values = await resolver.resolve(names, what);
-  if (spec.transport === 'stdio') {
-    return {
-      ...spec,
-      env: substituteRecord(spec.env, values),
-      args: spec.args.map((arg) => substituteSecrets(arg, values)),
-    };
-  }
-  return { ...spec, headers: substituteRecord(spec.headers, values) };
+  const resolved: S =
+    spec.transport === 'stdio'
+      ? {
+          ...spec,
+          env: substituteRecord(spec.env, values),
+          args: spec.args.map((arg) => substituteSecrets(arg, values)),
+        }
+      : { ...spec, headers: substituteRecord(spec.headers, values) };
+  return { spec: resolved, values: [...values.values()] };
 }

@@ -7,6 +7,7 @@ import { byCodePoint } from '../../shared/compare.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { InstancePatch, JsonObject, Store, StoredInstance } from '../../store/types.js';
+import { maskingLog } from '../secrets/maskingLog.js';
 import { type SecretResolver, withSecrets } from '../secrets/resolveSpec.js';
 import { IsolatedPool } from '../sessions/isolatedPool.js';
 import { parseInput } from '../validation.js';
@@ -391,17 +392,20 @@ export class Supervisor {
   private async createRunner(spec: ServerSpec, log: ServerLog): Promise<Runner> {
     const { deps } = this;
     if (spec.transport === 'http') {
-      return new HttpRunner(await withSecrets(spec, deps.secrets), deps.clientInfo, SHARED_CLIENT_CAPABILITIES);
+      const { spec: connected } = await withSecrets(spec, deps.secrets);
+      return new HttpRunner(connected, deps.clientInfo, SHARED_CLIENT_CAPABILITIES);
     }
-    const spawn = async () =>
-      startStdioRunner({
-        spec: await withSecrets(spec, deps.secrets),
-        log,
+    const spawn = async () => {
+      const { spec: spawned, values } = await withSecrets(spec, deps.secrets);
+      return startStdioRunner({
+        spec: spawned,
+        log: maskingLog(log, values),
         parentEnv: deps.parentEnv,
         clientInfo: deps.clientInfo,
         maxLineBytes: deps.maxLineBytes,
         marks: ownershipMarks(deps.homeId, spec.name),
       });
+    };
     if (spec.share === 'shared') return spawn();
     return new IsolatedPool({
       name: spec.name,
