@@ -55,9 +55,20 @@ export class SecretVault {
   private async masterKey(create: false): Promise<MasterKey | undefined>;
   private async masterKey(create: boolean): Promise<MasterKey | undefined> {
     if (this.key) return this.key;
-    const slot = await findSlot(this.options, create);
-    if (!slot) return undefined;
-    this.key = await settleKey(slot, await this.options.secrets.keyIds());
+    const keyIds = await this.options.secrets.keyIds();
+    // A new key only for an empty store: one made beside existing secrets could never open them.
+    const slot = await findSlot(this.options, create && keyIds.length === 0);
+    if (!slot) {
+      if (keyIds.length === 0) return undefined;
+      throw new McpctlError(
+        'CONFIG_INVALID',
+        `there are secrets (key id ${keyIds.join(', ')}) but no master key: none in the keyring, no MCPCTL_MASTER_KEY, no key file ${this.options.keyFile}`,
+        {
+          hint: `restore the key file ${this.options.keyFile}, or set MCPCTL_MASTER_KEY to the key the secrets were set with, then restart the daemon`,
+        },
+      );
+    }
+    this.key = await settleKey(slot, keyIds);
     return this.key;
   }
 

@@ -126,3 +126,22 @@ describe('SecretVault', () => {
     );
   });
 });
+
+describe('SecretVault without its key', () => {
+  it('never makes a new key beside existing secrets: a clear error, and no key file appears', async () => {
+    const { keyFile, store } = rig();
+    const withEnv = new SecretVault({
+      secrets: store.secrets,
+      env: { MCPCTL_NO_KEYRING: '1', MCPCTL_MASTER_KEY: 'd'.repeat(64) },
+      keyFile,
+      homeId: 'x',
+    });
+    await withEnv.set('A', 'alpha');
+    const without = new SecretVault({ secrets: store.secrets, env: { MCPCTL_NO_KEYRING: '1' }, keyFile, homeId: 'x' });
+    await expect(without.set('B', 'beta')).rejects.toThrow(/there are secrets \(key id \w+\) but no master key/);
+    await expect(without.resolve(['A'], 'test')).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    expect(existsSync(keyFile)).toBe(false);
+    expect((await without.status()).problem).toContain('no master key');
+    expect((await store.secrets.list()).map((secret) => secret.name)).toEqual(['A']);
+  });
+});
