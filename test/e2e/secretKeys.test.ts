@@ -181,6 +181,35 @@ describe('bad input', () => {
     }
   }, 90_000);
 
+  // util-linux `script` runs the CLI on a pseudo-terminal, as from a user's shell.
+  it.skipIf(process.platform !== 'linux' || !existsSync('/usr/bin/script'))(
+    'on a terminal, the value is asked for without echo',
+    async () => {
+      const h = e2eHome();
+      try {
+        const child = spawn('script', ['-qfec', `'${CLI_NODE}' '${CLI}' secret set TYPED`, '/dev/null'], {
+          env: { ...process.env, ...NO_KEYRING, MCPCTL_HOME: h.home, NO_COLOR: '1', MCPCTL_GATEWAY_PORT: '0' },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        let screen = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          const before = screen;
+          screen += chunk.toString();
+          if (!before.includes('(hidden): ') && screen.includes('Value of TYPED (hidden): '))
+            child.stdin.write('typed value\r');
+        });
+        const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+        expect(code, screen).toBe(0);
+        expect(screen).toContain('set secret TYPED');
+        expect(screen).not.toContain('typed value');
+        expect(await readAllSecrets(h.home)).toEqual(new Map([['TYPED', 'typed value']]));
+      } finally {
+        await h.dispose();
+      }
+    },
+    60_000,
+  );
+
   it('a secret name in a bad shape exits 2 before the daemon is touched', async () => {
     const h = e2eHome();
     try {
