@@ -18,7 +18,7 @@ await build({
   sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
   // Native addon and its loader stay in node_modules.
-  external: ['better-sqlite3'],
+  external: ['better-sqlite3', '@napi-rs/keyring'],
   // jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow: bundle its ESM build.
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   define: { MCPCTL_VERSION: JSON.stringify(pkg.version) },

@@ -8,6 +8,7 @@ import { EVENT_TYPES } from './events/eventTypes.js';
 import { MEMBER_STATES } from './profiles/catalog.js';
 import { profileNameSchema, TOOL_MODES } from './profiles/definition.js';
 import { profileCreateSchema, profileEditSchema } from './profiles/edits.js';
+import { secretMethods, secretStatusSchema } from './secrets/schemas.js';
 import { policySchema, serverNameSchema, serverSpecSchema } from './servers/definition.js';
 import { serverPatchSchema } from './servers/patch.js';
 import { INSTANCE_STATES } from './servers/states.js';
@@ -131,6 +132,8 @@ export const daemonStatusSchema = z.object({
   }),
   /** Where MCP clients connect; null while the gateway is not listening. */
   gateway: z.object({ url: z.string(), port: z.number() }).nullable(),
+  /** Where the master key comes from (keyring, env, file) and how many secrets there are. */
+  secrets: secretStatusSchema,
 });
 export type DaemonStatus = z.output<typeof daemonStatusSchema>;
 
@@ -372,6 +375,7 @@ export const controlMethods = {
     input: z.object({ profile: profileNameSchema.optional() }).strict(),
     output: z.object({ document: z.record(z.string(), z.unknown()) }),
   },
+  ...secretMethods,
 } as const;
 
 /** Long-lived answers: the daemon writes one JSON item per line until the client goes away. */

@@ -38,6 +38,10 @@ export const METHOD_NAMES = [
   'listAlerts',
   'removeAlert',
   'testAlert',
+  'setSecret',
+  'listSecrets',
+  'removeSecret',
+  'rotateSecretKey',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs', 'followEvents'] as const;

@@ -14,6 +14,8 @@ import { followLines, type Subscribable } from './logStream.js';
 import type { ProfileCatalogs } from './profiles/catalog.js';
 import { createProfileHandlers } from './profiles/profileHandlers.js';
 import type { ProfileRegistry } from './profiles/registry.js';
+import { createSecretHandlers } from './secrets/secretHandlers.js';
+import type { SecretVault } from './secrets/vault.js';
 import { serverSpecSchema } from './servers/definition.js';
 import { applyServerPatch } from './servers/patch.js';
 import type { Supervisor } from './servers/supervisor.js';
@@ -35,6 +37,8 @@ export interface HandlerDeps extends DeclarativeHandlerDeps, EventHandlerDeps, A
   /** The running gateway: its address and its live sessions. */
   gateway: GatewayControl;
   profiles: ProfileRegistry;
+  /** The encrypted secrets (`secret` verbs; values only ever go to spawned servers). */
+  vault: SecretVault;
   /** What each profile's endpoint serves (the gateway's); without it `profile show` says "not available". */
   profileCatalogs?: ProfileCatalogs;
   logger: Logger;
@@ -67,6 +71,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
         logFile: paths.daemonLog,
         servers: { total: supervisor.list().length, byState },
         gateway: gateway.url === null || gateway.port === null ? null : { url: gateway.url, port: gateway.port },
+        secrets: await deps.vault.status(),
       };
     },
     async daemonStop() {
@@ -138,6 +143,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     ...createDeclarativeHandlers(deps),
     ...createEventHandlers(deps),
     ...createAlertHandlers(deps),
+    ...createSecretHandlers(deps),
     followLogs(query, signal) {
       if (query.name === undefined) return followLines(deps.daemonLog, signal);
       supervisor.get(query.name);

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { startControlServer } from '../daemon/ipc/controlServer.js';
 import { createDaemonLogger } from '../daemon/monitor/daemonLogger.js';
 import { ServerLogFile } from '../daemon/monitor/logFile.js';
@@ -16,6 +17,7 @@ import { sessionEvent } from './events/sessionEvents.js';
 import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
 import { ProfileRegistry } from './profiles/registry.js';
+import { SecretVault } from './secrets/vault.js';
 import { systemClock } from './servers/instance.js';
 import { Supervisor } from './servers/supervisor.js';
 import { endedSessionLookup } from './sessions/endedSessions.js';
@@ -74,6 +76,13 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     // Loaded before anything serves: the gateway and the control API read profiles from it synchronously.
     const profiles = new ProfileRegistry({ store, logger });
     await profiles.load();
+    const vault = new SecretVault({
+      secrets: store.secrets,
+      env,
+      keyFile: join(paths.configDir, 'master.key'),
+      homeId: homeIdOf(paths.stateDir),
+      rotationPauseMs: Number(env.MCPCTL_TEST_ROTATION_PAUSE_MS ?? 0) || 0,
+    });
     const serverLogs = new Map<string, ServerLogFile>();
     const events = new EventHub({ store, logger });
     cleanups.push(() => events.flushed());
@@ -109,6 +118,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       homeId: homeIdOf(paths.stateDir),
       events,
       observe: (name) => gateway.observe(name),
+      secrets: vault,
       openLog: (name) => {
         const log = new ServerLogFile({
           path: serverLogPath(paths, name),
@@ -181,6 +191,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       requestStop: () => requestStop(),
       gateway,
       profiles,
+      vault,
       profileCatalogs: gateway,
       events,
       alerts,

@@ -82,6 +82,18 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS events_type_id ON events(type, id);
   `,
+  // Secrets: AES-256-GCM ciphertext (tag appended) under the master key whose id is key_id, so a
+  // wrong master key is told apart from a damaged row before anything decrypts or writes.
+  `
+  CREATE TABLE secrets (
+    name TEXT PRIMARY KEY,
+    ciphertext BLOB NOT NULL,
+    nonce BLOB NOT NULL,
+    key_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

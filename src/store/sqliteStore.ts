@@ -6,6 +6,7 @@ import { createEventRepository } from './eventRepository.js';
 import { createInstanceRepository } from './instanceRepository.js';
 import { migrate } from './migrations.js';
 import { createProfileRepository } from './profileRepository.js';
+import { createSecretRepository } from './secretRepository.js';
 import { createServerRepository } from './serverRepository.js';
 import { createSessionRepository } from './sessionRepository.js';
 import { reportingStorageFailures } from './storageFailure.js';
@@ -51,6 +52,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   }
   logger.debug({ path }, 'opened the store');
   return {
+    secrets: reportingStorageFailures(createSecretRepository(db), path),
     servers: reportingStorageFailures(createServerRepository(db), path),
     profiles: reportingStorageFailures(createProfileRepository(db), path),
     instances: reportingStorageFailures(createInstanceRepository(db), path),

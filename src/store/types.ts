@@ -192,7 +192,39 @@ export interface ProfileRepository {
   setCurrent(name: string | null): Promise<void>;
 }
 
+/** One encrypted secret; the store never sees a plain value. */
+export interface StoredSecret {
+  name: string;
+  /** AES-256-GCM ciphertext with its 16-byte tag appended. */
+  ciphertext: Buffer;
+  nonce: Buffer;
+  /** Which master key encrypted it (core/secrets/cipher.ts: an HMAC of the key, never the key). */
+  keyId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type SealedSecret = Pick<StoredSecret, 'ciphertext' | 'nonce' | 'keyId'>;
+
+export interface SecretRepository {
+  /** Every secret, by name. */
+  list(): Promise<StoredSecret[]>;
+  get(name: string): Promise<StoredSecret | undefined>;
+  /** Creates or replaces it (its creation time stays); `created`: it did not exist. */
+  put(name: string, sealed: SealedSecret): Promise<{ secret: StoredSecret; created: boolean }>;
+  /** false when it did not exist. */
+  remove(name: string): Promise<boolean>;
+  /** The distinct key ids the secrets are encrypted under ([] when there are none). */
+  keyIds(): Promise<string[]>;
+  /**
+   * Replaces every secret's sealed value with `reseal(row)`, all in one transaction: a kill
+   * before COMMIT leaves every row as it was. `reseal` runs synchronously inside it.
+   */
+  resealAll(reseal: (secret: StoredSecret) => SealedSecret): Promise<number>;
+}
+
 export interface Store {
+  secrets: SecretRepository;
   servers: ServerRepository;
   profiles: ProfileRepository;
   instances: InstanceRepository;

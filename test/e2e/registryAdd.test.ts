@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerDetail } from '../../src/core/api.js';
+import { secretReference } from '../../src/core/secrets/references.js';
 import { type FixtureRegistry, startFixtureRegistry } from '../fixtures/registry/registry.js';
 import { CLI, CLI_NODE, ROOT, waitFor } from '../helpers/cli.js';
 import { type E2eHome, e2eHome } from '../helpers/e2e.js';
 import { connectHttp } from '../helpers/mcpClient.js';
+import { filesContaining } from '../helpers/secrets.js';
 
 /**
  * `search` and `server add --from` through the built binary and a real daemon, against the fixture
@@ -33,7 +35,12 @@ beforeAll(async () => {
   const npx = join(bin, 'npx');
   writeFileSync(npx, `#!/bin/sh\nexec '${process.execPath}' '${ROOT}/test/fixtures/registry/offlineNpx.mjs' "$@"\n`);
   chmodSync(npx, 0o755);
-  env = { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, MCPCTL_REGISTRY_TIMEOUT: '1s' };
+  // No desktop keyring for the test daemon: secret inputs go to the home's key file.
+  env = {
+    PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    MCPCTL_REGISTRY_TIMEOUT: '1s',
+    MCPCTL_NO_KEYRING: '1',
+  };
   expect((await h.run(['registry', 'rm', 'official'], { env })).code).toBe(0);
   expect((await h.run(['registry', 'add', 'fixture', '--url', registry.url], { env })).code).toBe(0);
 });
@@ -119,7 +126,7 @@ describe('search and server add --from, built binary', () => {
     expect(await serverNames()).not.toContain('tracker');
   });
 
-  it('a secret as a literal is refused; from the environment it is taken', async () => {
+  it('a secret as a literal is refused; from the environment it is stored as a secret the definition refers to', async () => {
     const literal = await h.run(
       [
         'server',
@@ -161,9 +168,15 @@ describe('search and server add --from, built binary', () => {
     expect(view.args).toEqual(['-y', '@example/issue-tracker-mcp@3.1.0']);
     expect(view.env).toMatchObject({
       TRACKER_WORKSPACE: 'acme',
-      TRACKER_TOKEN: '********',
+      TRACKER_TOKEN: secretReference('tracker_TRACKER_TOKEN'),
       TRACKER_URL: 'https://tracker.example.com',
     });
+    const secrets = await h.json<Array<{ name: string; usedBy: string[] }>>(['secret', 'ls'], env);
+    expect(secrets).toContainEqual(
+      expect.objectContaining({ name: 'tracker_TRACKER_TOKEN', usedBy: ['server:tracker'] }),
+    );
+    expect((await h.run(['export'], { env })).stdout).not.toContain('tok-123');
+    expect(filesContaining(h.home, 'tok-123')).toEqual([]);
   });
 
   /**
@@ -202,7 +215,10 @@ describe('search and server add --from, built binary', () => {
       expect(screen).toContain('added server tracker-tty (stopped)');
       expect(screen).not.toContain('tok-typed');
       const view = await h.json<ServerDetail>(['server', 'show', 'tracker-tty'], env);
-      expect(view.env).toMatchObject({ TRACKER_WORKSPACE: 'acme', TRACKER_TOKEN: '********' });
+      expect(view.env).toMatchObject({
+        TRACKER_WORKSPACE: 'acme',
+        TRACKER_TOKEN: secretReference('tracker-tty_TRACKER_TOKEN'),
+      });
 
       for (const [name, answers] of [
         ['tracker-int1', [['TRACKER_WORKSPACE (', '\u0003']]],
@@ -235,7 +251,7 @@ describe('search and server add --from, built binary', () => {
     expect(view).toMatchObject({
       transport: 'http',
       url: 'https://eu.notes.example.com/mcp',
-      headers: { 'X-Notes-Client': 'mcpctl', Authorization: '********' },
+      headers: { 'X-Notes-Client': 'mcpctl', Authorization: `Bearer ${secretReference('notes_token')}` },
     });
   });
 

@@ -26,5 +26,20 @@ export function renderDaemonStatus(status: DaemonStatus, palette: Palette): stri
     ['Database', status.database],
     ['Log file', status.logFile],
     ['Servers', formatServerCounts(status.servers, palette)],
+    ['Secrets', formatSecrets(status.secrets, palette)],
   ]);
+}
+
+/** `2 (master key: file /h/master.key)`; a key that does not open the secrets in red, with why. */
+export function formatSecrets(secrets: DaemonStatus['secrets'], palette: Palette): string {
+  const source =
+    secrets.keySource === null
+      ? 'none yet: the first secret set creates one'
+      : secrets.keySource === 'file'
+        ? `file ${secrets.keyFile}`
+        : secrets.keySource === 'env'
+          ? 'env MCPCTL_MASTER_KEY'
+          : 'OS keyring';
+  const line = `${secrets.count} (master key: ${source})`;
+  return secrets.problem === null ? line : `${line}; ${palette.red(secrets.problem)}`;
 }

@@ -8,6 +8,8 @@ import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { InstancePatch, JsonObject, Store, StoredInstance } from '../../store/types.js';
 import type { EventSink } from '../events/eventHub.js';
+import { maskingLog } from '../secrets/maskingLog.js';
+import { type SecretResolver, withSecrets } from '../secrets/resolveSpec.js';
 import { IsolatedPool } from '../sessions/isolatedPool.js';
 import { parseInput } from '../validation.js';
 import {
@@ -47,6 +49,8 @@ export interface SupervisorDeps {
   events?: EventSink;
   /** Told when each server's upstream becomes usable or goes away (the gateway listens). */
   observe?(name: string): InstanceObserver | undefined;
+  /** Values of `${secret:NAME}` references, asked at each spawn or connect (never stored in a definition). */
+  secrets?: SecretResolver;
 }
 
 interface Managed extends ServerEntry {
@@ -399,33 +403,35 @@ export class Supervisor {
     return managed;
   }
 
-  private createRunner(spec: ServerSpec, log: ServerLog): Promise<Runner> {
+  /** `spec` keeps its `${secret:NAME}` references; only the runner gets their values (withSecrets). */
+  private async createRunner(spec: ServerSpec, log: ServerLog): Promise<Runner> {
     const { deps } = this;
     if (spec.transport === 'http') {
-      return Promise.resolve(new HttpRunner(spec, deps.clientInfo, SHARED_CLIENT_CAPABILITIES));
+      const { spec: connected } = await withSecrets(spec, deps.secrets);
+      return new HttpRunner(connected, deps.clientInfo, SHARED_CLIENT_CAPABILITIES);
     }
-    const spawn = () =>
-      startStdioRunner({
-        spec,
-        log,
+    const spawn = async () => {
+      const { spec: spawned, values } = await withSecrets(spec, deps.secrets);
+      return startStdioRunner({
+        spec: spawned,
+        log: maskingLog(log, values),
         parentEnv: deps.parentEnv,
         clientInfo: deps.clientInfo,
         maxLineBytes: deps.maxLineBytes,
         marks: ownershipMarks(deps.homeId, spec.name),
       });
+    };
     if (spec.share === 'shared') return spawn();
-    return Promise.resolve(
-      new IsolatedPool({
-        name: spec.name,
-        spawn,
-        pool: spec.pool,
-        maxSessions: spec.maxSessions,
-        startTimeoutMs: spec.policy.startTimeoutMs,
-        stopGraceMs: spec.policy.stopGraceMs,
-        ...requestDeadlines(spec.policy),
-        logger: deps.logger.child({ server: spec.name }),
-      }),
-    );
+    return new IsolatedPool({
+      name: spec.name,
+      spawn,
+      pool: spec.pool,
+      maxSessions: spec.maxSessions,
+      startTimeoutMs: spec.policy.startTimeoutMs,
+      stopGraceMs: spec.policy.stopGraceMs,
+      ...requestDeadlines(spec.policy),
+      logger: deps.logger.child({ server: spec.name }),
+    });
   }
 
   /** Writes `patch` after this server's earlier writes; rejects when it failed (the chain goes on). */

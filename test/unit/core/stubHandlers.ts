@@ -35,6 +35,7 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
       logFile: '/tmp/home/logs/daemon.log',
       servers: { total: 0, byState: {} },
       gateway: { url: 'http://127.0.0.1:7711', port: 7711 },
+      secrets: { keySource: null, keyFile: '/tmp/home/master.key', count: 0, problem: null },
     }),
     daemonStop: async () => ({ stopping: true, drainTimeoutMs: 10_000 }),
     addServer: unused,
@@ -96,6 +97,10 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     followEvents: async function* () {
       yield* [];
     },
+    setSecret: unused,
+    listSecrets: unused,
+    removeSecret: unused,
+    rotateSecretKey: unused,
     followLogs: async function* (input, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { McpctlError } from '../../../src/shared/errors.js';
 import { silentLogger } from '../../../src/shared/logger.js';
+import { MIGRATIONS } from '../../../src/store/migrations.js';
 import { openSqliteStore } from '../../../src/store/sqliteStore.js';
 import { useTempDir } from './tempDir.js';
 
@@ -87,9 +88,17 @@ describe('profiles repository', () => {
     const first = openSqliteStore({ path, logger: silentLogger });
     await first.servers.insert({ name: 'fs', transport: 'stdio', spec: { command: 'node' } });
     first.close();
-    // Roll the file back to schema 2, as the release before profiles left it.
+    // Roll the file back to schema 2, as the release before profiles left it: drop every table a later step made.
+    const tables = (db: Database.Database): string[] =>
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map(
+        (row) => row.name,
+      );
+    const schema2 = new Database(':memory:');
+    for (const step of MIGRATIONS.slice(0, 2)) schema2.exec(step);
+    const kept = new Set(tables(schema2));
+    schema2.close();
     const raw = new Database(path);
-    raw.exec('DROP TABLE current_profile; DROP TABLE profiles;');
+    for (const table of tables(raw).filter((name) => !kept.has(name))) raw.exec(`DROP TABLE ${table}`);
     raw.pragma('user_version = 2');
     raw.close();
 

@@ -12,7 +12,8 @@ import { McpctlError } from '../../../shared/errors.js';
 import type { Invocation } from '../../invocation.js';
 import { quoteArgv } from '../../output/shellQuote.js';
 import { registryOptions } from '../registry/options.js';
-import { submitServerSpec } from './add.js';
+import { submitServerSpec, validateServerSpec } from './add.js';
+import { isSecretReference, referSecrets, storeSecrets } from './addFromSecrets.js';
 import { type AddFlags, buildServerSpec } from './spec.js';
 
 /** `server add NAME --from [REGISTRY:]SERVER[@VERSION]`: the other flags of `server add`, plus these. */
@@ -33,8 +34,8 @@ interface Given {
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * `KEY=VALUE` (a literal) or a bare `KEY`: the value of mcpctl's own environment variable KEY, the
- * way to hand over a secret until `mcpctl secret` exists (it stays out of argv and shell history).
+ * `KEY=VALUE` (a literal) or a bare `KEY`: the value of mcpctl's own environment variable KEY, a
+ * way to hand over a secret that keeps it out of argv and shell history (it is then stored encrypted).
  */
 function parseGiven(flag: string, values: readonly string[], env: NodeJS.ProcessEnv): Map<string, Given> {
   const given = new Map<string, Given>();
@@ -89,8 +90,8 @@ function secretRefusal(server: string, needs: readonly InputNeed[]): McpctlError
   const keys = needs.map((need) => need.key);
   const [first] = needs as [InputNeed];
   return usage(
-    `${keys.join(', ')} of ${server} ${keys.length > 1 ? 'are secrets' : 'is a secret'}: not taken as a literal on the command line (it would stay in your shell history and the process list); secrets will be stored encrypted with 'mcpctl secret', which is not available yet`,
-    `meanwhile pass it from mcpctl's environment: ${envNameFor(first.key)}=... mcpctl server add NAME --from ... ${first.flag} ${first.key} (mcpctl reads the value; it is stored with the definition), or run on a terminal to be asked for it`,
+    `${keys.join(', ')} of ${server} ${keys.length > 1 ? 'are secrets' : 'is a secret'}: not taken as a literal on the command line (it would stay in your shell history and the process list)`,
+    `pass it from mcpctl's environment: ${envNameFor(first.key)}=... mcpctl server add NAME --from ... ${first.flag} ${first.key} (mcpctl stores it encrypted with 'mcpctl secret'), refer to a secret you set: ${first.flag} '${first.key}=\${secret:NAME}', or run on a terminal to be asked for it`,
   );
 }
 
@@ -120,7 +121,7 @@ async function gatherInputs(
   for (const need of needs) {
     const given = (need.flag === '--env' ? env : args).get(need.key);
     if (given) {
-      if (need.secret && given.literal) refused.push(need);
+      if (need.secret && given.literal && !given.values.every(isSecretReference)) refused.push(need);
       for (const value of given.values) checkChoice(need, value);
       values.set(needId(need), given.values);
     } else if (need.required && need.default === undefined) missing.push(need);
@@ -154,17 +155,13 @@ function checkChoice(need: InputNeed, value: string): void {
 }
 
 /**
- * The resolved command line, without the environment and headers and with secret values masked
- * (an entry may pass a secret as an argument): shown so the user sees what will run.
+ * The resolved command line, without the environment and headers (secret inputs are references to
+ * the secrets they are stored as by now): shown so the user sees what will run.
  */
-function describeLaunch(launch: Launch, secrets: readonly string[]): string {
+function describeLaunch(launch: Launch): string {
   if (launch.transport === 'http') return launch.url;
-  const hide = (word: string): string =>
-    secrets.reduce((shown, secret) => (secret ? shown.split(secret).join(MASK) : shown), word);
-  return quoteArgv([launch.command, ...launch.args].map(hide));
+  return quoteArgv([launch.command, ...launch.args]);
 }
-
-const MASK = '********';
 
 export async function addServerFrom(
   inv: Invocation,
@@ -189,21 +186,24 @@ export async function addServerFrom(
   const target = chooseTarget(server, flags.remote === true);
   const needs = inputsOf(target);
   const secretHeader = secretHeaders(target).find((name) =>
-    flags.header.some((header) => header.split(':')[0]?.trim().toLowerCase() === name.toLowerCase()),
+    flags.header.some((header) => {
+      const [key, ...rest] = header.split(':');
+      return key?.trim().toLowerCase() === name.toLowerCase() && !rest.join(':').includes('${secret:');
+    }),
   );
   if (secretHeader !== undefined) {
     const variable = needs.find((need) => need.kind === 'variable' && need.secret);
     throw usage(
-      `--header ${secretHeader}: this header of ${server.name} holds a secret, not taken as a literal on the command line; secrets will be stored encrypted with 'mcpctl secret', which is not available yet`,
+      `--header ${secretHeader}: this header of ${server.name} holds a secret, not taken as a literal on the command line`,
       variable
-        ? `meanwhile give its value from mcpctl's environment: ${variable.key}=... mcpctl server add NAME --from ... --arg ${variable.key}`
-        : 'meanwhile run on a terminal to be asked for it',
+        ? `give its value from mcpctl's environment (${variable.key}=... mcpctl server add NAME --from ... --arg ${variable.key}; stored encrypted), or refer to a secret: --header '${secretHeader}: \${secret:NAME}'`
+        : `refer to a secret: --header '${secretHeader}: \${secret:NAME}' (set it with 'mcpctl secret set NAME'), or run on a terminal to be asked for it`,
     );
   }
   const values = await gatherInputs(inv, server.name, needs, env, args);
+  const secrets = referSecrets(name, needs, values, needId);
   const launch = launchOf(target, (need) => values.get(needId(need)), extraEnv(env, needs));
-  const secrets = needs.filter((need) => need.secret).flatMap((need) => values.get(needId(need)) ?? []);
-  inv.out.note(`${server.name}@${server.version} from registry '${registry}': ${describeLaunch(launch, secrets)}`);
+  inv.out.note(`${server.name}@${server.version} from registry '${registry}': ${describeLaunch(launch)}`);
 
   // Where the definition came from; a label value holds 255 characters, an odd entry's may not fit.
   const origin = `${registry}:${server.name}@${server.version}`;
@@ -232,7 +232,24 @@ export async function addServerFrom(
           },
           inv.ctx.cwd,
         );
-  await submitServerSpec(inv, spec, flags.wait);
+  validateServerSpec(spec);
+  const api = await inv.api();
+  // A server of that name already there keeps its secrets: the add answers for it (a retry, or taken).
+  const taken = await api.getServer({ name }).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof McpctlError && error.code === 'NOT_FOUND') return false;
+      throw error;
+    },
+  );
+  const undo = taken ? async () => {} : await storeSecrets(api, secrets);
+  try {
+    await submitServerSpec(inv, spec, flags.wait);
+  } catch (error) {
+    // Not defined: the secrets made for it go too. Defined but not started: they stay with it.
+    if (error instanceof McpctlError && error.code !== 'SERVER_FAILED') await undo();
+    throw error;
+  }
 }
 
 /** `--env KEY=VALUE`s that are no input of the entry: passed on as they are (a server may need more than it declares). */

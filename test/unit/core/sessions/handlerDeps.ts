@@ -10,6 +10,7 @@ import { createHandlers } from '../../../../src/core/handlers.js';
 import { createLocalApi } from '../../../../src/core/localApi.js';
 import type { ProfileCatalogs } from '../../../../src/core/profiles/catalog.js';
 import { ProfileRegistry } from '../../../../src/core/profiles/registry.js';
+import { SecretVault } from '../../../../src/core/secrets/vault.js';
 import { createSessionRecorder, type SessionRecorder } from '../../../../src/core/sessions/sessionRecorder.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
 import { resolvePaths } from '../../../../src/shared/paths.js';
@@ -64,6 +65,12 @@ export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } 
     profiles,
     events,
     alerts: createAlertRules({ store, settings, events, logger: silentLogger, sources: noSources }),
+    vault: new SecretVault({
+      secrets: store.secrets,
+      env: { MCPCTL_NO_KEYRING: '1' },
+      keyFile: join(home, 'master.key'),
+      homeId: 'test',
+    }),
     ...options,
     logger: silentLogger,
     now: Date.now,
