@@ -133,3 +133,16 @@ export function brokenText(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
     }),
   );
 }
+
+const DEEP_MARKER = '\u0000deep\u0000';
+
+/**
+ * `valid` as JSON text with one of its values replaced by arrays nested `depth` deep: text no
+ * JSON.stringify could make (its own recursion would overflow first).
+ */
+export function withDeepValue(valid: fc.Arbitrary<unknown>): fc.Arbitrary<string> {
+  return fc.tuple(valid, fc.nat(), fc.integer({ min: 100, max: 100_000 })).map(([value, at, depth]) => {
+    const marked = applyMutation(structuredClone(value), { at, op: 'replace', key: '', value: DEEP_MARKER });
+    return JSON.stringify(marked).replace(JSON.stringify(DEEP_MARKER), `${'['.repeat(depth)}${']'.repeat(depth)}`);
+  });
+}

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePaths } from '../../src/shared/paths.js';
 import { EVERYTHING, mcpctl } from '../helpers/cli.js';
 import { addRunningServer, startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { anyJson, brokenText, headerText, jsonText, mutated, rawJsonNumber } from './arbitraries.js';
+import { anyJson, brokenText, headerText, jsonText, mutated, rawJsonNumber, withDeepValue } from './arbitraries.js';
+import { daemonErrors } from './daemonLog.js';
 import { fuzzParameters, fuzzTimeout } from './fuzzRuns.js';
 import { LegacyStream } from './legacyStream.js';
 import { messagesOf, type RawAnswer, type RawRequest, sendRaw } from './rawHttp.js';
@@ -207,6 +208,7 @@ const body: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: brokenText(validMessage.map((value) => JSON.stringify(value))) },
   { weight: 1, arbitrary: rawIdRequest },
   { weight: 1, arbitrary: deepMessage },
+  { weight: 1, arbitrary: withDeepValue(validMessage) },
   { weight: 1, arbitrary: fc.constant('') },
 );
 
@@ -397,7 +399,7 @@ describe('fuzzing the gateway', () => {
         headers: fc.constant<'good'>('good'),
         body,
       });
-      await fc.assert(fc.asyncProperty(probe, check), fuzzParameters(400));
+      await fc.assert(fc.asyncProperty(probe, check), fuzzParameters(300));
     },
     fuzzTimeout(60_000),
   );
@@ -415,7 +417,7 @@ describe('fuzzing the gateway', () => {
           body,
         ),
       });
-      await fc.assert(fc.asyncProperty(probe, check), fuzzParameters(300));
+      await fc.assert(fc.asyncProperty(probe, check), fuzzParameters(250));
     },
     fuzzTimeout(60_000),
   );
@@ -433,9 +435,13 @@ describe('fuzzing the gateway', () => {
         ),
         body,
       });
-      await fc.assert(fc.asyncProperty(probe, check), fuzzParameters(300));
+      await fc.assert(fc.asyncProperty(probe, check), fuzzParameters(200));
       await expectLegacyEcho();
     },
     fuzzTimeout(60_000),
   );
+
+  it('the daemon logged no error or warning while it was fuzzed', () => {
+    expect(daemonErrors(resolvePaths({ MCPCTL_HOME: daemon.home }).daemonLog)).toEqual([]);
+  });
 });
