@@ -219,4 +219,37 @@ describe('fuzzing the control API', () => {
   it('the daemon logged no error or warning while it was fuzzed', () => {
     expect(daemonErrors(resolvePaths({ MCPCTL_HOME: daemon.home }).daemonLog)).toEqual([]);
   });
+
+  // Last, as it changes what is stored: inputs the schemas accept reach the handlers' own rules
+  // (a merged definition, a profile edit, a plan), which must refuse with a typed error too.
+  it(
+    'valid inputs to the methods that change state by design (but daemonStop) → never a 5xx',
+    async () => {
+      const changing = [...CHANGES_BY_DESIGN].filter((name) => name !== 'daemonStop');
+      const validBody = fc.constantFrom(...changing).chain((name) =>
+        fc
+          .oneof(
+            fc.constantFrom(...(validInputs[name] ?? [{}])),
+            mutated(fc.constantFrom(...(validInputs[name] ?? [{}]))),
+          )
+          .filter((input) => schemaOf(name).safeParse(input).success)
+          // Answer at once: a start's wait is bounded by the start timeout (30 s), not what this is about.
+          .map((input) => ({
+            name,
+            input: 'wait' in (input as object) ? { ...(input as object), wait: false } : input,
+          })),
+      );
+      await fc.assert(
+        fc.asyncProperty(validBody, async ({ name, input }) => {
+          const answer = await control(name, JSON.stringify(input));
+          const where = `${name} ${JSON.stringify(input).slice(0, 300)} → ${answer.status} ${answer.text.slice(0, 300)}`;
+          expectDaemonAlive();
+          expect(answer.status, `no 5xx: ${where}`).toBeLessThan(500);
+          if (answer.status >= 400) expectTypedError(answer, where);
+        }),
+        fuzzParameters(60),
+      );
+    },
+    fuzzTimeout(60_000),
+  );
 });

@@ -33,14 +33,19 @@ interface OwnSession {
   /** The echo tool as this endpoint names it (a profile prefixes its members' tools). */
   echo: string;
 }
-type SessionRole = 'victim' | 'batch' | 'profile';
-/** Sessions the fuzz sends to (`batch` is on 2025-03-26, the last version with JSON-RPC batches). */
+type SessionRole = 'victim' | 'batch' | 'profile' | 'witness';
+/**
+ * Sessions the fuzz sends to (`batch` is on 2025-03-26, the last version with JSON-RPC batches),
+ * and `witness`, which no input names: it calls a tool while each input is in flight.
+ */
 const own = {} as Record<SessionRole, OwnSession>;
 let legacy: LegacyStream;
 /** Sessions no fuzzed input names: their rows in the store must not change. */
 const bystanders = new Set<string>();
 let baseline: Record<string, string[]>;
 let nextId = 1_000_000;
+/** How often each status answered an input: the fuzz must reach past the guards, not only bounce off them. */
+const statuses = new Map<number, number>();
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}): Promise<RawAnswer> =>
   sendRaw(
@@ -93,7 +98,7 @@ beforeAll(async () => {
   await addRunningServer(daemon.home, 'everything', [], [process.execPath, EVERYTHING, 'stdio']);
   const profile = await mcpctl(daemon.home, ['profile', 'create', 'team', '--server', 'everything']);
   expect(profile.code, profile.stderr).toBe(0);
-  for (const role of ['victim', 'batch', 'profile'] as const) await openOwn(role);
+  for (const role of ['victim', 'batch', 'profile', 'witness'] as const) await openOwn(role);
   await openLegacy();
   // One session left open and one ended, both untouched by the fuzz.
   bystanders.add(await openSession(SERVER_PATH, '2025-11-25'));
@@ -368,8 +373,12 @@ function expectDaemonAlive(): void {
 /** Sends one probe and checks everything; sessions the probe opened are ended, its own ended sessions reopened. */
 async function check(probe: Probe): Promise<void> {
   const raw = requestOf(probe);
-  const answer = await sendRaw({ url: daemon.gatewayUrl }, raw, probe.method === 'GET');
+  const [answer] = await Promise.all([
+    sendRaw({ url: daemon.gatewayUrl }, raw, probe.method === 'GET'),
+    expectEcho(own.witness),
+  ]);
   expectDaemonAlive();
+  statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
   expectWellFormed(answer, probe.method);
   const opened = answer.headers['mcp-session-id'];
   if (typeof opened === 'string' && !Object.values(own).some((s) => s.id === opened)) {
@@ -440,6 +449,14 @@ describe('fuzzing the gateway', () => {
     },
     fuzzTimeout(60_000),
   );
+
+  it('the inputs reached every layer: answered, accepted, refused as malformed, unknown, unacceptable', () => {
+    for (const status of [200, 202, 400, 404, 405, 406, 415]) {
+      expect(statuses.get(status) ?? 0, `inputs answered ${status}: ${JSON.stringify([...statuses])}`).toBeGreaterThan(
+        0,
+      );
+    }
+  });
 
   it('the daemon logged no error or warning while it was fuzzed', () => {
     expect(daemonErrors(resolvePaths({ MCPCTL_HOME: daemon.home }).daemonLog)).toEqual([]);
