@@ -198,7 +198,7 @@ const rawIdRequest = fc
 
 /** A valid tools/call or notification whose params nest deeper than any recursive walker's stack. */
 const deepMessage = fc
-  .record({ depth: fc.integer({ min: 1, max: 200_000 }), request: fc.boolean() })
+  .record({ depth: fc.integer({ min: 1, max: 50_000 }), request: fc.boolean() })
   .map(({ depth, request }) => {
     const deep = `${'['.repeat(depth)}${']'.repeat(depth)}`;
     return request
