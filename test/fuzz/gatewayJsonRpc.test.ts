@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePaths } from '../../src/shared/paths.js';
 import { EVERYTHING, mcpctl } from '../helpers/cli.js';
 import { addRunningServer, startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { type HeaderEcho, startHeaderEcho } from '../helpers/headerEcho.js';
 import { anyJson, brokenText, headerText, jsonText, mutated, rawJsonNumber, withDeepValue } from './arbitraries.js';
 import { daemonErrors } from './daemonLog.js';
 import { fuzzParameters, fuzzTimeout } from './fuzzRuns.js';
@@ -12,14 +13,17 @@ import { openStoreReader, type StoreReader, settledSnapshot } from './storeSnaps
 
 /**
  * The gateway's JSON-RPC handling under generated and mutated input, against the real daemon
- * (the built binary) in front of server-everything, on a server's and a profile's Streamable
- * HTTP endpoint and on the legacy HTTP+SSE transport. After every input: the daemon runs, the
+ * (the built binary) in front of server-everything (stdio) and an SDK server on Streamable HTTP,
+ * on servers' and a profile's Streamable HTTP endpoints and on the legacy HTTP+SSE transport.
+ * After every input: the daemon runs, the
  * answer is no 5xx (a 4xx carries a JSON-RPC error with a stable code), the sessions the input
  * went to still answer a real request correctly, and nothing stored changed.
  */
 
 const SERVER_PATH = '/servers/everything/mcp';
 const PROFILE_PATH = '/profiles/team/mcp';
+/** An http upstream (the header-echo fixture, an SDK server on Streamable HTTP). */
+const REMOTE_PATH = '/servers/remote/mcp';
 /** The codes a refused request may carry: parse error, invalid request, MCP's server error and session-not-found. */
 const STABLE_CODES = [-32700, -32600, -32000, -32001];
 
@@ -30,16 +34,17 @@ interface OwnSession {
   id: string;
   path: string;
   version: string;
-  /** The echo tool as this endpoint names it (a profile prefixes its members' tools). */
-  echo: string;
+  /** A tool call and what its answer's text must be (the echo tool, prefixed on a profile). */
+  witness(text: string): { name: string; arguments: Record<string, string>; answer: RegExp };
 }
-type SessionRole = 'victim' | 'batch' | 'profile' | 'witness';
+type SessionRole = 'victim' | 'batch' | 'profile' | 'remote' | 'witness';
 /**
  * Sessions the fuzz sends to (`batch` is on 2025-03-26, the last version with JSON-RPC batches),
  * and `witness`, which no input names: it calls a tool while each input is in flight.
  */
 const own = {} as Record<SessionRole, OwnSession>;
 let legacy: LegacyStream;
+let upstream: HeaderEcho | undefined;
 /** Sessions no fuzzed input names: their rows in the store must not change. */
 const bystanders = new Set<string>();
 let baseline: Record<string, string[]>;
@@ -73,10 +78,17 @@ async function openSession(path: string, version: string): Promise<string> {
 }
 
 async function openOwn(role: SessionRole): Promise<void> {
-  const path = role === 'profile' ? PROFILE_PATH : SERVER_PATH;
+  const path = role === 'profile' ? PROFILE_PATH : role === 'remote' ? REMOTE_PATH : SERVER_PATH;
   const version = role === 'batch' ? '2025-03-26' : '2025-11-25';
-  const echo = role === 'profile' ? 'everything__echo' : 'echo';
-  own[role] = { id: await openSession(path, version), path, version, echo };
+  const echo = (name: string) => (text: string) => ({
+    name,
+    arguments: { message: text },
+    answer: new RegExp(`^Echo: ${text}$`),
+  });
+  // header-echo has no echo: the headers its call came with (a Host among them) prove it went through.
+  const headers = () => ({ name: 'request-headers', arguments: {}, answer: /"host":/ });
+  const witness = role === 'profile' ? echo('everything__echo') : role === 'remote' ? headers : echo('echo');
+  own[role] = { id: await openSession(path, version), path, version, witness };
 }
 
 async function openLegacy(): Promise<void> {
@@ -96,9 +108,12 @@ beforeAll(async () => {
   daemon = await startTestDaemon();
   store = openStoreReader(resolvePaths({ MCPCTL_HOME: daemon.home }).database);
   await addRunningServer(daemon.home, 'everything', [], [process.execPath, EVERYTHING, 'stdio']);
+  upstream = await startHeaderEcho();
+  const remote = await mcpctl(daemon.home, ['server', 'add', 'remote', '--url', upstream.url]);
+  expect(remote.code, remote.stderr).toBe(0);
   const profile = await mcpctl(daemon.home, ['profile', 'create', 'team', '--server', 'everything']);
   expect(profile.code, profile.stderr).toBe(0);
-  for (const role of ['victim', 'batch', 'profile', 'witness'] as const) await openOwn(role);
+  for (const role of ['victim', 'batch', 'profile', 'remote', 'witness'] as const) await openOwn(role);
   await openLegacy();
   // One session left open and one ended, both untouched by the fuzz.
   bystanders.add(await openSession(SERVER_PATH, '2025-11-25'));
@@ -115,6 +130,7 @@ afterAll(async () => {
   legacy?.close();
   store?.close();
   await daemon?.stop();
+  upstream?.kill();
 });
 
 // --- what the fuzz sends ---------------------------------------------------------------------
@@ -219,7 +235,7 @@ const body: fc.Arbitrary<string> = fc.oneof(
 
 type SessionRef = SessionRole | 'none' | 'legacy' | 'unknown' | { raw: string };
 const sessionRef: fc.Arbitrary<SessionRef> = fc.oneof(
-  fc.constantFrom<SessionRef>('victim', 'batch', 'profile', 'none', 'legacy', 'unknown'),
+  fc.constantFrom<SessionRef>('victim', 'batch', 'profile', 'remote', 'none', 'legacy', 'unknown'),
   headerText.map((raw) => ({ raw })),
 );
 
@@ -231,9 +247,9 @@ function sessionIdOf(ref: SessionRef): string | undefined {
   return own[ref].id;
 }
 
-type PathRef = 'server' | 'profile' | 'missing' | 'sse' | 'messages' | { raw: string };
+type PathRef = 'server' | 'profile' | 'remote' | 'missing' | 'sse' | 'messages' | { raw: string };
 const pathRef: fc.Arbitrary<PathRef> = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom<PathRef>('server', 'profile', 'missing', 'sse', 'messages') },
+  { weight: 6, arbitrary: fc.constantFrom<PathRef>('server', 'profile', 'remote', 'missing', 'sse', 'messages') },
   { weight: 1, arbitrary: fc.webPath().map((raw) => ({ raw: raw.startsWith('/') ? raw : `/${raw}` })) },
 );
 
@@ -244,6 +260,8 @@ function pathOf(ref: PathRef, session: string | undefined): string {
       return SERVER_PATH;
     case 'profile':
       return PROFILE_PATH;
+    case 'remote':
+      return REMOTE_PATH;
     case 'missing':
       return '/servers/nope/mcp';
     case 'sse':
@@ -341,16 +359,12 @@ async function expectEcho(session: OwnSession): Promise<void> {
   const id = nextId++;
   const text = `still here ${id}`;
   const headers = { 'mcp-session-id': session.id, 'mcp-protocol-version': session.version };
-  const call = {
-    jsonrpc: '2.0',
-    id,
-    method: 'tools/call',
-    params: { name: session.echo, arguments: { message: text } },
-  };
+  const { answer: expected, ...params } = session.witness(text);
+  const call = { jsonrpc: '2.0', id, method: 'tools/call', params };
   const answer = await post(session.path, call, headers);
   expect(answer.status, answer.text).toBe(200);
   const reply = messagesOf(answer).find((m) => (m as { id?: unknown }).id === id);
-  expect(reply).toMatchObject({ result: { content: [{ type: 'text', text: `Echo: ${text}` }] } });
+  expect(reply).toMatchObject({ result: { content: [{ type: 'text', text: expect.stringMatching(expected) }] } });
 }
 
 async function expectLegacyEcho(): Promise<void> {
@@ -387,7 +401,7 @@ async function check(probe: Probe): Promise<void> {
       { method: 'DELETE', path: raw.path, headers: { 'mcp-session-id': opened } },
     );
   }
-  for (const role of ['victim', 'batch', 'profile'] as const) {
+  for (const role of ['victim', 'batch', 'profile', 'remote'] as const) {
     // A DELETE with the session's id ends it by design: the next input gets a fresh one.
     if (probe.method === 'DELETE' && probe.session === role && answer.status === 200) await openOwn(role);
   }
@@ -399,12 +413,12 @@ async function check(probe: Probe): Promise<void> {
 
 describe('fuzzing the gateway', () => {
   it(
-    'JSON-RPC bodies on Streamable HTTP (a server and a profile, on sessions and without): never a crash, a 5xx or a stored change',
+    'JSON-RPC bodies on Streamable HTTP (a stdio server, an http server, a profile; on sessions and without): never a crash, a 5xx or a stored change',
     async () => {
       const probe = fc.record({
         method: fc.constant('POST'),
-        path: fc.constantFrom<PathRef>('server', 'profile'),
-        session: fc.constantFrom<SessionRef>('victim', 'batch', 'profile', 'none', 'unknown'),
+        path: fc.constantFrom<PathRef>('server', 'profile', 'remote'),
+        session: fc.constantFrom<SessionRef>('victim', 'batch', 'profile', 'remote', 'none', 'unknown'),
         headers: fc.constant<'good'>('good'),
         body,
       });
