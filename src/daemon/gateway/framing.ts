@@ -10,6 +10,13 @@ import {
 
 export const MAX_BATCH_MESSAGES = 100;
 
+/**
+ * How deep a body's arrays and objects may nest: far deeper than any tool's arguments, far
+ * shallower than what overflows the stack of a recursive JSON.stringify on the way upstream
+ * (a few thousand levels; a 4 MiB body can nest two million).
+ */
+export const MAX_NESTING = 256;
+
 export type Framed =
   | { ok: true; batch: false; message: JsonRpcMessage }
   | { ok: true; batch: true; messages: JsonRpcMessage[]; errors: JsonRpcError[] }
@@ -26,6 +33,9 @@ export function frameBody(body: Buffer, allowBatch: boolean, version: string): F
     value = JSON.parse(body.toString('utf8'));
   } catch {
     return fail(RPC_ERROR.parseError, 'Parse error: the body is not valid JSON');
+  }
+  if (nestsDeeperThan(body, MAX_NESTING)) {
+    return fail(RPC_ERROR.invalidRequest, `Invalid Request: the body nests deeper than ${MAX_NESTING} levels`);
   }
   if (!Array.isArray(value)) {
     if (isMessage(value)) return { ok: true, batch: false, message: value };
@@ -48,6 +58,30 @@ export function frameBody(body: Buffer, allowBatch: boolean, version: string): F
     else errors.push(errorResponse(requestIdOf(member), RPC_ERROR.invalidRequest, 'Invalid Request: bad batch member'));
   }
   return { ok: true, batch: true, messages, errors };
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+
+/** Whether valid JSON text nests arrays and objects deeper than `limit`: one pass over the bytes, no recursion. */
+export function nestsDeeperThan(json: Buffer, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const byte = json[i];
+    if (inString) {
+      if (byte === BACKSLASH) i++;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) inString = true;
+    else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+      if (++depth > limit) return true;
+    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) depth--;
+  }
+  return false;
 }
 
 /**

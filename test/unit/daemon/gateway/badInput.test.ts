@@ -83,6 +83,16 @@ const cases: Case[] = [
     code: -32600,
   },
   {
+    // Found by test/fuzz: deeper params overflowed JSON.stringify on the way upstream (a 500).
+    name: 'B1: params nesting deeper than 256 levels',
+    request: () => ({
+      headers: onSession(),
+      body: `{"jsonrpc":"2.0","method":"notifications/progress","params":{"p":${'['.repeat(5000)}${']'.repeat(5000)}}}`,
+    }),
+    status: 400,
+    code: -32600,
+  },
+  {
     name: 'B4: unknown session id',
     request: () => ({ headers: onSession({ 'mcp-session-id': 'f'.repeat(36) }), body: rpc(1, 'ping') }),
     status: 404,
