@@ -2,6 +2,7 @@ import { Command, type CommandUnknownOpts, Option } from '@commander-js/extra-ty
 import { defaultOutputSetting, OUTPUT_FORMATS } from '../core/config/cliSettings.js';
 import { McpctlError } from '../shared/errors.js';
 import { registerApplyCommands } from './commands/apply/register.js';
+import { registerAuditCommands } from './commands/audit/register.js';
 import { registerClientCommands } from './commands/clients/register.js';
 import { registerCompletionCommands } from './commands/completion/register.js';
 import { registerConfigCommands } from './commands/config/register.js';
@@ -78,6 +79,7 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
   registerProfileCommands(program, inv);
   registerApplyCommands(program, inv);
   registerInspectCommands(program, inv);
+  registerAuditCommands(program, inv);
   registerConfigCommands(program, inv);
   registerCompletionCommands(program, inv);
   registerRegistryCommands(program, inv);

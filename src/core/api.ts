@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ERROR_CODES } from '../shared/errors.js';
 import type { METHOD_NAMES, STREAM_NAMES } from './apiNames.js';
+import { auditEntrySchema, auditQuerySchema } from './audit/auditApi.js';
 import { declarativeDocumentSchema } from './config/declarative.js';
 import { PLAN_ACTIONS, PLAN_KINDS } from './config/declarativePlan.js';
 import { MEMBER_STATES } from './profiles/catalog.js';
@@ -320,6 +321,8 @@ export const controlMethods = {
     input: z.object({ profile: profileNameSchema.optional() }).strict(),
     output: z.object({ document: z.record(z.string(), z.unknown()) }),
   },
+  /** The audit log, newest `limit` rows matching, oldest first (core/audit/). */
+  listAudit: { input: auditQuerySchema, output: z.array(auditEntrySchema) },
 } as const;
 
 /** Long-lived answers: the daemon writes one JSON item per line until the client goes away. */

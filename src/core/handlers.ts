@@ -5,6 +5,7 @@ import type { Paths } from '../shared/paths.js';
 import { serverLogPath } from '../shared/paths.js';
 import type { Store } from '../store/types.js';
 import type { ControlHandlers, LogLine } from './api.js';
+import { type AuditHandlerDeps, createAuditHandlers } from './audit/auditHandlers.js';
 import { createDeclarativeHandlers, type DeclarativeHandlerDeps } from './config/declarativeHandlers.js';
 import type { Settings } from './config/settings.js';
 import { followLines, type Subscribable } from './logStream.js';
@@ -19,7 +20,7 @@ import type { GatewayControl } from './sessions/gatewayControl.js';
 import { createGatewayHandlers } from './sessions/gatewayHandlers.js';
 import { parseInput } from './validation.js';
 
-export interface HandlerDeps extends DeclarativeHandlerDeps {
+export interface HandlerDeps extends DeclarativeHandlerDeps, AuditHandlerDeps {
   paths: Paths;
   settings: Settings;
   store: Store;
@@ -133,6 +134,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     ...createGatewayHandlers(deps),
     ...createProfileHandlers(deps),
     ...createDeclarativeHandlers(deps),
+    ...createAuditHandlers(deps),
     followLogs(query, signal) {
       if (query.name === undefined) return followLines(deps.daemonLog, signal);
       supervisor.get(query.name);

@@ -7,6 +7,8 @@ import { acquirePidLock } from '../daemon/service/pidLock.js';
 import type { Logger } from '../shared/logger.js';
 import { type Paths, serverLogPath } from '../shared/paths.js';
 import { openSqliteStore } from '../store/sqliteStore.js';
+import { createAuditLog } from './audit/auditLog.js';
+import { withAudit } from './audit/controlAudit.js';
 import { loadSettings } from './config/settings.js';
 import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
@@ -73,11 +75,17 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     const recorder = createSessionRecorder(store, logger);
     // Cleanups run in reverse: session closes written at shutdown land before the store closes.
     cleanups.push(() => recorder.flushed());
+    const audit = createAuditLog(store, logger, {
+      maxRows: settings.audit.maxRows,
+      maxAgeMs: settings.audit.maxAge,
+    });
+    cleanups.push(() => audit.flushed());
     const gateway = new GatewayHost({
       supervisor: () => supervisor,
       settings,
       logger,
       record: recorder,
+      audit,
       endedSession: endedSessionLookup(store, recorder),
       profiles,
       version,
@@ -148,8 +156,15 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       logger,
       now: Date.now,
       parentEnv: env,
+      audit,
     });
-    const server = await startControlServer({ socketPath: paths.socket, ...toMethodTable(handlers), logger });
+    const table = toMethodTable(handlers);
+    const server = await startControlServer({
+      socketPath: paths.socket,
+      methods: withAudit(table.methods, audit),
+      streams: table.streams,
+      logger,
+    });
     cleanups.push(() => server.close());
     logger.info({ socket: paths.socket }, 'control API listening');
     await stopRequested;

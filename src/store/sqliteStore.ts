@@ -1,5 +1,6 @@
 import { McpctlError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { createAuditRepository } from './auditRepository.js';
 import { openDatabase } from './database.js';
 import { createEventRepository } from './eventRepository.js';
 import { createInstanceRepository } from './instanceRepository.js';
@@ -55,6 +56,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     instances: reportingStorageFailures(createInstanceRepository(db), path),
     events: reportingStorageFailures(createEventRepository(db, maxEvents), path),
     sessions: reportingStorageFailures(createSessionRepository(db, maxSessions), path),
+    audit: reportingStorageFailures(createAuditRepository(db), path),
     close() {
       if (db.open) db.close();
     },

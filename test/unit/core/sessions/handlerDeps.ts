@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { ControlApi } from '../../../../src/core/api.js';
+import { createAuditLog } from '../../../../src/core/audit/auditLog.js';
 import { loadSettings } from '../../../../src/core/config/settings.js';
 import { createHandlers } from '../../../../src/core/handlers.js';
 import { createLocalApi } from '../../../../src/core/localApi.js';
@@ -34,6 +35,7 @@ export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } 
   const home = mkdtempSync(join(tmpdir(), 'mcpctl-handlers-'));
   const { supervisor, store } = makeSupervisor(home);
   const recorder = createSessionRecorder(store, silentLogger);
+  const audit = createAuditLog(store, silentLogger, { maxRows: 1000, maxAgeMs: 86_400_000 });
   const gateway = new TestGateway(recorder);
   onTestFinished(async () => {
     await recorder.flushed();
@@ -57,6 +59,7 @@ export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } 
     requestStop: () => {},
     gateway,
     profiles,
+    audit,
     ...options,
     logger: silentLogger,
     now: Date.now,
