@@ -1,5 +1,3 @@
-import { buildChildEnvironment } from '../../daemon/process/environment.js';
-import { assertLaunchable } from '../../daemon/process/launchable.js';
 import type { ProfileRegistry } from '../profiles/registry.js';
 import type { Supervisor } from '../servers/supervisor.js';
 import type { ApplyTarget } from './declarativeApply.js';
@@ -28,9 +26,7 @@ export function createApplyTarget(deps: DeclarativeTargetDeps): ApplyTarget {
         steps.filter((step) => step.action === 'create' || step.action === 'rollover').map((step) => step.name),
       );
       for (const spec of document.servers) {
-        if (spec.transport === 'stdio' && launched.has(spec.name)) {
-          assertLaunchable(spec, buildChildEnvironment(deps.parentEnv, spec.env));
-        }
+        if (launched.has(spec.name)) await supervisor.assertStartable(spec);
       }
     },
     async addServer(spec) {
