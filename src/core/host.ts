@@ -155,7 +155,6 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       profileCatalogs: gateway,
       logger,
       now: Date.now,
-      parentEnv: env,
       audit,
     });
     const table = toMethodTable(handlers);
