@@ -52,6 +52,20 @@ export function parseSinceFlag(value: string, now: number): string {
   throw invalid('--since', value, 'expected a duration like 10m or 2h, or a time like 2025-01-31T12:00:00Z');
 }
 
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** `512M`, `1.5G`, `800K` (powers of 1024; a trailing B or iB is allowed), or `0`/`off` for no limit: bytes. */
+export function parseSizeFlag(flag: string, value: string): number {
+  const trimmed = value.trim().toLowerCase();
+  if (trimmed === '0' || trimmed === 'off') return 0;
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?$/.exec(trimmed);
+  const bytes = match ? Math.round(Number(match[1]) * (SIZE_UNITS[match[2] ?? ''] ?? 1)) : Number.NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1024 * 1024) {
+    throw invalid(flag, value, 'expected a size of at least 1M like 512M or 2G, or 0 for no limit');
+  }
+  return bytes;
+}
+
 /** `KEY=VALUE` (the value may contain `=`, and may be empty). */
 export function parseKeyValue(flag: string, value: string): [string, string] {
   const index = value.indexOf('=');

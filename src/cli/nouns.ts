@@ -46,6 +46,7 @@ export const NOUNS: readonly Noun[] = [
     load: async () => (await import('./commands/clients/register.js')).registerClientCommands,
   },
   { words: ['events'], load: async () => (await import('./commands/events/register.js')).registerEventCommands },
+  { words: ['audit'], load: async () => (await import('./commands/audit/register.js')).registerAuditCommands },
   { words: ['secret'], load: async () => (await import('./commands/secret/register.js')).registerSecretCommands },
   { words: ['alert'], load: async () => (await import('./commands/alert/register.js')).registerAlertCommands },
 ];

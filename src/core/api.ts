@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ERROR_CODES } from '../shared/errors.js';
 import { alertNameSchema, alertRuleSchema } from './alerts/rule.js';
 import type { METHOD_NAMES, STREAM_NAMES } from './apiNames.js';
+import { auditEntrySchema, auditQuerySchema } from './audit/auditApi.js';
 import { declarativeDocumentSchema } from './config/declarative.js';
 import { PLAN_ACTIONS, PLAN_KINDS } from './config/declarativePlan.js';
 import { EVENT_TYPES } from './events/eventTypes.js';
@@ -376,6 +377,8 @@ export const controlMethods = {
     output: z.object({ document: z.record(z.string(), z.unknown()) }),
   },
   ...secretMethods,
+  /** The audit log, newest `limit` rows matching, oldest first (core/audit/). */
+  listAudit: { input: auditQuerySchema, output: z.array(auditEntrySchema) },
 } as const;
 
 /** Long-lived answers: the daemon writes one JSON item per line until the client goes away. */

@@ -6,6 +6,7 @@ import { serverLogPath } from '../shared/paths.js';
 import type { Store } from '../store/types.js';
 import { type AlertHandlerDeps, createAlertHandlers } from './alerts/alertHandlers.js';
 import type { ControlHandlers, LogLine } from './api.js';
+import { type AuditHandlerDeps, createAuditHandlers } from './audit/auditHandlers.js';
 import { createDeclarativeHandlers, type DeclarativeHandlerDeps } from './config/declarativeHandlers.js';
 import type { Settings } from './config/settings.js';
 import { createEventHandlers, type EventHandlerDeps } from './events/eventHandlers.js';
@@ -24,7 +25,7 @@ import type { GatewayControl } from './sessions/gatewayControl.js';
 import { createGatewayHandlers } from './sessions/gatewayHandlers.js';
 import { parseInput } from './validation.js';
 
-export interface HandlerDeps extends DeclarativeHandlerDeps, EventHandlerDeps, AlertHandlerDeps {
+export interface HandlerDeps extends DeclarativeHandlerDeps, EventHandlerDeps, AlertHandlerDeps, AuditHandlerDeps {
   paths: Paths;
   settings: Settings;
   store: Store;
@@ -144,6 +145,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     ...createEventHandlers(deps),
     ...createAlertHandlers(deps),
     ...createSecretHandlers(deps),
+    ...createAuditHandlers(deps),
     followLogs(query, signal) {
       if (query.name === undefined) return followLines(deps.daemonLog, signal);
       supervisor.get(query.name);

@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import { startControlServer } from '../daemon/ipc/controlServer.js';
 import { createDaemonLogger } from '../daemon/monitor/daemonLogger.js';
 import { ServerLogFile } from '../daemon/monitor/logFile.js';
-import { readGroupRssBytes } from '../daemon/process/memory.js';
+import { processTreeRss } from '../daemon/process/memory.js';
 import { homeIdOf } from '../daemon/process/ownership.js';
 import { acquirePidLock } from '../daemon/service/pidLock.js';
 import type { Logger } from '../shared/logger.js';
 import { type Paths, serverLogPath } from '../shared/paths.js';
 import { openSqliteStore } from '../store/sqliteStore.js';
 import { createAlertRules } from './alerts/alertRules.js';
+import { createAuditLog } from './audit/auditLog.js';
+import { withAudit } from './audit/controlAudit.js';
 import { loadSettings } from './config/settings.js';
 import { EventHub } from './events/eventHub.js';
 import { profileEventRecorder } from './events/profileEvents.js';
@@ -98,11 +100,17 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       },
       { flushed: () => recorder.flushed() },
     );
+    const audit = createAuditLog(store, logger, {
+      maxRows: settings.audit.maxRows,
+      maxAgeMs: settings.audit.maxAge,
+    });
+    cleanups.push(() => audit.flushed());
     const gateway = new GatewayHost({
       supervisor: () => supervisor,
       settings,
       logger,
       record: recordSession,
+      audit,
       endedSession: endedSessionLookup(store, recorder),
       profiles,
       version,
@@ -169,7 +177,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
             pid: instance.runner?.pid ?? null,
           })),
         sessions: (name) => gateway.liveSessions().filter((session) => session.server === name).length,
-        memoryBytes: readGroupRssBytes,
+        memoryBytes: processTreeRss,
         // callStats: the metrics module's per-server call windows, wired when it lands.
       },
     });
@@ -197,9 +205,15 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       alerts,
       logger,
       now: Date.now,
-      parentEnv: env,
+      audit,
     });
-    const server = await startControlServer({ socketPath: paths.socket, ...toMethodTable(handlers), logger });
+    const table = toMethodTable(handlers);
+    const server = await startControlServer({
+      socketPath: paths.socket,
+      methods: withAudit(table.methods, audit),
+      streams: table.streams,
+      logger,
+    });
     cleanups.push(() => server.close());
     logger.info({ socket: paths.socket }, 'control API listening');
     await stopRequested;

@@ -1,5 +1,6 @@
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { errorResponse, isRequest, type JsonRpcMessage, RPC_ERROR } from './jsonrpc.js';
 import { RpcPeer } from './rpcPeer.js';
@@ -11,6 +12,8 @@ export interface HttpConnectionOptions {
   headers: Record<string, string>;
   /** The legacy HTTP+SSE transport instead of Streamable HTTP. */
   sse?: boolean;
+  /** The fetch for every request (the daemon's address-checked one); the global fetch when absent. */
+  fetch?: FetchLike;
   /** Every message that is not an answer to this connection's own requests. */
   onMessage(message: JsonRpcMessage): void;
   onClose(reason: string): void;
@@ -29,7 +32,7 @@ export class HttpConnection implements RpcEndpoint {
   private readonly peer: RpcPeer;
 
   constructor(private readonly options: HttpConnectionOptions) {
-    const init = { requestInit: { headers: options.headers } };
+    const init = { requestInit: { headers: options.headers }, ...(options.fetch ? { fetch: options.fetch } : {}) };
     this.transport = options.sse
       ? new SSEClientTransport(new URL(options.url), init)
       : new StreamableHTTPClientTransport(new URL(options.url), init);

@@ -94,6 +94,26 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // The audit log: who did what, never with argument values. No foreign keys: a row outlives
+  // the server, session and token it names. Bounded by age and count (auditRepository.ts).
+  `
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL,
+    principal TEXT NOT NULL,
+    principal_kind TEXT NOT NULL,
+    role TEXT NOT NULL,
+    address TEXT NOT NULL,
+    method TEXT NOT NULL,
+    server TEXT,
+    tool TEXT,
+    session TEXT,
+    outcome TEXT NOT NULL,
+    error TEXT,
+    duration_ms REAL NOT NULL
+  );
+  CREATE INDEX audit_time ON audit(time);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

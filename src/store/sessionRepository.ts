@@ -44,7 +44,7 @@ export const DANGLING_REASON = 'daemon restarted';
  * consistent; a power loss may drop the last few rows, and the next FULL commit (any server
  * change) makes them durable too.
  */
-function withoutFsync(db: Database): <T>(write: () => T) => T {
+export function withoutFsync(db: Database): <T>(write: () => T) => T {
   const normal = db.prepare('PRAGMA synchronous = NORMAL');
   const full = db.prepare('PRAGMA synchronous = FULL');
   return (write) => {

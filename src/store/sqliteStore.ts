@@ -1,6 +1,7 @@
 import { McpctlError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { createAlertRepository } from './alertRepository.js';
+import { createAuditRepository } from './auditRepository.js';
 import { openDatabase } from './database.js';
 import { createEventRepository } from './eventRepository.js';
 import { createInstanceRepository } from './instanceRepository.js';
@@ -59,6 +60,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     events: reportingStorageFailures(createEventRepository(db, maxEvents), path),
     sessions: reportingStorageFailures(createSessionRepository(db, maxSessions), path),
     alerts: reportingStorageFailures(createAlertRepository(db), path),
+    audit: reportingStorageFailures(createAuditRepository(db), path),
     close() {
       if (db.open) db.close();
     },

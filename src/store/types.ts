@@ -223,6 +223,49 @@ export interface SecretRepository {
   resealAll(reseal: (secret: StoredSecret) => SealedSecret): Promise<number>;
 }
 
+/** One audited call: a mutating control-API method or a gateway `tools/call`. Never its arguments. */
+export interface StoredAuditEntry {
+  id: number;
+  /** When the call arrived (ISO 8601). */
+  time: string;
+  principal: string;
+  /** 'owner' | 'token'. */
+  principalKind: string;
+  role: string;
+  address: string;
+  /** The control method, or `tools/call` for the gateway. */
+  method: string;
+  /** The server (or `profiles/NAME`) it named, when it named one. */
+  server: string | null;
+  tool: string | null;
+  session: string | null;
+  /** 'ok' | 'error'. */
+  outcome: string;
+  /** The error's code (McpctlError code, JSON-RPC code, `tool error`), null when ok. */
+  error: string | null;
+  durationMs: number;
+}
+
+export type NewAuditEntry = Omit<StoredAuditEntry, 'id'>;
+
+export interface AuditQuery {
+  /** Only rows at or after this instant (ISO 8601). */
+  since?: string;
+  principal?: string;
+  server?: string;
+  limit: number;
+}
+
+/** The audit log, bounded: `prune` drops what is beyond the retention. */
+export interface AuditRepository {
+  /** Appends the entries in one transaction. */
+  append(entries: readonly NewAuditEntry[]): Promise<void>;
+  /** Drops all but the newest `maxRows` rows and those before `olderThan`; returns how many went. */
+  prune(retention: { maxRows: number; olderThan: string }): Promise<number>;
+  /** The `limit` newest matching rows, oldest first. */
+  list(query: AuditQuery): Promise<StoredAuditEntry[]>;
+}
+
 export interface Store {
   secrets: SecretRepository;
   servers: ServerRepository;
@@ -231,5 +274,6 @@ export interface Store {
   events: EventRepository;
   sessions: SessionRepository;
   alerts: AlertRepository;
+  audit: AuditRepository;
   close(): void;
 }

@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlMethods, controlStreams } from '../../src/core/api.js';
+import { METHOD_EFFECTS } from '../../src/core/apiEffects.js';
 import { METHOD_NAMES, STREAM_NAMES } from '../../src/core/apiNames.js';
 import { ERROR_CODES } from '../../src/shared/errors.js';
 import { resolvePaths } from '../../src/shared/paths.js';
@@ -63,25 +64,11 @@ const validInputs: Partial<Record<Name, unknown[]>> = {
 };
 
 /**
- * Methods whose job is to change state or stop the daemon: a VALID input to one of them is not
+ * Methods that write (apiEffects.ts: state changes or a daemon stop): a VALID input to one of them is not
  * sent (it would change the store by design, or end the run); their invalid inputs all are.
  * `applyConfig` is here too, but a valid dry run is sent: it must change nothing.
  */
-const CHANGES_BY_DESIGN = new Set<Name>([
-  'daemonStop',
-  'addServer',
-  'updateServer',
-  'removeServer',
-  'startServers',
-  'stopServers',
-  'restartServers',
-  'killSession',
-  'createProfile',
-  'updateProfile',
-  'removeProfile',
-  'useProfile',
-  'applyConfig',
-]);
+const CHANGES_BY_DESIGN = new Set<Name>(METHOD_NAMES.filter((name) => METHOD_EFFECTS[name] === 'writes'));
 
 const control = (name: string, body: string | undefined, method = 'POST'): Promise<RawAnswer> =>
   sendRaw({ socketPath }, { method, path: `/v1/${name}`, headers: { 'content-type': 'application/json' }, body });
@@ -225,13 +212,11 @@ describe('fuzzing the control API', () => {
   it(
     'valid inputs to the methods that change state by design (but daemonStop) → never a 5xx',
     async () => {
-      const changing = [...CHANGES_BY_DESIGN].filter((name) => name !== 'daemonStop');
+      // Only methods with sample inputs: filtering random ones down to valid ones would spin.
+      const changing = [...CHANGES_BY_DESIGN].filter((name) => name !== 'daemonStop' && validInputs[name]);
       const validBody = fc.constantFrom(...changing).chain((name) =>
         fc
-          .oneof(
-            fc.constantFrom(...(validInputs[name] ?? [{}])),
-            mutated(fc.constantFrom(...(validInputs[name] ?? [{}]))),
-          )
+          .oneof(fc.constantFrom(...(validInputs[name] ?? [])), mutated(fc.constantFrom(...(validInputs[name] ?? []))))
           .filter((input) => schemaOf(name).safeParse(input).success)
           // Answer at once: a start's wait is bounded by the start timeout (30 s), not what this is about.
           .map((input) => ({

@@ -9,7 +9,7 @@ import {
   serverSpecSchema,
 } from '../../src/core/servers/definition.js';
 import { systemClock } from '../../src/core/servers/instance.js';
-import { Supervisor } from '../../src/core/servers/supervisor.js';
+import { Supervisor, type SupervisorDeps } from '../../src/core/servers/supervisor.js';
 import { ServerLogFile } from '../../src/daemon/monitor/logFile.js';
 import { homeIdOf } from '../../src/daemon/process/ownership.js';
 import { silentLogger } from '../../src/shared/logger.js';
@@ -37,7 +37,10 @@ export function spec(input: ServerSpecInput) {
 }
 
 /** A real supervisor over a real SQLite store in `dir`, as the daemon assembles it. */
-export function makeSupervisor(dir: string): { supervisor: Supervisor; store: Store } {
+export function makeSupervisor(
+  dir: string,
+  extra: Partial<SupervisorDeps> = {},
+): { supervisor: Supervisor; store: Store } {
   const store = openSqliteStore({ path: join(dir, 'mcpctl.db'), logger: silentLogger });
   const supervisor = new Supervisor({
     store,
@@ -57,6 +60,7 @@ export function makeSupervisor(dir: string): { supervisor: Supervisor; store: St
         remove: () => log.remove(),
       };
     },
+    ...extra,
   });
   return { supervisor, store };
 }
@@ -71,7 +75,7 @@ export interface SupervisorHome {
 }
 
 /** Registers the beforeEach/afterEach of a SupervisorHome; read its fields inside tests only. */
-export function useSupervisorHome(): SupervisorHome {
+export function useSupervisorHome(extra: Partial<SupervisorDeps> = {}): SupervisorHome {
   let dir = '';
   let current: { supervisor: Supervisor; store: Store } | undefined;
   const made = () => {
@@ -80,7 +84,7 @@ export function useSupervisorHome(): SupervisorHome {
   };
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'mcpctl-sup-'));
-    current = makeSupervisor(dir);
+    current = makeSupervisor(dir, extra);
   });
   afterEach(async () => {
     await made().supervisor.shutdown();
@@ -101,7 +105,7 @@ export function useSupervisorHome(): SupervisorHome {
     async restart() {
       await made().supervisor.shutdown();
       made().store.close();
-      current = makeSupervisor(dir);
+      current = makeSupervisor(dir, extra);
       await current.supervisor.load();
       await current.supervisor.resume();
     },

@@ -8,19 +8,13 @@ import { createApplyTarget } from './declarativeTarget.js';
 export interface DeclarativeHandlerDeps {
   supervisor: Supervisor;
   profiles: ProfileRegistry;
-  /** The daemon's environment (a stdio server's PATH comes from it); process.env by default. */
-  parentEnv?: NodeJS.ProcessEnv;
 }
 
 type DeclarativeHandlers = Pick<ControlHandlers, 'applyConfig' | 'exportConfig'>;
 
 /** `apply -f` and `export`: one apply at a time, so two files never interleave their steps. */
 export function createDeclarativeHandlers(deps: DeclarativeHandlerDeps): DeclarativeHandlers {
-  const target = createApplyTarget({
-    supervisor: deps.supervisor,
-    profiles: deps.profiles,
-    parentEnv: deps.parentEnv ?? process.env,
-  });
+  const target = createApplyTarget({ supervisor: deps.supervisor, profiles: deps.profiles });
   let applying: Promise<unknown> = Promise.resolve();
   return {
     applyConfig({ document, prune, dryRun }) {

@@ -1,5 +1,3 @@
-import { buildChildEnvironment } from '../../daemon/process/environment.js';
-import { assertLaunchable } from '../../daemon/process/launchable.js';
 import type { ProfileRegistry } from '../profiles/registry.js';
 import type { Supervisor } from '../servers/supervisor.js';
 import type { ApplyTarget } from './declarativeApply.js';
@@ -7,8 +5,6 @@ import type { ApplyTarget } from './declarativeApply.js';
 export interface DeclarativeTargetDeps {
   supervisor: Supervisor;
   profiles: ProfileRegistry;
-  /** The daemon's environment, which a stdio server's PATH comes from. */
-  parentEnv: NodeJS.ProcessEnv;
 }
 
 /** The daemon's ApplyTarget: servers through the supervisor (write first, then act), profiles through the registry. */
@@ -22,15 +18,13 @@ export function createApplyTarget(deps: DeclarativeTargetDeps): ApplyTarget {
       };
     },
     async preflight(steps, document) {
-      // Launchability is what `server add` checks first; checked here for every new command, so a
-      // missing binary in the third server fails the file before the first server is touched.
+      // What `server add` checks first (a launchable command, no private upstream) is checked here for
+      // every new definition, so a missing binary in the third server fails the file before the first is touched.
       const launched = new Set(
         steps.filter((step) => step.action === 'create' || step.action === 'rollover').map((step) => step.name),
       );
       for (const spec of document.servers) {
-        if (spec.transport === 'stdio' && launched.has(spec.name)) {
-          assertLaunchable(spec, buildChildEnvironment(deps.parentEnv, spec.env));
-        }
+        if (launched.has(spec.name)) await supervisor.assertStartable(spec);
       }
     },
     async addServer(spec) {

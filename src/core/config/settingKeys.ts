@@ -32,6 +32,8 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   settingKey('gateway.maxUnreadBytes', 'number', 'MCPCTL_GATEWAY_MAX_UNREAD_BYTES'),
   settingKey('gateway.maxSessions', 'number'),
   settingKey('servers.maxLineBytes', 'number', 'MCPCTL_MAX_LINE_BYTES'),
+  settingKey('audit.maxAge', 'duration', 'MCPCTL_AUDIT_MAX_AGE'),
+  settingKey('audit.maxRows', 'number', 'MCPCTL_AUDIT_MAX_ROWS'),
   settingKey('cli.output', 'text', 'MCPCTL_OUTPUT', 'cli'),
   settingKey('alerts.interval', 'duration', 'MCPCTL_ALERTS_INTERVAL'),
   settingKey('alerts.timeout', 'duration', 'MCPCTL_ALERTS_TIMEOUT'),

@@ -15,7 +15,7 @@ const DAY_MS = 86_400_000;
  * A duration written with its unit (`500ms`, `10s`, `10m`), parsed to milliseconds. A bare
  * number is refused: whether `10` meant seconds or milliseconds would be a guess.
  */
-function duration(fallback: string, min: number) {
+function duration(fallback: string, min: number, max = DAY_MS) {
   return z
     .string({ error: 'expected a duration with its unit, e.g. 10s or 5m' })
     .transform((text, ctx) => {
@@ -30,7 +30,7 @@ function duration(fallback: string, min: number) {
       z
         .number()
         .min(min, `must be at least ${formatDuration(min)}`)
-        .max(DAY_MS, 'must be at most 1d'),
+        .max(max, max === DAY_MS ? 'must be at most 1d' : `must be at most ${formatDuration(max)}`),
     )
     .prefault(fallback);
 }
@@ -72,6 +72,14 @@ const settingsSchema = z
           .min(64 * 1024)
           .default(8 * 1024 * 1024),
         maxSessions: z.number().int().min(1).default(1024),
+      })
+      .strict()
+      .prefault({}),
+    /** The audit log (core/audit/): rows older than maxAge or beyond the newest maxRows are dropped. */
+    audit: z
+      .object({
+        maxAge: duration('30d', 60_000, 3650 * DAY_MS),
+        maxRows: z.number().int().min(1).default(100_000),
       })
       .strict()
       .prefault({}),

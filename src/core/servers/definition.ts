@@ -16,6 +16,9 @@ export const SHARE_MODES = ['shared', 'isolated'] as const;
 export const RESTART_MODES = ['always', 'on-failure', 'never'] as const;
 export type RestartMode = (typeof RESTART_MODES)[number];
 
+/** Below this a Node or Python server cannot even start: a smaller --max-memory is a typo. */
+export const MIN_MEMORY_LIMIT = 1024 * 1024;
+
 const millis = z.number().int().min(0).max(86_400_000);
 
 /**
@@ -40,6 +43,17 @@ export const policySchema = z
     stopGraceMs: millis.default(5000),
     /** A request the upstream leaves unanswered this long fails; progress notifications extend it up to REQUEST_TIMEOUT_EXTENSION times it. */
     requestTimeoutMs: millis.min(1).default(60_000),
+    /**
+     * A stdio server whose process tree holds more resident memory than this (bytes) at a health
+     * check is restarted, as a failure; 0: no limit. Processes of an isolated pool are not counted.
+     */
+    maxMemoryBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 50)
+      .refine((bytes) => bytes === 0 || bytes >= MIN_MEMORY_LIMIT, 'must be at least 1M, or 0 for no limit')
+      .default(0),
   })
   .strict();
 export type Policy = z.output<typeof policySchema>;
@@ -103,6 +117,11 @@ export const httpSpecSchema = z
     headers: z.record(z.string().regex(HEADER_NAME_PATTERN, 'invalid header name'), z.string()).default({}),
     /** The server speaks the legacy HTTP+SSE transport (2024-11-05: a GET stream, POSTs to its endpoint). */
     sse: z.literal(true).optional(),
+    /**
+     * The URL may resolve to a private, link-local or metadata address (daemon/net/addressPolicy.ts);
+     * without it such an upstream is refused, at add and at every connect.
+     */
+    allowPrivate: z.boolean().default(false),
   })
   .strict();
 
@@ -129,7 +148,7 @@ export function sameDefinition(a: ServerSpec, b: ServerSpec): boolean {
 /** What a process (or an http connection) was started with: a change to one needs a new one, a rollover. */
 const LAUNCH_FIELDS: Record<ServerSpec['transport'], readonly string[]> = {
   stdio: ['command', 'args', 'env', 'cwd', 'share', 'pool', 'maxSessions', 'roots'],
-  http: ['url', 'headers'],
+  http: ['url', 'headers', 'allowPrivate'],
 };
 
 /** The fields that differ between two definitions (`policy.restart`, `env`...), in a stable order. */

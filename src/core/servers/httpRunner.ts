@@ -1,3 +1,5 @@
+import { addressKind, literalAddress, privateAddressRefused, type Resolve } from '../../daemon/net/addressPolicy.js';
+import { type GuardedFetch, guardedFetch } from '../../daemon/net/guardedFetch.js';
 import type { UpstreamIdentity } from '../../protocol/handshake.js';
 import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
 import { McpctlError } from '../../shared/errors.js';
@@ -24,11 +26,14 @@ export class HttpRunner implements Runner, SharedChannel {
   private end: (info: EndInfo) => void = () => {};
   private finished = false;
   private probing = false;
+  private guarded: GuardedFetch | undefined;
 
   constructor(
     private readonly spec: HttpServerSpec,
     private readonly clientInfo: { name: string; version: string },
     private readonly capabilities: Record<string, unknown>,
+    /** How host names resolve at connect time (node's resolver; a test's to play DNS rebinding). */
+    private readonly resolve: Resolve,
   ) {
     this.ended = new Promise((resolve) => {
       this.end = (info) => {
@@ -46,7 +51,21 @@ export class HttpRunner implements Runner, SharedChannel {
     this.connection?.send(message);
   }
 
+  /**
+   * Without `allowPrivate`, the upstream's address is checked at every connect: an IP literal
+   * here, once; a host name by each socket's lookup (guardedFetch), so DNS cannot change it after the check.
+   */
+  private addressCheckedFetch(): GuardedFetch | undefined {
+    const { url, allowPrivate } = this.spec;
+    if (allowPrivate) return undefined;
+    const literal = literalAddress(url);
+    if (literal === undefined) return guardedFetch(url, this.resolve);
+    if (addressKind(literal) === 'private') throw privateAddressRefused(url, literal);
+    return undefined;
+  }
+
   async ready(timeoutMs: number): Promise<void> {
+    this.guarded = this.addressCheckedFetch();
     // The SDK transport is heavy: load it only when an http server is in use.
     const [{ HttpConnection }, { initializeUpstream }] = await Promise.all([
       import('../../protocol/httpConnection.js'),
@@ -56,8 +75,12 @@ export class HttpRunner implements Runner, SharedChannel {
       url: this.spec.url,
       headers: this.spec.headers,
       ...(this.spec.sse ? { sse: true } : {}),
+      ...(this.guarded ? { fetch: this.guarded.fetch } : {}),
       onMessage: (message) => this.onUpstreamMessage(message),
-      onClose: (reason) => this.end({ exitCode: null, signal: null, reason }),
+      onClose: (reason) => {
+        this.guarded?.close();
+        this.end({ exitCode: null, signal: null, reason });
+      },
       onError: () => void this.probe(),
     });
     this.connection = connection;
@@ -106,6 +129,7 @@ export class HttpRunner implements Runner, SharedChannel {
     const info: EndInfo = { exitCode: null, signal: null, reason: 'stopped' };
     this.end(info);
     await this.connection?.close().catch(() => undefined);
+    this.guarded?.close();
     return info;
   }
 }

@@ -51,6 +51,10 @@ export interface InstanceDeps {
   observer?: InstanceObserver;
 }
 
+function mebibytes(bytes: number): string {
+  return `${Math.round(bytes / 1024 / 1024)} MiB`;
+}
+
 const NOTHING_IN_FLIGHT: RunnerHandover = { drained: Promise.resolve(), abandon: () => {} };
 
 /** States in which a caller waiting for `start` has its answer. */
@@ -276,6 +280,7 @@ export class Instance {
     const runner = this.runner;
     if (generation !== this.generation || !runner) return;
     const { policy } = this;
+    if (this.overMemory(runner, generation)) return;
     try {
       await runner.ping(policy.healthTimeoutMs);
       this.healthMisses = 0;
@@ -294,16 +299,45 @@ export class Instance {
     if (generation === this.generation) this.scheduleHealthCheck(generation);
   }
 
-  private async restartUnhealthy(runner: Runner, generation: number): Promise<void> {
+  /**
+   * `--max-memory`, sampled at each health check (no timer of its own): a process tree over it is
+   * ended and restarted as a failure, so the restart policy (backoff, give up) applies.
+   */
+  private overMemory(runner: Runner, generation: number): boolean {
+    const limit = this.policy.maxMemoryBytes;
+    const used = limit > 0 ? runner.memoryBytes?.() : null;
+    if (used == null || used <= limit) return false;
+    const reason = `its processes used ${mebibytes(used)} of memory, over its limit of ${mebibytes(limit)} (--max-memory)`;
+    void this.restartImposed(runner, generation, reason, {
+      type: 'memory-exceeded',
+      message: `${this.deps.name} exceeded its memory limit: ${reason}; restarting it`,
+      data: { rssBytes: used, maxMemoryBytes: limit },
+    });
+    return true;
+  }
+
+  private restartUnhealthy(runner: Runner, generation: number): Promise<void> {
     const reason = `${this.healthMisses} health checks in a row failed`;
+    return this.restartImposed(runner, generation, reason, {
+      type: 'unhealthy',
+      message: `${this.deps.name} is unhealthy: ${reason}; restarting it`,
+    });
+  }
+
+  private async restartImposed(
+    runner: Runner,
+    generation: number,
+    reason: string,
+    event: { type: string; message: string; data?: JsonObject },
+  ): Promise<void> {
     this.generation++;
     this.transition('unhealthy', { lastError: reason });
-    this.deps.event('unhealthy', `${this.deps.name} is unhealthy: ${reason}; restarting it`);
+    this.deps.event(event.type, event.message, event.data);
     const healthyFor = this.healthyFor();
     this.runner = undefined;
     const end = await runner.stop(this.policy.stopGraceMs);
     if (generation + 1 !== this.generation) return;
-    // Whatever its exit code: we killed it because it stopped answering, so it is a failure.
+    // Whatever its exit code: we killed it for a fault (no answers, too much memory), so it is a failure.
     this.ended({ ...end, reason }, this.generation, { imposed: true, healthyFor });
   }
 

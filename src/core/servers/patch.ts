@@ -27,6 +27,7 @@ export const serverPatchSchema = z
     url: z.string().optional(),
     headers: z.record(z.string(), z.string()).optional(),
     unsetHeaders: z.array(z.string()).optional(),
+    allowPrivate: z.boolean().optional(),
     labels: z.record(z.string(), z.string()).optional(),
     unsetLabels: z.array(z.string()).optional(),
     autostart: z.boolean().optional(),
@@ -56,6 +57,7 @@ const HTTP_ONLY = [
   ['url', '--url'],
   ['headers', '--header'],
   ['unsetHeaders', '--unset-header'],
+  ['allowPrivate', '--allow-private'],
 ] as const;
 
 /** Whether a patch changes anything at all (an empty `server set` is a usage error). */
@@ -91,6 +93,7 @@ export function applyServerPatch(spec: ServerSpec, patch: ServerPatch): ServerSp
       transport: 'http',
       url: patch.url ?? spec.url,
       headers: merged(spec.headers, patch.headers, patch.unsetHeaders, (name) => name.toLowerCase()),
+      allowPrivate: patch.allowPrivate ?? spec.allowPrivate,
     };
   }
   const share = patch.share ?? spec.share;

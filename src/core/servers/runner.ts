@@ -47,6 +47,8 @@ export interface Runner {
   readonly ended: Promise<EndInfo>;
   /** Ends it (the whole process group for stdio) and resolves when it is gone. */
   stop(graceMs: number): Promise<EndInfo>;
+  /** Resident memory of the process tree in bytes (stdio, shared), for `--max-memory`; null when unknown. */
+  memoryBytes?(): number | null;
   /** Runners that keep policy values of their own (isolated pools) take a new policy here. */
   applyPolicy?(policy: Policy): void;
 }

@@ -1,4 +1,5 @@
 import { buildChildEnvironment } from '../../daemon/process/environment.js';
+import { processTreeRss } from '../../daemon/process/memory.js';
 import { spawnInGroup } from '../../daemon/process/spawn.js';
 import type { ExitInfo, GroupChild } from '../../daemon/process/types.js';
 import { initializeUpstream, type UpstreamIdentity } from '../../protocol/handshake.js';
@@ -110,6 +111,11 @@ export class StdioRunner implements Runner, SharedChannel {
 
   get pidStartTime(): string | null {
     return this.child.startTime;
+  }
+
+  /** Resident memory of the server's whole process tree (bytes), null where /proc cannot tell. */
+  memoryBytes(): number | null {
+    return processTreeRss(this.child.pid);
   }
 
   async ready(timeoutMs: number): Promise<void> {

@@ -1,3 +1,4 @@
+import { assertPublicUpstream, type Resolve, systemResolve } from '../../daemon/net/addressPolicy.js';
 import { buildChildEnvironment } from '../../daemon/process/environment.js';
 import { assertLaunchable } from '../../daemon/process/launchable.js';
 import { endMarkedGroups, findMarkedProcesses, ownershipMarks } from '../../daemon/process/ownership.js';
@@ -51,6 +52,11 @@ export interface SupervisorDeps {
   observe?(name: string): InstanceObserver | undefined;
   /** Values of `${secret:NAME}` references, asked at each spawn or connect (never stored in a definition). */
   secrets?: SecretResolver;
+  /**
+   * How http upstreams' host names resolve, for the private-address check at add and at every
+   * connect (daemon/net/addressPolicy.ts); node's resolver by default, a test's to play DNS rebinding.
+   */
+  resolve?: Resolve;
 }
 
 interface Managed extends ServerEntry {
@@ -182,7 +188,7 @@ export class Supervisor {
    */
   async add(spec: ServerSpec, options: { wait?: boolean } = {}): Promise<AddedEntry> {
     // The daemon spawns it, so the daemon checks it can: its PATH and the filesystem it sees.
-    if (spec.transport === 'stdio') assertLaunchable(spec, buildChildEnvironment(this.deps.parentEnv, spec.env));
+    await this.assertStartable(spec);
     const desired = spec.autostart ? 'running' : 'stopped';
     let createdAt: string;
     try {
@@ -204,6 +210,15 @@ export class Supervisor {
     this.event(managed, 'added', `${spec.name} added`);
     if (spec.autostart) await settleUnless(options.wait === false, managed.instance.start({ manual: true }));
     return added(managed, false);
+  }
+
+  /**
+   * What a new or edited definition is checked for before it is written: a command the daemon can
+   * launch (its PATH, its file system), an http upstream at no private address unless allowed.
+   */
+  async assertStartable(spec: ServerSpec): Promise<void> {
+    if (spec.transport === 'stdio') assertLaunchable(spec, buildChildEnvironment(this.deps.parentEnv, spec.env));
+    else if (!spec.allowPrivate) await assertPublicUpstream(spec.url, this.deps.resolve);
   }
 
   /**
@@ -245,7 +260,7 @@ export class Supervisor {
       rolled,
     });
     if (sameDefinition(previous, spec)) return result(false, false);
-    if (spec.transport === 'stdio') assertLaunchable(spec, buildChildEnvironment(this.deps.parentEnv, spec.env));
+    await this.assertStartable(spec);
     const fields = changedFields(previous, spec).join(', ');
     await this.writeDefinition(spec);
     this.adopt(managed, spec);
@@ -408,7 +423,7 @@ export class Supervisor {
     const { deps } = this;
     if (spec.transport === 'http') {
       const { spec: connected } = await withSecrets(spec, deps.secrets);
-      return new HttpRunner(connected, deps.clientInfo, SHARED_CLIENT_CAPABILITIES);
+      return new HttpRunner(connected, deps.clientInfo, SHARED_CLIENT_CAPABILITIES, deps.resolve ?? systemResolve);
     }
     const spawn = async () => {
       const { spec: spawned, values } = await withSecrets(spec, deps.secrets);

@@ -9,6 +9,9 @@ import type { SessionBackend } from '../../protocol/session.js';
 import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import { formatDuration } from '../../shared/duration.js';
 import type { Logger } from '../../shared/logger.js';
+import { type CallContext, LOCAL_OWNER } from '../../shared/principal.js';
+import type { AuditLog } from '../audit/auditLog.js';
+import { auditedBackend } from '../audit/gatewayAudit.js';
 import type { Settings } from '../config/settings.js';
 import type { ProfileCatalogView } from '../profiles/catalog.js';
 import type { ProfileSource } from '../profiles/source.js';
@@ -21,6 +24,9 @@ import { awaitedBackend } from './awaitedBackend.js';
 import type { GatewayControl, LiveSession, SessionRecordEvent } from './gatewayControl.js';
 import { NO_PROFILES, ProfileEndpoints } from './profileEndpoints.js';
 import { unavailableBackend } from './unavailableBackend.js';
+
+/** Who a gateway session's calls are from until sessions are bound to tokens: the local owner, on loopback. */
+const LOCAL_GATEWAY_CALL: CallContext = Object.freeze({ principal: LOCAL_OWNER, address: 'loopback' });
 
 /** Sessions waiting for a server that is coming up: one promise per server, settled by bind or gone. */
 interface Arrival {
@@ -43,6 +49,8 @@ export class GatewayHost implements GatewayControl {
   /** Shared servers whose process is gone and being restarted: their upstream waits, their profiles do not. */
   private readonly lost = new Set<string>();
   private readonly profiles: ProfileEndpoints;
+  /** Each backend's audited wrapper, made once: the gateway asks for a backend on every request. */
+  private readonly audited = new WeakMap<SessionBackend, SessionBackend>();
 
   constructor(
     private readonly deps: {
@@ -56,6 +64,13 @@ export class GatewayHost implements GatewayControl {
       profiles?: ProfileSource;
       /** mcpctl's version, a profile endpoint's serverInfo.version. */
       version?: string;
+      /** Where each session's `tools/call`s are recorded (none: not recorded). */
+      audit?: AuditLog;
+      /**
+       * Who a session's calls come from (the seam for sessions bound to a token's principal);
+       * default: the local owner on loopback.
+       */
+      sessionContext?: (sessionId: string) => CallContext;
     },
   ) {
     this.profiles = new ProfileEndpoints({
@@ -88,7 +103,7 @@ export class GatewayHost implements GatewayControl {
       idleTimeoutMs: settings.gateway.idleTimeout,
       maxUnreadBytes: settings.gateway.maxUnreadBytes,
       maxSessions: settings.gateway.maxSessions,
-      backends: (name) => this.backend(name),
+      backends: (name) => this.auditedBackendOf(name),
       logger,
       onSessionEvent: (event) => this.onSessionEvent(event),
       endedSession: this.deps.endedSession,
@@ -254,6 +269,18 @@ export class GatewayHost implements GatewayControl {
     } catch {
       return undefined; // removed meanwhile: the defaults will do for the moment it has left
     }
+  }
+
+  private auditedBackendOf(name: string): SessionBackend | undefined {
+    const backend = this.backend(name);
+    const { audit } = this.deps;
+    if (backend === undefined || audit === undefined) return backend;
+    let wrapped = this.audited.get(backend);
+    if (wrapped === undefined) {
+      wrapped = auditedBackend(backend, name, audit, this.deps.sessionContext ?? (() => LOCAL_GATEWAY_CALL));
+      this.audited.set(backend, wrapped);
+    }
+    return wrapped;
   }
 
   private backend(name: string): SessionBackend | undefined {

@@ -1,23 +1,63 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { hasProcfs, listGroupMembers, readProcessGroup } from './procfs.js';
 
-function rssBytes(pid: number): number {
+/** Resident memory of one process in bytes (VmRSS of /proc/<pid>/status, in kB there), 0 when gone. */
+function rssOf(pid: number): number {
+  let text: string;
   try {
-    const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
+    text = readFileSync(`/proc/${pid}/status`, 'utf8');
   } catch {
-    return 0; // it exited meanwhile
+    return 0;
   }
+  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(text);
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+/** The children of `pid` across its threads (/proc/<pid>/task/<tid>/children); null when the kernel has no such file. */
+function childrenOf(pid: number): number[] | null {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const task of tasks) {
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && task === String(pid)) return null;
+      continue;
+    }
+    for (const child of text.split(' ')) if (child.trim() !== '') children.push(Number(child));
+  }
+  return children;
 }
 
 /**
- * The resident memory of a server's whole process group (it runs in one of its own: `npx` and
- * the node it starts count together), from /proc; null where there is no /proc (macOS).
+ * The resident memory of `pid` and every process below it, in bytes; null without /proc.
+ * Walks the children lists (a few small reads per process, so sampling every health check is
+ * cheap); a kernel without them (CONFIG_PROC_CHILDREN off) falls back to the process group,
+ * which is the server's own (spawnInGroup).
  */
-export function readGroupRssBytes(pid: number): number | null {
-  if (!hasProcfs()) return null;
-  const pgid = readProcessGroup(pid);
-  if (pgid === null) return null;
-  const members = listGroupMembers(pgid);
-  return (members.length === 0 ? [pid] : members).reduce((sum, member) => sum + rssBytes(member), 0);
+export function processTreeRss(pid: number): number | null {
+  if (!hasProcfs() || !Number.isInteger(pid) || pid <= 0) return null;
+  const seen = new Set<number>();
+  const queue = [pid];
+  while (queue.length > 0) {
+    const next = queue.pop() as number;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    const children = childrenOf(next);
+    if (children === null) {
+      const pgid = readProcessGroup(pid);
+      const members = pgid === null ? [pid] : listGroupMembers(pgid);
+      return members.reduce((sum, member) => sum + rssOf(member), 0);
+    }
+    queue.push(...children);
+  }
+  let total = 0;
+  for (const member of seen) total += rssOf(member);
+  return total;
 }

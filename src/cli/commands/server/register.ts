@@ -58,7 +58,11 @@ function definitionOptions<Args extends unknown[], Opts extends OptionValues>(co
       collect,
       [] as string[],
     )
-    .option('--request-timeout <duration>', 'a request unanswered this long fails and is cancelled (default 1m)');
+    .option('--request-timeout <duration>', 'a request unanswered this long fails and is cancelled (default 1m)')
+    .option(
+      '--max-memory <size>',
+      'stdio: restart it when its processes hold more memory than this (512M, 2G; 0: no limit)',
+    );
 }
 
 export function defineAdd(parent: CommandUnknownOpts, inv: MakeInvocation) {
@@ -67,6 +71,7 @@ export function defineAdd(parent: CommandUnknownOpts, inv: MakeInvocation) {
     .description('define a server: a local command (after --), a remote --url, or an entry of a registry (--from)');
   return definitionOptions(add)
     .option('--no-autostart', 'do not start it with the daemon or now')
+    .option('--allow-private', '--url: allow a private, link-local or metadata address (refused by default)')
     .option('--no-wait', 'return at once instead of waiting until it runs (or failed: exit 5)')
     .option('--from <[registry:]server[@version]>', 'fill the command or URL in from a registry entry (mcpctl search)')
     .option(
@@ -116,6 +121,8 @@ export function defineSet(parent: CommandUnknownOpts, inv: MakeInvocation) {
     .option('--unset-root <dir>', 'remove a --root directory (repeatable)', collect, [] as string[])
     .option('--autostart', 'start it with the daemon')
     .option('--no-autostart', 'do not start it with the daemon')
+    .option('--allow-private', '--url: allow a private, link-local or metadata address')
+    .option('--no-allow-private', '--url: refuse private addresses again (the default)')
     .addHelpText('after', SET_EXAMPLES)
     .action(async (name, command, flags) => {
       const { setServer } = await import('./set.js');

@@ -8,7 +8,14 @@ import {
 } from '../../../core/servers/definition.js';
 import type { ServerPatch } from '../../../core/servers/patch.js';
 import { McpctlError } from '../../../shared/errors.js';
-import { parseChoice, parseDurationFlag, parseHeader, parseIntegerFlag, parseKeyValue } from '../../flags.js';
+import {
+  parseChoice,
+  parseDurationFlag,
+  parseHeader,
+  parseIntegerFlag,
+  parseKeyValue,
+  parseSizeFlag,
+} from '../../flags.js';
 
 /** `server add` flags as commander hands them over: strings, repeatable ones as arrays. */
 export interface AddFlags {
@@ -35,6 +42,10 @@ export interface AddFlags {
   /** Repeatable; commander gives [] when absent. */
   root?: string[];
   requestTimeout?: string;
+  /** `512M`: a stdio server's process tree over it is restarted. */
+  maxMemory?: string;
+  /** An http server may be at a private, link-local or metadata address. */
+  allowPrivate?: boolean;
 }
 
 /** The flags `server add` and `server set` share. */
@@ -110,6 +121,7 @@ function buildPolicy(flags: DefinitionFlags): PolicyInput {
     const value = flags[key];
     if (value !== undefined) policy[field] = parseDurationFlag(flag, value, { min, max: DAY_MS });
   }
+  if (flags.maxMemory !== undefined) policy.maxMemoryBytes = parseSizeFlag('--max-memory', flags.maxMemory);
   return policy;
 }
 
@@ -198,10 +210,11 @@ export function buildServerSpec(
       flags.cwd !== undefined ||
       flags.share !== undefined ||
       flags.pool !== undefined ||
-      flags.maxSessions !== undefined
+      flags.maxSessions !== undefined ||
+      flags.maxMemory !== undefined
     ) {
       throw usage(
-        '--env, --cwd, --share, --pool and --max-sessions apply to stdio servers (a command), not to --url',
+        '--env, --cwd, --share, --pool, --max-sessions and --max-memory apply to stdio servers (a command), not to --url',
         'use --header for an http server',
       );
     }
@@ -214,7 +227,13 @@ export function buildServerSpec(
         'give the whole address, e.g. --url https://example.com/mcp',
       );
     }
-    return { ...common, transport: 'http', url: flags.url, headers: pairs('--header', flags.header, parseHeader) };
+    return {
+      ...common,
+      transport: 'http',
+      url: flags.url,
+      headers: pairs('--header', flags.header, parseHeader),
+      ...(flags.allowPrivate === true ? { allowPrivate: true } : {}),
+    };
   }
   const [program, ...args] = command;
   if (program === undefined || program === '') {
@@ -222,6 +241,8 @@ export function buildServerSpec(
   }
   if (flags.header.length > 0)
     throw usage('--header applies to --url servers, not to a command', 'use --env for a stdio server');
+  if (flags.allowPrivate === true)
+    throw usage('--allow-private applies to --url servers, not to a command', 'drop --allow-private');
   return {
     ...common,
     transport: 'stdio',
@@ -277,6 +298,7 @@ export function buildServerPatch(command: readonly string[], flags: SetFlags, cw
     patch.url = flags.url;
   }
   if (flags.header.length > 0) patch.headers = pairs('--header', flags.header, parseHeader);
+  if (flags.allowPrivate !== undefined) patch.allowPrivate = flags.allowPrivate;
   if (flags.unsetHeader.length > 0) patch.unsetHeaders = names('--unset-header', flags.unsetHeader, undefined);
   if (flags.label.length > 0) patch.labels = pairs('--label', flags.label, (value) => parseKeyValue('--label', value));
   if (flags.unsetLabel.length > 0) patch.unsetLabels = names('--unset-label', flags.unsetLabel, undefined);

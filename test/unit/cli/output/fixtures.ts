@@ -15,6 +15,7 @@ const POLICY = {
   healthRetries: 3,
   stopGraceMs: 5000,
   requestTimeoutMs: 60_000,
+  maxMemoryBytes: 0,
 } as const;
 
 /** A ServerView as the daemon sends it; every field of api.ts present. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { createAlertRules } from '../../../../src/core/alerts/alertRules.js';
 import type { ControlApi } from '../../../../src/core/api.js';
+import { createAuditLog } from '../../../../src/core/audit/auditLog.js';
 import { loadSettings } from '../../../../src/core/config/settings.js';
 import { EventHub } from '../../../../src/core/events/eventHub.js';
 import { createHandlers } from '../../../../src/core/handlers.js';
@@ -38,6 +39,7 @@ export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } 
   const home = mkdtempSync(join(tmpdir(), 'mcpctl-handlers-'));
   const { supervisor, store } = makeSupervisor(home);
   const recorder = createSessionRecorder(store, silentLogger);
+  const audit = createAuditLog(store, silentLogger, { maxRows: 1000, maxAgeMs: 86_400_000 });
   const gateway = new TestGateway(recorder);
   onTestFinished(async () => {
     await recorder.flushed();
@@ -71,6 +73,7 @@ export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } 
       keyFile: join(home, 'master.key'),
       homeId: 'test',
     }),
+    audit,
     ...options,
     logger: silentLogger,
     now: Date.now,

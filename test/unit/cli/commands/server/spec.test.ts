@@ -161,7 +161,7 @@ describe('buildServerSpec: usage errors (exit 2, before any daemon)', () => {
     [
       '--env with --url',
       () => buildServerSpec('x', [], flags({ url: 'https://e.com', env: ['A=1'] }), '/'),
-      '--env, --cwd, --share, --pool and --max-sessions apply to stdio servers (a command), not to --url',
+      '--env, --cwd, --share, --pool, --max-sessions and --max-memory apply to stdio servers (a command), not to --url',
     ],
     [
       '--header with a command',

@@ -1,0 +1,94 @@
+import type { JsonRpcId, JsonRpcMessage } from '../../protocol/jsonrpc.js';
+import type { BackendSession, SessionBackend, SessionOutput } from '../../protocol/session.js';
+import type { CallContext } from '../../shared/principal.js';
+import type { AuditLog } from './auditLog.js';
+
+/** A tool name is capped like any name in a row; arguments are never looked at. */
+const MAX_TOOL = 200;
+
+interface PendingCall {
+  at: number;
+  started: number;
+  tool: string | null;
+}
+
+/** The outcome of a tools/call answer: null (ok), its JSON-RPC error code, or `tool error` (isError). */
+function outcomeOf(message: JsonRpcMessage): string | null {
+  if ('error' in message) return String(message.error.code);
+  if ('result' in message && message.result.isError === true) return 'tool error';
+  return null;
+}
+
+/**
+ * A session backend whose `tools/call`s are recorded in the audit log: the request is noted as
+ * it arrives (its id and tool name only) and recorded when its answer goes back, with the
+ * outcome and the time it took; one still unanswered when the session ends is `no answer`.
+ * The cost off a tools/call is one method comparison per client message and, while calls are
+ * pending, one map lookup per message to the client.
+ */
+export function auditedBackend(
+  backend: SessionBackend,
+  target: string,
+  audit: AuditLog,
+  contextOf: (sessionId: string) => CallContext,
+  now: () => number = Date.now,
+): SessionBackend {
+  return {
+    open(sessionId: string, output: SessionOutput): BackendSession {
+      const pending = new Map<JsonRpcId, PendingCall>();
+      const context = contextOf(sessionId);
+      const finish = (id: JsonRpcId, error: string | null): void => {
+        const call = pending.get(id);
+        if (call === undefined) return;
+        pending.delete(id);
+        audit.record(context, {
+          at: call.at,
+          method: 'tools/call',
+          server: target,
+          tool: call.tool,
+          session: sessionId,
+          error,
+          durationMs: performance.now() - call.started,
+        });
+      };
+      const abandonAll = (why: string): void => {
+        for (const id of [...pending.keys()]) finish(id, why);
+      };
+      const session = backend.open(sessionId, {
+        deliver(message, relatedRequestId) {
+          if (pending.size > 0 && 'id' in message && message.id !== null && !('method' in message)) {
+            finish(message.id, outcomeOf(message));
+          }
+          output.deliver(message, relatedRequestId);
+        },
+        close(reason) {
+          abandonAll('no answer');
+          output.close(reason);
+        },
+      });
+      return {
+        id: session.id,
+        receive(message) {
+          if ('method' in message) {
+            if (message.method === 'tools/call' && 'id' in message) {
+              const name = message.params?.name;
+              pending.set(message.id, {
+                at: now(),
+                started: performance.now(),
+                tool: typeof name === 'string' ? name.slice(0, MAX_TOOL) : null,
+              });
+            } else if (message.method === 'notifications/cancelled' && pending.size > 0) {
+              const id = message.params?.requestId;
+              if (typeof id === 'string' || typeof id === 'number') finish(id, 'cancelled');
+            }
+          }
+          session.receive(message);
+        },
+        close() {
+          abandonAll('no answer');
+          session.close();
+        },
+      };
+    },
+  };
+}

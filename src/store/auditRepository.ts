@@ -1,0 +1,104 @@
+import type { Database } from 'better-sqlite3';
+import { withoutFsync } from './sessionRepository.js';
+import type { AuditRepository, NewAuditEntry, StoredAuditEntry } from './types.js';
+
+interface AuditRow {
+  id: number;
+  time: string;
+  principal: string;
+  principal_kind: string;
+  role: string;
+  address: string;
+  method: string;
+  server: string | null;
+  tool: string | null;
+  session: string | null;
+  outcome: string;
+  error: string | null;
+  duration_ms: number;
+}
+
+function toEntry(row: AuditRow): StoredAuditEntry {
+  return {
+    id: row.id,
+    time: row.time,
+    principal: row.principal,
+    principalKind: row.principal_kind,
+    role: row.role,
+    address: row.address,
+    method: row.method,
+    server: row.server,
+    tool: row.tool,
+    session: row.session,
+    outcome: row.outcome,
+    error: row.error,
+    durationMs: row.duration_ms,
+  };
+}
+
+function toRow(entry: NewAuditEntry): Omit<AuditRow, 'id'> {
+  return {
+    time: entry.time,
+    principal: entry.principal,
+    principal_kind: entry.principalKind,
+    role: entry.role,
+    address: entry.address,
+    method: entry.method,
+    server: entry.server,
+    tool: entry.tool,
+    session: entry.session,
+    outcome: entry.outcome,
+    error: entry.error,
+    duration_ms: entry.durationMs,
+  };
+}
+
+/**
+ * The audit table. Batches arrive from core's queue (one transaction each, without waiting for
+ * fsync, as session rows: a record of traffic must not stall the daemon's thread on the disk).
+ */
+export function createAuditRepository(db: Database): AuditRepository {
+  const insertOne = db.prepare<[Omit<AuditRow, 'id'>]>(
+    `INSERT INTO audit (time, principal, principal_kind, role, address, method, server, tool, session,
+       outcome, error, duration_ms)
+     VALUES (@time, @principal, @principal_kind, @role, @address, @method, @server, @tool, @session,
+       @outcome, @error, @duration_ms)`,
+  );
+  const newestId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM audit');
+  // AUTOINCREMENT ids only grow: "beyond the newest maxRows" is one range on the rowid.
+  const trimCount = db.prepare<[number]>('DELETE FROM audit WHERE id <= ?');
+  const trimAge = db.prepare<[string]>('DELETE FROM audit WHERE time < ?');
+  const query = db.prepare<
+    [{ since: string | null; principal: string | null; server: string | null; limit: number }],
+    AuditRow
+  >(
+    `SELECT * FROM (
+       SELECT * FROM audit
+       WHERE (@since IS NULL OR time >= @since) AND (@principal IS NULL OR principal = @principal)
+         AND (@server IS NULL OR server = @server)
+       ORDER BY id DESC LIMIT @limit)
+     ORDER BY id`,
+  );
+  const relaxed = withoutFsync(db);
+  const appendAll = db.transaction((entries: readonly NewAuditEntry[]) => {
+    for (const entry of entries) insertOne.run(toRow(entry));
+  });
+  const pruneAll = db.transaction((maxRows: number, olderThan: string): number => {
+    const newest = newestId.get()?.id ?? 0;
+    return trimCount.run(newest - maxRows).changes + trimAge.run(olderThan).changes;
+  });
+
+  return {
+    async append(entries) {
+      if (entries.length > 0) relaxed(() => appendAll.immediate(entries));
+    },
+    async prune({ maxRows, olderThan }) {
+      return relaxed(() => pruneAll.immediate(maxRows, olderThan));
+    },
+    async list({ since, principal, server, limit }) {
+      return query
+        .all({ since: since ?? null, principal: principal ?? null, server: server ?? null, limit })
+        .map(toEntry);
+    },
+  };
+}
