@@ -10,6 +10,8 @@ import { openSqliteStore } from '../store/sqliteStore.js';
 import { loadSettings } from './config/settings.js';
 import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
+import type { ProfileSpec } from './profiles/definition.js';
+import { neededInstances } from './profiles/instanceIdentity.js';
 import { ProfileRegistry } from './profiles/registry.js';
 import { systemClock } from './servers/instance.js';
 import { Supervisor } from './servers/supervisor.js';
@@ -92,6 +94,9 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       maxLineBytes: settings.servers.maxLineBytes,
       homeId: homeIdOf(paths.stateDir),
       observe: (name) => gateway.observe(name),
+      startConcurrency: settings.servers.startConcurrency,
+      needs: () => profileNeeds(),
+      instancesChanged: () => gateway.instancesChanged(),
       openLog: (name) => {
         const log = new ServerLogFile({
           path: serverLogPath(paths, name),
@@ -112,6 +117,13 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
           },
         };
       },
+    });
+    // Members with env of their own run as instances of their own (core/profiles/instanceIdentity.ts).
+    const profileNeeds = (specs: readonly ProfileSpec[] = profiles.list().map((entry) => entry.spec)) =>
+      neededInstances(specs, (name) => supervisor.specOf(name));
+    profiles.keepInstancesWith({
+      prepare: (next) => supervisor.provide(profileNeeds(next)),
+      settle: () => supervisor.release(profileNeeds()),
     });
     await supervisor.load();
     cleanups.push(() => supervisor.shutdown());

@@ -32,6 +32,7 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   settingKey('gateway.maxUnreadBytes', 'number', 'MCPCTL_GATEWAY_MAX_UNREAD_BYTES'),
   settingKey('gateway.maxSessions', 'number'),
   settingKey('servers.maxLineBytes', 'number', 'MCPCTL_MAX_LINE_BYTES'),
+  settingKey('servers.startConcurrency', 'number', 'MCPCTL_START_CONCURRENCY'),
   settingKey('cli.output', 'text', 'MCPCTL_OUTPUT', 'cli'),
 ];
 

@@ -49,6 +49,11 @@ export interface InstanceDeps {
   random: () => number;
   logger: Logger;
   observer?: InstanceObserver;
+  /**
+   * Runs one attempt (spawn until initialized or failed) when a slot is free: the supervisor bounds
+   * how many servers start at once. Absent: at once.
+   */
+  admit?<T>(attempt: () => Promise<T>): Promise<T>;
 }
 
 const NOTHING_IN_FLIGHT: RunnerHandover = { drained: Promise.resolve(), abandon: () => {} };
@@ -211,8 +216,7 @@ export class Instance {
   }
 
   private async launch(generation: number): Promise<void> {
-    const { clock } = this.deps;
-    const { policy } = this;
+    const { clock, admit } = this.deps;
     this.nextRestartAt = undefined;
     this.healthMisses = 0;
     this.transition('starting', {
@@ -221,6 +225,14 @@ export class Instance {
       nextRestartAt: null,
       startedAt: new Date(clock.now()).toISOString(),
     });
+    if (admit === undefined) return this.attempt(generation);
+    // Waiting for a slot is 'starting' too; a stop meanwhile makes the attempt a no-op.
+    return admit(() => (generation === this.generation ? this.attempt(generation) : Promise.resolve()));
+  }
+
+  private async attempt(generation: number): Promise<void> {
+    const { clock } = this.deps;
+    const { policy } = this;
     let runner: Runner;
     try {
       runner = await this.deps.createRunner();
