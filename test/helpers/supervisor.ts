@@ -9,7 +9,7 @@ import {
   serverSpecSchema,
 } from '../../src/core/servers/definition.js';
 import { systemClock } from '../../src/core/servers/instance.js';
-import { Supervisor } from '../../src/core/servers/supervisor.js';
+import { Supervisor, type SupervisorDeps } from '../../src/core/servers/supervisor.js';
 import { ServerLogFile } from '../../src/daemon/monitor/logFile.js';
 import { homeIdOf } from '../../src/daemon/process/ownership.js';
 import { silentLogger } from '../../src/shared/logger.js';
@@ -37,7 +37,10 @@ export function spec(input: ServerSpecInput) {
 }
 
 /** A real supervisor over a real SQLite store in `dir`, as the daemon assembles it. */
-export function makeSupervisor(dir: string): { supervisor: Supervisor; store: Store } {
+export function makeSupervisor(
+  dir: string,
+  options: Pick<SupervisorDeps, 'startConcurrency'> = {},
+): { supervisor: Supervisor; store: Store } {
   const store = openSqliteStore({ path: join(dir, 'mcpctl.db'), logger: silentLogger });
   const supervisor = new Supervisor({
     store,
@@ -48,6 +51,7 @@ export function makeSupervisor(dir: string): { supervisor: Supervisor; store: St
     clientInfo: { name: 'mcpctl-test', version: '0.0.0' },
     maxLineBytes: 1024 * 1024,
     homeId: homeIdOf(dir),
+    ...options,
     openLog: (name) => {
       const log = new ServerLogFile({ path: join(dir, 'logs', `${name}.log`), maxBytes: 1024 * 1024, keep: 2 });
       return {
