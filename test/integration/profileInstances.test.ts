@@ -162,4 +162,17 @@ describe('the same server under profiles with different member env', () => {
     const view = await serverView();
     expect(view.instances.map((i) => i.profiles)).toEqual([['p1', 'p3']]);
   }, 20_000);
+
+  it('an env whose instance does not come up refuses the change (exit 5): the member keeps its instance', async () => {
+    const before = await report(p1);
+    // Node refuses to start with an unknown option: the new instance never answers initialize.
+    const set = await mcpctl(daemon.home, ['profile', 'env', 'set', 'p1', 'rep', 'NODE_OPTIONS=--no-such-option']);
+    expect(set.code, set.stdout).toBe(5);
+    expect(set.stderr).toMatch(/rep@[0-9a-f]{10} did not come up/);
+    expect(await report(p1)).toEqual(before);
+    const profile = await mcpctlJson<ProfileDetail>(daemon.home, ['profile', 'show', 'p1']);
+    expect(profile.members[0]?.env).toEqual({ WHO: 'uno' });
+    const view = await serverView();
+    expect(view.instances.map((i) => i.profiles)).toEqual([['p1', 'p3']]);
+  }, 20_000);
 });

@@ -223,13 +223,17 @@ export class Supervisor {
     if (failed) throw failed.reason;
   }
 
-  /** Stops and forgets the profiles' instances not in `needed` (no profile uses them any more). */
+  /** Stops and forgets the profiles' instances not in `needed` (no profile uses them any more); the rest serve the profiles `needed` says. */
   async release(needed: Map<string, NeededInstance>): Promise<void> {
     const stops: Promise<void>[] = [];
     for (const managed of this.servers.values()) {
       managed.profiles = needed.get(managed.spec.name)?.profiles ?? [];
       for (const [key, derived] of managed.derived) {
-        if (needed.has(key)) continue;
+        const need = needed.get(key);
+        if (need !== undefined) {
+          derived.profiles = need.profiles; // as served now (a refused change had announced others)
+          continue;
+        }
         managed.derived.delete(key);
         this.event(managed, 'instance-removed', `${key} removed: no profile uses it any more`);
         stops.push(derived.instance.stop({ keepDesired: false }));
