@@ -175,4 +175,19 @@ describe('the same server under profiles with different member env', () => {
     const view = await serverView();
     expect(view.instances.map((i) => i.profiles)).toEqual([['p1', 'p3']]);
   }, 20_000);
+
+  it("an edit of the server's env moves its profile instances to the new effective configuration", async () => {
+    const before = await report(p1);
+    const oldId = (await serverView()).instances[0]?.id;
+    const set = await mcpctl(daemon.home, ['server', 'set', 'rep', '--env', 'EXTRA=1']);
+    expect(set.code, set.stderr).toBe(0);
+    const after = await report(p1); // the same session, re-routed
+    expect(after.value).toBe('uno');
+    expect(after.pid).not.toBe(before.pid);
+    const view = await serverView();
+    expect(view.instances).toHaveLength(1);
+    expect(view.instances[0]?.id).not.toBe(oldId);
+    expect(view.instances[0]?.pid).toBe(after.pid);
+    await waitFor('the old instance to end', async () => (alive(before.pid) ? undefined : true));
+  }, 20_000);
 });
