@@ -82,6 +82,24 @@ export const serverViewSchema = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   nextRestartAt: z.string().nullable(),
+  /** The profiles its own instance serves. */
+  profiles: z.array(z.string()),
+  /** Its instances for profile members with env of their own (`NAME@<hash>`), and the profiles each serves. */
+  instances: z.array(
+    z.object({
+      id: z.string(),
+      profiles: z.array(z.string()),
+      /** What the members lay over the server's env (credential-looking values masked). */
+      env: z.record(z.string(), z.string()),
+      state: z.enum(INSTANCE_STATES),
+      pid: z.number().nullable(),
+      restarts: z.number(),
+      uptimeSeconds: z.number().nullable(),
+      lastExitCode: z.number().nullable(),
+      lastExitSignal: z.string().nullable(),
+      lastError: z.string().nullable(),
+    }),
+  ),
 });
 export type ServerView = z.output<typeof serverViewSchema>;
 
@@ -184,6 +202,9 @@ const profileNameInput = z.object({ name: profileNameSchema }).strict();
 export const profileMemberViewSchema = z.object({
   server: z.string(),
   env: z.record(z.string(), z.string()),
+  /** The instance serving it: the server's name, or `NAME@<hash>` when its env makes it one of its own. */
+  instance: z.string(),
+  /** That instance's state. */
   state: z.enum([...INSTANCE_STATES, 'missing']),
 });
 

@@ -18,6 +18,8 @@ import { profileEventRecorder } from './events/profileEvents.js';
 import { sessionEvent } from './events/sessionEvents.js';
 import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
+import type { ProfileSpec } from './profiles/definition.js';
+import { neededInstances } from './profiles/instanceIdentity.js';
 import { ProfileRegistry } from './profiles/registry.js';
 import { SecretVault } from './secrets/vault.js';
 import { systemClock } from './servers/instance.js';
@@ -127,6 +129,9 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       events,
       observe: (name) => gateway.observe(name),
       secrets: vault,
+      startConcurrency: settings.servers.startConcurrency,
+      needs: () => profileNeeds(),
+      instancesChanged: () => gateway.instancesChanged(),
       openLog: (name) => {
         const log = new ServerLogFile({
           path: serverLogPath(paths, name),
@@ -147,6 +152,13 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
           },
         };
       },
+    });
+    // Members with env of their own run as instances of their own (core/profiles/instanceIdentity.ts).
+    const profileNeeds = (specs: readonly ProfileSpec[] = profiles.list().map((entry) => entry.spec)) =>
+      neededInstances(specs, (name) => supervisor.specOf(name));
+    profiles.keepInstancesWith({
+      prepare: (next) => supervisor.provide(profileNeeds(next)),
+      settle: () => supervisor.release(profileNeeds()),
     });
     await supervisor.load();
     cleanups.push(() => supervisor.shutdown());

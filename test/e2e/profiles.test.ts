@@ -184,7 +184,7 @@ describe('profile verbs against a real daemon', () => {
     expect(shown.stdout).toMatch(/^Name:\s+work2$/m);
     expect(shown.stdout).toMatch(/^Current:\s+yes$/m);
     expect(shown.stdout).toMatch(/^Tools:\s+search \(pinned: fs__read_\*\)$/m);
-    expect(shown.stdout).toMatch(/^ {2}slack\s+stopped\s+WORKSPACE=acme SLACK_TOKEN=\*{8}$/m);
+    expect(shown.stdout).toMatch(/^ {2}slack\s+stopped\s+slack@[0-9a-f]{10}\s+WORKSPACE=acme SLACK_TOKEN=\*{8}$/m);
     expect(shown.stdout).toMatch(/^Catalog:$/m);
     expect(shown.stdout).toMatch(/^ {2}slack\s+down \(stopped\)/m);
     const detail = await h.json<ProfileDetail>(['profile', 'show', 'work2']);

@@ -59,9 +59,11 @@ function renderMembers(view: ProfileView, palette: Palette): string {
   const rows = view.members.map((member) => [
     member.server,
     member.state === 'missing' ? palette.red('missing') : colorState(member.state, palette),
+    // The server's own (its name), or `NAME@<hash>` of its own for this env (shared by profiles giving the same).
+    member.instance,
     pairs(member.env),
   ]);
-  return `Members:\n${renderTable(['SERVER', 'STATE', 'ENV'], rows, { headers: true, indent: '  ' })}`;
+  return `Members:\n${renderTable(['SERVER', 'STATE', 'INSTANCE', 'ENV'], rows, { headers: true, indent: '  ' })}`;
 }
 
 /** The endpoint's live view: each member's state and the names clients see, mapped to the member's own. */

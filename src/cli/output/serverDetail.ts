@@ -64,8 +64,28 @@ export function renderServerDetail(detail: ServerDetail, palette: Palette): stri
     ['Policy', policyLines(detail.policy)],
     ['Log file', detail.logFile ?? EMPTY],
     ['Created', detail.createdAt],
+    ['Profiles', detail.profiles.length === 0 ? EMPTY : detail.profiles.join(', ')],
   );
-  return `${renderFields(fields)}\n${renderEvents(detail.events, palette)}`;
+  return `${renderFields(fields)}\n${renderInstances(detail, palette)}${renderEvents(detail.events, palette)}`;
+}
+
+/** Its instances for profile members with env of their own: which profiles each serves, and with what env. */
+function renderInstances(detail: ServerDetail, palette: Palette): string {
+  if (detail.instances.length === 0) return '';
+  const rows = detail.instances.map((instance) => [
+    instance.id,
+    instance.profiles.join(', '),
+    colorState(instance.state, palette),
+    instance.pid === null ? EMPTY : String(instance.pid),
+    formatUptime(instance.uptimeSeconds),
+    String(instance.restarts),
+    formatPairs(instance.env, ' '),
+  ]);
+  const table = renderTable(['INSTANCE', 'PROFILES', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'ENV'], rows, {
+    headers: true,
+    indent: '  ',
+  });
+  return `Profile instances (their log lines are tagged @HASH):\n${table}\n`;
 }
 
 /** `4242  session a1b2…` or `4243  warm`, one line per process; `-` when none runs. */

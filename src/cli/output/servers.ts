@@ -57,10 +57,18 @@ export interface ServerTableOptions {
   palette: Palette;
 }
 
-/** The `server ls` table (pm2 ls / kubectl get): one row per server, sorted by name. */
+/** `fs (profile work)`, `fs (profiles a, b)`: the row of an instance serving profiles with env of their own. */
+export function instanceRowName(server: string, profiles: readonly string[]): string {
+  return `${server} (${profiles.length === 1 ? 'profile' : 'profiles'} ${profiles.join(', ')})`;
+}
+
+/**
+ * The `server ls` table (pm2 ls / kubectl get): one row per server, sorted by name, each followed
+ * by a row per instance it runs for profiles whose members give it env of their own.
+ */
 export function renderServerTable(views: readonly ServerView[], options: ServerTableOptions): string {
   const sorted = [...views].sort((a, b) => byCodePoint(a.name, b.name));
-  const rows = sorted.map((view) => {
+  const rows = sorted.flatMap((view) => {
     const row = [
       view.name,
       view.transport,
@@ -71,7 +79,21 @@ export function renderServerTable(views: readonly ServerView[], options: ServerT
       formatLastExit(view),
     ];
     if (options.wide) row.push(formatTarget(view), formatPairs(view.labels), formatProcesses(view.processes));
-    return row;
+    const instances = view.instances.map((instance) => {
+      const line = [
+        instanceRowName(view.name, instance.profiles),
+        view.transport,
+        colorState(instance.state, options.palette),
+        instance.pid === null ? EMPTY : String(instance.pid),
+        formatUptime(instance.uptimeSeconds),
+        String(instance.restarts),
+        formatLastExit(instance),
+      ];
+      // Its env and key are in `server show` and -o json; the table stays one line per instance.
+      if (options.wide) line.push(formatTarget(view), EMPTY, EMPTY);
+      return line;
+    });
+    return [row, ...instances];
   });
   return renderTable(options.wide ? WIDE_COLUMNS : COLUMNS, rows, { headers: options.headers });
 }

@@ -34,6 +34,7 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   settingKey('servers.maxLineBytes', 'number', 'MCPCTL_MAX_LINE_BYTES'),
   settingKey('audit.maxAge', 'duration', 'MCPCTL_AUDIT_MAX_AGE'),
   settingKey('audit.maxRows', 'number', 'MCPCTL_AUDIT_MAX_ROWS'),
+  settingKey('servers.startConcurrency', 'number', 'MCPCTL_START_CONCURRENCY'),
   settingKey('cli.output', 'text', 'MCPCTL_OUTPUT', 'cli'),
   settingKey('alerts.interval', 'duration', 'MCPCTL_ALERTS_INTERVAL'),
   settingKey('alerts.timeout', 'duration', 'MCPCTL_ALERTS_TIMEOUT'),

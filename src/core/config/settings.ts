@@ -96,6 +96,8 @@ const settingsSchema = z
           .int()
           .min(1024)
           .default(4 * 1024 * 1024),
+        /** How many stdio servers start (spawn until initialized) at once: daemon start, `start --all`, profiles. */
+        startConcurrency: z.number().int().min(1).max(64).default(4),
       })
       .strict()
       .prefault({}),

@@ -2,7 +2,9 @@ import type { Logger } from '../../shared/logger.js';
 import type { ControlHandlers } from '../api.js';
 import type { Supervisor } from '../servers/supervisor.js';
 import type { ProfileCatalogs, ProfileCatalogView } from './catalog.js';
+import type { ProfileMember } from './definition.js';
 import { applyEdit, createdProfile } from './edits.js';
+import { instanceKey } from './instanceIdentity.js';
 import { assertMembersDefined, profilesUsing, serverInUse, withoutMember } from './membership.js';
 import type { ProfileRegistry } from './registry.js';
 import { type MemberServerState, toProfileView } from './views.js';
@@ -37,12 +39,14 @@ const CATALOG_WAIT_MS = 5000;
 export function createProfileHandlers(deps: ProfileHandlerDeps): ProfileHandlers {
   const { profiles, supervisor } = deps;
 
-  const stateOf = (): ((server: string) => MemberServerState) => {
-    const states = new Map(supervisor.list().map((entry) => [entry.spec.name, entry.instance.state]));
-    return (server) => states.get(server) ?? 'missing';
+  const stateOf = (member: ProfileMember): { instance: string; state: MemberServerState } => {
+    const spec = supervisor.specOf(member.server);
+    if (spec === undefined) return { instance: member.server, state: 'missing' };
+    const instance = instanceKey(spec, member.env);
+    return { instance, state: supervisor.instanceOf(instance)?.instance.state ?? 'missing' };
   };
   const isDefined = (server: string): boolean => supervisor.list().some((entry) => entry.spec.name === server);
-  const view = (name: string) => toProfileView(profiles.entry(name), profiles.current(), stateOf());
+  const view = (name: string) => toProfileView(profiles.entry(name), profiles.current(), stateOf);
 
   async function catalogOf(name: string): Promise<ProfileCatalogView | null> {
     const { profileCatalogs } = deps;
@@ -71,8 +75,7 @@ export function createProfileHandlers(deps: ProfileHandlerDeps): ProfileHandlers
         return view(spec.name);
       }),
     async listProfiles() {
-      const states = stateOf();
-      return profiles.list().map((entry) => toProfileView(entry, profiles.current(), states));
+      return profiles.list().map((entry) => toProfileView(entry, profiles.current(), stateOf));
     },
     async getProfile({ name }) {
       const profile = view(name);

@@ -18,6 +18,17 @@ export interface ProfileRegistryDeps {
 }
 
 /**
+ * The instances profiles need (members with env of their own run as instances of their own,
+ * instanceIdentity.ts), kept in step with every change: `prepare` brings up what the profiles
+ * will need before the change is written and served (a new instance that does not come up refuses
+ * the change), `settle` ends what no profile needs once it is served.
+ */
+export interface ProfileInstanceHooks {
+  prepare(next: readonly ProfileSpec[]): Promise<void>;
+  settle(): Promise<void>;
+}
+
+/**
  * The profiles of this daemon, held in memory for the gateway's synchronous reads and written
  * through to the store: every change is committed first and only then visible, so a failed write
  * (STORE_WRITE_FAILED) changes nothing and a kill -9 loses nothing that was answered.
@@ -27,8 +38,14 @@ export class ProfileRegistry implements ProfileSource {
   private readonly listeners: Array<(name: string) => void> = [];
   private currentName: string | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  private instances: ProfileInstanceHooks | undefined;
 
   constructor(private readonly deps: ProfileRegistryDeps) {}
+
+  /** Wired once the supervisor exists (it is made after the profiles are loaded). */
+  keepInstancesWith(hooks: ProfileInstanceHooks): void {
+    this.instances = hooks;
+  }
 
   /** Reads the store (at daemon start); a definition this version cannot read is logged and skipped. */
   async load(): Promise<void> {
@@ -81,32 +98,75 @@ export class ProfileRegistry implements ProfileSource {
 
   /** Adds a new profile; ALREADY_EXISTS when the name is taken. */
   async create(spec: ProfileSpec): Promise<ProfileEntry> {
-    const row = await this.deps.store.profiles.insert({ name: spec.name, spec: toJson(spec) });
-    return this.commit(spec, row);
+    return this.changing(this.specsWith([spec]), async () => {
+      const row = await this.deps.store.profiles.insert({ name: spec.name, spec: toJson(spec) });
+      return this.commit(spec, row);
+    });
   }
 
   /** Creates the profile or replaces its definition (apply -f, edits). */
   async put(spec: ProfileSpec): Promise<ProfileEntry> {
     if (!this.profiles.has(spec.name)) return this.create(spec);
-    const [row] = await this.deps.store.profiles.update([{ name: spec.name, spec: toJson(spec) }]);
-    return this.commit(spec, row as { createdAt: string; updatedAt: string });
+    return this.changing(this.specsWith([spec]), async () => {
+      const [row] = await this.deps.store.profiles.update([{ name: spec.name, spec: toJson(spec) }]);
+      return this.commit(spec, row as { createdAt: string; updatedAt: string });
+    });
   }
 
   /** Replaces several existing profiles in one transaction: all of them change, or none. */
   async putAll(specs: readonly ProfileSpec[]): Promise<ProfileEntry[]> {
     for (const spec of specs) this.entry(spec.name);
-    const rows = await this.deps.store.profiles.update(specs.map((spec) => ({ name: spec.name, spec: toJson(spec) })));
-    return specs.map((spec, index) => this.commit(spec, rows[index] as { createdAt: string; updatedAt: string }));
+    return this.changing(this.specsWith(specs), async () => {
+      const rows = await this.deps.store.profiles.update(
+        specs.map((spec) => ({ name: spec.name, spec: toJson(spec) })),
+      );
+      return specs.map((spec, index) => this.commit(spec, rows[index] as { createdAt: string; updatedAt: string }));
+    });
   }
 
   /** false when there was no such profile. Removing the current profile leaves none current. */
   async remove(name: string): Promise<boolean> {
-    const removed = await this.deps.store.profiles.remove(name);
-    if (!this.profiles.delete(name)) return removed;
-    if (this.currentName === name) this.currentName = null;
-    this.deps.logger.info({ profile: name }, 'profile removed');
-    this.changed(name);
-    return true;
+    return this.changing(this.specsWithout(name), async () => {
+      const removed = await this.deps.store.profiles.remove(name);
+      if (!this.profiles.delete(name)) return removed;
+      if (this.currentName === name) this.currentName = null;
+      this.deps.logger.info({ profile: name }, 'profile removed');
+      this.changed(name);
+      return true;
+    });
+  }
+
+  /** Every profile as it will be: `specs` replacing (or joining) those of their names. */
+  private specsWith(specs: readonly ProfileSpec[]): ProfileSpec[] {
+    const names = new Set(specs.map((spec) => spec.name));
+    return [
+      ...this.list()
+        .map((entry) => entry.spec)
+        .filter((spec) => !names.has(spec.name)),
+      ...specs,
+    ];
+  }
+
+  private specsWithout(name: string): ProfileSpec[] {
+    return this.list()
+      .map((entry) => entry.spec)
+      .filter((spec) => spec.name !== name);
+  }
+
+  /** A change with its instances kept in step: needed ones up first, unneeded ones gone after (even when it failed). */
+  private async changing<T>(next: readonly ProfileSpec[], write: () => Promise<T>): Promise<T> {
+    const hooks = this.instances;
+    if (hooks === undefined) return write();
+    try {
+      await hooks.prepare(next);
+      return await write();
+    } finally {
+      await hooks
+        .settle()
+        .catch((error: unknown) =>
+          this.deps.logger.error({ err: (error as Error).message }, 'could not stop the instances no profile needs'),
+        );
+    }
   }
 
   /** Makes `name` the current profile; NOT_FOUND for an unknown one. */

@@ -1,6 +1,7 @@
 import type { ProfileView } from '../api.js';
 import { maskSensitive } from '../servers/redact.js';
 import type { InstanceState } from '../servers/states.js';
+import type { ProfileMember } from './definition.js';
 import type { ProfileEntry } from './registry.js';
 
 /** A member's server state, or `missing` when no server of that name is defined. */
@@ -10,7 +11,8 @@ export type MemberServerState = InstanceState | 'missing';
 export function toProfileView(
   entry: ProfileEntry,
   current: string | null,
-  serverState: (server: string) => MemberServerState,
+  /** The instance serving a member (its key, instanceIdentity.ts) and its state. */
+  instanceOf: (member: ProfileMember) => { instance: string; state: MemberServerState },
 ): ProfileView {
   const { spec } = entry;
   return {
@@ -20,7 +22,7 @@ export function toProfileView(
     members: spec.members.map((member) => ({
       server: member.server,
       env: maskSensitive(member.env),
-      state: serverState(member.server),
+      ...instanceOf(member),
     })),
     naming: spec.naming,
     filters: spec.filters,

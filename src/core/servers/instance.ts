@@ -49,6 +49,11 @@ export interface InstanceDeps {
   random: () => number;
   logger: Logger;
   observer?: InstanceObserver;
+  /**
+   * Runs one attempt (spawn until initialized or failed) when a slot is free: the supervisor bounds
+   * how many servers start at once. Absent: at once.
+   */
+  admit?<T>(attempt: () => Promise<T>): Promise<T>;
 }
 
 function mebibytes(bytes: number): string {
@@ -215,8 +220,7 @@ export class Instance {
   }
 
   private async launch(generation: number): Promise<void> {
-    const { clock } = this.deps;
-    const { policy } = this;
+    const { clock, admit } = this.deps;
     this.nextRestartAt = undefined;
     this.healthMisses = 0;
     this.transition('starting', {
@@ -226,6 +230,14 @@ export class Instance {
       startedAt: new Date(clock.now()).toISOString(),
     });
     this.deps.event('starting', `${this.deps.name} starting`, { restarts: this.restarts });
+    if (admit === undefined) return this.attempt(generation);
+    // Waiting for a slot is 'starting' too; a stop meanwhile makes the attempt a no-op.
+    return admit(() => (generation === this.generation ? this.attempt(generation) : Promise.resolve()));
+  }
+
+  private async attempt(generation: number): Promise<void> {
+    const { clock } = this.deps;
+    const { policy } = this;
     let runner: Runner;
     try {
       runner = await this.deps.createRunner();

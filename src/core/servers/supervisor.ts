@@ -3,12 +3,14 @@ import { buildChildEnvironment } from '../../daemon/process/environment.js';
 import { assertLaunchable } from '../../daemon/process/launchable.js';
 import { endMarkedGroups, findMarkedProcesses, ownershipMarks } from '../../daemon/process/ownership.js';
 import { killOrphan } from '../../daemon/process/spawn.js';
+import { Limiter } from '../../protocol/aggregate/limiter.js';
 import { SHARED_CLIENT_CAPABILITIES } from '../../protocol/multiplex/clientCapabilities.js';
 import { byCodePoint } from '../../shared/compare.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { InstancePatch, JsonObject, Store, StoredInstance } from '../../store/types.js';
 import type { EventSink } from '../events/eventHub.js';
+import { INSTANCE_SEPARATOR, type NeededInstance, serverOfInstance } from '../profiles/instanceIdentity.js';
 import { maskingLog } from '../secrets/maskingLog.js';
 import { type SecretResolver, withSecrets } from '../secrets/resolveSpec.js';
 import { IsolatedPool } from '../sessions/isolatedPool.js';
@@ -27,7 +29,7 @@ import { requestDeadlines } from './requestTimeout.js';
 import { rollOver } from './rollover.js';
 import type { Runner } from './runner.js';
 import { type ServerLogSink, startStdioRunner } from './stdioRunner.js';
-import type { ServerEntry } from './views.js';
+import type { DerivedEntry, ServerEntry } from './views.js';
 
 export interface ServerLog extends ServerLogSink {
   close(): void;
@@ -48,8 +50,6 @@ export interface SupervisorDeps {
   openLog(name: string): ServerLog;
   /** Where events go (the daemon's EventHub, which also tells followers); the store's events by default. */
   events?: EventSink;
-  /** Told when each server's upstream becomes usable or goes away (the gateway listens). */
-  observe?(name: string): InstanceObserver | undefined;
   /** Values of `${secret:NAME}` references, asked at each spawn or connect (never stored in a definition). */
   secrets?: SecretResolver;
   /**
@@ -57,6 +57,19 @@ export interface SupervisorDeps {
    * connect (daemon/net/addressPolicy.ts); node's resolver by default, a test's to play DNS rebinding.
    */
   resolve?: Resolve;
+  /** Told when each instance's upstream becomes usable or goes away (the gateway listens), by instance key. */
+  observe?(name: string): InstanceObserver | undefined;
+  /** How many stdio servers start (spawn until initialized) at once (default 4). */
+  startConcurrency?: number;
+  /** The instances the profiles need now (instanceIdentity.ts): read at load and after a server's edit. */
+  needs?(): Map<string, NeededInstance>;
+  /** A server's edit changed which instance serves some profile member: the gateway re-routes them. */
+  instancesChanged?(): void;
+}
+
+/** An instance of a server for profile members whose env differs from the server's (`SERVER@<hash>`). */
+interface Derived extends DerivedEntry {
+  spec: ServerSpec;
 }
 
 interface Managed extends ServerEntry {
@@ -65,6 +78,9 @@ interface Managed extends ServerEntry {
   writes: Promise<unknown>;
   /** Edits of its definition, one at a time. */
   updates: Promise<unknown>;
+  /** The profiles its own instance serves. */
+  profiles: string[];
+  derived: Map<string, Derived>;
 }
 
 export type Targets = { names: string[]; all: boolean };
@@ -75,7 +91,12 @@ export interface AddedEntry extends ServerEntry {
 }
 
 function added(entry: ServerEntry, alreadyExisted: boolean): AddedEntry {
-  return { spec: entry.spec, createdAt: entry.createdAt, instance: entry.instance, alreadyExisted };
+  return { ...entryOf(entry), alreadyExisted };
+}
+
+function entryOf(entry: ServerEntry): ServerEntry {
+  const { spec, createdAt, instance, profiles, derived } = entry;
+  return { spec, createdAt, instance, ...(profiles ? { profiles } : {}), ...(derived ? { derived } : {}) };
 }
 
 /**
@@ -93,8 +114,12 @@ const DEFAULT_STOP_GRACE_MS = policySchema.parse({}).stopGraceMs;
 /** Owns every server's instance: definitions in, state changes out to the store. */
 export class Supervisor {
   private readonly servers = new Map<string, Managed>();
+  /** Bounds the stdio starts under way: a daemon start of twenty servers spawns a few at a time. */
+  private readonly startGate: Limiter;
 
-  constructor(private readonly deps: SupervisorDeps) {}
+  constructor(private readonly deps: SupervisorDeps) {
+    this.startGate = new Limiter(deps.startConcurrency ?? 4);
+  }
 
   private get events(): EventSink {
     return this.deps.events ?? this.deps.store.events;
@@ -124,6 +149,8 @@ export class Supervisor {
       loaded.push({ managed, saved: state });
     }
     await this.endLeftovers(loaded);
+    // Profiles' instances are not stored: they follow from the profiles, and their processes carry marks.
+    if (this.deps.needs) this.adoptNeeds(this.deps.needs());
     for (const { managed, saved: state } of loaded) {
       // Only rows that still describe the old daemon's processes: a start with many servers stays quick.
       const stale =
@@ -163,8 +190,139 @@ export class Supervisor {
     const starts = [...this.servers.values()]
       .filter((managed) => managed.spec.autostart || managed.instance.desired === 'running')
       .filter((managed) => managed.instance.state !== 'failed')
-      .map((managed) => managed.instance.start({ manual: false }));
+      .flatMap((managed) => instancesOf([managed]))
+      .map((instance) => instance.start({ manual: false }));
     await Promise.all(starts);
+  }
+
+  /** The definition of a server, undefined when there is none. */
+  specOf(name: string): ServerSpec | undefined {
+    return this.servers.get(name)?.spec;
+  }
+
+  /** The instance of a key: a server's own (`NAME`) or one of its profiles' (`NAME@<hash>`). */
+  instanceOf(key: string): { spec: ServerSpec; instance: Instance } | undefined {
+    const managed = this.servers.get(serverOfInstance(key));
+    if (managed === undefined) return undefined;
+    return key === managed.spec.name ? managed : managed.derived.get(key);
+  }
+
+  /**
+   * Makes the instances `needed` by the profiles exist, before the profiles that need them are
+   * served: new ones are created and, when their server should run, started and initialized (a
+   * new one that does not come up is SERVER_FAILED, and the caller's change is not made); existing
+   * ones take their server's current definition (rolled over when a launch field changed).
+   * Nothing is stopped here: `release` does that once no profile points at the old instances.
+   */
+  async provide(needed: Map<string, NeededInstance>): Promise<void> {
+    const changed = this.adoptNeeds(needed);
+    const starts = changed.map(async ({ managed, derived, previous }) => {
+      const { instance } = derived;
+      const shouldRun = managed.instance.desired === 'running' && managed.instance.state !== 'failed';
+      if (previous === undefined) {
+        if (!shouldRun) return;
+        instance.assumeDesired('running');
+        await instance.start({ manual: false });
+        if (instance.state !== 'running') throw notUp(derived.key, instance.lastError);
+        return;
+      }
+      if (instance.state !== 'running' || !needsRollover(previous, derived.spec)) return;
+      const outcome = await rollOver({
+        name: derived.key,
+        instance,
+        createRunner: () => this.createRunner(derived.spec, managed.log, derived.key),
+        policy: derived.spec.policy,
+      });
+      if (outcome.rolled) this.event(managed, 'rolled-over', `${derived.key}: rolled over with its server's edit`);
+    });
+    const results = await Promise.allSettled(starts);
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Stops and forgets the profiles' instances not in `needed` (no profile uses them any more); the rest serve the profiles `needed` says. */
+  async release(needed: Map<string, NeededInstance>): Promise<void> {
+    const stops: Promise<void>[] = [];
+    for (const managed of this.servers.values()) {
+      managed.profiles = needed.get(managed.spec.name)?.profiles ?? [];
+      for (const [key, derived] of managed.derived) {
+        const need = needed.get(key);
+        if (need !== undefined) {
+          derived.profiles = need.profiles; // as served now (a refused change had announced others)
+          continue;
+        }
+        managed.derived.delete(key);
+        this.event(managed, 'instance-removed', `${key} removed: no profile uses it any more`);
+        stops.push(derived.instance.stop({ keepDesired: false }));
+      }
+    }
+    await Promise.all(stops);
+  }
+
+  /** Records `needed` in memory: new derived instances (not started), changed definitions, profiles served. */
+  private adoptNeeds(
+    needed: Map<string, NeededInstance>,
+  ): Array<{ managed: Managed; derived: Derived; previous: ServerSpec | undefined }> {
+    const changed: Array<{ managed: Managed; derived: Derived; previous: ServerSpec | undefined }> = [];
+    for (const need of needed.values()) {
+      const managed = this.servers.get(need.server);
+      if (managed === undefined) continue;
+      if (need.key === managed.spec.name) {
+        managed.profiles = need.profiles;
+        continue;
+      }
+      if (managed.spec.transport !== 'stdio') continue;
+      const spec: ServerSpec = { ...managed.spec, env: need.env };
+      const existing = managed.derived.get(need.key);
+      if (existing !== undefined) {
+        existing.profiles = need.profiles;
+        existing.overlay = need.overlay;
+        if (sameDefinition(existing.spec, spec)) continue;
+        const previous = existing.spec;
+        existing.spec = spec;
+        existing.instance.applyPolicy(spec.policy);
+        changed.push({ managed, derived: existing, previous });
+        continue;
+      }
+      const derived = this.manageDerived(managed, need, spec);
+      this.event(managed, 'instance-added', `${need.key} added for profile ${need.profiles.join(', ')}`);
+      changed.push({ managed, derived, previous: undefined });
+    }
+    return changed;
+  }
+
+  private manageDerived(managed: Managed, need: NeededInstance, spec: ServerSpec): Derived {
+    const { deps } = this;
+    const tag = need.key.slice(need.key.indexOf(INSTANCE_SEPARATOR));
+    // Its lines go to its server's log, each stream tagged: `mcpctl logs NAME` shows every instance.
+    const log: ServerLogSink = {
+      appendLine: (stream, text) => managed.log.appendLine(`${stream}${tag}`, text),
+      pipeLines: (readable, stream) => managed.log.pipeLines(readable, `${stream}${tag}`),
+    };
+    const derived: Derived = {
+      key: need.key,
+      overlay: need.overlay,
+      profiles: need.profiles,
+      spec,
+      instance: undefined as unknown as Instance,
+    };
+    derived.instance = new Instance({
+      name: need.key,
+      policy: spec.policy,
+      createRunner: () => this.createRunner(derived.spec, log, need.key),
+      // Not stored: it exists while a profile needs it; its desired state is its server's.
+      record: () => {},
+      commit: () => Promise.resolve(),
+      event: (type, message, data) => this.event(managed, type, message, data),
+      clock: deps.clock,
+      random: deps.random,
+      logger: deps.logger.child({ server: need.key }),
+      observer: deps.observe?.(need.key),
+      admit: (attempt) => (derived.spec.transport === 'stdio' ? this.startGate.run(attempt) : attempt()),
+    });
+    derived.instance.assumeDesired(managed.instance.desired);
+    managed.derived.set(need.key, derived);
+    return derived;
   }
 
   list(): ServerEntry[] {
@@ -241,7 +399,9 @@ export class Supervisor {
     const managed = this.get(name) as Managed;
     const work = managed.updates.then(async () => {
       try {
-        return await this.updateNow(managed, change(managed.spec));
+        const outcome = await this.updateNow(managed, change(managed.spec));
+        if (outcome.changed) await this.followEdit(managed);
+        return outcome;
       } finally {
         await managed.writes; // its events are in the store when the caller hears back (`show` right after)
       }
@@ -250,15 +410,27 @@ export class Supervisor {
     return work;
   }
 
+  /**
+   * The profiles' instances of an edited server take its new definition: rolled over in place when
+   * their effective env is unchanged, re-keyed (a new instance up, members moved, the old one
+   * stopped) when the server's own env changed it.
+   */
+  private async followEdit(managed: Managed): Promise<void> {
+    const { needs, instancesChanged, logger } = this.deps;
+    if (needs === undefined) return;
+    const needed = needs();
+    try {
+      await this.provide(needed);
+    } catch (error) {
+      logger.error({ server: managed.spec.name, err: (error as Error).message }, 'a profile instance did not follow');
+    }
+    instancesChanged?.();
+    await this.release(needed);
+  }
+
   private async updateNow(managed: Managed, spec: ServerSpec): Promise<UpdatedEntry> {
     const previous = managed.spec;
-    const result = (changed: boolean, rolled: boolean): UpdatedEntry => ({
-      spec: managed.spec,
-      createdAt: managed.createdAt,
-      instance: managed.instance,
-      changed,
-      rolled,
-    });
+    const result = (changed: boolean, rolled: boolean): UpdatedEntry => ({ ...entryOf(managed), changed, rolled });
     if (sameDefinition(previous, spec)) return result(false, false);
     await this.assertStartable(spec);
     const fields = changedFields(previous, spec).join(', ');
@@ -347,7 +519,8 @@ export class Supervisor {
     await this.deps.store.servers.remove(name);
     this.servers.delete(name);
     managed.log.remove();
-    await managed.instance.stop({ keepDesired: false });
+    await Promise.all(instancesOf([managed]).map((instance) => instance.stop({ keepDesired: false })));
+    managed.derived.clear();
     // Its own events went with its row: the removal is kept without one, naming it in its data.
     const message = `${name} removed`;
     this.deps.logger.info({ server: name, event: 'removed' }, message);
@@ -363,29 +536,30 @@ export class Supervisor {
     return targets.all ? this.list() : targets.names.map((name) => this.get(name));
   }
 
+  /** Start, stop and restart act on a server's instances for profiles too. */
   async start(targets: Targets, options: { wait?: boolean } = {}): Promise<ServerEntry[]> {
     const entries = this.resolve(targets);
-    const starts = Promise.all(entries.map((entry) => entry.instance.start({ manual: true })));
+    const starts = Promise.all(instancesOf(entries).map((instance) => instance.start({ manual: true })));
     await settleUnless(options.wait === false, starts);
     return entries;
   }
 
   async stop(targets: Targets): Promise<ServerEntry[]> {
     const entries = this.resolve(targets);
-    await Promise.all(entries.map((entry) => entry.instance.stop({ keepDesired: false })));
+    await Promise.all(instancesOf(entries).map((instance) => instance.stop({ keepDesired: false })));
     return entries;
   }
 
   async restart(targets: Targets): Promise<ServerEntry[]> {
     const entries = this.resolve(targets);
-    await Promise.all(entries.map((entry) => entry.instance.restart()));
+    await Promise.all(instancesOf(entries).map((instance) => instance.restart()));
     return entries;
   }
 
   /** Daemon shutdown: stop everything but remember what should run next time. */
   async shutdown(): Promise<void> {
     const all = [...this.servers.values()];
-    await Promise.all(all.map((managed) => managed.instance.stop({ keepDesired: true })));
+    await Promise.all(instancesOf(all).map((instance) => instance.stop({ keepDesired: true })));
     await Promise.all(all.map((managed) => managed.writes));
     for (const managed of all) managed.log.close();
   }
@@ -400,6 +574,8 @@ export class Supervisor {
       writes: Promise.resolve(),
       updates: Promise.resolve(),
       instance: undefined as unknown as Instance,
+      profiles: [],
+      derived: new Map(),
     };
     managed.instance = new Instance({
       name: spec.name,
@@ -413,13 +589,17 @@ export class Supervisor {
       random: deps.random,
       logger: deps.logger.child({ server: spec.name }),
       observer: deps.observe?.(spec.name),
+      admit: (attempt) => (managed.spec.transport === 'stdio' ? this.startGate.run(attempt) : attempt()),
     });
     this.servers.set(spec.name, managed);
     return managed;
   }
 
-  /** `spec` keeps its `${secret:NAME}` references; only the runner gets their values (withSecrets). */
-  private async createRunner(spec: ServerSpec, log: ServerLog): Promise<Runner> {
+  /**
+   * `spec` keeps its `${secret:NAME}` references; only the runner gets their values (withSecrets).
+   * `instance`: the key its processes are marked with (a later daemon ends them by it).
+   */
+  private async createRunner(spec: ServerSpec, log: ServerLogSink, instance: string = spec.name): Promise<Runner> {
     const { deps } = this;
     if (spec.transport === 'http') {
       const { spec: connected } = await withSecrets(spec, deps.secrets);
@@ -433,19 +613,19 @@ export class Supervisor {
         parentEnv: deps.parentEnv,
         clientInfo: deps.clientInfo,
         maxLineBytes: deps.maxLineBytes,
-        marks: ownershipMarks(deps.homeId, spec.name),
+        marks: ownershipMarks(deps.homeId, instance),
       });
     };
     if (spec.share === 'shared') return spawn();
     return new IsolatedPool({
-      name: spec.name,
+      name: instance,
       spawn,
       pool: spec.pool,
       maxSessions: spec.maxSessions,
       startTimeoutMs: spec.policy.startTimeoutMs,
       stopGraceMs: spec.policy.stopGraceMs,
       ...requestDeadlines(spec.policy),
-      logger: deps.logger.child({ server: spec.name }),
+      logger: deps.logger.child({ server: instance }),
     });
   }
 
@@ -480,6 +660,17 @@ export class Supervisor {
         this.deps.logger.error({ server: name, err: (error as Error).message }, 'could not record event'),
       );
   }
+}
+
+/** Each server's own instance and those of its profiles. */
+function instancesOf(entries: readonly ServerEntry[]): Instance[] {
+  return entries.flatMap((entry) => [entry.instance, ...[...(entry.derived?.values() ?? [])].map((d) => d.instance)]);
+}
+
+function notUp(key: string, reason: string | null): McpctlError {
+  return new McpctlError('SERVER_FAILED', `the instance ${key} did not come up${reason ? ` (${reason})` : ''}`, {
+    hint: `see 'mcpctl logs ${serverOfInstance(key)}' (its lines are tagged ${key.slice(key.indexOf(INSTANCE_SEPARATOR))}) and fix the member's env`,
+  });
 }
 
 /** Awaits `work`, or (`detach`) lets it run on: a start's outcome is recorded as state and events anyway. */

@@ -3,10 +3,24 @@ import type { ServerSpec } from './definition.js';
 import type { Instance } from './instance.js';
 import { maskSensitive } from './redact.js';
 
+/** An instance of a server for profile members with env of their own (core/profiles/instanceIdentity.ts). */
+export interface DerivedEntry {
+  /** `SERVER@<hash>`. */
+  key: string;
+  /** What the members lay over the server's env. */
+  overlay: Record<string, string>;
+  profiles: string[];
+  instance: Instance;
+}
+
 export interface ServerEntry {
   spec: ServerSpec;
   createdAt: string;
   instance: Instance;
+  /** The profiles its own instance serves. */
+  profiles?: readonly string[];
+  /** Its instances for profiles, by key. */
+  derived?: ReadonlyMap<string, DerivedEntry>;
 }
 
 function iso(ms: number | undefined): string | null {
@@ -44,5 +58,23 @@ export function toServerView(entry: ServerEntry, now: number): ServerView {
     createdAt: entry.createdAt,
     startedAt: iso(instance.runningSince),
     nextRestartAt: iso(instance.nextRestartAt),
+    profiles: [...(entry.profiles ?? [])],
+    instances: [...(entry.derived?.values() ?? [])].map((derived) => toInstanceView(derived, now)),
+  };
+}
+
+function toInstanceView(derived: DerivedEntry, now: number): ServerView['instances'][number] {
+  const { instance } = derived;
+  return {
+    id: derived.key,
+    profiles: [...derived.profiles],
+    env: maskSensitive(derived.overlay),
+    state: instance.state,
+    pid: instance.runner?.pid ?? null,
+    restarts: instance.restarts,
+    uptimeSeconds: instance.runningSince === undefined ? null : Math.floor((now - instance.runningSince) / 1000),
+    lastExitCode: instance.lastExitCode,
+    lastExitSignal: instance.lastExitSignal,
+    lastError: instance.lastError,
   };
 }

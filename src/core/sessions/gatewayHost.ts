@@ -14,6 +14,7 @@ import type { AuditLog } from '../audit/auditLog.js';
 import { auditedBackend } from '../audit/gatewayAudit.js';
 import type { Settings } from '../config/settings.js';
 import type { ProfileCatalogView } from '../profiles/catalog.js';
+import { instanceKey } from '../profiles/instanceIdentity.js';
 import type { ProfileSource } from '../profiles/source.js';
 import type { ServerSpec } from '../servers/definition.js';
 import type { InstanceObserver, RunnerHandover } from '../servers/instance.js';
@@ -76,6 +77,10 @@ export class GatewayHost implements GatewayControl {
     this.profiles = new ProfileEndpoints({
       source: deps.profiles ?? NO_PROFILES,
       directory: {
+        instanceOf: (server, env) => {
+          const spec = this.deps.supervisor().specOf(server);
+          return spec === undefined ? server : instanceKey(spec, env);
+        },
         backend: (server) => this.shared.get(server) ?? this.isolated.get(server),
         state: (server) => this.memberState(server),
         detail: (server) => this.memberDetail(server),
@@ -179,24 +184,25 @@ export class GatewayHost implements GatewayControl {
     this.profiles.memberChanged(name);
   }
 
-  /** A member of a profile serves when its process (or pool) is bound and not lost to a restart. */
-  private memberState(name: string): MemberLiveness {
-    if (this.isolated.has(name) || (this.shared.has(name) && !this.lost.has(name))) return 'ready';
-    try {
-      const { state, desired } = this.deps.supervisor().get(name).instance;
-      return desired === 'running' && state !== 'failed' && state !== 'stopped' ? 'starting' : 'down';
-    } catch {
-      return 'down';
-    }
+  /** Which instance serves which profile member changed (a server's env was edited). */
+  instancesChanged(): void {
+    this.profiles.refresh();
   }
 
-  private memberDetail(name: string): string | undefined {
-    try {
-      const { instance } = this.deps.supervisor().get(name);
-      return instance.lastError === null ? instance.state : `${instance.state}, ${instance.lastError}`;
-    } catch {
-      return 'no such server';
-    }
+  /** A member of a profile serves when its instance's process (or pool) is bound and not lost to a restart. */
+  private memberState(key: string): MemberLiveness {
+    if (this.isolated.has(key) || (this.shared.has(key) && !this.lost.has(key))) return 'ready';
+    const found = this.deps.supervisor().instanceOf(key);
+    if (found === undefined) return 'down';
+    const { state, desired } = found.instance;
+    return desired === 'running' && state !== 'failed' && state !== 'stopped' ? 'starting' : 'down';
+  }
+
+  private memberDetail(key: string): string | undefined {
+    const found = this.deps.supervisor().instanceOf(key);
+    if (found === undefined) return 'no such server';
+    const { instance } = found;
+    return instance.lastError === null ? instance.state : `${instance.state}, ${instance.lastError}`;
   }
 
   private bindServer(name: string, runner: Runner): void {
@@ -263,12 +269,9 @@ export class GatewayHost implements GatewayControl {
     return { from: 'server', roots: rootsOf(spec?.transport === 'stdio' ? spec.roots : []) };
   }
 
-  private specOf(name: string): ServerSpec | undefined {
-    try {
-      return this.deps.supervisor().get(name).spec;
-    } catch {
-      return undefined; // removed meanwhile: the defaults will do for the moment it has left
-    }
+  /** By instance key; undefined once removed (the defaults will do for the moment it has left). */
+  private specOf(key: string): ServerSpec | undefined {
+    return this.deps.supervisor().instanceOf(key)?.spec;
   }
 
   private auditedBackendOf(name: string): SessionBackend | undefined {

@@ -4,14 +4,17 @@ import type { SessionBackend } from '../../protocol/session.js';
 import type { Logger } from '../../shared/logger.js';
 import { aggregateSettings } from '../profiles/aggregateSettings.js';
 import type { ProfileCatalogView } from '../profiles/catalog.js';
-import type { ProfileSpec } from '../profiles/definition.js';
+import type { ProfileMember, ProfileSpec } from '../profiles/definition.js';
+import { serverOfInstance } from '../profiles/instanceIdentity.js';
 import type { ProfileSource } from '../profiles/source.js';
 
-/** What the gateway host knows of each server, as profile members read it. */
+/** What the gateway host knows of each instance (by key, instanceIdentity.ts), as profile members read it. */
 export interface MemberDirectory {
-  backend(server: string): SessionBackend | undefined;
-  state(server: string): MemberLiveness;
-  detail(server: string): string | undefined;
+  /** The key of the instance serving `server` with a member's env laid over its own. */
+  instanceOf(server: string, env: Readonly<Record<string, string>>): string;
+  backend(instance: string): SessionBackend | undefined;
+  state(instance: string): MemberLiveness;
+  detail(instance: string): string | undefined;
 }
 
 /** Until the store's profiles are wired in, the gateway serves none. */
@@ -24,7 +27,7 @@ export const NO_PROFILES: ProfileSource = { get: () => undefined, onChange: () =
  */
 export class ProfileEndpoints {
   private readonly aggregates = new Map<string, AggregateBackend>();
-  /** One member object per server, so a profile's update keeps the catalogs of members it keeps. */
+  /** One member object per instance, so a profile's update keeps the catalogs of members it keeps. */
   private readonly members = new Map<string, AggregateMember>();
 
   constructor(
@@ -59,9 +62,18 @@ export class ProfileEndpoints {
     return backend;
   }
 
-  /** A server came up, went down or was replaced: every profile it belongs to follows. */
-  memberChanged(server: string): void {
+  /**
+   * An instance came up, went down or was replaced: every profile with a member of its server
+   * follows (a profile served by another instance of it sees the same backend and changes nothing).
+   */
+  memberChanged(instance: string): void {
+    const server = serverOfInstance(instance);
     for (const aggregate of this.aggregates.values()) aggregate.memberChanged(server);
+  }
+
+  /** Which instance serves which member changed (a server's env was edited): every profile re-routes. */
+  refresh(): void {
+    for (const name of [...this.aggregates.keys()]) this.profileChanged(name);
   }
 
   async catalog(name: string): Promise<ProfileCatalogView | undefined> {
@@ -86,28 +98,42 @@ export class ProfileEndpoints {
       aggregate.shutdown(`profile ${name} was removed`);
     } else {
       aggregate.update(this.settings(spec));
+      // A member now served by another instance (its env changed): its sessions move to that one.
+      for (const member of spec.members) aggregate.memberChanged(member.server);
+      this.forgetUnused();
     }
   }
 
+  /** Member objects of instances no profile routes to any more. */
+  private forgetUnused(): void {
+    const used = new Set<string>();
+    for (const name of this.aggregates.keys()) {
+      const spec = this.deps.source.get(name);
+      for (const member of spec?.members ?? []) used.add(this.deps.directory.instanceOf(member.server, member.env));
+    }
+    for (const key of [...this.members.keys()]) if (!used.has(key)) this.members.delete(key);
+  }
+
   private settings(spec: ProfileSpec) {
-    return aggregateSettings(spec, (server) => this.member(server), this.deps.search?.(spec));
+    return aggregateSettings(spec, (server, member) => this.member(server, member), this.deps.search?.(spec));
   }
 
   /**
-   * Members are routed by server name. The seam for per-profile instances (a member with env of
-   * its own runs as its own instance): this lookup would key by the effective configuration.
+   * Members are routed by instance: the server's own, or the one its effective configuration (the
+   * member's env over the server's) names. Its name stays the server's: the prefix of its tools.
    */
-  private member(server: string): AggregateMember {
-    let member = this.members.get(server);
+  private member(server: string, profileMember: ProfileMember): AggregateMember {
+    const { directory } = this.deps;
+    const key = directory.instanceOf(server, profileMember.env);
+    let member = this.members.get(key);
     if (member === undefined) {
-      const { directory } = this.deps;
       member = {
         name: server,
-        backend: () => directory.backend(server),
-        state: () => directory.state(server),
-        detail: () => directory.detail(server),
+        backend: () => directory.backend(key),
+        state: () => directory.state(key),
+        detail: () => directory.detail(key),
       };
-      this.members.set(server, member);
+      this.members.set(key, member);
     }
     return member;
   }

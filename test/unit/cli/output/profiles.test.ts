@@ -11,8 +11,8 @@ function profileView(overrides: Partial<ProfileView> = {}): ProfileView {
     description: 'day job',
     current: false,
     members: [
-      { server: 'fs', env: { ROOT: '/srv' }, state: 'running' },
-      { server: 'slack', env: {}, state: 'missing' },
+      { server: 'fs', env: { ROOT: '/srv' }, instance: 'fs@0123456789', state: 'running' },
+      { server: 'slack', env: {}, instance: 'slack', state: 'missing' },
     ],
     naming: { separator: '__', prefixFirst: true },
     filters: { allow: [], deny: [] },
@@ -50,8 +50,8 @@ describe('renderProfileDetail', () => {
     const text = renderProfileDetail({ ...profileView(), catalog: null }, plain);
     expect(text).toContain('Naming:        SERVER__TOOL\n');
     expect(text).toContain('Filters:       <none>\n');
-    expect(text).toMatch(/^ {2}fs\s+running\s+ROOT=\/srv$/m);
-    expect(text).toMatch(/^ {2}slack\s+missing\s+-$/m);
+    expect(text).toMatch(/^ {2}fs\s+running\s+fs@0123456789\s+ROOT=\/srv$/m);
+    expect(text).toMatch(/^ {2}slack\s+missing\s+slack\s+-$/m);
     expect(text).toContain('Catalog:  not available');
   });
 
