@@ -23,6 +23,7 @@ export const METHOD_NAMES = [
   'profileUrl',
   'listSessions',
   'getSession',
+  'sessionTraffic',
   'killSession',
   'createProfile',
   'listProfiles',
@@ -31,6 +32,7 @@ export const METHOD_NAMES = [
   'removeProfile',
   'useProfile',
   'currentProfile',
+  'reloadSettings',
   'applyConfig',
   'exportConfig',
 ] as const;

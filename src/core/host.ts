@@ -10,6 +10,8 @@ import { openSqliteStore } from '../store/sqliteStore.js';
 import { loadSettings } from './config/settings.js';
 import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
+import { ServerLogLevels } from './logs/serverLogLevels.js';
+import { SessionTraffic } from './logs/sessionTraffic.js';
 import { ProfileRegistry } from './profiles/registry.js';
 import { systemClock } from './servers/instance.js';
 import { Supervisor } from './servers/supervisor.js';
@@ -70,6 +72,15 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     const profiles = new ProfileRegistry({ store, logger });
     await profiles.load();
     const serverLogs = new Map<string, ServerLogFile>();
+    // logs.level as it is now: `config set logs.level` changes it in the running daemon.
+    let daemonLevel: string = settings.logs.level;
+    const traffic = new SessionTraffic();
+    const logLevels = new ServerLogLevels({
+      spec: (name) => supervisor.find(name)?.spec,
+      daemonLevel: () => daemonLevel,
+      log: (name) => serverLogs.get(name),
+      traffic,
+    });
     const recorder = createSessionRecorder(store, logger);
     // Cleanups run in reverse: session closes written at shutdown land before the store closes.
     cleanups.push(() => recorder.flushed());
@@ -81,6 +92,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       endedSession: endedSessionLookup(store, recorder),
       profiles,
       version,
+      tap: (name) => logLevels.tap(name),
     });
     const supervisor: Supervisor = new Supervisor({
       store,
@@ -92,11 +104,13 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       maxLineBytes: settings.servers.maxLineBytes,
       homeId: homeIdOf(paths.stateDir),
       observe: (name) => gateway.observe(name),
+      tap: (name) => logLevels.tap(name),
       openLog: (name) => {
         const log = new ServerLogFile({
           path: serverLogPath(paths, name),
           maxBytes: settings.logs.maxBytes,
           keep: settings.logs.keep,
+          admit: (stream, text) => logLevels.admits(name, stream, text),
         });
         serverLogs.set(name, log);
         return {
@@ -148,6 +162,17 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       logger,
       now: Date.now,
       parentEnv: env,
+      traffic,
+      reloadSettings: async () => {
+        const fresh = await loadSettings(paths, env);
+        if (fresh.logs.level !== daemonLevel) {
+          const from = daemonLevel;
+          daemonLog.setLevel(fresh.logs.level);
+          daemonLevel = fresh.logs.level;
+          logger.info({ from, to: daemonLevel }, 'log level changed');
+        }
+        return fresh;
+      },
     });
     const server = await startControlServer({ socketPath: paths.socket, ...toMethodTable(handlers), logger });
     cleanups.push(() => server.close());

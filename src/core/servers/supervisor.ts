@@ -3,6 +3,7 @@ import { assertLaunchable } from '../../daemon/process/launchable.js';
 import { endMarkedGroups, findMarkedProcesses, ownershipMarks } from '../../daemon/process/ownership.js';
 import { killOrphan } from '../../daemon/process/spawn.js';
 import { SHARED_CLIENT_CAPABILITIES } from '../../protocol/multiplex/clientCapabilities.js';
+import type { UpstreamTap } from '../../protocol/multiplex/upstreamTap.js';
 import { byCodePoint } from '../../shared/compare.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
@@ -44,6 +45,8 @@ export interface SupervisorDeps {
   openLog(name: string): ServerLog;
   /** Told when each server's upstream becomes usable or goes away (the gateway listens). */
   observe?(name: string): InstanceObserver | undefined;
+  /** What an isolated server's per-session upstreams tell the daemon's logs. */
+  tap?(name: string): UpstreamTap;
 }
 
 interface Managed extends ServerEntry {
@@ -152,6 +155,11 @@ export class Supervisor {
 
   list(): ServerEntry[] {
     return [...this.servers.values()].sort((a, b) => byCodePoint(a.spec.name, b.spec.name));
+  }
+
+  /** The server of that name, or undefined (a lookup for every log line: no error built). */
+  find(name: string): ServerEntry | undefined {
+    return this.servers.get(name);
   }
 
   get(name: string): ServerEntry {
@@ -409,6 +417,7 @@ export class Supervisor {
         stopGraceMs: spec.policy.stopGraceMs,
         ...requestDeadlines(spec.policy),
         logger: deps.logger.child({ server: spec.name }),
+        ...(deps.tap === undefined ? {} : { tap: deps.tap(spec.name) }),
       }),
     );
   }

@@ -5,6 +5,7 @@ import { toolSearchMode } from '../../protocol/aggregate/searchMode.js';
 import type { MemberLiveness } from '../../protocol/aggregate/types.js';
 import { type RootsSource, rootsOf } from '../../protocol/multiplex/roots.js';
 import { SharedUpstream } from '../../protocol/multiplex/sharedUpstream.js';
+import type { UpstreamTap } from '../../protocol/multiplex/upstreamTap.js';
 import type { SessionBackend } from '../../protocol/session.js';
 import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import { formatDuration } from '../../shared/duration.js';
@@ -56,6 +57,8 @@ export class GatewayHost implements GatewayControl {
       profiles?: ProfileSource;
       /** mcpctl's version, a profile endpoint's serverInfo.version. */
       version?: string;
+      /** What each server's shared upstream tells the daemon's logs (messages, session requests). */
+      tap?: (server: string) => UpstreamTap;
     },
   ) {
     this.profiles = new ProfileEndpoints({
@@ -114,7 +117,11 @@ export class GatewayHost implements GatewayControl {
     return {
       ready: (runner: Runner) => this.bind(name, runner),
       handover: (next, previous) => this.handover(name, next, previous),
-      policyChanged: (policy) => this.shared.get(name)?.setDeadlines(requestDeadlines(policy)),
+      policyChanged: (policy) => {
+        const upstream = this.shared.get(name);
+        upstream?.setDeadlines(requestDeadlines(policy));
+        upstream?.refreshLogLevel(); // called on every edit: --log-level may be what changed
+      },
       gone: (reason, final) => {
         this.serverGone(name, reason, final);
         this.profiles.memberChanged(name);
@@ -206,6 +213,7 @@ export class GatewayHost implements GatewayControl {
         name,
         roots: this.rootsOf(spec),
         ...(spec === undefined ? {} : requestDeadlines(spec.policy)),
+        ...(this.deps.tap === undefined ? {} : { tap: this.deps.tap(name) }),
       });
       this.shared.set(name, upstream);
     }
@@ -302,6 +310,10 @@ export class GatewayHost implements GatewayControl {
 
   private onSessionEvent(event: SessionEvent): void {
     const session = this.describe(event.info);
+    this.deps.logger.debug(
+      { session: session.id, server: session.server, transport: session.transport, reason: event.reason },
+      `session ${event.type}`,
+    );
     if (event.type === 'opened') this.deps.record({ type: 'opened', session });
     else this.deps.record({ type: 'closed', session, reason: event.reason ?? 'closed' });
   }
