@@ -58,6 +58,7 @@ async function* filtered(
 export function createHandlers(deps: HandlerDeps): ControlHandlers {
   const { supervisor, paths, gateway } = deps;
   const traffic = deps.traffic ?? new SessionTraffic();
+  const gatewayHandlers = createGatewayHandlers(deps);
   const views = (entries: ReturnType<Supervisor['list']>) => entries.map((entry) => toServerView(entry, deps.now()));
 
   const logSource = (name: string | undefined): { path: string; format: 'server' | 'json' } => {
@@ -137,7 +138,9 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       });
       return { lines: lines.map(withLevel) };
     },
-    async sessionTraffic({ id }) {
+    async sessionTraffic({ id: given }) {
+      // A whole id, else a unique prefix of one (as `session show` takes it).
+      const id = traffic.entries(given) === undefined ? (await gatewayHandlers.getSession({ id: given })).id : given;
       const requests = traffic.entries(id);
       if (requests === undefined) {
         throw new McpctlError('NOT_FOUND', `no requests recorded for session '${id}'`, {
@@ -175,7 +178,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       await runner.ping(spec.policy.healthTimeoutMs);
       return { name, latencyMs: Math.round((performance.now() - started) * 1000) / 1000 };
     },
-    ...createGatewayHandlers(deps),
+    ...gatewayHandlers,
     ...createProfileHandlers(deps),
     ...createDeclarativeHandlers(deps),
     followLogs(query, signal) {
