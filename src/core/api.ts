@@ -76,6 +76,9 @@ export const serverViewSchema = z.object({
   autostart: z.boolean(),
   labels: z.record(z.string(), z.string()),
   policy: policySchema,
+  /** Its own --log-level; null: the daemon's logs.level. */
+  logLevel: z.string().nullable(),
+  debugPayloads: z.boolean(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   nextRestartAt: z.string().nullable(),

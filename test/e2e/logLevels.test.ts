@@ -11,6 +11,7 @@ const LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'aler
 interface View {
   pid: number | null;
   state: string;
+  logLevel: string | null;
 }
 interface Session {
   id: string;
@@ -106,7 +107,8 @@ describe('log levels, captured messages and session traffic through the built bi
     await waitFor('the debug message kept', async () =>
       (await logLines()).includes('[debug] [fixture] debug message four') ? true : undefined,
     );
-    expect(await pid()).toBe(before);
+    const view = await h.json<View>(['server', 'show', SERVER]);
+    expect([view.pid, view.logLevel]).toEqual([before, 'debug']);
     await ok(['server', 'set', SERVER, '--log-level', 'error']);
     await ok(['call', SERVER, 'log', 'tag=five']);
     await waitFor('the emergency message of the fifth call', async () =>
