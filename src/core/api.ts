@@ -6,6 +6,7 @@ import { auditEntrySchema, auditQuerySchema } from './audit/auditApi.js';
 import { declarativeDocumentSchema } from './config/declarative.js';
 import { PLAN_ACTIONS, PLAN_KINDS } from './config/declarativePlan.js';
 import { EVENT_TYPES } from './events/eventTypes.js';
+import { SEVERITIES } from './logs/severity.js';
 import { MEMBER_STATES } from './profiles/catalog.js';
 import { profileNameSchema, TOOL_MODES } from './profiles/definition.js';
 import { profileCreateSchema, profileEditSchema } from './profiles/edits.js';
@@ -79,6 +80,9 @@ export const serverViewSchema = z.object({
   autostart: z.boolean(),
   labels: z.record(z.string(), z.string()),
   policy: policySchema,
+  /** Its own --log-level; null: the daemon's logs.level. */
+  logLevel: z.string().nullable(),
+  debugPayloads: z.boolean(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   nextRestartAt: z.string().nullable(),
@@ -163,6 +167,10 @@ export const logQuerySchema = z
     tail: z.number().int().min(0).max(100_000).optional(),
     /** Only lines at or after this instant (ISO 8601). */
     since: z.iso.datetime({ offset: true }).optional(),
+    /** Only lines at this level or more severe (core/logs/severity.ts says how a line's level is found). */
+    level: z.enum(SEVERITIES).optional(),
+    /** Only lines whose text contains this (case-sensitive, no pattern). */
+    grep: z.string().min(1).max(1000).optional(),
   })
   .strict();
 export type LogQuery = z.input<typeof logQuerySchema>;
@@ -171,6 +179,8 @@ export const logLineSchema = z.object({
   time: z.string().nullable(),
   stream: z.string(),
   text: z.string(),
+  /** Its level (core/logs/severity.ts): the captured message's, the daemon's, or the one its text states. */
+  level: z.enum(SEVERITIES).optional(),
 });
 export type LogLine = z.output<typeof logLineSchema>;
 
@@ -254,6 +264,18 @@ export const profileDetailSchema = profileViewSchema.extend({ catalog: profileCa
 export type ProfileDetail = z.output<typeof profileDetailSchema>;
 
 /** Session ids come from the gateway's CSPRNG: visible ASCII, at most 128 characters. */
+const trafficEntrySchema = z.object({
+  time: z.string(),
+  server: z.string(),
+  method: z.string(),
+  target: z.string().nullable(),
+  durationMs: z.number(),
+  outcome: z.enum(['ok', 'error', 'timeout', 'cancelled', 'lost']),
+  error: z.string().nullable(),
+  arguments: z.unknown().optional(),
+});
+export type TrafficEntryView = z.output<typeof trafficEntrySchema>;
+
 const sessionIdInput = z.object({ id: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'not a session id') }).strict();
 
 /** One step of an `apply` plan; `status` says how far a real run got (`planned` for a dry run). */
@@ -356,6 +378,11 @@ export const controlMethods = {
     output: z.array(sessionViewSchema),
   },
   getSession: { input: sessionIdInput, output: sessionViewSchema },
+  /** The session's recent requests (method, duration, outcome; arguments only under --debug-payloads), oldest first. */
+  sessionTraffic: {
+    input: sessionIdInput,
+    output: z.object({ id: z.string(), requests: z.array(trafficEntrySchema) }),
+  },
   killSession: { input: sessionIdInput, output: z.object({ id: z.string() }) },
   /** Every member must be a defined server; `copyFrom` starts from a copy of another profile. */
   createProfile: { input: profileCreateSchema, output: profileViewSchema },
@@ -373,6 +400,17 @@ export const controlMethods = {
     output: z.object({ name: z.string().nullable() }),
   },
   currentProfile: { input: z.object({}).strict(), output: z.object({ name: z.string().nullable() }) },
+  /**
+   * Reads config.yaml and the daemon's MCPCTL_* variables again and applies what can change while it
+   * runs (logs.level); `restart`: the settings that differ from those it started with but apply only then.
+   */
+  reloadSettings: {
+    input: z.object({}).strict(),
+    output: z.object({
+      applied: z.record(z.string(), z.unknown()),
+      restart: z.array(z.string()),
+    }),
+  },
   /** Makes servers and profiles match a declarative document, validated whole before the first change. */
   applyConfig: {
     input: z

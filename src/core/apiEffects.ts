@@ -49,6 +49,8 @@ export const METHOD_EFFECTS: { readonly [M in (typeof METHOD_NAMES)[number]]: Me
   listSecrets: 'reads',
   removeSecret: 'writes',
   rotateSecretKey: 'writes',
+  sessionTraffic: 'reads',
+  reloadSettings: 'writes',
 };
 
 export const STREAM_EFFECTS: { readonly [S in (typeof STREAM_NAMES)[number]]: MethodEffect } = {

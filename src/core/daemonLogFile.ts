@@ -3,6 +3,8 @@ import { readLogLines } from '../daemon/monitor/logReader.js';
 import { type ErrorCode, McpctlError } from '../shared/errors.js';
 import type { Paths } from '../shared/paths.js';
 import type { LogLine } from './api.js';
+import { lineFilter, withLevel } from './logs/lineFilter.js';
+import type { Severity } from './logs/severity.js';
 
 /**
  * The daemon's log read from its files, for `daemon logs` while no daemon runs (above all after
@@ -11,13 +13,17 @@ import type { LogLine } from './api.js';
  */
 const MAX_KEEP = 100;
 
-export function readDaemonLogFile(paths: Paths, query: { tail?: number; since?: string }): LogLine[] {
+export function readDaemonLogFile(
+  paths: Paths,
+  query: { tail?: number; since?: string; level?: Severity; grep?: string },
+): LogLine[] {
   return readLogLines(paths.daemonLog, {
     tail: query.tail,
     since: query.since === undefined ? undefined : new Date(query.since),
     keep: MAX_KEEP,
     format: 'json',
-  });
+    filter: lineFilter(query),
+  }).map(withLevel);
 }
 
 /**

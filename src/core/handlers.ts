@@ -12,6 +12,8 @@ import type { Settings } from './config/settings.js';
 import { createEventHandlers, type EventHandlerDeps } from './events/eventHandlers.js';
 import { SERVER_EVENT_TYPES } from './events/eventTypes.js';
 import { followLines, type Subscribable } from './logStream.js';
+import { lineFilter, withLevel } from './logs/lineFilter.js';
+import { SessionTraffic } from './logs/sessionTraffic.js';
 import type { ProfileCatalogs } from './profiles/catalog.js';
 import { createProfileHandlers } from './profiles/profileHandlers.js';
 import type { ProfileRegistry } from './profiles/registry.js';
@@ -44,11 +46,27 @@ export interface HandlerDeps extends DeclarativeHandlerDeps, EventHandlerDeps, A
   profileCatalogs?: ProfileCatalogs;
   logger: Logger;
   now(): number;
+  /** Each gateway session's recent requests (`logs --session`). */
+  traffic?: SessionTraffic;
+  /** Reads the settings again and applies the live ones; resolves the settings now in force. */
+  reloadSettings?(): Promise<Settings>;
+}
+
+/** The settings a running daemon applies when told to reload (the rest need a restart). */
+const LIVE_SETTINGS = [['logs', 'level']] as const;
+
+async function* filtered(
+  lines: AsyncIterable<LogLine>,
+  keep: ((line: LogLine) => boolean) | undefined,
+): AsyncIterable<LogLine> {
+  for await (const line of lines) if (keep === undefined || keep(line)) yield withLevel(line);
 }
 
 /** The daemon's side of ControlApi: inputs arrive validated by the schemas of api.ts. */
 export function createHandlers(deps: HandlerDeps): ControlHandlers {
   const { supervisor, paths, gateway } = deps;
+  const traffic = deps.traffic ?? new SessionTraffic();
+  const gatewayHandlers = createGatewayHandlers(deps);
   const views = (entries: ReturnType<Supervisor['list']>) => entries.map((entry) => toServerView(entry, deps.now()));
 
   const logSource = (name: string | undefined): { path: string; format: 'server' | 'json' } => {
@@ -119,13 +137,43 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     },
     async readLogs(query) {
       const source = logSource(query.name);
+      const keep = lineFilter(query);
       const lines: LogLine[] = readLogLines(source.path, {
         ...(query.tail === undefined ? {} : { tail: query.tail }),
         ...(query.since === undefined ? {} : { since: new Date(query.since) }),
+        ...(keep === undefined ? {} : { filter: keep }),
         keep: deps.settings.logs.keep,
         format: source.format,
       });
-      return { lines };
+      return { lines: lines.map(withLevel) };
+    },
+    async sessionTraffic({ id: given }) {
+      // A whole id, else a unique prefix of one (as `session show` takes it).
+      const id = traffic.entries(given) === undefined ? (await gatewayHandlers.getSession({ id: given })).id : given;
+      const requests = traffic.entries(id);
+      if (requests === undefined) {
+        throw new McpctlError('NOT_FOUND', `no requests recorded for session '${id}'`, {
+          hint: "the daemon keeps the recent requests of its recent sessions in memory (not across restarts); list sessions with 'mcpctl session ls --all'",
+        });
+      }
+      return { id, requests };
+    },
+    async reloadSettings() {
+      if (deps.reloadSettings === undefined) return { applied: {}, restart: [] };
+      const fresh = await deps.reloadSettings();
+      const applied: Record<string, unknown> = {};
+      for (const [section, name] of LIVE_SETTINGS) applied[`${section}.${name}`] = fresh[section][name];
+      const restart: string[] = [];
+      const started = deps.settings as unknown as Record<string, Record<string, unknown>>;
+      const now = fresh as unknown as Record<string, Record<string, unknown>>;
+      for (const [section, values] of Object.entries(now)) {
+        for (const [name, value] of Object.entries(values)) {
+          const key = `${section}.${name}`;
+          if (key in applied || section === 'cli') continue;
+          if (JSON.stringify(started[section]?.[name]) !== JSON.stringify(value)) restart.push(key);
+        }
+      }
+      return { applied, restart };
     },
     async pingServer({ name }) {
       const { instance, spec } = supervisor.get(name);
@@ -139,7 +187,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       await runner.ping(spec.policy.healthTimeoutMs);
       return { name, latencyMs: Math.round((performance.now() - started) * 1000) / 1000 };
     },
-    ...createGatewayHandlers(deps),
+    ...gatewayHandlers,
     ...createProfileHandlers(deps),
     ...createDeclarativeHandlers(deps),
     ...createEventHandlers(deps),
@@ -147,9 +195,10 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     ...createSecretHandlers(deps),
     ...createAuditHandlers(deps),
     followLogs(query, signal) {
-      if (query.name === undefined) return followLines(deps.daemonLog, signal);
+      const keep = lineFilter(query);
+      if (query.name === undefined) return filtered(followLines(deps.daemonLog, signal), keep);
       supervisor.get(query.name);
-      return followLines(deps.serverLog(query.name), signal);
+      return filtered(followLines(deps.serverLog(query.name), signal), keep);
     },
   };
 }

@@ -18,6 +18,8 @@ import { profileEventRecorder } from './events/profileEvents.js';
 import { sessionEvent } from './events/sessionEvents.js';
 import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
+import { ServerLogLevels } from './logs/serverLogLevels.js';
+import { SessionTraffic } from './logs/sessionTraffic.js';
 import type { ProfileSpec } from './profiles/definition.js';
 import { neededInstances } from './profiles/instanceIdentity.js';
 import { ProfileRegistry } from './profiles/registry.js';
@@ -91,6 +93,15 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     const events = new EventHub({ store, logger });
     cleanups.push(() => events.flushed());
     profiles.onChange(profileEventRecorder(profiles, events));
+    // logs.level as it is now: `config set logs.level` changes it in the running daemon.
+    let daemonLevel: string = settings.logs.level;
+    const traffic = new SessionTraffic();
+    const logLevels = new ServerLogLevels({
+      spec: (name) => supervisor.find(name)?.spec,
+      daemonLevel: () => daemonLevel,
+      log: (name) => serverLogs.get(name),
+      traffic,
+    });
     const recorder = createSessionRecorder(store, logger);
     // Cleanups run in reverse: session closes written at shutdown land before the store closes.
     cleanups.push(() => recorder.flushed());
@@ -116,6 +127,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       endedSession: endedSessionLookup(store, recorder),
       profiles,
       version,
+      tap: (name) => logLevels.tap(name),
     });
     const supervisor: Supervisor = new Supervisor({
       store,
@@ -132,11 +144,13 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       startConcurrency: settings.servers.startConcurrency,
       needs: () => profileNeeds(),
       instancesChanged: () => gateway.instancesChanged(),
+      tap: (name) => logLevels.tap(name),
       openLog: (name) => {
         const log = new ServerLogFile({
           path: serverLogPath(paths, name),
           maxBytes: settings.logs.maxBytes,
           keep: settings.logs.keep,
+          admit: (stream, text) => logLevels.admits(name, stream, text),
         });
         serverLogs.set(name, log);
         return {
@@ -218,6 +232,17 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       logger,
       now: Date.now,
       audit,
+      traffic,
+      reloadSettings: async () => {
+        const fresh = await loadSettings(paths, env);
+        if (fresh.logs.level !== daemonLevel) {
+          const from = daemonLevel;
+          daemonLog.setLevel(fresh.logs.level);
+          daemonLevel = fresh.logs.level;
+          logger.info({ from, to: daemonLevel }, 'log level changed');
+        }
+        return fresh;
+      },
     });
     const table = toMethodTable(handlers);
     const server = await startControlServer({

@@ -62,6 +62,8 @@ export function renderServerDetail(detail: ServerDetail, palette: Palette): stri
     ['Autostart', detail.autostart ? 'yes' : 'no'],
     ['Labels', formatPairs(detail.labels, ', ')],
     ['Policy', policyLines(detail.policy)],
+    ['Log level', detail.logLevel ?? "the daemon's logs.level"],
+    ...(detail.debugPayloads ? ([['Payloads', 'logs --session shows arguments (--debug-payloads)']] as Field[]) : []),
     ['Log file', detail.logFile ?? EMPTY],
     ['Created', detail.createdAt],
     ['Profiles', detail.profiles.length === 0 ? EMPTY : detail.profiles.join(', ')],

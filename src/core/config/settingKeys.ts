@@ -13,6 +13,8 @@ export interface SettingKey {
   env?: string;
   /** The daemon reads it when it starts (a change needs a restart); the CLI reads its own on every command. */
   readBy: 'daemon' | 'cli';
+  /** A running daemon applies a change at once (`config set` tells it to read its settings again). */
+  live?: true;
 }
 
 function settingKey(key: string, kind: SettingKey['kind'], env?: string, readBy: SettingKey['readBy'] = 'daemon') {
@@ -20,10 +22,14 @@ function settingKey(key: string, kind: SettingKey['kind'], env?: string, readBy:
   return { key, section, name, kind, readBy, ...(env === undefined ? {} : { env }) } satisfies SettingKey;
 }
 
+function liveSetting(key: string, kind: SettingKey['kind'], env?: string): SettingKey {
+  return { ...settingKey(key, kind, env), live: true };
+}
+
 export const SETTING_KEYS: readonly SettingKey[] = [
   settingKey('logs.maxBytes', 'number', 'MCPCTL_LOG_MAX_BYTES'),
   settingKey('logs.keep', 'number', 'MCPCTL_LOG_KEEP'),
-  settingKey('logs.level', 'text', 'MCPCTL_LOG_LEVEL'),
+  liveSetting('logs.level', 'text', 'MCPCTL_LOG_LEVEL'),
   settingKey('gateway.host', 'text'),
   settingKey('gateway.port', 'number', 'MCPCTL_GATEWAY_PORT'),
   settingKey('gateway.maxBodyBytes', 'number'),

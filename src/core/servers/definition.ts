@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { byCodePoint } from '../../shared/compare.js';
+import { SEVERITIES } from '../logs/severity.js';
 
 /** Names become file names and URL segments: keep them to a safe, portable set. */
 export const SERVER_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -66,11 +67,21 @@ const labelsSchema = z
   )
   .default({});
 
+/** MCP's log levels (RFC 5424), most verbose first. */
+export const SERVER_LOG_LEVELS = SEVERITIES;
+
 const common = {
   name: serverNameSchema,
   autostart: z.boolean().default(true),
   labels: labelsSchema,
   policy: policySchema.prefault({}),
+  /**
+   * The least severe line its log keeps (stderr lines and the `notifications/message` it sends); the
+   * daemon asks the server for it with logging/setLevel. Absent: the daemon's `logs.level`.
+   */
+  logLevel: z.enum(SERVER_LOG_LEVELS).optional(),
+  /** `logs --session` shows the arguments of each request (they may hold secrets: off unless asked). */
+  debugPayloads: z.literal(true).optional(),
 };
 
 export const stdioSpecSchema = z

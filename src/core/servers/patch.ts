@@ -1,6 +1,13 @@
 import * as z from 'zod';
 import { McpctlError } from '../../shared/errors.js';
-import { ENV_NAME_PATTERN, policySchema, type ServerSpec, type ServerSpecInput, SHARE_MODES } from './definition.js';
+import {
+  ENV_NAME_PATTERN,
+  policySchema,
+  SERVER_LOG_LEVELS,
+  type ServerSpec,
+  type ServerSpecInput,
+  SHARE_MODES,
+} from './definition.js';
 
 const envName = z.string().regex(ENV_NAME_PATTERN, 'environment names must match [A-Za-z_][A-Za-z0-9_]*');
 const absolute = z.string().startsWith('/', 'must be an absolute path');
@@ -32,6 +39,9 @@ export const serverPatchSchema = z
     unsetLabels: z.array(z.string()).optional(),
     autostart: z.boolean().optional(),
     policy: policyPatchSchema.optional(),
+    /** null: back to the daemon's logs.level. */
+    logLevel: z.enum(SERVER_LOG_LEVELS).nullable().optional(),
+    debugPayloads: z.boolean().optional(),
     share: z.enum(SHARE_MODES).optional(),
     pool: z.number().int().optional(),
     maxSessions: z.number().int().optional(),
@@ -86,6 +96,7 @@ export function applyServerPatch(spec: ServerSpec, patch: ServerPatch): ServerSp
     autostart: patch.autostart ?? spec.autostart,
     labels: merged(spec.labels, patch.labels, patch.unsetLabels),
     policy: { ...spec.policy, ...patch.policy },
+    ...logFields(spec, patch),
   };
   if (spec.transport === 'http') {
     return {
@@ -116,6 +127,13 @@ export function applyServerPatch(spec: ServerSpec, patch: ServerPatch): ServerSp
     maxSessions: patch.maxSessions ?? spec.maxSessions,
     roots,
   };
+}
+
+/** The log level and payload flag after the patch: absent when back to their default. */
+function logFields(spec: ServerSpec, patch: ServerPatch): Pick<ServerSpecInput, 'logLevel' | 'debugPayloads'> {
+  const logLevel = patch.logLevel === undefined ? spec.logLevel : (patch.logLevel ?? undefined);
+  const debugPayloads = patch.debugPayloads ?? spec.debugPayloads === true;
+  return { ...(logLevel === undefined ? {} : { logLevel }), ...(debugPayloads ? { debugPayloads: true } : {}) };
 }
 
 /** `base` with `set` on top and the `unset` keys gone (`key` says which keys are the same: headers ignore case). */

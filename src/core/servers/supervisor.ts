@@ -5,6 +5,7 @@ import { endMarkedGroups, findMarkedProcesses, ownershipMarks } from '../../daem
 import { killOrphan } from '../../daemon/process/spawn.js';
 import { Limiter } from '../../protocol/aggregate/limiter.js';
 import { SHARED_CLIENT_CAPABILITIES } from '../../protocol/multiplex/clientCapabilities.js';
+import type { UpstreamTap } from '../../protocol/multiplex/upstreamTap.js';
 import { byCodePoint } from '../../shared/compare.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
@@ -65,6 +66,8 @@ export interface SupervisorDeps {
   needs?(): Map<string, NeededInstance>;
   /** A server's edit changed which instance serves some profile member: the gateway re-routes them. */
   instancesChanged?(): void;
+  /** What an isolated server's per-session upstreams tell the daemon's logs. */
+  tap?(name: string): UpstreamTap;
 }
 
 /** An instance of a server for profile members whose env differs from the server's (`SERVER@<hash>`). */
@@ -327,6 +330,11 @@ export class Supervisor {
 
   list(): ServerEntry[] {
     return [...this.servers.values()].sort((a, b) => byCodePoint(a.spec.name, b.spec.name));
+  }
+
+  /** The server of that name, or undefined (a lookup for every log line: no error built). */
+  find(name: string): ServerEntry | undefined {
+    return this.servers.get(name);
   }
 
   get(name: string): ServerEntry {
@@ -626,6 +634,7 @@ export class Supervisor {
       stopGraceMs: spec.policy.stopGraceMs,
       ...requestDeadlines(spec.policy),
       logger: deps.logger.child({ server: instance }),
+      ...(deps.tap === undefined ? {} : { tap: deps.tap(spec.name) }),
     });
   }
 

@@ -55,6 +55,8 @@ export function toServerView(entry: ServerEntry, now: number): ServerView {
     autostart: spec.autostart,
     labels: spec.labels,
     policy: spec.policy,
+    logLevel: spec.logLevel ?? null,
+    debugPayloads: spec.debugPayloads === true,
     createdAt: entry.createdAt,
     startedAt: iso(instance.runningSince),
     nextRestartAt: iso(instance.nextRestartAt),

@@ -5,6 +5,7 @@ import { toolSearchMode } from '../../protocol/aggregate/searchMode.js';
 import type { MemberLiveness } from '../../protocol/aggregate/types.js';
 import { type RootsSource, rootsOf } from '../../protocol/multiplex/roots.js';
 import { SharedUpstream } from '../../protocol/multiplex/sharedUpstream.js';
+import type { UpstreamTap } from '../../protocol/multiplex/upstreamTap.js';
 import type { SessionBackend } from '../../protocol/session.js';
 import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import { formatDuration } from '../../shared/duration.js';
@@ -72,6 +73,8 @@ export class GatewayHost implements GatewayControl {
        * default: the local owner on loopback.
        */
       sessionContext?: (sessionId: string) => CallContext;
+      /** What each server's shared upstream tells the daemon's logs (messages, session requests). */
+      tap?: (server: string) => UpstreamTap;
     },
   ) {
     this.profiles = new ProfileEndpoints({
@@ -134,7 +137,11 @@ export class GatewayHost implements GatewayControl {
     return {
       ready: (runner: Runner) => this.bind(name, runner),
       handover: (next, previous) => this.handover(name, next, previous),
-      policyChanged: (policy) => this.shared.get(name)?.setDeadlines(requestDeadlines(policy)),
+      policyChanged: (policy) => {
+        const upstream = this.shared.get(name);
+        upstream?.setDeadlines(requestDeadlines(policy));
+        upstream?.refreshLogLevel(); // called on every edit: --log-level may be what changed
+      },
       gone: (reason, final) => {
         this.serverGone(name, reason, final);
         this.profiles.memberChanged(name);
@@ -227,6 +234,7 @@ export class GatewayHost implements GatewayControl {
         name,
         roots: this.rootsOf(spec),
         ...(spec === undefined ? {} : requestDeadlines(spec.policy)),
+        ...(this.deps.tap === undefined ? {} : { tap: this.deps.tap(name) }),
       });
       this.shared.set(name, upstream);
     }
@@ -332,6 +340,10 @@ export class GatewayHost implements GatewayControl {
 
   private onSessionEvent(event: SessionEvent): void {
     const session = this.describe(event.info);
+    this.deps.logger.debug(
+      { session: session.id, server: session.server, transport: session.transport, reason: event.reason },
+      `session ${event.type}`,
+    );
     if (event.type === 'opened') this.deps.record({ type: 'opened', session });
     else this.deps.record({ type: 'closed', session, reason: event.reason ?? 'closed' });
   }

@@ -1,5 +1,6 @@
 import { errorResponse, isRequest, type JsonRpcMessage, RPC_ERROR } from '../../protocol/jsonrpc.js';
 import { SharedUpstream } from '../../protocol/multiplex/sharedUpstream.js';
+import type { UpstreamTap } from '../../protocol/multiplex/upstreamTap.js';
 import type { BackendSession, SessionBackend, SessionOutput } from '../../protocol/session.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
@@ -20,6 +21,8 @@ export interface IsolatedPoolOptions {
   requestTimeoutMs: number;
   requestTimeoutMaxMs: number;
   logger: Logger;
+  /** Told of each process's log messages and its session's requests (the daemon's logs). */
+  tap?: UpstreamTap;
 }
 
 interface Lease {
@@ -60,7 +63,10 @@ export class IsolatedPool implements Runner, SessionBackend {
       stopGraceMs: policy.stopGraceMs,
       ...deadlines,
     });
-    for (const lease of this.leases.values()) lease.upstream.setDeadlines(deadlines);
+    for (const lease of this.leases.values()) {
+      lease.upstream.setDeadlines(deadlines);
+      lease.upstream.refreshLogLevel(); // its --log-level may be what changed
+    }
   }
 
   get backend(): SessionBackend {
@@ -214,6 +220,7 @@ export class IsolatedPool implements Runner, SessionBackend {
       roots: { from: 'client' },
       requestTimeoutMs: this.options.requestTimeoutMs,
       requestTimeoutMaxMs: this.options.requestTimeoutMaxMs,
+      ...(this.options.tap === undefined ? {} : { tap: this.options.tap }),
     });
     runner.onUpstreamMessage = (message) => upstream.handleUpstream(message);
     const inner = upstream.open(sessionId, output);

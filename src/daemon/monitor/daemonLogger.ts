@@ -15,6 +15,8 @@ export interface DaemonLogger {
   logger: Logger;
   /** For `daemon logs -f`; read past lines with readLogLines(file, { format: 'json' }). */
   logFile: JsonLogFile;
+  /** Changes the level of this logger and every child made from it, at once (`config set logs.level`). */
+  setLevel(level: string): void;
   close(): void;
 }
 
@@ -56,16 +58,12 @@ function redactPaths(): string[] {
  * synchronously to a rotating file (a crash loses nothing already logged).
  */
 export function createDaemonLogger(options: DaemonLoggerOptions): DaemonLogger {
-  const level = options.level ?? 'info';
-  if (!(level in pino.levels.values) && level !== 'silent') {
-    throw new McpctlError('CONFIG_INVALID', `unknown log level '${level}'`, {
-      hint: 'use one of trace, debug, info, warn, error, fatal, silent',
-    });
-  }
+  // pino's children keep the level they were made with: the threshold is ours, shared by all of them.
+  const threshold = { value: levelValue(options.level ?? 'info') };
   const logFile = new JsonLogFile({ path: options.file, maxBytes: options.maxBytes, keep: options.keep });
   const instance = pino(
     {
-      level,
+      level: 'trace',
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
@@ -74,15 +72,46 @@ export function createDaemonLogger(options: DaemonLoggerOptions): DaemonLogger {
     },
     logFile,
   );
-  return { logger: adapt(instance), logFile, close: () => logFile.close() };
+  return {
+    logger: adapt(instance, threshold),
+    logFile,
+    setLevel: (level) => {
+      threshold.value = levelValue(level);
+    },
+    close: () => logFile.close(),
+  };
 }
 
-function adapt(instance: PinoLogger): Logger {
+function levelValue(level: string): number {
+  if (level === 'silent') return Number.POSITIVE_INFINITY;
+  const value = pino.levels.values[level];
+  if (value === undefined) {
+    throw new McpctlError('CONFIG_INVALID', `unknown log level '${level}'`, {
+      hint: 'use one of trace, debug, info, warn, error, fatal, silent',
+    });
+  }
+  return value;
+}
+
+const DEBUG = pino.levels.values.debug ?? 20;
+const INFO = pino.levels.values.info ?? 30;
+const WARN = pino.levels.values.warn ?? 40;
+const ERROR = pino.levels.values.error ?? 50;
+
+function adapt(instance: PinoLogger, threshold: { value: number }): Logger {
   return {
-    debug: (fields, message) => instance.debug(fields, message),
-    info: (fields, message) => instance.info(fields, message),
-    warn: (fields, message) => instance.warn(fields, message),
-    error: (fields, message) => instance.error(fields, message),
-    child: (bindings) => adapt(instance.child(bindings)),
+    debug: (fields, message) => {
+      if (DEBUG >= threshold.value) instance.debug(fields, message);
+    },
+    info: (fields, message) => {
+      if (INFO >= threshold.value) instance.info(fields, message);
+    },
+    warn: (fields, message) => {
+      if (WARN >= threshold.value) instance.warn(fields, message);
+    },
+    error: (fields, message) => {
+      if (ERROR >= threshold.value) instance.error(fields, message);
+    },
+    child: (bindings) => adapt(instance.child(bindings), threshold),
   };
 }

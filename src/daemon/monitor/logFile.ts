@@ -3,6 +3,11 @@ import { splitLines } from './lineSplitter.js';
 import { type FollowableLog, formatServerLine, type LogLine, type LogListener, toSingleLine } from './logLine.js';
 import { RotatingFile, type RotatingFileOptions, removeRotatedFiles } from './rotatingFile.js';
 
+export interface ServerLogFileOptions extends RotatingFileOptions {
+  /** Whether a line is kept (its server's log level); asked at each line, so a change applies at once. */
+  admit?: (stream: string, text: string) => boolean;
+}
+
 /**
  * The log of one target (a server): `<ISO time> <stream> <text>` lines in a rotating
  * file, and the same lines to whoever follows it.
@@ -10,17 +15,20 @@ import { RotatingFile, type RotatingFileOptions, removeRotatedFiles } from './ro
 export class ServerLogFile implements FollowableLog {
   readonly #file: RotatingFile;
   readonly #feed = new LineFeed();
+  readonly #admit: ((stream: string, text: string) => boolean) | undefined;
 
-  constructor(options: RotatingFileOptions) {
-    this.#file = new RotatingFile(options);
+  constructor(options: ServerLogFileOptions) {
+    const { admit, ...file } = options;
+    this.#file = new RotatingFile(file);
+    this.#admit = admit;
   }
 
   get path(): string {
     return this.#file.path;
   }
 
-  /** Writes one line (stream names are single words; text is made one line of ≤ 64 KiB). */
-  appendLine(stream: string, text: string, time: Date = new Date()): LogLine {
+  /** Writes one line (stream names are single words; text is made one line of ≤ 64 KiB); undefined when not admitted. */
+  appendLine(stream: string, text: string, time: Date = new Date()): LogLine | undefined {
     return this.#append(stream, text, time, 0);
   }
 
@@ -46,7 +54,8 @@ export class ServerLogFile implements FollowableLog {
     removeRotatedFiles(this.#file.path);
   }
 
-  #append(stream: string, text: string, time: Date, dropped: number): LogLine {
+  #append(stream: string, text: string, time: Date, dropped: number): LogLine | undefined {
+    if (this.#admit !== undefined && !this.#admit(stream, text)) return undefined;
     const line: LogLine = {
       time: time.toISOString(),
       stream: stream.replace(/\s/g, '_') || '-',

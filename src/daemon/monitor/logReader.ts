@@ -10,6 +10,8 @@ export interface ReadLogOptions {
   keep: number;
   /** 'server': `<ISO> <stream> <text>` lines; 'json': the daemon's pino log. */
   format: 'server' | 'json';
+  /** Only the lines it keeps (`tail` counts those). */
+  filter?: ((line: LogLine) => boolean) | undefined;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface ReadLogOptions {
  * in time order), so a short tail of a large log stays cheap. A missing file is empty.
  */
 export function readLogLines(path: string, options: ReadLogOptions): LogLine[] {
-  const { tail, since, keep, format } = options;
+  const { tail, since, keep, format, filter } = options;
   if (tail !== undefined && tail <= 0) return [];
   const parse = format === 'json' ? parseJsonLine : parseServerLine;
   const sinceMs = since?.getTime();
@@ -27,6 +29,7 @@ export function readLogLines(path: string, options: ReadLogOptions): LogLine[] {
     const line = parse(raw);
     // An undated line (cut by a crash) cannot be placed: keep it when its neighbours are kept.
     if (sinceMs !== undefined && line.time !== null && Date.parse(line.time) < sinceMs) return false;
+    if (filter !== undefined && !filter(line)) return true;
     newestFirst.push(line);
     return tail === undefined || newestFirst.length < tail;
   };

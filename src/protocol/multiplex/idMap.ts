@@ -14,6 +14,10 @@ export interface PendingRequest<S> {
   /** performance.now() past which it fails unanswered; progress pushes it out, up to `limit`. */
   deadline: number;
   limit: number;
+  /** performance.now() when it was sent, for the traffic summary's duration. */
+  sentAt: number;
+  /** The client's params (a reference, not a copy): what the traffic summary may show of it. */
+  params: Record<string, unknown> | undefined;
 }
 
 /**

@@ -23,6 +23,7 @@ import type { RootsSource } from './roots.js';
 import { ServerRequests } from './serverRequests.js';
 import { SharedSessionState, type SharedSessionStats } from './sessionState.js';
 import { SubscriptionBook } from './subscriptions.js';
+import type { TrafficOutcome, UpstreamTap } from './upstreamTap.js';
 
 export interface SharedUpstreamOptions {
   identity: UpstreamIdentity;
@@ -37,6 +38,8 @@ export interface SharedUpstreamOptions {
   requestTimeoutMs?: number;
   /** ...and progress notifications extend that up to this long from its start (default 10 times it). */
   requestTimeoutMaxMs?: number;
+  /** Told of the upstream's log messages and of each session request's end (the daemon's logs). */
+  tap?: UpstreamTap;
 }
 
 /**
@@ -98,6 +101,7 @@ export class SharedUpstream implements SessionBackend {
    */
   private sweeper: NodeJS.Timeout | undefined;
   private sweepMs: number;
+  private readonly tap: UpstreamTap | undefined;
 
   constructor(options: SharedUpstreamOptions) {
     this.identity = options.identity;
@@ -110,6 +114,14 @@ export class SharedUpstream implements SessionBackend {
     this.timeoutMaxMs = this.timeoutMs;
     this.sweepMs = 0;
     this.setDeadlines(options);
+    this.tap = options.tap;
+    // The daemon may want a level of its own (a server's --log-level) before any session is here.
+    this.syncLogLevel();
+  }
+
+  /** The level the daemon wants changed (an edited --log-level): set it upstream if it matters. */
+  refreshLogLevel(): void {
+    this.syncLogLevel();
   }
 
   /** New request deadlines (an edited server): requests sent from now on get them, those in flight keep theirs. */
@@ -293,6 +305,13 @@ export class SharedUpstream implements SessionBackend {
     session.clientInfo = hello.clientInfo;
     session.capabilities = hello.capabilities;
     this.answer(session, request.id, result);
+    this.tap?.traffic(session.id, {
+      startedAt: Date.now(),
+      method: 'initialize',
+      durationMs: 0,
+      outcome: 'ok',
+      params,
+    });
     // A session that sets no level wants everything: the upstream may need to be more verbose.
     this.syncLogLevel();
     // The process was initialized before this client existed, and any roots it asked for then
@@ -311,7 +330,7 @@ export class SharedUpstream implements SessionBackend {
       this.fail(session, request.id, RPC_ERROR.invalidRequest, message);
     } else {
       const progressToken = progressTokenOf(request.params);
-      const upstreamId = this.track(session, request.id, request.method, progressToken, uri);
+      const upstreamId = this.track(session, request.id, request.method, progressToken, uri, request.params);
       session.inflight.set(request.id, upstreamId);
       this.sendUpstream(toUpstream(request, upstreamId, progressToken !== undefined));
     }
@@ -378,6 +397,7 @@ export class SharedUpstream implements SessionBackend {
     if (upstreamId === undefined) return; // answered already: nothing to cancel
     session.inflight.delete(requestId);
     const send = this.sendFor(upstreamId);
+    if (this.tap !== undefined) this.ended(this.pending.get(upstreamId), 'cancelled', 'cancelled by the client');
     this.forget(upstreamId); // so a late answer is dropped
     send(notification('notifications/cancelled', { ...message.params, requestId: upstreamId }));
   }
@@ -409,6 +429,7 @@ export class SharedUpstream implements SessionBackend {
     // message below can go to a dead upstream.
     for (const upstreamId of session.inflight.values()) {
       const send = this.sendFor(upstreamId);
+      if (this.tap !== undefined) this.ended(this.pending.get(upstreamId), 'cancelled', 'the client disconnected');
       this.forget(upstreamId);
       send(notification('notifications/cancelled', { requestId: upstreamId, reason: 'client disconnected' }));
     }
@@ -442,13 +463,36 @@ export class SharedUpstream implements SessionBackend {
     } else if ('result' in response) {
       session.inflight.delete(entry.clientId);
       session.deliver({ jsonrpc: '2.0', id: entry.clientId, result: response.result }, entry.clientId);
+      if (this.tap !== undefined) {
+        const failed = (response.result as { isError?: unknown } | undefined)?.isError === true;
+        this.ended(entry, failed ? 'error' : 'ok', failed ? 'the tool answered isError' : undefined);
+      }
     } else {
       session.inflight.delete(entry.clientId);
       // A refused subscribe must not count as held.
       if (entry.uri !== undefined && session.subscriptions.delete(entry.uri))
         this.subscriptions.remove(entry.uri, session);
       session.deliver({ jsonrpc: '2.0', id: entry.clientId, error: response.error }, entry.clientId);
+      if (this.tap !== undefined) this.ended(entry, 'error', response.error);
     }
+  }
+
+  /** Tells the tap a session request ended (only called when there is a tap). */
+  private ended(
+    entry: PendingRequest<Session> | undefined,
+    outcome: TrafficOutcome,
+    error: { code?: number; message: string } | string | undefined,
+  ): void {
+    if (entry?.session === undefined || this.tap === undefined) return;
+    const durationMs = performance.now() - entry.sentAt;
+    this.tap.traffic(entry.session.id, {
+      startedAt: Date.now() - durationMs,
+      method: entry.method,
+      durationMs,
+      outcome,
+      ...(error === undefined ? {} : { error: typeof error === 'string' ? { message: error } : error }),
+      params: entry.params,
+    });
   }
 
   /** `reply`: a retired upstream asked, and its answer goes back to it. */
@@ -503,6 +547,7 @@ export class SharedUpstream implements SessionBackend {
   }
 
   private upstreamLog(message: JsonRpcNotification): void {
+    this.tap?.message(message.params);
     const level = message.params?.level;
     // A log line while exactly one request is in flight most likely belongs to it:
     // delivered with it, it travels on that request's stream.
@@ -530,6 +575,8 @@ export class SharedUpstream implements SessionBackend {
     if (this.identity.capabilities.logging === undefined || this.lostReason !== undefined) return;
     const ranks: (number | undefined)[] = [];
     for (const session of this.sessions.values()) if (session.initialized) ranks.push(session.logRank);
+    const own = this.tap?.wantedLevel();
+    if (own !== undefined) ranks.push(own);
     const wanted = upstreamLevel(ranks, this.upstreamLogRank);
     if (wanted === undefined) return;
     this.upstreamLogRank = wanted;
@@ -542,6 +589,7 @@ export class SharedUpstream implements SessionBackend {
     this.upstreamLogRank = undefined;
     for (const entry of this.pending.drain()) {
       if (entry.session === undefined) continue;
+      if (this.tap !== undefined) this.ended(entry, 'lost', reason);
       entry.session.inflight.delete(entry.clientId);
       this.fail(entry.session, entry.clientId, RPC_ERROR.connectionClosed, message);
     }
@@ -585,6 +633,7 @@ export class SharedUpstream implements SessionBackend {
     for (const upstreamId of retired.ids) {
       const entry = this.pending.take(upstreamId);
       if (entry?.session === undefined) continue;
+      if (this.tap !== undefined) this.ended(entry, 'lost', reason);
       entry.session.inflight.delete(entry.clientId);
       this.fail(entry.session, entry.clientId, RPC_ERROR.connectionClosed, text);
     }
@@ -596,7 +645,7 @@ export class SharedUpstream implements SessionBackend {
   /** A request of the gateway's own, on behalf of all sessions; its answer goes nowhere. */
   private upkeep(method: string, params: Record<string, unknown>): void {
     if (this.lostReason !== undefined) return;
-    const id = this.track(undefined, 0, method, undefined, undefined);
+    const id = this.track(undefined, 0, method, undefined, undefined, undefined);
     this.sendUpstream({ jsonrpc: '2.0', id, method, params });
   }
 
@@ -609,6 +658,7 @@ export class SharedUpstream implements SessionBackend {
     method: string,
     progressToken: PendingRequest<Session>['progressToken'],
     uri: string | undefined,
+    params: Record<string, unknown> | undefined,
   ): number {
     const now = performance.now();
     this.sweeper ??= this.startSweeper();
@@ -621,6 +671,8 @@ export class SharedUpstream implements SessionBackend {
       uri,
       deadline,
       limit: now + this.timeoutMaxMs,
+      sentAt: now,
+      params,
     });
   }
 
@@ -657,6 +709,7 @@ export class SharedUpstream implements SessionBackend {
       this.logger.warn({ method: entry.method }, `the upstream server ${this.name} ${waited}`);
       return;
     }
+    if (this.tap !== undefined) this.ended(entry, 'timeout', waited);
     session.inflight.delete(entry.clientId);
     if (entry.uri !== undefined && session.subscriptions.delete(entry.uri))
       this.subscriptions.remove(entry.uri, session);

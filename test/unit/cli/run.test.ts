@@ -9,7 +9,8 @@ describe('runCli: commander usage errors', () => {
     [['sever', 'ls'], "Error: unknown command 'sever'", "Hint: run 'mcpctl server --help' for usage"],
     [['nope'], "Error: unknown command 'nope'", "Hint: run 'mcpctl --help' for usage"],
     [['ls', '--bogus'], "Error: unknown option '--bogus'", "Hint: run 'mcpctl ls --help' for usage"],
-    [['logs'], "Error: missing required argument 'name'", "Hint: run 'mcpctl logs --help' for usage"],
+    [['server', 'ping'], "Error: missing required argument 'name'", "Hint: run 'mcpctl server ping --help' for usage"],
+    [['logs'], 'Error: give one of: a server NAME, --session ID or --client CLIENT', "Hint: e.g. 'mcpctl logs fs'"],
     [['-o', 'xml', 'ls'], "Error: option '-o, --output <format>' argument 'xml' is invalid", 'Hint:'],
     [['ls', 'extra'], 'Error: too many arguments', 'Hint:'],
   ])('%j exits 2 with the message and a hint on stderr', async (argv, message, hint) => {

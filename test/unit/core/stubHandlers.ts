@@ -50,6 +50,8 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
       throw new McpctlError('NOT_FOUND', `no server named '${input.name}'`, { hint: "list them with 'mcpctl ls'" });
     },
     removeServer: unused,
+    sessionTraffic: unused,
+    reloadSettings: unused,
     startServers: async (input) => {
       calls.inputs.push({ method: 'startServers', input });
       return [];

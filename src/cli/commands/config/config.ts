@@ -60,13 +60,28 @@ async function profileSetting(inv: Invocation): Promise<ResolvedSetting> {
   }
 }
 
-/** Daemon settings take effect when it starts: say so, and whether the running one must be restarted. */
+/**
+ * Daemon settings take effect when it starts: say so, and whether the running one must be restarted.
+ * A live one (logs.level) is applied to the running daemon now: it reads its settings again.
+ */
 async function restartNote(inv: Invocation, key: SettingKey): Promise<void> {
   if (key.readBy !== 'daemon') return;
   const running = await inv
     .api({ autostart: false })
     .then((api) => api.daemonStatus({}))
     .catch(() => undefined);
+  if (key.live && running) {
+    const api = await inv.api({ autostart: false });
+    const { applied } = await api.reloadSettings({});
+    inv.out.note(
+      `mcpctl: applied to the running daemon (pid ${running.pid}): ${key.key} is ${valueText(applied[key.key])}`,
+    );
+    return;
+  }
+  if (key.live) {
+    inv.out.note(`mcpctl: the daemon reads ${key.key} when it starts`);
+    return;
+  }
   inv.out.note(
     running
       ? `mcpctl: the daemon (pid ${running.pid}) reads ${key.key} when it starts: restart it for the change to take effect ('mcpctl daemon stop', then 'mcpctl daemon start')`

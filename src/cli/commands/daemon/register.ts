@@ -38,6 +38,8 @@ export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => I
     .option('--tail <n>', 'only the last n lines (default with -f: 100)')
     .option('--since <duration>', 'only lines newer than this (10m, 2h) or this time (ISO 8601)')
     .option('--timestamps', 'prefix each line with its time')
+    .option('--level <level>', 'only lines at this level or more severe (debug, info, warn, error)')
+    .option('--grep <text>', 'only lines containing this text')
     .action((flags) => daemonLogs(inv(), flags));
   daemon
     .command('install')

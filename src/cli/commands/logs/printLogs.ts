@@ -1,4 +1,6 @@
 import type { ControlApi, LogLine, LogQuery } from '../../../core/api.js';
+import { parseSeverity, type Severity } from '../../../core/logs/severity.js';
+import { McpctlError } from '../../../shared/errors.js';
 import { parseIntegerFlag, parseSinceFlag } from '../../flags.js';
 import type { Invocation } from '../../invocation.js';
 import { formatLogLine } from '../../output/logLines.js';
@@ -9,6 +11,8 @@ export interface LogFlags {
   tail?: string;
   since?: string;
   timestamps?: true;
+  level?: string;
+  grep?: string;
 }
 
 export interface LogRequest {
@@ -16,6 +20,8 @@ export interface LogRequest {
   since: string | undefined;
   follow: boolean;
   timestamps: boolean;
+  level: Severity | undefined;
+  grep: string | undefined;
 }
 
 /** With -f, start from the last 100 lines (as `tail -f` starts from its last 10) unless told otherwise. */
@@ -27,7 +33,21 @@ export function parseLogFlags(flags: LogFlags, now: number): LogRequest {
   const tail =
     flags.tail === undefined ? (follow ? FOLLOW_TAIL : undefined) : parseIntegerFlag('--tail', flags.tail, 0, MAX_TAIL);
   const since = flags.since === undefined ? undefined : parseSinceFlag(flags.since, now);
-  return { tail, since, follow, timestamps: flags.timestamps === true };
+  const level = flags.level === undefined ? undefined : parseSeverity('--level', flags.level);
+  if (flags.grep === '') {
+    throw new McpctlError('INVALID_ARGUMENT', '--grep needs some text', {
+      hint: 'give what the lines must contain, e.g. --grep timeout',
+    });
+  }
+  return { tail, since, follow, timestamps: flags.timestamps === true, level, grep: flags.grep };
+}
+
+/** The filters of a request, as readLogs and followLogs take them. */
+function filters(request: LogRequest): Pick<LogQuery, 'level' | 'grep'> {
+  return {
+    ...(request.level === undefined ? {} : { level: request.level }),
+    ...(request.grep === undefined ? {} : { grep: request.grep }),
+  };
 }
 
 /** The readLogs query of a request: a server's log, or the daemon's when `name` is undefined. */
@@ -36,6 +56,7 @@ export function logQuery(name: string | undefined, request: LogRequest): LogQuer
     ...(name === undefined ? {} : { name }),
     ...(request.tail === undefined ? {} : { tail: request.tail }),
     ...(request.since === undefined ? {} : { since: request.since }),
+    ...filters(request),
   };
 }
 
@@ -67,7 +88,8 @@ export async function printLogLines(
   const { signal } = inv.ctx;
   try {
     // tail 0: the history was printed above; from here only new lines.
-    for await (const line of api.followLogs({ ...(name === undefined ? {} : { name }), tail: 0 }, signal)) {
+    const query = { ...(name === undefined ? {} : { name }), tail: 0, ...filters(request) };
+    for await (const line of api.followLogs(query, signal)) {
       await write(line);
     }
   } catch (error) {

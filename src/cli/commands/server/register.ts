@@ -62,6 +62,10 @@ function definitionOptions<Args extends unknown[], Opts extends OptionValues>(co
     .option(
       '--max-memory <size>',
       'stdio: restart it when its processes hold more memory than this (512M, 2G; 0: no limit)',
+    )
+    .option(
+      '--log-level <level>',
+      "least severe line its log keeps, asked of the server too (default: the daemon's logs.level)",
     );
 }
 
@@ -80,6 +84,7 @@ export function defineAdd(parent: CommandUnknownOpts, inv: MakeInvocation) {
       collect,
       [] as string[],
     )
+    .option('--debug-payloads', "logs --session shows its requests' arguments (they may hold secrets)")
     .option('--remote', "--from: use the entry's remote (Streamable HTTP) even when it has a package")
     .option('--refresh', '--from: ignore cached registry answers')
     .addHelpText('after', ADD_EXAMPLES)
@@ -123,6 +128,9 @@ export function defineSet(parent: CommandUnknownOpts, inv: MakeInvocation) {
     .option('--no-autostart', 'do not start it with the daemon')
     .option('--allow-private', '--url: allow a private, link-local or metadata address')
     .option('--no-allow-private', '--url: refuse private addresses again (the default)')
+    .option('--debug-payloads', "logs --session shows its requests' arguments (they may hold secrets)")
+    .option('--no-debug-payloads', 'logs --session shows no arguments (the default)')
+    .option('--unset-log-level', "back to the daemon's logs.level")
     .addHelpText('after', SET_EXAMPLES)
     .action(async (name, command, flags) => {
       const { setServer } = await import('./set.js');
@@ -188,15 +196,48 @@ export function defineRestart(parent: CommandUnknownOpts, inv: MakeInvocation) {
     .action((names, flags) => restartServers(inv(), names, flags));
 }
 
+const LOGS_HELP = `
+Levels: debug, info, notice, warning (warn), error, critical, alert, emergency. A message the server
+sent (notifications/message) has its own; a stderr or stdout line the level word at its head
+("ERROR ...", "[warn] ...", after a timestamp) or in a level= field, and info when it names none.
+
+Examples:
+  mcpctl logs fs --level warn -f
+  mcpctl logs fs --grep timeout
+  mcpctl logs --session 3f2c...           # one session's requests: method, duration, outcome
+  mcpctl logs --client claude-desktop -f  # the AI client's own MCP log files`;
+
 export function defineLogs(parent: CommandUnknownOpts, inv: MakeInvocation) {
   return parent
-    .command('logs <name>')
-    .description("print a server's log (stdout and stderr)")
+    .command('logs [name]')
+    .description("print a server's log (stdout and stderr, and the log messages it sends)")
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
     .option('--tail <n>', 'only the last n lines (default with -f: 100)')
     .option('--since <duration>', 'only lines newer than this (10m, 2h) or this time (ISO 8601)')
     .option('--timestamps', 'prefix each line with its time')
-    .action((name, flags) => serverLogs(inv(), name, flags));
+    .option('--level <level>', 'only lines at this level or more severe')
+    .option('--grep <text>', 'only lines containing this text')
+    .option('--session <id>', "a gateway session's recent requests instead of a server's log")
+    .option('--client <client>', "the AI client's own MCP log files on this machine (claude-desktop, cursor, ...)")
+    .addHelpText('after', LOGS_HELP)
+    .action(async (name, flags) => {
+      const { session, client, ...logFlags } = flags;
+      const given = [name, session, client].filter((value) => value !== undefined).length;
+      if (given !== 1) {
+        throw new McpctlError('INVALID_ARGUMENT', 'give one of: a server NAME, --session ID or --client CLIENT', {
+          hint: "e.g. 'mcpctl logs fs', 'mcpctl logs --session ID', 'mcpctl logs --client claude-desktop'",
+        });
+      }
+      if (session !== undefined) {
+        const { printSessionTraffic } = await import('../logs/sessionTraffic.js');
+        return printSessionTraffic(inv(), session);
+      }
+      if (client !== undefined) {
+        const { printClientLogs } = await import('../logs/clientLogs.js');
+        return printClientLogs(inv(), client, logFlags);
+      }
+      return serverLogs(inv(), name as string, logFlags);
+    });
 }
 
 export function definePing(parent: CommandUnknownOpts, inv: MakeInvocation) {

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseSeverity } from '../../../core/logs/severity.js';
 import {
   type PolicyInput,
   RESTART_MODES,
@@ -46,6 +47,8 @@ export interface AddFlags {
   maxMemory?: string;
   /** An http server may be at a private, link-local or metadata address. */
   allowPrivate?: boolean;
+  logLevel?: string;
+  debugPayloads?: boolean;
 }
 
 /** The flags `server add` and `server set` share. */
@@ -197,6 +200,8 @@ export function buildServerSpec(
     autostart: flags.autostart,
     labels: pairs('--label', flags.label, (value) => parseKeyValue('--label', value)),
     policy: buildPolicy(flags),
+    ...(flags.logLevel === undefined ? {} : { logLevel: parseSeverity('--log-level', flags.logLevel) }),
+    ...(flags.debugPayloads === true ? { debugPayloads: true as const } : {}),
   };
   if (flags.url !== undefined) {
     if (command.length > 0) {
@@ -261,6 +266,7 @@ export interface SetFlags extends DefinitionFlags {
   unsetHeader: string[];
   unsetLabel: string[];
   unsetRoot: string[];
+  unsetLogLevel?: true;
 }
 
 function names(flag: string, values: readonly string[], pattern: RegExp | undefined): string[] {
@@ -303,6 +309,15 @@ export function buildServerPatch(command: readonly string[], flags: SetFlags, cw
   if (flags.label.length > 0) patch.labels = pairs('--label', flags.label, (value) => parseKeyValue('--label', value));
   if (flags.unsetLabel.length > 0) patch.unsetLabels = names('--unset-label', flags.unsetLabel, undefined);
   if (flags.autostart !== undefined) patch.autostart = flags.autostart;
+  if (flags.logLevel !== undefined && flags.unsetLogLevel) {
+    throw usage(
+      'give --log-level or --unset-log-level, not both',
+      "--unset-log-level goes back to the daemon's logs.level",
+    );
+  }
+  if (flags.logLevel !== undefined) patch.logLevel = parseSeverity('--log-level', flags.logLevel);
+  if (flags.unsetLogLevel) patch.logLevel = null;
+  if (flags.debugPayloads !== undefined) patch.debugPayloads = flags.debugPayloads;
   const policy = buildPolicy(flags);
   if (Object.keys(policy).length > 0) patch.policy = policy;
   Object.assign(patch, parseSharing(flags));

@@ -43,6 +43,8 @@ export function serverView(overrides: Partial<ServerView> = {}): ServerView {
     autostart: true,
     labels: {},
     policy: { ...POLICY },
+    logLevel: null,
+    debugPayloads: false,
     createdAt: '2025-01-31T12:00:00.000Z',
     startedAt: '2025-01-31T12:00:01.000Z',
     nextRestartAt: null,

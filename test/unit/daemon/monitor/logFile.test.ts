@@ -31,7 +31,7 @@ describe('ServerLogFile.appendLine', () => {
   it('keeps one entry on one line: embedded CR and LF are escaped', () => {
     const log = open();
     const line = log.appendLine('stderr', 'a\nb\r\nc', new Date(0));
-    expect(line.text).toBe('a\\nb\\r\\nc');
+    expect(line?.text).toBe('a\\nb\\r\\nc');
     expect(contents(log).split('\n')).toHaveLength(2);
     log.close();
   });
@@ -39,13 +39,13 @@ describe('ServerLogFile.appendLine', () => {
   it('caps a line at 64 KiB with a marker naming what was cut', () => {
     const log = open();
     const line = log.appendLine('stderr', 'y'.repeat(70_000), new Date(0));
-    expect(line.text).toBe(`${'y'.repeat(65_536)}…[truncated ${70_000 - 65_536} bytes]`);
+    expect(line?.text).toBe(`${'y'.repeat(65_536)}…[truncated ${70_000 - 65_536} bytes]`);
     log.close();
   });
 
   it('never splits a multi-byte character when cutting', () => {
     const log = open();
-    const line = log.appendLine('stderr', 'é'.repeat(40_000), new Date(0)); // 80,000 bytes
+    const line = log.appendLine('stderr', 'é'.repeat(40_000), new Date(0)) as { text: string }; // 80,000 bytes
     const kept = line.text.slice(0, line.text.indexOf('…'));
     expect(kept).toBe('é'.repeat(32_768));
     expect(line.text.endsWith(`…[truncated ${80_000 - 65_536} bytes]`)).toBe(true);
