@@ -33,6 +33,7 @@ export const METHOD_NAMES = [
   'currentProfile',
   'applyConfig',
   'exportConfig',
+  'metrics',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs'] as const;

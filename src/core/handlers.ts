@@ -8,6 +8,8 @@ import type { ControlHandlers, LogLine } from './api.js';
 import { createDeclarativeHandlers, type DeclarativeHandlerDeps } from './config/declarativeHandlers.js';
 import type { Settings } from './config/settings.js';
 import { followLines, type Subscribable } from './logStream.js';
+import { type DaemonMetrics, UsageSampler } from './metrics/daemonMetrics.js';
+import { createMetricsHandlers } from './metrics/metricsHandlers.js';
 import type { ProfileCatalogs } from './profiles/catalog.js';
 import { createProfileHandlers } from './profiles/profileHandlers.js';
 import type { ProfileRegistry } from './profiles/registry.js';
@@ -36,6 +38,10 @@ export interface HandlerDeps extends DeclarativeHandlerDeps {
   profileCatalogs?: ProfileCatalogs;
   logger: Logger;
   now(): number;
+  /** Absent when `metrics.enabled` is false. */
+  metrics?: DaemonMetrics;
+  /** Servers' process usage for `metrics` and `top` (absent: read on demand, uncached). */
+  usage?: UsageSampler;
 }
 
 /** The daemon's side of ControlApi: inputs arrive validated by the schemas of api.ts. */
@@ -133,6 +139,13 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     ...createGatewayHandlers(deps),
     ...createProfileHandlers(deps),
     ...createDeclarativeHandlers(deps),
+    ...createMetricsHandlers({
+      supervisor,
+      gateway,
+      metrics: deps.metrics,
+      usage: deps.usage ?? deps.metrics?.usage ?? new UsageSampler({ servers: () => supervisor.list(), now: deps.now }),
+      now: deps.now,
+    }),
     followLogs(query, signal) {
       if (query.name === undefined) return followLines(deps.daemonLog, signal);
       supervisor.get(query.name);

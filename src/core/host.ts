@@ -10,6 +10,7 @@ import { openSqliteStore } from '../store/sqliteStore.js';
 import { loadSettings } from './config/settings.js';
 import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
+import { DaemonMetrics } from './metrics/daemonMetrics.js';
 import { ProfileRegistry } from './profiles/registry.js';
 import { systemClock } from './servers/instance.js';
 import { Supervisor } from './servers/supervisor.js';
@@ -73,8 +74,18 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     const recorder = createSessionRecorder(store, logger);
     // Cleanups run in reverse: session closes written at shutdown land before the store closes.
     cleanups.push(() => recorder.flushed());
-    const gateway = new GatewayHost({
+    // Reads the supervisor and gateway lazily: both are made below and need the metrics first.
+    const metrics: DaemonMetrics | undefined = settings.metrics.enabled
+      ? new DaemonMetrics({
+          servers: () => supervisor.list(),
+          sessions: () => gateway.liveSessions(),
+          traffic: () => gateway.traffic(),
+          now: Date.now,
+        })
+      : undefined;
+    const gateway: GatewayHost = new GatewayHost({
       supervisor: () => supervisor,
+      ...(metrics === undefined ? {} : { metrics }),
       settings,
       logger,
       record: recorder,
@@ -148,6 +159,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       logger,
       now: Date.now,
       parentEnv: env,
+      ...(metrics === undefined ? {} : { metrics }),
     });
     const server = await startControlServer({ socketPath: paths.socket, ...toMethodTable(handlers), logger });
     cleanups.push(() => server.close());

@@ -8,7 +8,7 @@ export interface SettingKey {
   section: string;
   name: string;
   /** How a value given on the command line or in a variable is typed before the schema judges it. */
-  kind: 'number' | 'duration' | 'text';
+  kind: 'number' | 'duration' | 'text' | 'boolean';
   /** The `MCPCTL_*` variable that overrides the file. */
   env?: string;
   /** The daemon reads it when it starts (a change needs a restart); the CLI reads its own on every command. */
@@ -32,11 +32,16 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   settingKey('gateway.maxUnreadBytes', 'number', 'MCPCTL_GATEWAY_MAX_UNREAD_BYTES'),
   settingKey('gateway.maxSessions', 'number'),
   settingKey('servers.maxLineBytes', 'number', 'MCPCTL_MAX_LINE_BYTES'),
+  settingKey('metrics.enabled', 'boolean', 'MCPCTL_METRICS'),
   settingKey('cli.output', 'text', 'MCPCTL_OUTPUT', 'cli'),
 ];
 
 /** A value as text (command line, variable) typed for the schema: numbers parsed, the rest left to the schema. */
 export function typedSetting(key: SettingKey, text: string): unknown {
+  if (key.kind === 'boolean') {
+    const word = text.trim().toLowerCase();
+    return word === 'true' ? true : word === 'false' ? false : text;
+  }
   if (key.kind !== 'number') return text;
   return /^\s*-?\d+(\.\d+)?\s*$/.test(text) ? Number(text) : text;
 }

@@ -10,6 +10,7 @@ import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import { formatDuration } from '../../shared/duration.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Settings } from '../config/settings.js';
+import type { DaemonMetrics } from '../metrics/daemonMetrics.js';
 import type { ProfileCatalogView } from '../profiles/catalog.js';
 import type { ProfileSource } from '../profiles/source.js';
 import type { ServerSpec } from '../servers/definition.js';
@@ -56,17 +57,24 @@ export class GatewayHost implements GatewayControl {
       profiles?: ProfileSource;
       /** mcpctl's version, a profile endpoint's serverInfo.version. */
       version?: string;
+      /** Absent when `metrics.enabled` is false: backends are served as they are. */
+      metrics?: DaemonMetrics;
     },
   ) {
+    const metrics = deps.metrics;
     this.profiles = new ProfileEndpoints({
       source: deps.profiles ?? NO_PROFILES,
       directory: {
-        backend: (server) => this.shared.get(server) ?? this.isolated.get(server),
+        backend: (server) => {
+          const backend = this.shared.get(server) ?? this.isolated.get(server);
+          return backend === undefined || metrics === undefined ? backend : metrics.memberBackend(server, backend);
+        },
         state: (server) => this.memberState(server),
         detail: (server) => this.memberDetail(server),
       },
       logger: deps.logger,
       search: (spec) => toolSearchMode(spec.tools.pin),
+      ...(metrics === undefined ? {} : { memberSink: (profile: string) => metrics.memberSink(profile) }),
       ...(deps.version === undefined ? {} : { version: deps.version }),
     });
   }
@@ -88,7 +96,8 @@ export class GatewayHost implements GatewayControl {
       idleTimeoutMs: settings.gateway.idleTimeout,
       maxUnreadBytes: settings.gateway.maxUnreadBytes,
       maxSessions: settings.gateway.maxSessions,
-      backends: (name) => this.backend(name),
+      backends: (name) => this.meteredBackend(name),
+      ...(this.deps.metrics === undefined ? {} : { metrics: this.deps.metrics }),
       logger,
       onSessionEvent: (event) => this.onSessionEvent(event),
       endedSession: this.deps.endedSession,
@@ -254,6 +263,19 @@ export class GatewayHost implements GatewayControl {
     } catch {
       return undefined; // removed meanwhile: the defaults will do for the moment it has left
     }
+  }
+
+  /** The backend of a gateway target, wrapped to count its traffic when metrics are on. */
+  private meteredBackend(name: string): SessionBackend | undefined {
+    const backend = this.backend(name);
+    const metrics = this.deps.metrics;
+    if (backend === undefined || metrics === undefined) return backend;
+    return metrics.gatewayBackend(name, backend, profileOfTarget(name) !== undefined);
+  }
+
+  /** Bytes in and out on the gateway's connections (zero while it is not listening, or without metrics). */
+  traffic(): { bytesIn: number; bytesOut: number } {
+    return this.gateway?.traffic() ?? { bytesIn: 0, bytesOut: 0 };
   }
 
   private backend(name: string): SessionBackend | undefined {

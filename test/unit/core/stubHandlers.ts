@@ -88,6 +88,7 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     currentProfile: unused,
     applyConfig: unused,
     exportConfig: unused,
+    metrics: unused,
     followLogs: async function* (input, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;
