@@ -9,6 +9,7 @@ import { withConnectFlags } from './commands/connectFlags.js';
 // biome-ignore lint/style/noRestrictedImports: the CLI's `daemon` noun (commands/daemon/), not the daemon/ layer.
 import { registerDaemonCommands } from './commands/daemon/register.js';
 import { registerInspectCommands } from './commands/inspect/register.js';
+import { registerMetricsCommands } from './commands/metrics/register.js';
 import { registerProfileCommands } from './commands/profile/register.js';
 import { registerRegistryCommands } from './commands/registry/register.js';
 import {
@@ -82,6 +83,7 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
   registerCompletionCommands(program, inv);
   registerRegistryCommands(program, inv);
   registerClientCommands(program, inv);
+  registerMetricsCommands(program, inv);
 
   // Shortcuts for the everyday verbs, as pm2 and docker have them.
   defineLs(program, 'ls', inv).alias('ps').description('list servers (same as: server ls)');
