@@ -54,6 +54,8 @@ const RESPONSE = 'response';
 /** Usage of the servers' process trees is read at most this often, however often it is asked. */
 const USAGE_TTL_MS = 1000;
 
+const OUTCOMES: readonly CallOutcome[] = ['ok', 'tool_error', 'rpc_error'];
+
 const CALL_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 export interface MetricsSources {
@@ -65,32 +67,27 @@ export interface MetricsSources {
 
 type Child = ReturnType<Counter<string>['labels']>;
 
+/**
+ * One tool's counts, as plain numbers: the hot path adds to them and the registry reads them when
+ * scraped (prom-client's inc() hashes its labels on every call, even through a labels() child).
+ */
 class ToolMeter implements ToolSink {
   readonly window: RollingWindow;
   readonly totals: Record<CallOutcome, number> = { ok: 0, tool_error: 0, rpc_error: 0 };
-  private readonly counters: Record<CallOutcome, Child>;
 
   constructor(
-    calls: Counter<string>,
-    server: string,
-    tool: string,
     private readonly owner: ServerMeter,
-    now: () => number,
+    private readonly now: () => number,
   ) {
     this.window = new RollingWindow(now);
-    this.counters = {
-      ok: calls.labels(server, tool, 'ok'),
-      tool_error: calls.labels(server, tool, 'tool_error'),
-      rpc_error: calls.labels(server, tool, 'rpc_error'),
-    };
   }
 
   called(outcome: CallOutcome, seconds: number): void {
-    this.counters[outcome].inc();
     this.totals[outcome] += 1;
     const failed = outcome !== 'ok';
-    this.window.record(seconds, failed);
-    this.owner.called(seconds, failed);
+    const at = this.now();
+    this.window.record(seconds, failed, at);
+    this.owner.called(seconds, failed, at);
   }
 }
 
@@ -113,51 +110,52 @@ class ServerMeter implements ServerSink {
     const label = this.tools.size < MAX_TOOLS_PER_SERVER ? name : OTHER;
     let meter = this.tools.get(label);
     if (meter === undefined) {
-      meter = new ToolMeter(this.metrics.toolCalls, this.name, label, this, this.metrics.now);
+      meter = new ToolMeter(this, this.metrics.now);
       this.tools.set(label, meter);
     }
     return meter;
   }
 
-  called(seconds: number, failed: boolean): void {
+  called(seconds: number, failed: boolean, at: number): void {
     this.duration.observe(seconds);
-    this.window.record(seconds, failed);
+    this.window.record(seconds, failed, at);
   }
 }
 
+/** A method's count in one direction, under its label (`other` for methods nobody knows). */
+interface MethodCount {
+  label: string;
+  n: number;
+}
+
+/** One target's messages by direction and method, plain numbers read when scraped. */
 class TargetMessages implements MessageSink {
   inboundTotal = 0;
   outboundTotal = 0;
-  private readonly inbound = new Map<string, Child>();
-  private readonly outbound = new Map<string, Child>();
-
-  constructor(
-    private readonly counter: Counter<string>,
-    private readonly target: string,
-  ) {}
+  readonly inbound = new Map<string, MethodCount>();
+  readonly outbound = new Map<string, MethodCount>();
 
   received(message: JsonRpcMessage): void {
     this.inboundTotal += 1;
-    this.child(this.inbound, 'in', message).inc();
+    count(this.inbound, message).n += 1;
   }
 
   sent(message: JsonRpcMessage): void {
     this.outboundTotal += 1;
-    this.child(this.outbound, 'out', message).inc();
+    count(this.outbound, message).n += 1;
   }
+}
 
-  private child(children: Map<string, Child>, direction: string, message: JsonRpcMessage): Child {
-    const method = 'method' in message ? message.method : RESPONSE;
-    let child = children.get(method);
-    if (child === undefined) {
-      const label = method === RESPONSE || KNOWN_METHODS.has(method) ? method : OTHER;
-      child = children.get(label) ?? this.counter.labels(this.target, direction, label);
-      // Unknown methods share `other`'s child without adding a map entry per made-up name.
-      if (label === method) children.set(method, child);
-      else children.set(OTHER, child);
-    }
-    return child;
+function count(counts: Map<string, MethodCount>, message: JsonRpcMessage): MethodCount {
+  const method = 'method' in message ? message.method : RESPONSE;
+  let entry = counts.get(method);
+  if (entry === undefined) {
+    const known = method === RESPONSE || KNOWN_METHODS.has(method);
+    // Unknown methods share `other`'s entry, and no entry is kept per made-up name.
+    entry = counts.get(known ? method : OTHER) ?? { label: known ? method : OTHER, n: 0 };
+    counts.set(known ? method : OTHER, entry);
   }
+  return entry;
 }
 
 /**
@@ -170,7 +168,6 @@ export class DaemonMetrics implements GatewayMetrics {
   readonly now: () => number;
   readonly toolCalls: Counter<string>;
   readonly callDuration: Histogram<string>;
-  private readonly messages: Counter<string>;
   private readonly rejections: Counter<string>;
   private readonly rejectedTotals: Record<RejectReason, number>;
   private readonly rejectedChildren: Record<RejectReason, Child>;
@@ -190,11 +187,22 @@ export class DaemonMetrics implements GatewayMetrics {
     this.usage = new UsageSampler(sources);
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    const servers = this.servers;
+    const targets = this.targets;
     this.toolCalls = new Counter({
       name: 'mcpctl_tool_calls_total',
       help: 'tools/call requests answered, by server, tool (at most 100 names per server, then "other") and outcome',
       labelNames: ['server', 'tool', 'outcome'],
       registers,
+      collect() {
+        this.reset();
+        for (const [server, meter] of servers) {
+          for (const [tool, { totals }] of meter.tools) {
+            for (const outcome of OUTCOMES)
+              if (totals[outcome] > 0) this.inc({ server, tool, outcome }, totals[outcome]);
+          }
+        }
+      },
     });
     this.callDuration = new Histogram({
       name: 'mcpctl_tool_call_duration_seconds',
@@ -203,11 +211,23 @@ export class DaemonMetrics implements GatewayMetrics {
       buckets: CALL_BUCKETS,
       registers,
     });
-    this.messages = new Counter({
+    new Counter({
       name: 'mcpctl_gateway_messages_total',
       help: 'JSON-RPC messages between gateway clients and a target (server, or profiles/NAME), by direction and method',
       labelNames: ['target', 'direction', 'method'],
       registers,
+      collect() {
+        this.reset();
+        for (const [target, sink] of targets) {
+          for (const [direction, counts] of [
+            ['in', sink.inbound],
+            ['out', sink.outbound],
+          ] as const) {
+            for (const [key, { label, n }] of counts)
+              if (key === label) this.inc({ target, direction, method: label }, n);
+          }
+        }
+      },
     });
     this.rejections = new Counter({
       name: 'mcpctl_gateway_rejected_requests_total',
@@ -355,7 +375,7 @@ export class DaemonMetrics implements GatewayMetrics {
   private targetMessages(target: string): TargetMessages {
     let sink = this.targets.get(target);
     if (sink === undefined) {
-      sink = new TargetMessages(this.messages, target);
+      sink = new TargetMessages();
       this.targets.set(target, sink);
     }
     return sink;

@@ -28,8 +28,8 @@ export class RollingWindow {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  record(seconds: number, failed: boolean): void {
-    const at = this.now();
+  /** `at`: the caller's clock reading, when it has one (a call goes into its tool's and its server's window). */
+  record(seconds: number, failed: boolean, at = this.now()): void {
     const sec = Math.floor(at / 1000);
     const slot = sec % SLOTS;
     if (this.second[slot] !== sec) {
