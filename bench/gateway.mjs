@@ -31,7 +31,7 @@ export const gatewaySettings = () => ({
   timeoutMs: env('BENCH_GW_TIMEOUT_MS', 180_000),
 });
 
-async function measureOnce(target, settings) {
+export async function measureOnce(target, settings) {
   const started = await target.start();
   try {
     const spec = {

@@ -42,7 +42,7 @@ export function summarize(target, runs) {
  * machine that drifts between rounds moves both) and the median of those: sturdier on a shared
  * machine than the ratio of two medians. Returns the median and the ratios of every round.
  */
-function pairedRatio(a, b, get) {
+export function pairedRatio(a, b, get) {
   const ratios = [];
   for (const [round, run] of a.byRound) {
     const other = b.byRound.get(round);

@@ -45,6 +45,10 @@ export const NOUNS: readonly Noun[] = [
     words: ['clients', 'import', 'install', 'uninstall'],
     load: async () => (await import('./commands/clients/register.js')).registerClientCommands,
   },
+  {
+    words: ['metrics', 'top'],
+    load: async () => (await import('./commands/metrics/register.js')).registerMetricsCommands,
+  },
   { words: ['events'], load: async () => (await import('./commands/events/register.js')).registerEventCommands },
   { words: ['audit'], load: async () => (await import('./commands/audit/register.js')).registerAuditCommands },
   { words: ['secret'], load: async () => (await import('./commands/secret/register.js')).registerSecretCommands },

@@ -329,6 +329,49 @@ export const deliverySchema = z.object({
 });
 
 const alertNameInput = z.object({ name: alertNameSchema }).strict();
+/** Figures over the last minute (metrics/rollingWindow.ts): latencies in milliseconds, null with no call. */
+const callWindowSchema = z.object({
+  callsPerSecond: z.number(),
+  calls: z.number(),
+  errors: z.number(),
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+});
+/** tools/call answers since the daemon started, by outcome: a result, a result flagged isError, a JSON-RPC error. */
+const callTotalsSchema = z.object({ ok: z.number(), tool_error: z.number(), rpc_error: z.number() });
+
+/** What `/metrics` exposes, as `metrics` and `top` read it (core/metrics/metricsHandlers.ts). */
+export const metricsSnapshotSchema = z.object({
+  /** The `metrics.enabled` setting: false counts no calls (state and usage are still read). */
+  enabled: z.boolean(),
+  /** Whether CPU and memory can be read on this system (/proc, Linux only). */
+  usageAvailable: z.boolean(),
+  servers: z.array(
+    z.object({
+      name: z.string(),
+      state: z.enum(INSTANCE_STATES),
+      restarts: z.number(),
+      uptimeSeconds: z.number().nullable(),
+      /** Of the server's whole process tree; null when not running or not readable here. */
+      cpuSeconds: z.number().nullable(),
+      rssBytes: z.number().nullable(),
+      sessions: z.number(),
+      calls: callTotalsSchema,
+      window: callWindowSchema,
+      tools: z.array(z.object({ tool: z.string(), calls: callTotalsSchema, window: callWindowSchema })),
+    }),
+  ),
+  profiles: z.array(z.object({ profile: z.string(), member: z.string(), calls: z.number(), errors: z.number() })),
+  gateway: z.object({
+    sessions: z.array(z.object({ target: z.string(), transport: z.string(), count: z.number() })),
+    messagesIn: z.number(),
+    messagesOut: z.number(),
+    bytesIn: z.number(),
+    bytesOut: z.number(),
+    rejected: z.record(z.string(), z.number()),
+  }),
+});
+export type MetricsSnapshot = z.output<typeof metricsSnapshotSchema>;
 
 export const controlMethods = {
   daemonStatus: { input: z.object({}).strict(), output: daemonStatusSchema },
@@ -438,6 +481,11 @@ export const controlMethods = {
   ...secretMethods,
   /** The audit log, newest `limit` rows matching, oldest first (core/audit/). */
   listAudit: { input: auditQuerySchema, output: z.array(auditEntrySchema) },
+  /** The daemon's metrics without Prometheus: one server's, or every server's. */
+  metrics: {
+    input: z.object({ server: serverNameSchema.optional() }).strict(),
+    output: metricsSnapshotSchema,
+  },
 } as const;
 
 /** Long-lived answers: the daemon writes one JSON item per line until the client goes away. */

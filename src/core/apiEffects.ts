@@ -51,6 +51,7 @@ export const METHOD_EFFECTS: { readonly [M in (typeof METHOD_NAMES)[number]]: Me
   rotateSecretKey: 'writes',
   sessionTraffic: 'reads',
   reloadSettings: 'writes',
+  metrics: 'reads',
 };
 
 export const STREAM_EFFECTS: { readonly [S in (typeof STREAM_NAMES)[number]]: MethodEffect } = {

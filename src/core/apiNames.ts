@@ -45,6 +45,7 @@ export const METHOD_NAMES = [
   'removeSecret',
   'rotateSecretKey',
   'listAudit',
+  'metrics',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs', 'followEvents'] as const;

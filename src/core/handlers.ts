@@ -14,6 +14,8 @@ import { SERVER_EVENT_TYPES } from './events/eventTypes.js';
 import { followLines, type Subscribable } from './logStream.js';
 import { lineFilter, withLevel } from './logs/lineFilter.js';
 import { SessionTraffic } from './logs/sessionTraffic.js';
+import { type DaemonMetrics, UsageSampler } from './metrics/daemonMetrics.js';
+import { createMetricsHandlers } from './metrics/metricsHandlers.js';
 import type { ProfileCatalogs } from './profiles/catalog.js';
 import { createProfileHandlers } from './profiles/profileHandlers.js';
 import type { ProfileRegistry } from './profiles/registry.js';
@@ -50,6 +52,10 @@ export interface HandlerDeps extends DeclarativeHandlerDeps, EventHandlerDeps, A
   traffic?: SessionTraffic;
   /** Reads the settings again and applies the live ones; resolves the settings now in force. */
   reloadSettings?(): Promise<Settings>;
+  /** Absent when `metrics.enabled` is false. */
+  metrics?: DaemonMetrics;
+  /** Servers' process usage for `metrics` and `top` (absent: read on demand, uncached). */
+  usage?: UsageSampler;
 }
 
 /** The settings a running daemon applies when told to reload (the rest need a restart). */
@@ -194,6 +200,13 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     ...createAlertHandlers(deps),
     ...createSecretHandlers(deps),
     ...createAuditHandlers(deps),
+    ...createMetricsHandlers({
+      supervisor,
+      gateway,
+      metrics: deps.metrics,
+      usage: deps.usage ?? deps.metrics?.usage ?? new UsageSampler({ servers: () => supervisor.list(), now: deps.now }),
+      now: deps.now,
+    }),
     followLogs(query, signal) {
       const keep = lineFilter(query);
       if (query.name === undefined) return filtered(followLines(deps.daemonLog, signal), keep);

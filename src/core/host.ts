@@ -20,6 +20,7 @@ import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
 import { ServerLogLevels } from './logs/serverLogLevels.js';
 import { SessionTraffic } from './logs/sessionTraffic.js';
+import { DaemonMetrics } from './metrics/daemonMetrics.js';
 import type { ProfileSpec } from './profiles/definition.js';
 import { neededInstances } from './profiles/instanceIdentity.js';
 import { ProfileRegistry } from './profiles/registry.js';
@@ -118,8 +119,18 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       maxAgeMs: settings.audit.maxAge,
     });
     cleanups.push(() => audit.flushed());
-    const gateway = new GatewayHost({
+    // Reads the supervisor and gateway lazily: both are made below and need the metrics first.
+    const metrics: DaemonMetrics | undefined = settings.metrics.enabled
+      ? new DaemonMetrics({
+          servers: () => supervisor.list(),
+          sessions: () => gateway.liveSessions(),
+          traffic: () => gateway.traffic(),
+          now: Date.now,
+        })
+      : undefined;
+    const gateway: GatewayHost = new GatewayHost({
       supervisor: () => supervisor,
+      ...(metrics === undefined ? {} : { metrics }),
       settings,
       logger,
       record: recordSession,
@@ -204,7 +215,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
           })),
         sessions: (name) => gateway.liveSessions().filter((session) => session.server === name).length,
         memoryBytes: processTreeRss,
-        // callStats: the metrics module's per-server call windows, wired when it lands.
+        // Error-rate and p95 rules read the metrics' call windows (the last minute at most).
+        ...(metrics === undefined ? {} : { callStats: { window: (name, ms) => metrics.callWindow(name, ms) } }),
       },
     });
     await alerts.start();
@@ -233,6 +245,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       now: Date.now,
       audit,
       traffic,
+      ...(metrics === undefined ? {} : { metrics }),
       reloadSettings: async () => {
         const fresh = await loadSettings(paths, env);
         if (fresh.logs.level !== daemonLevel) {

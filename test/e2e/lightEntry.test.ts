@@ -29,6 +29,8 @@ describe('the entry chunk of the built binary', () => {
       expect(text, `${file} holds the MCP SDK`).not.toMatch(/\bLATEST_PROTOCOL_VERSION\b/);
       expect(text, `${file} holds MiniSearch (profiles' tool search)`).not.toMatch(/MiniSearch: duplicate ID/);
       expect(text, `${file} holds the registry client (search, server add --from)`).not.toMatch(/if-none-match/i);
+      expect(text, `${file} holds prom-client (the daemon's metrics)`).not.toMatch(/\bcollectDefaultMetrics\b/);
+      expect(text, `${file} holds log-update (mcpctl top)`).not.toMatch(/\?2026h/);
     }
   });
 });

@@ -8,7 +8,7 @@ export interface SettingKey {
   section: string;
   name: string;
   /** How a value given on the command line or in a variable is typed before the schema judges it. */
-  kind: 'number' | 'duration' | 'text';
+  kind: 'number' | 'duration' | 'text' | 'boolean';
   /** The `MCPCTL_*` variable that overrides the file. */
   env?: string;
   /** The daemon reads it when it starts (a change needs a restart); the CLI reads its own on every command. */
@@ -41,6 +41,7 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   settingKey('audit.maxAge', 'duration', 'MCPCTL_AUDIT_MAX_AGE'),
   settingKey('audit.maxRows', 'number', 'MCPCTL_AUDIT_MAX_ROWS'),
   settingKey('servers.startConcurrency', 'number', 'MCPCTL_START_CONCURRENCY'),
+  settingKey('metrics.enabled', 'boolean', 'MCPCTL_METRICS'),
   settingKey('cli.output', 'text', 'MCPCTL_OUTPUT', 'cli'),
   settingKey('alerts.interval', 'duration', 'MCPCTL_ALERTS_INTERVAL'),
   settingKey('alerts.timeout', 'duration', 'MCPCTL_ALERTS_TIMEOUT'),
@@ -50,6 +51,10 @@ export const SETTING_KEYS: readonly SettingKey[] = [
 
 /** A value as text (command line, variable) typed for the schema: numbers parsed, the rest left to the schema. */
 export function typedSetting(key: SettingKey, text: string): unknown {
+  if (key.kind === 'boolean') {
+    const word = text.trim().toLowerCase();
+    return word === 'true' ? true : word === 'false' ? false : text;
+  }
   if (key.kind !== 'number') return text;
   return /^\s*-?\d+(\.\d+)?\s*$/.test(text) ? Number(text) : text;
 }

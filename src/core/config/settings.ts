@@ -115,6 +115,13 @@ const settingsSchema = z
       })
       .strict()
       .prefault({}),
+    metrics: z
+      .object({
+        /** false: nothing is counted, `/metrics` answers 404, `metrics` and `top` show state and usage only. */
+        enabled: z.boolean({ error: 'expected true or false' }).default(true),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 export type Settings = z.output<typeof settingsSchema>;

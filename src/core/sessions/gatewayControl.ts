@@ -31,6 +31,8 @@ export interface GatewayControl extends ProfileCatalogs {
   killSession(id: string, reason: string): boolean;
   /** Whether the gateway serves a profile of that name at /profiles/NAME/mcp. */
   hasProfile(name: string): boolean;
+  /** Bytes in and out on the gateway's connections (metrics); absent: not counted. */
+  traffic?(): { bytesIn: number; bytesOut: number };
 }
 
 /** Lifecycle notes the gateway reports, which the session history records. */

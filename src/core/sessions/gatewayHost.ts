@@ -14,6 +14,7 @@ import { type CallContext, LOCAL_OWNER } from '../../shared/principal.js';
 import type { AuditLog } from '../audit/auditLog.js';
 import { auditedBackend } from '../audit/gatewayAudit.js';
 import type { Settings } from '../config/settings.js';
+import type { DaemonMetrics } from '../metrics/daemonMetrics.js';
 import type { ProfileCatalogView } from '../profiles/catalog.js';
 import { instanceKey } from '../profiles/instanceIdentity.js';
 import type { ProfileSource } from '../profiles/source.js';
@@ -75,8 +76,11 @@ export class GatewayHost implements GatewayControl {
       sessionContext?: (sessionId: string) => CallContext;
       /** What each server's shared upstream tells the daemon's logs (messages, session requests). */
       tap?: (server: string) => UpstreamTap;
+      /** Absent when `metrics.enabled` is false: backends are served as they are. */
+      metrics?: DaemonMetrics;
     },
   ) {
+    const metrics = deps.metrics;
     this.profiles = new ProfileEndpoints({
       source: deps.profiles ?? NO_PROFILES,
       directory: {
@@ -84,12 +88,16 @@ export class GatewayHost implements GatewayControl {
           const spec = this.deps.supervisor().specOf(server);
           return spec === undefined ? server : instanceKey(spec, env);
         },
-        backend: (server) => this.shared.get(server) ?? this.isolated.get(server),
+        backend: (server) => {
+          const backend = this.shared.get(server) ?? this.isolated.get(server);
+          return backend === undefined || metrics === undefined ? backend : metrics.memberBackend(server, backend);
+        },
         state: (server) => this.memberState(server),
         detail: (server) => this.memberDetail(server),
       },
       logger: deps.logger,
       search: (spec) => toolSearchMode(spec.tools.pin),
+      ...(metrics === undefined ? {} : { memberSink: (profile: string) => metrics.memberSink(profile) }),
       ...(deps.version === undefined ? {} : { version: deps.version }),
     });
   }
@@ -111,7 +119,8 @@ export class GatewayHost implements GatewayControl {
       idleTimeoutMs: settings.gateway.idleTimeout,
       maxUnreadBytes: settings.gateway.maxUnreadBytes,
       maxSessions: settings.gateway.maxSessions,
-      backends: (name) => this.auditedBackendOf(name),
+      backends: (name) => this.meteredBackend(name),
+      ...(this.deps.metrics === undefined ? {} : { metrics: this.deps.metrics }),
       logger,
       onSessionEvent: (event) => this.onSessionEvent(event),
       endedSession: this.deps.endedSession,
@@ -292,6 +301,19 @@ export class GatewayHost implements GatewayControl {
       this.audited.set(backend, wrapped);
     }
     return wrapped;
+  }
+
+  /** The backend of a gateway target (audited), wrapped to count its traffic when metrics are on. */
+  private meteredBackend(name: string): SessionBackend | undefined {
+    const backend = this.auditedBackendOf(name);
+    const metrics = this.deps.metrics;
+    if (backend === undefined || metrics === undefined) return backend;
+    return metrics.gatewayBackend(name, backend, profileOfTarget(name) !== undefined);
+  }
+
+  /** Bytes in and out on the gateway's connections (zero while it is not listening, or without metrics). */
+  traffic(): { bytesIn: number; bytesOut: number } {
+    return this.gateway?.traffic() ?? { bytesIn: 0, bytesOut: 0 };
   }
 
   private backend(name: string): SessionBackend | undefined {

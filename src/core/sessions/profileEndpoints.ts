@@ -1,4 +1,4 @@
-import { AggregateBackend } from '../../protocol/aggregate/aggregateBackend.js';
+import { AggregateBackend, type MemberSink } from '../../protocol/aggregate/aggregateBackend.js';
 import type { AggregateMember, MemberLiveness, ToolSearchMode } from '../../protocol/aggregate/types.js';
 import type { SessionBackend } from '../../protocol/session.js';
 import type { Logger } from '../../shared/logger.js';
@@ -38,6 +38,8 @@ export class ProfileEndpoints {
       version?: string;
       /** Search mode's tool index (protocol/aggregate/toolSearch.ts); without it `--tools search` lists all tools. */
       search?: (spec: ProfileSpec) => ToolSearchMode | undefined;
+      /** Counts each profile's calls and errors by member (metrics); absent: not counted. */
+      memberSink?: (profile: string) => MemberSink;
     },
   ) {
     deps.source.onChange((name) => this.profileChanged(name));
@@ -57,6 +59,7 @@ export class ProfileEndpoints {
       settings: this.settings(spec),
       logger: this.deps.logger.child({ profile: name }),
       ...(this.deps.version === undefined ? {} : { version: this.deps.version }),
+      ...(this.deps.memberSink === undefined ? {} : { members: this.deps.memberSink(name) }),
     });
     this.aggregates.set(name, backend);
     return backend;

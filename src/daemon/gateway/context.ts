@@ -2,6 +2,7 @@ import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import type { Logger } from '../../shared/logger.js';
 import type { SessionRegistry } from './sessionRegistry.js';
 import type { SseHub } from './sseWriter.js';
+import type { GatewayMetrics } from './types.js';
 
 /** What the endpoint handlers share within one gateway. */
 export interface GatewayContext {
@@ -10,5 +11,6 @@ export interface GatewayContext {
   readonly logger: Logger;
   readonly maxBodyBytes: number;
   readonly maxSessions: number;
+  readonly metrics: GatewayMetrics | undefined;
   readonly endedSession: ((id: string) => Promise<SessionEndData | undefined>) | undefined;
 }

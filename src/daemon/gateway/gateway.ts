@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { RPC_ERROR } from '../../protocol/jsonrpc.js';
 import type { SessionBackend } from '../../protocol/session.js';
 import { McpctlError } from '../../shared/errors.js';
@@ -7,7 +7,7 @@ import type { GatewayContext } from './context.js';
 import { allowedHosts, isAllowedHost, isAllowedOrigin } from './guards.js';
 import { handleLegacyMessage, handleLegacyStream } from './legacySse.js';
 import { notFound, SERVER_ERROR, sendEmpty, sendRpcError } from './replies.js';
-import { parseRoute, profileOfTarget } from './route.js';
+import { METRICS_PATH, parseRoute, profileOfTarget } from './route.js';
 import { SessionRegistry } from './sessionRegistry.js';
 import { SseHub } from './sseWriter.js';
 import { handleStreamable } from './streamableHttp.js';
@@ -41,6 +41,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     maxBodyBytes: options.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes,
     maxSessions,
     endedSession: options.endedSession,
+    metrics: options.metrics,
   };
   let hosts = new Set<string>();
 
@@ -56,6 +57,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
   });
 
+  const traffic = options.metrics === undefined ? undefined : trackTraffic(server);
+
   await listen(server, options.host, options.port);
   const port = (server.address() as AddressInfo).port;
   hosts = allowedHosts(options.host, port);
@@ -68,6 +71,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     port,
     url,
     sessions: () => registry.list(),
+    traffic: () => traffic?.() ?? { bytesIn: 0, bytesOut: 0 },
     killSession: (id, reason = 'killed') => registry.close(id, reason),
     drain: (timeoutMs) => registry.requests.drain(timeoutMs),
     close: async () => {
@@ -91,12 +95,14 @@ function serve(
 ): Promise<void> | undefined {
   res.setHeader('vary', 'Origin');
   if (!isAllowedHost(req.headers.host, hosts)) {
+    ctx.metrics?.rejected('host');
     sendRpcError(res, 403, SERVER_ERROR, 'Forbidden: the Host header does not name this gateway');
     return undefined;
   }
   const origin = req.headers.origin;
   if (origin !== undefined) {
     if (!isAllowedOrigin(origin)) {
+      ctx.metrics?.rejected('origin');
       sendRpcError(res, 403, SERVER_ERROR, 'Forbidden: only loopback origins may use this gateway');
       return undefined;
     }
@@ -104,6 +110,7 @@ function serve(
     res.setHeader('access-control-allow-origin', origin);
     res.setHeader('access-control-expose-headers', 'Mcp-Session-Id');
   }
+  if (isMetricsPath(req.url)) return serveMetrics(ctx, req, res);
   const route = parseRoute(req.url);
   if (route === undefined) {
     notFound(
@@ -139,6 +146,52 @@ function serve(
     case 'messages':
       return handleLegacyMessage(ctx, req, res, route.server, route.query);
   }
+}
+
+function isMetricsPath(url: string | undefined): boolean {
+  return url === METRICS_PATH || url?.startsWith(`${METRICS_PATH}?`) === true;
+}
+
+/** `GET /metrics`: the Prometheus text exposition; 404 when metrics are off. */
+async function serveMetrics(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (ctx.metrics === undefined) {
+    notFound(res, 'Not Found: metrics are off (the metrics.enabled setting is false)');
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    sendRpcError(res, 405, SERVER_ERROR, 'Method Not Allowed: read /metrics with GET', { allow: 'GET' });
+    return;
+  }
+  const { contentType, body } = await ctx.metrics.scrape();
+  res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/**
+ * Bytes on the wire, counted per connection when it closes plus the open ones' counts so far:
+ * nothing per request or message, and headers count as much as bodies.
+ */
+function trackTraffic(server: Server): () => { bytesIn: number; bytesOut: number } {
+  const open = new Set<Socket>();
+  let closedIn = 0;
+  let closedOut = 0;
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => {
+      open.delete(socket);
+      closedIn += socket.bytesRead;
+      closedOut += socket.bytesWritten;
+    });
+  });
+  return () => {
+    let bytesIn = closedIn;
+    let bytesOut = closedOut;
+    for (const socket of open) {
+      bytesIn += socket.bytesRead;
+      bytesOut += socket.bytesWritten;
+    }
+    return { bytesIn, bytesOut };
+  };
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

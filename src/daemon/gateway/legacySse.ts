@@ -36,6 +36,7 @@ export function handleLegacyStream(
     return;
   }
   if (ctx.registry.isFull) {
+    ctx.metrics?.rejected('sessions');
     tooManySessions(res, ctx.maxSessions);
     return;
   }
@@ -91,6 +92,7 @@ export async function handleLegacyMessage(
   if (body === undefined) return;
   if (body === TOO_LARGE) {
     session.info.errors += 1;
+    ctx.metrics?.rejected('size');
     payloadTooLarge(res, ctx.maxBodyBytes);
     return;
   }

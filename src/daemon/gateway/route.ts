@@ -1,3 +1,5 @@
+import type { Role } from '../../shared/principal.js';
+
 export type Endpoint = 'mcp' | 'sse' | 'messages';
 
 export interface Route {
@@ -10,6 +12,11 @@ export interface Route {
   /** The raw query string without '?', '' when absent. */
   query: string;
 }
+
+/** Prometheus text of the daemon's metrics, on the same listener as the MCP endpoints. */
+export const METRICS_PATH = '/metrics';
+/** The least role a token needs for `/metrics` on a remote listener (the loopback listener needs none). */
+export const METRICS_ROLE: Role = 'viewer';
 
 const PATH = /^\/(servers|profiles)\/([^/]+)\/(mcp|sse|messages)$/;
 const PROFILE_TARGET = 'profiles/';

@@ -82,6 +82,7 @@ async function handlePost(
   if (body === undefined) return;
   if (body === TOO_LARGE) {
     if (session !== undefined) session.info.errors += 1;
+    ctx.metrics?.rejected('size');
     payloadTooLarge(res, ctx.maxBodyBytes);
     return;
   }
@@ -125,6 +126,7 @@ function openSession(
     return;
   }
   if (ctx.registry.isFull) {
+    ctx.metrics?.rejected('sessions');
     tooManySessions(res, ctx.maxSessions);
     return;
   }

@@ -16,6 +16,17 @@ export interface SessionEvent {
   info: GatewaySessionInfo;
 }
 
+/** Why the gateway refused a request before it reached a session (bounded: the label values of a metric). */
+export const REJECT_REASONS = ['origin', 'host', 'size', 'auth', 'rate', 'sessions'] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** What the gateway reports to the daemon's metrics and how it serves `GET /metrics`. */
+export interface GatewayMetrics {
+  rejected(reason: RejectReason): void;
+  /** The Prometheus text exposition of every metric of the daemon. */
+  scrape(): Promise<{ contentType: string; body: string }>;
+}
+
 export interface GatewayOptions {
   /** Bind address; only this one (default deployments pass '127.0.0.1'). */
   host: string;
@@ -35,6 +46,8 @@ export interface GatewayOptions {
   /** Interval of SSE keep-alive comments (default 15 s). */
   keepAliveMs?: number;
   onSessionEvent?: (event: SessionEvent) => void;
+  /** Absent when `metrics.enabled` is false: nothing is counted and `/metrics` answers 404. */
+  metrics?: GatewayMetrics;
   /**
    * Asked when a request names a session the gateway does not hold: why it ended, when the
    * client must know (killed), from the session history so that it holds across restarts.
@@ -74,6 +87,8 @@ export interface Gateway {
   drain(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
   sessions(): GatewaySessionSnapshot[];
+  /** Bytes read and written on the listener's connections since it started (0 without metrics). */
+  traffic(): { bytesIn: number; bytesOut: number };
   /** Ends a session as if the backend had closed it; false when no such session is open. */
   killSession(id: string, reason?: string): boolean;
 }

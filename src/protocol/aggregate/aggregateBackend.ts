@@ -31,6 +31,14 @@ export interface AggregateBackendOptions {
   concurrency?: number;
   /** Items per page of the profile's own lists (default 100). */
   pageSize?: number;
+  /** Counts the requests sent to each member and the errors they end with (metrics). */
+  members?: MemberSink;
+}
+
+/** A profile's calls and errors by member. */
+export interface MemberSink {
+  called(member: string): void;
+  failed(member: string): void;
 }
 
 const PAGE_SIZE = 100;
@@ -61,12 +69,14 @@ export class AggregateBackend implements SessionBackend {
   private readonly logger: Logger;
   private readonly version: string;
   private readonly pageSize: number;
+  private readonly sink: MemberSink | undefined;
   private ended: string | undefined;
 
   constructor(options: AggregateBackendOptions) {
     this.logger = options.logger;
     this.version = options.version ?? '0.0.0';
     this.pageSize = options.pageSize ?? PAGE_SIZE;
+    this.sink = options.members;
     this.profile = new ProfileCatalog(options.settings, {
       logger: options.logger,
       concurrency: options.concurrency ?? 4,
@@ -437,6 +447,8 @@ export class AggregateBackend implements SessionBackend {
     if (link === undefined) {
       link = this.openLink(session, catalog);
       if (link === undefined) {
+        this.sink?.called(catalog.name);
+        this.sink?.failed(catalog.name);
         this.fail(session, request.id, RPC_ERROR.connectionClosed, this.unavailable(catalog));
         return;
       }
@@ -447,6 +459,7 @@ export class AggregateBackend implements SessionBackend {
       return;
     }
     session.inflight.set(request.id, link);
+    this.sink?.called(catalog.name);
     link.send(request);
   }
 
@@ -479,6 +492,7 @@ export class AggregateBackend implements SessionBackend {
     for (const [id, owner] of session.inflight) {
       if (owner !== link) continue;
       session.inflight.delete(id);
+      this.sink?.failed(link.member);
       this.fail(
         session,
         id,
@@ -514,7 +528,8 @@ export class AggregateBackend implements SessionBackend {
     related: JsonRpcId | undefined,
   ): void {
     if (!('method' in message)) {
-      if (message.id !== null) session.inflight.delete(message.id);
+      if (message.id !== null && session.inflight.delete(message.id) && this.sink !== undefined && isFailure(message))
+        this.sink.failed(link.member);
       session.deliver(message, message.id ?? undefined);
     } else if ('id' in message) {
       const id = session.serverRequestId({ link, id: message.id });
@@ -606,4 +621,9 @@ function notification(method: string, params?: Record<string, unknown>): JsonRpc
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An answer that counts as a member's error: a JSON-RPC error, or a tool result flagged isError. */
+function isFailure(message: JsonRpcResponse): boolean {
+  return 'error' in message || message.result.isError === true;
 }

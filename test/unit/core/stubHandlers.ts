@@ -104,6 +104,7 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     removeSecret: unused,
     rotateSecretKey: unused,
     listAudit: unused,
+    metrics: unused,
     followLogs: async function* (input, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;

@@ -1,0 +1,105 @@
+// Issue 11: what metrics collection costs the gateway (metrics on vs off, rounds interleaved, the
+// ratio taken round by round), and the daemon's memory with 20 servers and metrics on.
+
+import { gatewaySettings, measureOnce } from './gateway.mjs';
+import { cli, EVERYTHING, fmt, rssMb } from './lib.mjs';
+import { pairedRatio, printTable, summarize } from './report.mjs';
+import { SERVER, startDaemon } from './targets/mcpctl.mjs';
+
+const env = (name, fallback) => Number(process.env[name] ?? fallback);
+const SERVERS = 20;
+
+/** The gateway target on a daemon whose config says `metrics.enabled: <enabled>`. */
+const gatewayWithMetrics = (enabled) => ({
+  key: enabled ? 'metrics-on' : 'metrics-off',
+  label: `mcpctl gateway, metrics ${enabled ? 'on' : 'off'}`,
+  start: async () => {
+    const daemon = await startDaemon((home) => cli(home, ['config', 'set', 'metrics.enabled', String(enabled)]));
+    return {
+      target: { kind: 'http', url: `${daemon.url}/servers/${SERVER}/mcp` },
+      pid: daemon.pid,
+      treeRoot: daemon.pid,
+      t0: daemon.t0,
+      stop: daemon.stop,
+    };
+  },
+});
+
+async function waitUntil(what, check, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+export async function benchMetrics() {
+  const settings = { ...gatewaySettings(), rounds: env('BENCH_METRICS_ROUNDS', 5) };
+  const targets = [gatewayWithMetrics(true), gatewayWithMetrics(false)];
+  console.log(
+    `\n## Metrics on vs off (${settings.rounds} rounds interleaved; 1 session: ${settings.warmup} warm-up + ${settings.n} calls; ` +
+      `${settings.sessions} sessions × ${settings.per} calls; echo of server-everything through the gateway)`,
+  );
+  const runs = new Map(targets.map((target) => [target.key, []]));
+  for (let round = 1; round <= settings.rounds; round++) {
+    // Alternating which goes first: neither always runs on the warmer machine.
+    const order = round % 2 === 1 ? targets : [...targets].reverse();
+    for (const target of order) {
+      try {
+        runs.get(target.key).push({ ...(await measureOnce(target, settings)), round });
+      } catch (error) {
+        console.log(`  ${target.label} round ${round} failed: ${error.message.split('\n')[0]}`);
+      }
+    }
+    console.log(`round ${round} done`);
+  }
+  const summary = new Map(targets.map((target) => [target.key, summarize(target, runs.get(target.key))]));
+  printTable(summary);
+  const on = summary.get('metrics-on');
+  const off = summary.get('metrics-off');
+  const seq = pairedRatio(on, off, (r) => r.seq.callsPerS);
+  const conc = pairedRatio(on, off, (r) => r.conc.callsPerS);
+  const p50 = pairedRatio(on, off, (r) => r.seq.p50);
+  const p50DeltaUs = on.seqP50 - off.seqP50;
+  const costPct = (ratio) => (ratio === null ? null : (1 - ratio.median) * 100);
+  const seqCost = costPct(seq);
+  const concCost = costPct(conc);
+  console.log(
+    `goal metrics cost ≤ 3 % of throughput : 1 session ${fmt(seqCost ?? NaN)} %, 8 sessions ${fmt(concCost ?? NaN)} % ` +
+      `(paired on/off ratios ${[seq, conc].map((r) => r?.ratios.map((x) => x.toFixed(3)).join(' ') ?? 'n/a').join(' ; ')}) ` +
+      `${seqCost !== null && concCost !== null && Math.max(seqCost, concCost) <= 3 ? 'PASS' : 'MISS'}`,
+  );
+  console.log(
+    `goal metrics cost ≤ 0.05 ms of p50 : ${fmt(on.seqP50, 0)} µs on vs ${fmt(off.seqP50, 0)} µs off (${p50DeltaUs >= 0 ? '+' : ''}${fmt(p50DeltaUs, 0)} µs; paired ratio ${p50?.median.toFixed(3) ?? 'n/a'}) ` +
+      `${p50DeltaUs <= 50 ? 'PASS' : 'MISS'}`,
+  );
+  await benchRss();
+}
+
+/** The daemon with 20 servers (server-everything ×20), metrics on, scraped: its RSS then. */
+async function benchRss() {
+  const daemon = await startDaemon((home) => {
+    for (let i = 2; i <= SERVERS; i++)
+      cli(home, ['server', 'add', `${SERVER}-${i}`, '--', process.execPath, EVERYTHING, 'stdio']);
+  });
+  try {
+    await waitUntil(`${SERVERS} servers running`, () => {
+      const views = JSON.parse(cli(daemon.home, ['ls', '-o', 'json']).stdout);
+      return views.filter((view) => view.state === 'running').length === SERVERS;
+    });
+    const scrapes = [];
+    let body = '';
+    for (let i = 0; i < 5; i++) {
+      const started = process.hrtime.bigint();
+      body = await (await fetch(`${daemon.url}/metrics`)).text();
+      scrapes.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    const series = body.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
+    console.log(
+      `daemon RSS with ${SERVERS} servers, metrics on: ${fmt(rssMb(daemon.pid))} MB ` +
+        `(/metrics: ${series} series, ${fmt(body.length / 1024)} KiB, scrape ${fmt(Math.min(...scrapes))}–${fmt(Math.max(...scrapes))} ms)`,
+    );
+  } finally {
+    await daemon.stop();
+  }
+}
