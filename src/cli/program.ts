@@ -22,6 +22,7 @@ import {
   registerServerCommands,
 } from './commands/server/register.js';
 import { registerSessionCommands } from './commands/session/register.js';
+import { registerTokenCommands } from './commands/token/register.js';
 import { printVersion } from './commands/version.js';
 import { resolveGlobals } from './globals.js';
 import { createInvocation, type Invocation } from './invocation.js';
@@ -82,6 +83,7 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
   registerCompletionCommands(program, inv);
   registerRegistryCommands(program, inv);
   registerClientCommands(program, inv);
+  registerTokenCommands(program, inv);
 
   // Shortcuts for the everyday verbs, as pm2 and docker have them.
   defineLs(program, 'ls', inv).alias('ps').description('list servers (same as: server ls)');

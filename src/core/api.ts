@@ -239,6 +239,21 @@ export const applyResultSchema = z.object({
 });
 export type ApplyResult = z.output<typeof applyResultSchema>;
 
+const ROLES = ['admin', 'operator', 'viewer', 'client'] as const;
+const tokenNameSchema = serverNameSchema;
+
+export const tokenViewSchema = z.object({
+  name: z.string(),
+  role: z.enum(ROLES),
+  /** null: every server and profile. */
+  scope: z.object({ servers: z.array(z.string()), profiles: z.array(z.string()) }).nullable(),
+  readOnly: z.boolean(),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
+export type TokenView = z.output<typeof tokenViewSchema>;
+
 export const controlMethods = {
   daemonStatus: { input: z.object({}).strict(), output: daemonStatusSchema },
   daemonStop: {
@@ -320,6 +335,26 @@ export const controlMethods = {
     input: z.object({ profile: profileNameSchema.optional() }).strict(),
     output: z.object({ document: z.record(z.string(), z.unknown()) }),
   },
+  /** `token` is in this answer only: the daemon keeps its hash. */
+  createToken: {
+    input: z
+      .object({
+        name: tokenNameSchema,
+        role: z.enum(ROLES),
+        scope: z
+          .object({ servers: z.array(serverNameSchema).default([]), profiles: z.array(profileNameSchema).default([]) })
+          .strict()
+          .optional(),
+        /** Milliseconds from now; absent: never expires. */
+        expiresInMs: z.number().int().min(1000).optional(),
+        readOnly: z.boolean().default(false),
+      })
+      .strict(),
+    output: tokenViewSchema.extend({ token: z.string() }),
+  },
+  listTokens: { input: z.object({}).strict(), output: z.array(tokenViewSchema) },
+  /** Effective for the next request; the token's open gateway sessions are closed. */
+  revokeToken: { input: z.object({ name: tokenNameSchema }).strict(), output: z.object({ name: z.string() }) },
 } as const;
 
 /** Long-lived answers: the daemon writes one JSON item per line until the client goes away. */

@@ -33,6 +33,9 @@ export const METHOD_NAMES = [
   'currentProfile',
   'applyConfig',
   'exportConfig',
+  'createToken',
+  'listTokens',
+  'revokeToken',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs'] as const;

@@ -5,6 +5,8 @@ import type { Paths } from '../shared/paths.js';
 import { serverLogPath } from '../shared/paths.js';
 import type { Store } from '../store/types.js';
 import type { ControlHandlers, LogLine } from './api.js';
+import { createTokenHandlers } from './auth/tokenHandlers.js';
+import type { TokenService } from './auth/tokens.js';
 import { createDeclarativeHandlers, type DeclarativeHandlerDeps } from './config/declarativeHandlers.js';
 import type { Settings } from './config/settings.js';
 import { followLines, type Subscribable } from './logStream.js';
@@ -36,6 +38,7 @@ export interface HandlerDeps extends DeclarativeHandlerDeps {
   profileCatalogs?: ProfileCatalogs;
   logger: Logger;
   now(): number;
+  tokens: TokenService;
 }
 
 /** The daemon's side of ControlApi: inputs arrive validated by the schemas of api.ts. */
@@ -133,6 +136,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     ...createGatewayHandlers(deps),
     ...createProfileHandlers(deps),
     ...createDeclarativeHandlers(deps),
+    ...createTokenHandlers(deps),
     followLogs(query, signal) {
       if (query.name === undefined) return followLines(deps.daemonLog, signal);
       supervisor.get(query.name);

@@ -7,6 +7,7 @@ import { acquirePidLock } from '../daemon/service/pidLock.js';
 import type { Logger } from '../shared/logger.js';
 import { type Paths, serverLogPath } from '../shared/paths.js';
 import { openSqliteStore } from '../store/sqliteStore.js';
+import { TokenService } from './auth/tokens.js';
 import { loadSettings } from './config/settings.js';
 import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
@@ -69,6 +70,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     // Loaded before anything serves: the gateway and the control API read profiles from it synchronously.
     const profiles = new ProfileRegistry({ store, logger });
     await profiles.load();
+    const tokens = new TokenService({ tokens: store.tokens, logger, now: Date.now });
+    await tokens.load();
     const serverLogs = new Map<string, ServerLogFile>();
     const recorder = createSessionRecorder(store, logger);
     // Cleanups run in reverse: session closes written at shutdown land before the store closes.
@@ -148,6 +151,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       logger,
       now: Date.now,
       parentEnv: env,
+      tokens,
     });
     const server = await startControlServer({ socketPath: paths.socket, ...toMethodTable(handlers), logger });
     cleanups.push(() => server.close());

@@ -8,6 +8,7 @@ import { createProfileRepository } from './profileRepository.js';
 import { createServerRepository } from './serverRepository.js';
 import { createSessionRepository } from './sessionRepository.js';
 import { reportingStorageFailures } from './storageFailure.js';
+import { createTokenRepository } from './tokenRepository.js';
 import type { Store } from './types.js';
 
 export interface SqliteStoreOptions {
@@ -55,6 +56,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     instances: reportingStorageFailures(createInstanceRepository(db), path),
     events: reportingStorageFailures(createEventRepository(db, maxEvents), path),
     sessions: reportingStorageFailures(createSessionRepository(db, maxSessions), path),
+    tokens: reportingStorageFailures(createTokenRepository(db), path),
     close() {
       if (db.open) db.close();
     },

@@ -88,6 +88,9 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     currentProfile: unused,
     applyConfig: unused,
     exportConfig: unused,
+    createToken: unused,
+    listTokens: unused,
+    revokeToken: unused,
     followLogs: async function* (input, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { ControlApi } from '../../../../src/core/api.js';
+import { TokenService } from '../../../../src/core/auth/tokens.js';
 import { loadSettings } from '../../../../src/core/config/settings.js';
 import { createHandlers } from '../../../../src/core/handlers.js';
 import { createLocalApi } from '../../../../src/core/localApi.js';
@@ -57,6 +58,7 @@ export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } 
     requestStop: () => {},
     gateway,
     profiles,
+    tokens: new TokenService({ tokens: store.tokens, logger: silentLogger, now: Date.now }),
     ...options,
     logger: silentLogger,
     now: Date.now,
