@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ERROR_CODES } from '../shared/errors.js';
+import type { CallContext } from '../shared/principal.js';
 import type { METHOD_NAMES, STREAM_NAMES } from './apiNames.js';
 import { declarativeDocumentSchema } from './config/declarative.js';
 import { PLAN_ACTIONS, PLAN_KINDS } from './config/declarativePlan.js';
@@ -370,6 +371,9 @@ export type MethodInput<M extends ControlMethod> = z.input<Methods[M]['input']>;
 export type MethodOutput<M extends ControlMethod> = z.output<Methods[M]['output']>;
 export type StreamInput<S extends ControlStream> = z.input<Streams[S]['input']>;
 export type StreamItem<S extends ControlStream> = z.output<Streams[S]['item']>;
+/** What a handler receives: the input after its schema's defaults and transforms. */
+export type HandlerInput<M extends ControlMethod> = z.output<Methods[M]['input']>;
+export type StreamHandlerInput<S extends ControlStream> = z.output<Streams[S]['input']>;
 
 /** What the CLI holds: remote (socket) by default, local (in-process) for tests. */
 export type ControlApi = {
@@ -378,11 +382,18 @@ export type ControlApi = {
   [S in ControlStream]: (input: StreamInput<S>, signal: AbortSignal) => AsyncIterable<StreamItem<S>>;
 };
 
-/** What the daemon implements: inputs arrive already validated (output type of each schema). */
+/**
+ * What the daemon implements: inputs arrive already validated (output type of each schema) and
+ * authorized (apiRoles.ts); `call` says who calls (LOCAL_CALL on the Unix socket).
+ */
 export type ControlHandlers = {
-  [M in ControlMethod]: (input: z.output<Methods[M]['input']>) => Promise<MethodOutput<M>>;
+  [M in ControlMethod]: (input: HandlerInput<M>, call: CallContext) => Promise<MethodOutput<M>>;
 } & {
-  [S in ControlStream]: (input: z.output<Streams[S]['input']>, signal: AbortSignal) => AsyncIterable<StreamItem<S>>;
+  [S in ControlStream]: (
+    input: StreamHandlerInput<S>,
+    call: CallContext,
+    signal: AbortSignal,
+  ) => AsyncIterable<StreamItem<S>>;
 };
 
 // Both lists in apiNames.ts must name exactly the methods above: adding a method without its name fails here.

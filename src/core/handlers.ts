@@ -137,7 +137,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     ...createProfileHandlers(deps),
     ...createDeclarativeHandlers(deps),
     ...createTokenHandlers(deps),
-    followLogs(query, signal) {
+    followLogs(query, _call, signal) {
       if (query.name === undefined) return followLines(deps.daemonLog, signal);
       supervisor.get(query.name);
       return followLines(deps.serverLog(query.name), signal);

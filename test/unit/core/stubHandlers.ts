@@ -91,7 +91,7 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     createToken: unused,
     listTokens: unused,
     revokeToken: unused,
-    followLogs: async function* (input, signal) {
+    followLogs: async function* (input, _call, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;
       if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
