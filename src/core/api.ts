@@ -112,6 +112,8 @@ export const daemonStatusSchema = z.object({
   }),
   /** Where MCP clients connect; null while the gateway is not listening. */
   gateway: z.object({ url: z.string(), port: z.number() }).nullable(),
+  /** The remote listener (`--listen`): its URL and its certificate's SHA-256 fingerprint; null when off. */
+  remote: z.object({ url: z.string(), fingerprint: z.string().nullable(), certFile: z.string().nullable() }).nullable(),
 });
 export type DaemonStatus = z.output<typeof daemonStatusSchema>;
 

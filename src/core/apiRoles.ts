@@ -126,3 +126,13 @@ export function inScopeOf(principal: Principal, ref: ObjectRef): boolean {
       return false;
   }
 }
+
+/** The matrix's answer for a gateway request: 403 for a role without gateway access, 404 outside the scope. */
+export function gatewayVerdict(
+  principal: Principal,
+  path: GatewayPath,
+  target: ObjectRef,
+): 'ok' | 'forbidden' | 'hidden' {
+  if (!allows(principal, GATEWAY_RULES[path])) return 'forbidden';
+  return inScopeOf(principal, target) ? 'ok' : 'hidden';
+}

@@ -4,7 +4,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Paths } from '../shared/paths.js';
 import { serverLogPath } from '../shared/paths.js';
 import type { Store } from '../store/types.js';
-import type { ControlHandlers, LogLine } from './api.js';
+import type { ControlHandlers, DaemonStatus, LogLine } from './api.js';
 import { createTokenHandlers } from './auth/tokenHandlers.js';
 import type { TokenService } from './auth/tokens.js';
 import { createDeclarativeHandlers, type DeclarativeHandlerDeps } from './config/declarativeHandlers.js';
@@ -39,6 +39,8 @@ export interface HandlerDeps extends DeclarativeHandlerDeps {
   logger: Logger;
   now(): number;
   tokens: TokenService;
+  /** The remote listener once it listens (`daemon status` prints it); null when there is none. */
+  remote?: () => DaemonStatus['remote'];
 }
 
 /** The daemon's side of ControlApi: inputs arrive validated by the schemas of api.ts. */
@@ -67,6 +69,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
         logFile: paths.daemonLog,
         servers: { total: supervisor.list().length, byState },
         gateway: gateway.url === null || gateway.port === null ? null : { url: gateway.url, port: gateway.port },
+        remote: deps.remote?.() ?? null,
       };
     },
     async daemonStop() {

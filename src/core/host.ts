@@ -1,12 +1,17 @@
 import { mkdirSync } from 'node:fs';
-import { startControlServer } from '../daemon/ipc/controlServer.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SERVER_ERROR, sendRpcError } from '../daemon/gateway/replies.js';
+import { createControlDispatch, startControlServer } from '../daemon/ipc/controlServer.js';
 import { createDaemonLogger } from '../daemon/monitor/daemonLogger.js';
 import { ServerLogFile } from '../daemon/monitor/logFile.js';
 import { homeIdOf } from '../daemon/process/ownership.js';
+import { authenticateRequest } from '../daemon/remote/bearer.js';
 import { acquirePidLock } from '../daemon/service/pidLock.js';
 import type { Logger } from '../shared/logger.js';
 import { type Paths, serverLogPath } from '../shared/paths.js';
 import { openSqliteStore } from '../store/sqliteStore.js';
+import type { DaemonStatus } from './api.js';
+import { startRemoteAccess, tokenGate } from './auth/remoteAccess.js';
 import { TokenService } from './auth/tokens.js';
 import { loadSettings } from './config/settings.js';
 import { createHandlers } from './handlers.js';
@@ -17,6 +22,14 @@ import { Supervisor } from './servers/supervisor.js';
 import { endedSessionLookup } from './sessions/endedSessions.js';
 import { GatewayHost } from './sessions/gatewayHost.js';
 import { createSessionRecorder } from './sessions/sessionRecorder.js';
+
+/** `gateway.auth: token`: the loopback gateway asks for a token like the remote listener. */
+function loopbackGate(gate: ReturnType<typeof tokenGate>) {
+  return (req: IncomingMessage, res: ServerResponse) =>
+    authenticateRequest(gate, req, res, (reply, status, message, headers) =>
+      sendRpcError(reply, status, SERVER_ERROR, message, headers),
+    );
+}
 
 export interface RunDaemonOptions {
   paths: Paths;
@@ -84,7 +97,9 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       endedSession: endedSessionLookup(store, recorder),
       profiles,
       version,
+      ...(settings.gateway.auth === 'token' ? { gate: loopbackGate(tokenGate(tokens, logger)) } : {}),
     });
+    tokens.onRevoked((name) => gateway.closeSessionsOf({ kind: 'token', name, role: 'client' }, 'token revoked'));
     const supervisor: Supervisor = new Supervisor({
       store,
       logger,
@@ -131,6 +146,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       if (options.signal.aborted) resolve();
       options.signal.addEventListener('abort', () => resolve(), { once: true });
     });
+    let remote: { status(): DaemonStatus['remote']; close(): Promise<void> } | undefined;
     const handlers = createHandlers({
       paths,
       settings,
@@ -152,8 +168,19 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       now: Date.now,
       parentEnv: env,
       tokens,
+      remote: () => remote?.status() ?? null,
     });
-    const server = await startControlServer({ socketPath: paths.socket, ...toMethodTable(handlers), logger });
+    const table = toMethodTable(handlers);
+    const remoteDispatch = createControlDispatch({ ...table, logger });
+    remote = await startRemoteAccess({ settings, paths, tokens, control: remoteDispatch, gateway, logger });
+    if (remote) {
+      const opened = remote;
+      cleanups.push(async () => {
+        remoteDispatch.abortStreams();
+        await opened.close();
+      });
+    }
+    const server = await startControlServer({ socketPath: paths.socket, ...table, logger });
     cleanups.push(() => server.close());
     logger.info({ socket: paths.socket }, 'control API listening');
     await stopRequested;

@@ -12,14 +12,6 @@ export function generateToken(): string {
   return `${TOKEN_PREFIX}${randomBytes(SECRET_BYTES).toString('base64url')}`;
 }
 
-/** The token in an `Authorization` header value, or undefined when it is not `Bearer <token>` of our shape. */
-export function parseBearer(header: string | undefined): string | undefined {
-  if (header === undefined || header.length > 200) return undefined;
-  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-  const token = match?.[1];
-  return token !== undefined && isTokenShaped(token) ? token : undefined;
-}
-
 export function isTokenShaped(text: string): boolean {
   return TOKEN_SHAPE.test(text);
 }

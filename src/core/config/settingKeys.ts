@@ -31,6 +31,12 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   settingKey('gateway.drainTimeout', 'duration', 'MCPCTL_GATEWAY_DRAIN_TIMEOUT'),
   settingKey('gateway.maxUnreadBytes', 'number', 'MCPCTL_GATEWAY_MAX_UNREAD_BYTES'),
   settingKey('gateway.maxSessions', 'number'),
+  settingKey('gateway.auth', 'text', 'MCPCTL_GATEWAY_AUTH'),
+  settingKey('listen.address', 'text', 'MCPCTL_LISTEN'),
+  settingKey('listen.tlsCert', 'text', 'MCPCTL_TLS_CERT'),
+  settingKey('listen.tlsKey', 'text', 'MCPCTL_TLS_KEY'),
+  settingKey('listen.tls', 'text', 'MCPCTL_LISTEN_TLS'),
+  settingKey('listen.publicNames', 'text', 'MCPCTL_LISTEN_NAMES'),
   settingKey('servers.maxLineBytes', 'number', 'MCPCTL_MAX_LINE_BYTES'),
   settingKey('cli.output', 'text', 'MCPCTL_OUTPUT', 'cli'),
 ];

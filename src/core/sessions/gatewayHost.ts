@@ -1,5 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startGateway } from '../../daemon/gateway/gateway.js';
-import { profileOfTarget } from '../../daemon/gateway/route.js';
+import { profileOfTarget, type Route } from '../../daemon/gateway/route.js';
 import type { Gateway, GatewaySessionInfo, GatewaySessionSnapshot, SessionEvent } from '../../daemon/gateway/types.js';
 import { toolSearchMode } from '../../protocol/aggregate/searchMode.js';
 import type { MemberLiveness } from '../../protocol/aggregate/types.js';
@@ -9,6 +10,8 @@ import type { SessionBackend } from '../../protocol/session.js';
 import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import { formatDuration } from '../../shared/duration.js';
 import type { Logger } from '../../shared/logger.js';
+import type { CallContext, Principal } from '../../shared/principal.js';
+import { gatewayVerdict } from '../apiRoles.js';
 import type { Settings } from '../config/settings.js';
 import type { ProfileCatalogView } from '../profiles/catalog.js';
 import type { ProfileSource } from '../profiles/source.js';
@@ -56,6 +59,8 @@ export class GatewayHost implements GatewayControl {
       profiles?: ProfileSource;
       /** mcpctl's version, a profile endpoint's serverInfo.version. */
       version?: string;
+      /** `gateway.auth: token`: who calls the loopback gateway (undefined once it answered 401/429). */
+      gate?: (req: IncomingMessage, res: ServerResponse) => CallContext | undefined;
     },
   ) {
     this.profiles = new ProfileEndpoints({
@@ -92,7 +97,23 @@ export class GatewayHost implements GatewayControl {
       logger,
       onSessionEvent: (event) => this.onSessionEvent(event),
       endedSession: this.deps.endedSession,
+      authorize: (call, route) => authorizeRoute(call, route),
+      ...(this.deps.gate === undefined ? {} : { gate: this.deps.gate }),
     });
+  }
+
+  /** The remote listener's way in: the same gateway, past the listener's own checks. */
+  handle(req: IncomingMessage, res: ServerResponse, call: CallContext): void {
+    if (this.gateway) this.gateway.handle(req, res, call);
+    else {
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.end('gateway not running');
+    }
+  }
+
+  /** A revoked token's sessions end with it. */
+  closeSessionsOf(principal: Principal, reason: string): number {
+    return this.gateway?.closeSessionsOf(principal, reason) ?? 0;
   }
 
   /**
@@ -329,4 +350,12 @@ export class GatewayHost implements GatewayControl {
       errors: info.errors,
     };
   }
+}
+
+/** The role matrix (apiRoles.ts) applied to one gateway route. */
+function authorizeRoute(call: CallContext, route: Route): 'ok' | 'forbidden' | 'hidden' {
+  const profile = profileOfTarget(route.server);
+  return profile === undefined
+    ? gatewayVerdict(call.principal, `servers/${route.endpoint}`, { kind: 'server', name: route.server })
+    : gatewayVerdict(call.principal, `profiles/${route.endpoint}`, { kind: 'profile', name: profile });
 }

@@ -1,6 +1,17 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClientInfo, SessionBackend } from '../../protocol/session.js';
 import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import type { Logger } from '../../shared/logger.js';
+import type { CallContext, Principal } from '../../shared/principal.js';
+import type { Route } from './route.js';
+
+/** Who owns a session: the same principal must present its id (the spec's `<user_id>:<session_id>` binding). */
+export function ownerKey(principal: Principal): string {
+  return `${principal.kind}:${principal.name}`;
+}
+
+/** `hidden`: answered like an unknown server or profile (out of the token's scope). */
+export type GatewayVerdict = 'ok' | 'forbidden' | 'hidden';
 
 export type GatewayTransport = 'streamable-http' | 'sse';
 
@@ -35,6 +46,13 @@ export interface GatewayOptions {
   /** Interval of SSE keep-alive comments (default 15 s). */
   keepAliveMs?: number;
   onSessionEvent?: (event: SessionEvent) => void;
+  /**
+   * `gateway.auth: token` on the loopback listener: the caller, or undefined once the gate has
+   * answered (401, 429). Without it loopback callers are the local owner.
+   */
+  gate?: (req: IncomingMessage, res: ServerResponse) => CallContext | undefined;
+  /** The role matrix's say on a gateway path, for a caller (default: everything allowed). */
+  authorize?: (call: CallContext, route: Route) => GatewayVerdict;
   /**
    * Asked when a request names a session the gateway does not hold: why it ended, when the
    * client must know (killed), from the session history so that it holds across restarts.
@@ -74,6 +92,10 @@ export interface Gateway {
   drain(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
   sessions(): GatewaySessionSnapshot[];
+  /** Another front door (the remote listener), past its own Host, Origin and token checks. */
+  handle(req: IncomingMessage, res: ServerResponse, call: CallContext): void;
+  /** Ends the sessions a principal opened (its token was revoked); returns how many. */
+  closeSessionsOf(principal: Principal, reason: string): number;
   /** Ends a session as if the backend had closed it; false when no such session is open. */
   killSession(id: string, reason?: string): boolean;
 }

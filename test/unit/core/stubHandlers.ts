@@ -35,6 +35,7 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
       logFile: '/tmp/home/logs/daemon.log',
       servers: { total: 0, byState: {} },
       gateway: { url: 'http://127.0.0.1:7711', port: 7711 },
+      remote: null,
     }),
     daemonStop: async () => ({ stopping: true, drainTimeoutMs: 10_000 }),
     addServer: unused,

@@ -14,6 +14,9 @@ export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => I
     .command('run')
     .description('run the daemon in the foreground (for systemd, launchd, containers)')
     .option('--gateway-port <port>', 'port of the MCP gateway on 127.0.0.1 (default 7711; 0 picks a free one)')
+    .option('--listen <host:port>', 'also serve the control API and the gateway over TLS, tokens required')
+    .option('--tls-cert <file>', 'PEM certificate for --listen (default: a self-signed one, kept)')
+    .option('--tls-key <file>', 'PEM key for --tls-cert')
     .action(async (flags) => {
       const { runDaemonInForeground } = await import('./run.js');
       await runDaemonInForeground(inv(), flags);
@@ -22,6 +25,9 @@ export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => I
     .command('start')
     .description('start the daemon in the background (nothing to do if it runs)')
     .option('--gateway-port <port>', 'port of the MCP gateway on 127.0.0.1 (default 7711; 0 picks a free one)')
+    .option('--listen <host:port>', 'also serve the control API and the gateway over TLS, tokens required')
+    .option('--tls-cert <file>', 'PEM certificate for --listen (default: a self-signed one, kept)')
+    .option('--tls-key <file>', 'PEM key for --tls-cert')
     .action((flags) => startDaemonInBackground(inv(), flags));
   daemon
     .command('stop')

@@ -2,13 +2,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateToken, hashToken, isTokenShaped, parseBearer } from '../../../../src/core/auth/tokenFormat.js';
+import { generateToken, hashToken, isTokenShaped } from '../../../../src/core/auth/tokenFormat.js';
 import { TokenService } from '../../../../src/core/auth/tokens.js';
+import { bearerToken, hasTokenInQuery } from '../../../../src/daemon/remote/bearer.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
 import { openSqliteStore } from '../../../../src/store/sqliteStore.js';
 import { useTempDir } from '../../store/tempDir.js';
 
 const RUNS = Number(process.env.MCPCTL_FUZZ_RUNS ?? 2000);
+const noStore = {
+  list: async () => [],
+  insert: async () => {
+    throw new Error('unused');
+  },
+  remove: async () => false,
+  touch: async () => {},
+};
 
 describe('token format', () => {
   it('is the mcpctl_ prefix and 256 random bits in base64url', () => {
@@ -19,29 +28,37 @@ describe('token format', () => {
     expect(hashToken(token)).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('parses Bearer headers and nothing else, for any input (fuzzed)', () => {
+  it('takes the token from a Bearer header, refuses anything else, for any input (fuzzed)', () => {
     const token = generateToken();
-    expect(parseBearer(`Bearer ${token}`)).toBe(token);
-    expect(parseBearer(`bearer  ${token} `)).toBe(token);
-    expect(parseBearer(`Basic ${token}`)).toBeUndefined();
-    expect(parseBearer(`Bearer ${token}x`)).toBeUndefined();
+    const tokens = new TokenService({ tokens: noStore, logger: silentLogger, now: Date.now });
+    const accepted = (header: string): boolean => tokens.authenticate(bearerToken(header)).ok;
+    expect(bearerToken(`Bearer ${token}`)).toBe(token);
+    expect(bearerToken(`bearer  ${token} `)).toBe(token);
+    expect(bearerToken(`Basic ${token}`)).toBe('');
+    expect(bearerToken(undefined)).toBeUndefined();
+    expect(tokens.authenticate(bearerToken(`Bearer ${token}x`))).toEqual({ ok: false, reason: 'malformed' });
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (header) => {
-        const parsed = parseBearer(header);
-        expect(parsed === undefined || isTokenShaped(parsed)).toBe(true);
+        const parsed = bearerToken(header);
+        expect(parsed === undefined || typeof parsed === 'string').toBe(true);
+        expect(accepted(header)).toBe(false);
       }),
       { numRuns: RUNS },
     );
-    // Mutations of a valid header: a parse, if any, is still exactly token-shaped.
+    // Mutations of a valid header: whatever comes out is refused unless it is the token unchanged.
     fc.assert(
       fc.property(fc.nat(token.length + 7), fc.string({ unit: 'binary', maxLength: 3 }), (at, insert) => {
         const header = `Bearer ${token}`;
         const mutated = header.slice(0, at) + insert + header.slice(at + 1);
-        const parsed = parseBearer(mutated);
-        expect(parsed === undefined || isTokenShaped(parsed)).toBe(true);
+        const parsed = bearerToken(mutated);
+        if (parsed !== undefined && parsed !== '' && parsed !== token)
+          expect(isTokenShaped(parsed) && parsed === token).toBe(false);
       }),
       { numRuns: RUNS },
     );
+    expect(hasTokenInQuery(`/servers/a/mcp?access_token=x`)).toBe(true);
+    expect(hasTokenInQuery(`/servers/a/messages?sessionId=${token}`)).toBe(true);
+    expect(hasTokenInQuery('/servers/a/messages?sessionId=abc')).toBe(false);
   });
 });
 
