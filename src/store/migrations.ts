@@ -73,7 +73,7 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // API tokens: only the SHA-256 of each token is kept; a revoked token's row is deleted.
   `
-  CREATE TABLE tokens (
+  CREATE TABLE IF NOT EXISTS tokens (
     name TEXT PRIMARY KEY,
     hash TEXT NOT NULL UNIQUE,
     role TEXT NOT NULL,
