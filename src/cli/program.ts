@@ -6,6 +6,7 @@ import { registerClientCommands } from './commands/clients/register.js';
 import { registerCompletionCommands } from './commands/completion/register.js';
 import { registerConfigCommands } from './commands/config/register.js';
 import { withConnectFlags } from './commands/connectFlags.js';
+import { registerContextCommands } from './commands/context/register.js';
 // biome-ignore lint/style/noRestrictedImports: the CLI's `daemon` noun (commands/daemon/), not the daemon/ layer.
 import { registerDaemonCommands } from './commands/daemon/register.js';
 import { registerInspectCommands } from './commands/inspect/register.js';
@@ -48,6 +49,7 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
     .option('--no-headers', 'print tables without their header line')
     .option('--no-color', 'no colour (also NO_COLOR=1, TERM=dumb, or when not a terminal)')
     .option('--no-start-daemon', 'never start the daemon automatically (also MCPCTL_NO_AUTOSTART=1)')
+    .option('--context <name>', "the daemon to talk to: a context of 'mcpctl context ls' (also MCPCTL_CONTEXT)")
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),
@@ -84,6 +86,7 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): CommandUnkno
   registerRegistryCommands(program, inv);
   registerClientCommands(program, inv);
   registerTokenCommands(program, inv);
+  registerContextCommands(program, inv);
 
   // Shortcuts for the everyday verbs, as pm2 and docker have them.
   defineLs(program, 'ls', inv).alias('ps').description('list servers (same as: server ls)');

@@ -18,6 +18,7 @@ export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => I
     .option('--tls-cert <file>', 'PEM certificate for --listen (default: a self-signed one, kept)')
     .option('--tls-key <file>', 'PEM key for --tls-cert')
     .action(async (flags) => {
+      await inv().requireLocal('daemon run');
       const { runDaemonInForeground } = await import('./run.js');
       await runDaemonInForeground(inv(), flags);
     });
@@ -28,7 +29,10 @@ export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => I
     .option('--listen <host:port>', 'also serve the control API and the gateway over TLS, tokens required')
     .option('--tls-cert <file>', 'PEM certificate for --listen (default: a self-signed one, kept)')
     .option('--tls-key <file>', 'PEM key for --tls-cert')
-    .action((flags) => startDaemonInBackground(inv(), flags));
+    .action(async (flags) => {
+      await inv().requireLocal('daemon start');
+      await startDaemonInBackground(inv(), flags);
+    });
   daemon
     .command('stop')
     .description('stop the daemon and its servers gracefully')
@@ -49,10 +53,16 @@ export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => I
     .command('install')
     .description('install a user service that starts the daemon at login (systemd, launchd)')
     .option('--dry-run', 'print the unit and the commands instead of applying them')
-    .action((flags) => installDaemonService(inv(), flags));
+    .action(async (flags) => {
+      await inv().requireLocal('daemon install');
+      await installDaemonService(inv(), flags);
+    });
   daemon
     .command('uninstall')
     .description('remove the user service')
     .option('--dry-run', 'print what would be removed')
-    .action((flags) => uninstallDaemonService(inv(), flags));
+    .action(async (flags) => {
+      await inv().requireLocal('daemon uninstall');
+      await uninstallDaemonService(inv(), flags);
+    });
 }
