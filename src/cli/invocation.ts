@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ControlApi } from '../core/api.js';
+import type { RemoteEndpoint } from '../core/contexts/resolve.js';
 import { McpctlError } from '../shared/errors.js';
 import type { Globals } from './globals.js';
 import type { CliContext } from './io.js';
@@ -17,12 +18,14 @@ export interface Invocation {
    * a remote context's daemon over TLS instead when one is chosen.
    */
   api(options?: { autostart?: boolean }): Promise<ControlApi>;
+  /** The chosen remote context's endpoint, or undefined for the local daemon. */
+  remote(): Promise<RemoteEndpoint | undefined>;
   /** Throws for a command that only makes sense on this machine while a remote context is chosen. */
   requireLocal(command: string): Promise<void>;
 }
 
 /** Only a chosen context or an existing contexts file loads the context code (TLS, the file): `ls` stays light. */
-async function remoteEndpoint(ctx: CliContext, globals: Globals) {
+async function remoteEndpoint(ctx: CliContext, globals: Globals): Promise<RemoteEndpoint | undefined> {
   if (globals.context === undefined && !existsSync(join(ctx.paths.configDir, 'contexts.json'))) return undefined;
   const { resolveRemoteEndpoint } = await import('../core/contexts/resolve.js');
   return resolveRemoteEndpoint(ctx.paths, globals.context);
@@ -56,6 +59,7 @@ export function createInvocation(ctx: CliContext, globals: Globals): Invocation 
         notify: (message) => out.note(message),
       });
     },
+    remote: () => remoteEndpoint(ctx, globals),
     requireLocal: async (command) => {
       const remote = await remoteEndpoint(ctx, globals);
       if (remote === undefined) return;

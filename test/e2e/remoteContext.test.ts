@@ -90,6 +90,28 @@ describe('a remote context', () => {
     }
   });
 
+  it('bridges a stdio client to the remote gateway with the token (connect)', async () => {
+    const child = spawn(CLI_NODE, [CLI, '--context', 'team', 'connect', 'alpha'], {
+      env: { ...process.env, MCPCTL_HOME: cliHome.home, NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const init = { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'laptop', version: '1' } };
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: init })}\n`);
+    await waitFor('initialize answer', () => (out.includes('"id":1') ? true : undefined));
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+    const call = { name: 'echo', arguments: { message: 'over tls' } };
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: call })}\n`);
+    await waitFor('echo answer', () => (out.includes('over tls') ? true : undefined));
+    const sessions = await mcpctlJson<Array<{ clientName: string }>>(daemonHome.home, ['session', 'ls']);
+    expect(sessions.map((s) => s.clientName)).toContain('laptop');
+    child.stdin.end();
+    await new Promise((resolve) => child.once('exit', resolve));
+  });
+
   it('says a local-only command does not work against it', async () => {
     const install = await remote(['daemon', 'install', '--dry-run']);
     expect(install.code).toBe(2);

@@ -1,4 +1,4 @@
-import type { Endpoint } from '../../daemon/ipc/controlClient.js';
+import type { RemoteEndpoint } from '../../daemon/ipc/controlClient.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Paths } from '../../shared/paths.js';
 import { endpointOf, LOCAL_CONTEXT, readContexts } from './contextFile.js';
@@ -7,7 +7,9 @@ import { endpointOf, LOCAL_CONTEXT, readContexts } from './contextFile.js';
  * The remote endpoint the CLI talks to, or undefined for the local daemon: `--context` /
  * MCPCTL_CONTEXT when given, else the file's current context.
  */
-export function resolveRemoteEndpoint(paths: Paths, chosen: string | undefined): (Endpoint & object) | undefined {
+export type { RemoteEndpoint };
+
+export function resolveRemoteEndpoint(paths: Paths, chosen: string | undefined): RemoteEndpoint | undefined {
   if (chosen === LOCAL_CONTEXT) return undefined;
   const document = readContexts(paths);
   const name = chosen ?? document.current;

@@ -213,6 +213,13 @@ function openRequest(
 
 /** A context's daemon over TLS: the socket once its certificate passed, else the reason it did not. */
 async function verifiedTlsSocket(endpoint: RemoteEndpoint, url: URL): Promise<Duplex> {
+  return (await verifiedHandshake(endpoint, url)).socket;
+}
+
+async function verifiedHandshake(
+  endpoint: RemoteEndpoint,
+  url: URL,
+): Promise<{ socket: Duplex; certificate: string | undefined }> {
   const { connect: connectTls } = await import('node:tls');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const pinned = endpoint.fingerprint?.replace(/^sha256[: ]?/i, '').toUpperCase();
@@ -228,7 +235,9 @@ async function verifiedTlsSocket(endpoint: RemoteEndpoint, url: URL): Promise<Du
     });
     socket.once('error', reject);
     socket.once('secureConnect', () => {
-      const seen = socket.getPeerX509Certificate()?.fingerprint256;
+      // Asked once: Node 20 answers a second getPeerX509Certificate() with undefined.
+      const peer = socket.getPeerX509Certificate();
+      const seen = peer?.fingerprint256;
       if (pinned !== undefined && seen !== pinned) {
         socket.destroy();
         reject(
@@ -243,9 +252,20 @@ async function verifiedTlsSocket(endpoint: RemoteEndpoint, url: URL): Promise<Du
         return;
       }
       socket.off('error', reject);
-      resolve(socket);
+      resolve({ socket, certificate: peer?.toString() });
     });
   });
+}
+
+/** The PEM of a context's certificate once its fingerprint (or CA) checked out: a trust anchor for other clients. */
+export async function verifiedCertificate(endpoint: RemoteEndpoint): Promise<string> {
+  const url = new URL(endpoint.url);
+  const { socket, certificate } = await verifiedHandshake(endpoint, url);
+  socket.destroy();
+  if (certificate === undefined) {
+    throw new McpctlError('PERMISSION_DENIED', `the daemon at ${endpoint.url} presented no certificate`);
+  }
+  return certificate;
 }
 
 function labelOf(endpoint: Endpoint): string {
