@@ -8,6 +8,7 @@ export interface RootOptions {
   headers: boolean;
   color: boolean;
   startDaemon: boolean;
+  context?: string;
 }
 
 export interface Globals {
@@ -18,6 +19,8 @@ export interface Globals {
   autostart: boolean;
   /** Set when -o or --json chose the format (not the `cli.output` setting or the default). */
   outputFromFlag?: true;
+  /** `--context` or MCPCTL_CONTEXT; absent: the contexts file's current one (or local). */
+  context?: string;
 }
 
 /** What the root's option values alone do not say: was -o given, and the configured default format. */
@@ -49,6 +52,7 @@ export function resolveGlobals(
     color: options.color,
     autostart: options.startDaemon && !envFlag(env.MCPCTL_NO_AUTOSTART),
     ...(fromFlag ? { outputFromFlag: true as const } : {}),
+    ...contextOf(options, env),
   };
 }
 
@@ -71,4 +75,9 @@ export function scanErrorStyle(argv: readonly string[]): { json: boolean; color:
     else if (arg.startsWith('-o') && !arg.startsWith('--')) json = arg.slice(2).replace(/^=/, '') === 'json';
   }
   return { json: jsonFlag || json, color };
+}
+
+function contextOf(options: RootOptions, env: NodeJS.ProcessEnv): { context?: string } {
+  const name = options.context ?? (env.MCPCTL_CONTEXT === '' ? undefined : env.MCPCTL_CONTEXT);
+  return name === undefined ? {} : { context: name };
 }

@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ControlApi } from '../core/api.js';
+import type { RemoteEndpoint } from '../core/contexts/resolve.js';
+import { McpctlError } from '../shared/errors.js';
 import type { Globals } from './globals.js';
 import type { CliContext } from './io.js';
 import { shouldColor } from './output/colors.js';
@@ -9,8 +13,22 @@ export interface Invocation {
   ctx: CliContext;
   out: Printer;
   globals: Globals;
-  /** Connects to the daemon, starting it unless refused (`--no-start-daemon`, or `autostart: false`). */
+  /**
+   * Connects to the daemon, starting it unless refused (`--no-start-daemon`, or `autostart: false`);
+   * a remote context's daemon over TLS instead when one is chosen.
+   */
   api(options?: { autostart?: boolean }): Promise<ControlApi>;
+  /** The chosen remote context's endpoint, or undefined for the local daemon. */
+  remote(): Promise<RemoteEndpoint | undefined>;
+  /** Throws for a command that only makes sense on this machine while a remote context is chosen. */
+  requireLocal(command: string): Promise<void>;
+}
+
+/** Only a chosen context or an existing contexts file loads the context code (TLS, the file): `ls` stays light. */
+async function remoteEndpoint(ctx: CliContext, globals: Globals): Promise<RemoteEndpoint | undefined> {
+  if (globals.context === undefined && !existsSync(join(ctx.paths.configDir, 'contexts.json'))) return undefined;
+  const { resolveRemoteEndpoint } = await import('../core/contexts/resolve.js');
+  return resolveRemoteEndpoint(ctx.paths, globals.context);
 }
 
 export function createInvocation(ctx: CliContext, globals: Globals): Invocation {
@@ -28,12 +46,30 @@ export function createInvocation(ctx: CliContext, globals: Globals): Invocation 
     ctx,
     out,
     globals,
-    api: (options = {}) =>
-      ctx.connect({
+    api: async (options = {}) => {
+      const remote = await remoteEndpoint(ctx, globals);
+      if (remote !== undefined) {
+        const { createRemoteApi } = await import('../core/remoteApi.js');
+        return createRemoteApi(remote);
+      }
+      return ctx.connect({
         paths: ctx.paths,
         self: ctx.self,
         autostart: globals.autostart && options.autostart !== false,
         notify: (message) => out.note(message),
-      }),
+      });
+    },
+    remote: () => remoteEndpoint(ctx, globals),
+    requireLocal: async (command) => {
+      const remote = await remoteEndpoint(ctx, globals);
+      if (remote === undefined) return;
+      throw new McpctlError(
+        'INVALID_ARGUMENT',
+        `'mcpctl ${command}' works on this machine only, not against the remote context ${remote.url}`,
+        {
+          hint: "run it on the daemon's host, or pass --context local",
+        },
+      );
+    },
   };
 }

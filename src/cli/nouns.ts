@@ -49,6 +49,8 @@ export const NOUNS: readonly Noun[] = [
     words: ['metrics', 'top'],
     load: async () => (await import('./commands/metrics/register.js')).registerMetricsCommands,
   },
+  { words: ['token'], load: async () => (await import('./commands/token/register.js')).registerTokenCommands },
+  { words: ['context'], load: async () => (await import('./commands/context/register.js')).registerContextCommands },
   { words: ['events'], load: async () => (await import('./commands/events/register.js')).registerEventCommands },
   { words: ['audit'], load: async () => (await import('./commands/audit/register.js')).registerAuditCommands },
   { words: ['secret'], load: async () => (await import('./commands/secret/register.js')).registerSecretCommands },
@@ -56,7 +58,7 @@ export const NOUNS: readonly Noun[] = [
 ];
 
 /** Global options that take a value: the word after them is not the noun. */
-const GLOBALS_WITH_VALUE = new Set(['-o', '--output']);
+const GLOBALS_WITH_VALUE = new Set(['-o', '--output', '--context']);
 
 /** The nouns a command line needs: the one its first word names, or all of them. */
 export function nounsFor(argv: readonly string[]): readonly Noun[] {

@@ -33,6 +33,7 @@ export async function buildProgram(
     .option('--no-headers', 'print tables without their header line')
     .option('--no-color', 'no colour (also NO_COLOR=1, TERM=dumb, or when not a terminal)')
     .option('--no-start-daemon', 'never start the daemon automatically (also MCPCTL_NO_AUTOSTART=1)')
+    .option('--context <name>', "the daemon to talk to: a context of 'mcpctl context ls' (also MCPCTL_CONTEXT)")
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ERROR_CODES } from '../shared/errors.js';
+import type { CallContext } from '../shared/principal.js';
 import { alertNameSchema, alertRuleSchema } from './alerts/rule.js';
 import type { METHOD_NAMES, STREAM_NAMES } from './apiNames.js';
 import { auditEntrySchema, auditQuerySchema } from './audit/auditApi.js';
@@ -157,6 +158,8 @@ export const daemonStatusSchema = z.object({
   gateway: z.object({ url: z.string(), port: z.number() }).nullable(),
   /** Where the master key comes from (keyring, env, file) and how many secrets there are. */
   secrets: secretStatusSchema,
+  /** The remote listener (`--listen`): its URL and its certificate's SHA-256 fingerprint; null when off. */
+  remote: z.object({ url: z.string(), fingerprint: z.string().nullable(), certFile: z.string().nullable() }).nullable(),
 });
 export type DaemonStatus = z.output<typeof daemonStatusSchema>;
 
@@ -372,6 +375,20 @@ export const metricsSnapshotSchema = z.object({
   }),
 });
 export type MetricsSnapshot = z.output<typeof metricsSnapshotSchema>;
+const ROLES = ['admin', 'operator', 'viewer', 'client'] as const;
+const tokenNameSchema = serverNameSchema;
+
+export const tokenViewSchema = z.object({
+  name: z.string(),
+  role: z.enum(ROLES),
+  /** null: every server and profile. */
+  scope: z.object({ servers: z.array(z.string()), profiles: z.array(z.string()) }).nullable(),
+  readOnly: z.boolean(),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
+export type TokenView = z.output<typeof tokenViewSchema>;
 
 export const controlMethods = {
   daemonStatus: { input: z.object({}).strict(), output: daemonStatusSchema },
@@ -486,6 +503,26 @@ export const controlMethods = {
     input: z.object({ server: serverNameSchema.optional() }).strict(),
     output: metricsSnapshotSchema,
   },
+  /** `token` is in this answer only: the daemon keeps its hash. */
+  createToken: {
+    input: z
+      .object({
+        name: tokenNameSchema,
+        role: z.enum(ROLES),
+        scope: z
+          .object({ servers: z.array(serverNameSchema).default([]), profiles: z.array(profileNameSchema).default([]) })
+          .strict()
+          .optional(),
+        /** Milliseconds from now; absent: never expires. */
+        expiresInMs: z.number().int().min(1000).optional(),
+        readOnly: z.boolean().default(false),
+      })
+      .strict(),
+    output: tokenViewSchema.extend({ token: z.string() }),
+  },
+  listTokens: { input: z.object({}).strict(), output: z.array(tokenViewSchema) },
+  /** Effective for the next request; the token's open gateway sessions are closed. */
+  revokeToken: { input: z.object({ name: tokenNameSchema }).strict(), output: z.object({ name: z.string() }) },
 } as const;
 
 /** Long-lived answers: the daemon writes one JSON item per line until the client goes away. */
@@ -503,6 +540,9 @@ export type MethodInput<M extends ControlMethod> = z.input<Methods[M]['input']>;
 export type MethodOutput<M extends ControlMethod> = z.output<Methods[M]['output']>;
 export type StreamInput<S extends ControlStream> = z.input<Streams[S]['input']>;
 export type StreamItem<S extends ControlStream> = z.output<Streams[S]['item']>;
+/** What a handler receives: the input after its schema's defaults and transforms. */
+export type HandlerInput<M extends ControlMethod> = z.output<Methods[M]['input']>;
+export type StreamHandlerInput<S extends ControlStream> = z.output<Streams[S]['input']>;
 
 /** What the CLI holds: remote (socket) by default, local (in-process) for tests. */
 export type ControlApi = {
@@ -511,11 +551,18 @@ export type ControlApi = {
   [S in ControlStream]: (input: StreamInput<S>, signal: AbortSignal) => AsyncIterable<StreamItem<S>>;
 };
 
-/** What the daemon implements: inputs arrive already validated (output type of each schema). */
+/**
+ * What the daemon implements: inputs arrive already validated (output type of each schema) and
+ * authorized (apiRoles.ts); `call` says who calls (LOCAL_CALL on the Unix socket).
+ */
 export type ControlHandlers = {
-  [M in ControlMethod]: (input: z.output<Methods[M]['input']>) => Promise<MethodOutput<M>>;
+  [M in ControlMethod]: (input: HandlerInput<M>, call: CallContext) => Promise<MethodOutput<M>>;
 } & {
-  [S in ControlStream]: (input: z.output<Streams[S]['input']>, signal: AbortSignal) => AsyncIterable<StreamItem<S>>;
+  [S in ControlStream]: (
+    input: StreamHandlerInput<S>,
+    call: CallContext,
+    signal: AbortSignal,
+  ) => AsyncIterable<StreamItem<S>>;
 };
 
 // Both lists in apiNames.ts must name exactly the methods above: adding a method without its name fails here.

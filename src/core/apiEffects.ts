@@ -52,6 +52,9 @@ export const METHOD_EFFECTS: { readonly [M in (typeof METHOD_NAMES)[number]]: Me
   sessionTraffic: 'reads',
   reloadSettings: 'writes',
   metrics: 'reads',
+  createToken: 'writes',
+  listTokens: 'reads',
+  revokeToken: 'writes',
 };
 
 export const STREAM_EFFECTS: { readonly [S in (typeof STREAM_NAMES)[number]]: MethodEffect } = {

@@ -46,6 +46,9 @@ export const METHOD_NAMES = [
   'rotateSecretKey',
   'listAudit',
   'metrics',
+  'createToken',
+  'listTokens',
+  'revokeToken',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs', 'followEvents'] as const;

@@ -1,6 +1,8 @@
 import type { Readable, Writable } from 'node:stream';
+import type { RemoteEndpoint } from '../daemon/ipc/controlClient.js';
 import { runStdioBridge } from '../protocol/stdioBridge.js';
 import type { ControlApi } from './api.js';
+import { remoteGatewayLink } from './contexts/remoteGateway.js';
 
 /**
  * `mcpctl connect NAME` (or `--profile NAME`): looks the server's (profile's) gateway endpoint
@@ -17,10 +19,17 @@ export async function bridgeStdio(options: {
   output: Writable;
   warn(message: string): void;
   reconnectTimeoutMs?: number;
+  /** A remote context: its gateway paths on the listener's URL, with its token over TLS. */
+  remote?: RemoteEndpoint;
 }): Promise<void> {
-  const { api, lookupApi, name } = options;
-  const lookup = (via: ControlApi) => (options.profile === true ? via.profileUrl({ name }) : via.serverUrl({ name }));
-  const { url } = await lookup(api);
+  const { api, lookupApi, name, remote } = options;
+  // Through a remote context the daemon's answer names its loopback gateway: the same path on the listener instead.
+  const onListener = (found: string): string =>
+    remote === undefined ? found : `${remote.url}${new URL(found).pathname}`;
+  const lookup = async (via: ControlApi) =>
+    onListener((await (options.profile === true ? via.profileUrl({ name }) : via.serverUrl({ name }))).url);
+  const url = await lookup(api);
+  const secure = remote === undefined ? undefined : await remoteGatewayLink(remote);
   await runStdioBridge({
     url,
     server: name,
@@ -28,8 +37,9 @@ export async function bridgeStdio(options: {
     input: options.input,
     output: options.output,
     warn: options.warn,
-    resolveUrl: async () => (await lookup(lookupApi)).url,
+    resolveUrl: () => lookup(lookupApi),
     reconnectTimeoutMs: options.reconnectTimeoutMs,
+    ...(secure === undefined ? {} : { secure }),
   });
 }
 

@@ -5,8 +5,10 @@ import type { Paths } from '../shared/paths.js';
 import { serverLogPath } from '../shared/paths.js';
 import type { Store } from '../store/types.js';
 import { type AlertHandlerDeps, createAlertHandlers } from './alerts/alertHandlers.js';
-import type { ControlHandlers, LogLine } from './api.js';
+import type { ControlHandlers, DaemonStatus, LogLine } from './api.js';
 import { type AuditHandlerDeps, createAuditHandlers } from './audit/auditHandlers.js';
+import { createTokenHandlers } from './auth/tokenHandlers.js';
+import type { TokenService } from './auth/tokens.js';
 import { createDeclarativeHandlers, type DeclarativeHandlerDeps } from './config/declarativeHandlers.js';
 import type { Settings } from './config/settings.js';
 import { createEventHandlers, type EventHandlerDeps } from './events/eventHandlers.js';
@@ -56,6 +58,9 @@ export interface HandlerDeps extends DeclarativeHandlerDeps, EventHandlerDeps, A
   metrics?: DaemonMetrics;
   /** Servers' process usage for `metrics` and `top` (absent: read on demand, uncached). */
   usage?: UsageSampler;
+  tokens: TokenService;
+  /** The remote listener once it listens (`daemon status` prints it); null when there is none. */
+  remote?: () => DaemonStatus['remote'];
 }
 
 /** The settings a running daemon applies when told to reload (the rest need a restart). */
@@ -97,6 +102,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
         servers: { total: supervisor.list().length, byState },
         gateway: gateway.url === null || gateway.port === null ? null : { url: gateway.url, port: gateway.port },
         secrets: await deps.vault.status(),
+        remote: deps.remote?.() ?? null,
       };
     },
     async daemonStop() {
@@ -153,9 +159,10 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       });
       return { lines: lines.map(withLevel) };
     },
-    async sessionTraffic({ id: given }) {
+    async sessionTraffic({ id: given }, call) {
       // A whole id, else a unique prefix of one (as `session show` takes it).
-      const id = traffic.entries(given) === undefined ? (await gatewayHandlers.getSession({ id: given })).id : given;
+      const id =
+        traffic.entries(given) === undefined ? (await gatewayHandlers.getSession({ id: given }, call)).id : given;
       const requests = traffic.entries(id);
       if (requests === undefined) {
         throw new McpctlError('NOT_FOUND', `no requests recorded for session '${id}'`, {
@@ -207,7 +214,8 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       usage: deps.usage ?? deps.metrics?.usage ?? new UsageSampler({ servers: () => supervisor.list(), now: deps.now }),
       now: deps.now,
     }),
-    followLogs(query, signal) {
+    ...createTokenHandlers(deps),
+    followLogs(query, _call, signal) {
       const keep = lineFilter(query);
       if (query.name === undefined) return filtered(followLines(deps.daemonLog, signal), keep);
       supervisor.get(query.name);

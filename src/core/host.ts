@@ -1,17 +1,23 @@
 import { mkdirSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { startControlServer } from '../daemon/ipc/controlServer.js';
+import { SERVER_ERROR, sendRpcError } from '../daemon/gateway/replies.js';
+import { createControlDispatch, startControlServer } from '../daemon/ipc/controlServer.js';
 import { createDaemonLogger } from '../daemon/monitor/daemonLogger.js';
 import { ServerLogFile } from '../daemon/monitor/logFile.js';
 import { processTreeRss } from '../daemon/process/memory.js';
 import { homeIdOf } from '../daemon/process/ownership.js';
+import { authenticateRequest } from '../daemon/remote/bearer.js';
 import { acquirePidLock } from '../daemon/service/pidLock.js';
 import type { Logger } from '../shared/logger.js';
 import { type Paths, serverLogPath } from '../shared/paths.js';
 import { openSqliteStore } from '../store/sqliteStore.js';
 import { createAlertRules } from './alerts/alertRules.js';
+import type { DaemonStatus } from './api.js';
 import { createAuditLog } from './audit/auditLog.js';
 import { withAudit } from './audit/controlAudit.js';
+import { startRemoteAccess, tokenGate } from './auth/remoteAccess.js';
+import { TokenService } from './auth/tokens.js';
 import { loadSettings } from './config/settings.js';
 import { EventHub } from './events/eventHub.js';
 import { profileEventRecorder } from './events/profileEvents.js';
@@ -30,6 +36,14 @@ import { Supervisor } from './servers/supervisor.js';
 import { endedSessionLookup } from './sessions/endedSessions.js';
 import { GatewayHost } from './sessions/gatewayHost.js';
 import { createSessionRecorder } from './sessions/sessionRecorder.js';
+
+/** `gateway.auth: token`: the loopback gateway asks for a token like the remote listener. */
+function loopbackGate(gate: ReturnType<typeof tokenGate>) {
+  return (req: IncomingMessage, res: ServerResponse) =>
+    authenticateRequest(gate, req, res, (reply, status, message, headers) =>
+      sendRpcError(reply, status, SERVER_ERROR, message, headers),
+    );
+}
 
 export interface RunDaemonOptions {
   paths: Paths;
@@ -90,6 +104,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       homeId: homeIdOf(paths.stateDir),
       rotationPauseMs: Number(env.MCPCTL_TEST_ROTATION_PAUSE_MS ?? 0) || 0,
     });
+    const tokens = new TokenService({ tokens: store.tokens, logger, now: Date.now });
+    await tokens.load();
     const serverLogs = new Map<string, ServerLogFile>();
     const events = new EventHub({ store, logger });
     cleanups.push(() => events.flushed());
@@ -139,7 +155,9 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       profiles,
       version,
       tap: (name) => logLevels.tap(name),
+      ...(settings.gateway.auth === 'token' ? { gate: loopbackGate(tokenGate(tokens, logger)) } : {}),
     });
+    tokens.onRevoked((name) => gateway.closeSessionsOf({ kind: 'token', name, role: 'client' }, 'token revoked'));
     const supervisor: Supervisor = new Supervisor({
       store,
       logger,
@@ -221,6 +239,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     });
     await alerts.start();
     cleanups.push(() => alerts.stop());
+    let remote: { status(): DaemonStatus['remote']; close(): Promise<void> } | undefined;
     const handlers = createHandlers({
       paths,
       settings,
@@ -256,14 +275,22 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
         }
         return fresh;
       },
+      tokens,
+      remote: () => remote?.status() ?? null,
     });
-    const table = toMethodTable(handlers);
-    const server = await startControlServer({
-      socketPath: paths.socket,
-      methods: withAudit(table.methods, audit),
-      streams: table.streams,
-      logger,
-    });
+    const local = toMethodTable(handlers);
+    // One audited table for both front doors: the socket and the remote listener.
+    const table = { methods: withAudit(local.methods, audit), streams: local.streams };
+    const remoteDispatch = createControlDispatch({ ...table, logger });
+    remote = await startRemoteAccess({ settings, paths, tokens, control: remoteDispatch, gateway, logger });
+    if (remote) {
+      const opened = remote;
+      cleanups.push(async () => {
+        remoteDispatch.abortStreams();
+        await opened.close();
+      });
+    }
+    const server = await startControlServer({ socketPath: paths.socket, ...table, logger });
     cleanups.push(() => server.close());
     logger.info({ socket: paths.socket }, 'control API listening');
     await stopRequested;

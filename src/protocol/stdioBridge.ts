@@ -1,9 +1,9 @@
-import { type IncomingMessage, request } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
 import { McpctlError } from '../shared/errors.js';
 import { readAnswer } from './bridge/answerStream.js';
 import { goneError } from './bridge/bridgeErrors.js';
-import { GatewayLink, goneOf, neverReached, readReply, replyError } from './bridge/gatewayLink.js';
+import { GatewayLink, goneOf, neverReached, readReply, replyError, type SecureLink } from './bridge/gatewayLink.js';
 import { reconnect } from './bridge/reconnect.js';
 import { BridgeReplay } from './bridge/replay.js';
 import { StandaloneStream } from './bridge/standaloneStream.js';
@@ -34,6 +34,8 @@ export interface StdioBridgeOptions {
   resolveUrl?: () => Promise<string>;
   /** How long a lost session may take to come back before the bridge gives up (default 30 s). */
   reconnectTimeoutMs?: number;
+  /** A remote context's gateway: TLS agent and token. */
+  secure?: SecureLink;
 }
 
 export const DEFAULT_RECONNECT_TIMEOUT_MS = 30_000;
@@ -70,7 +72,7 @@ class StdioBridge {
   private closing = false;
 
   constructor(private readonly options: StdioBridgeOptions) {
-    this.link = new GatewayLink(options.url);
+    this.link = new GatewayLink(options.url, options.secure);
     const lost = (): void => this.lost();
     this.stream = new StandaloneStream(this.link, (data) => this.writeLine(data), lost);
   }
@@ -193,7 +195,7 @@ class StdioBridge {
     const initializing = asked?.method === 'initialize';
     return new Promise((resolve, reject) => {
       const options = { method: 'POST', agent: this.link.agent, headers: this.link.headers(line) };
-      const req = request(this.link.target, options, (res) => {
+      const req = this.link.open(options, (res) => {
         if ((res.statusCode ?? 0) >= 400) {
           this.refused(res, line, message).then(resolve, reject);
           return;

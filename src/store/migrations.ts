@@ -114,6 +114,19 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_time ON audit(time);
   `,
+  // API tokens: only the SHA-256 of each token is kept; a revoked token's row is deleted.
+  `
+  CREATE TABLE IF NOT EXISTS tokens (
+    name TEXT PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    scope TEXT,
+    read_only INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    expires_at TEXT,
+    last_used_at TEXT
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -11,6 +11,7 @@ import { createSecretRepository } from './secretRepository.js';
 import { createServerRepository } from './serverRepository.js';
 import { createSessionRepository } from './sessionRepository.js';
 import { reportingStorageFailures } from './storageFailure.js';
+import { createTokenRepository } from './tokenRepository.js';
 import type { Store } from './types.js';
 
 export interface SqliteStoreOptions {
@@ -61,6 +62,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     sessions: reportingStorageFailures(createSessionRepository(db, maxSessions), path),
     alerts: reportingStorageFailures(createAlertRepository(db), path),
     audit: reportingStorageFailures(createAuditRepository(db), path),
+    tokens: reportingStorageFailures(createTokenRepository(db), path),
     close() {
       if (db.open) db.close();
     },

@@ -266,8 +266,30 @@ export interface AuditRepository {
   list(query: AuditQuery): Promise<StoredAuditEntry[]>;
 }
 
+/** An API token as stored: its hash, never the token. `scope` null means every object. */
+export interface StoredToken {
+  name: string;
+  hash: string;
+  role: string;
+  scope: { servers: string[]; profiles: string[] } | null;
+  readOnly: boolean;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface TokenRepository {
+  list(): Promise<StoredToken[]>;
+  /** Throws McpctlError ALREADY_EXISTS when the name is taken. */
+  insert(token: Omit<StoredToken, 'createdAt' | 'lastUsedAt'>): Promise<StoredToken>;
+  /** false when there was no such token. */
+  remove(name: string): Promise<boolean>;
+  touch(name: string, time: string): Promise<void>;
+}
+
 export interface Store {
   secrets: SecretRepository;
+  tokens: TokenRepository;
   servers: ServerRepository;
   profiles: ProfileRepository;
   instances: InstanceRepository;

@@ -14,6 +14,7 @@ export async function connectStdio(
 ): Promise<void> {
   const reconnectTimeoutMs = parseDurationFlag('--reconnect-timeout', flags.reconnectTimeout, { min: 1 });
   const api = await inv.api();
+  const remote = await inv.remote();
   const lookupApi = await inv.api({ autostart: false });
   const { bridgeStdio, currentProfileName } = await import('../../core/bridge.js');
   const profile = typeof target === 'string' ? undefined : (target.profile ?? (await currentProfileName(api)));
@@ -31,5 +32,6 @@ export async function connectStdio(
     output: process.stdout,
     warn: (message) => inv.ctx.stderr.write(`${message}\n`),
     reconnectTimeoutMs,
+    ...(remote === undefined ? {} : { remote }),
   });
 }

@@ -22,6 +22,12 @@ export function renderDaemonStatus(status: DaemonStatus, palette: Palette): stri
     ['Started', status.startedAt],
     ['Socket', status.socket],
     ['Gateway', status.gateway === null ? palette.yellow('not listening') : status.gateway.url],
+    ...(status.remote === null || status.remote === undefined
+      ? []
+      : ([
+          ['Remote', status.remote.url],
+          ...(status.remote.fingerprint === null ? [] : [['Fingerprint', `SHA256 ${status.remote.fingerprint}`]]),
+        ] as [string, string][])),
     ['Home', status.home],
     ['Database', status.database],
     ['Log file', status.logFile],

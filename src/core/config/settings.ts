@@ -72,6 +72,8 @@ const settingsSchema = z
           .min(64 * 1024)
           .default(8 * 1024 * 1024),
         maxSessions: z.number().int().min(1).default(1024),
+        /** `token`: the loopback gateway, too, wants a client token (hosts several users share). */
+        auth: z.enum(['none', 'token']).default('none'),
       })
       .strict()
       .prefault({}),
@@ -82,6 +84,30 @@ const settingsSchema = z
         maxRows: z.number().int().min(1).default(100_000),
       })
       .strict()
+      .prefault({}),
+    /** The remote listener (`daemon run --listen`): control API and gateway over TLS, tokens required. */
+    listen: z
+      .object({
+        /** HOST:PORT ([::]:PORT for IPv6); absent: no remote listener. */
+        address: z
+          .string()
+          .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected HOST:PORT, e.g. 0.0.0.0:8443')
+          .optional(),
+        /** PEM files; without them a self-signed pair is generated once in the state dir. */
+        tlsCert: z.string().min(1).optional(),
+        tlsKey: z.string().min(1).optional(),
+        /** `off` only on loopback (tests, a TLS-terminating proxy on the same host). */
+        tls: z.enum(['on', 'off']).default('on'),
+        /** Host names clients use to reach the listener (Host and Origin checks accept them). */
+        publicNames: z
+          .union([z.array(z.string().min(1)), z.string().transform((text) => text.split(',').map((n) => n.trim()))])
+          .default([])
+          .transform((names) => names.filter((name) => name !== '').map((name) => name.toLowerCase())),
+      })
+      .strict()
+      .refine((listen) => (listen.tlsCert === undefined) === (listen.tlsKey === undefined), {
+        message: 'give both tlsCert and tlsKey, or neither (a self-signed pair is then generated)',
+      })
       .prefault({}),
     /** Read by the CLI, not the daemon: the output format when no -o is given. */
     cli: z

@@ -32,7 +32,7 @@ export function createEventHandlers(deps: EventHandlerDeps): Pick<ControlHandler
     async listEvents(input) {
       return (await deps.events.query(filterOf(input))).map(toItem);
     },
-    async *followEvents(input, signal) {
+    async *followEvents(input, _call, signal) {
       for await (const event of followEvents(deps.events, filterOf(input), signal)) yield toItem(event);
     },
   };

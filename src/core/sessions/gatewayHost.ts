@@ -1,5 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startGateway } from '../../daemon/gateway/gateway.js';
-import { profileOfTarget } from '../../daemon/gateway/route.js';
+import { profileOfTarget, type Route } from '../../daemon/gateway/route.js';
 import type { Gateway, GatewaySessionInfo, GatewaySessionSnapshot, SessionEvent } from '../../daemon/gateway/types.js';
 import { toolSearchMode } from '../../protocol/aggregate/searchMode.js';
 import type { MemberLiveness } from '../../protocol/aggregate/types.js';
@@ -10,7 +11,8 @@ import type { SessionBackend } from '../../protocol/session.js';
 import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import { formatDuration } from '../../shared/duration.js';
 import type { Logger } from '../../shared/logger.js';
-import { type CallContext, LOCAL_OWNER } from '../../shared/principal.js';
+import { type CallContext, LOCAL_OWNER, type Principal } from '../../shared/principal.js';
+import { allows, gatewayVerdict, METRICS_ACCESS } from '../apiRoles.js';
 import type { AuditLog } from '../audit/auditLog.js';
 import { auditedBackend } from '../audit/gatewayAudit.js';
 import type { Settings } from '../config/settings.js';
@@ -78,6 +80,8 @@ export class GatewayHost implements GatewayControl {
       tap?: (server: string) => UpstreamTap;
       /** Absent when `metrics.enabled` is false: backends are served as they are. */
       metrics?: DaemonMetrics;
+      /** `gateway.auth: token`: who calls the loopback gateway (undefined once it answered 401/429). */
+      gate?: (req: IncomingMessage, res: ServerResponse) => CallContext | undefined;
     },
   ) {
     const metrics = deps.metrics;
@@ -124,7 +128,24 @@ export class GatewayHost implements GatewayControl {
       logger,
       onSessionEvent: (event) => this.onSessionEvent(event),
       endedSession: this.deps.endedSession,
+      authorize: (call, route) => authorizeRoute(call, route),
+      authorizeMetrics: (call) => allows(call.principal, METRICS_ACCESS),
+      ...(this.deps.gate === undefined ? {} : { gate: this.deps.gate }),
     });
+  }
+
+  /** The remote listener's way in: the same gateway, past the listener's own checks. */
+  handle(req: IncomingMessage, res: ServerResponse, call: CallContext): void {
+    if (this.gateway) this.gateway.handle(req, res, call);
+    else {
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.end('gateway not running');
+    }
+  }
+
+  /** A revoked token's sessions end with it. */
+  closeSessionsOf(principal: Principal, reason: string): number {
+    return this.gateway?.closeSessionsOf(principal, reason) ?? 0;
   }
 
   /**
@@ -393,4 +414,12 @@ export class GatewayHost implements GatewayControl {
       errors: info.errors,
     };
   }
+}
+
+/** The role matrix (apiRoles.ts) applied to one gateway route. */
+function authorizeRoute(call: CallContext, route: Route): 'ok' | 'forbidden' | 'hidden' {
+  const profile = profileOfTarget(route.server);
+  return profile === undefined
+    ? gatewayVerdict(call.principal, `servers/${route.endpoint}`, { kind: 'server', name: route.server })
+    : gatewayVerdict(call.principal, `profiles/${route.endpoint}`, { kind: 'profile', name: profile });
 }

@@ -1,17 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { RPC_ERROR } from '../../protocol/jsonrpc.js';
-import type { SessionBackend } from '../../protocol/session.js';
 import { McpctlError } from '../../shared/errors.js';
+import { type CallContext, LOCAL_OWNER } from '../../shared/principal.js';
 import type { GatewayContext } from './context.js';
 import { allowedHosts, isAllowedHost, isAllowedOrigin } from './guards.js';
 import { handleLegacyMessage, handleLegacyStream } from './legacySse.js';
+import { readOnlyBackend } from './readOnlyTools.js';
 import { notFound, SERVER_ERROR, sendEmpty, sendRpcError } from './replies.js';
 import { METRICS_PATH, parseRoute, profileOfTarget } from './route.js';
 import { SessionRegistry } from './sessionRegistry.js';
 import { SseHub } from './sseWriter.js';
 import { handleStreamable } from './streamableHttp.js';
-import { GATEWAY_DEFAULTS, type Gateway, type GatewayOptions } from './types.js';
+import { GATEWAY_DEFAULTS, type Gateway, type GatewayOptions, ownerKey } from './types.js';
 
 /** How long close() lets connections finish their last bytes before cutting them. */
 const CLOSE_GRACE_MS = 1000;
@@ -49,12 +50,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     logger.error({ err: error }, 'gateway request failed');
     sendRpcError(res, 500, RPC_ERROR.internalError, 'Internal error');
   };
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse, call: CallContext): void => {
     try {
-      serve(ctx, hosts, options.backends, req, res)?.catch((error: unknown) => fail(res, error));
+      dispatch(ctx, options, req, res, call)?.catch((error: unknown) => fail(res, error));
     } catch (error) {
       fail(res, error);
     }
+  };
+  const server = createServer((req, res) => {
+    if (!guard(ctx, hosts, req, res)) return;
+    const call = options.gate
+      ? options.gate(req, res)
+      : { principal: LOCAL_OWNER, address: req.socket.remoteAddress ?? '' };
+    if (call !== undefined) handle(req, res, call);
   });
 
   const traffic = options.metrics === undefined ? undefined : trackTraffic(server);
@@ -72,6 +80,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     url,
     sessions: () => registry.list(),
     traffic: () => traffic?.() ?? { bytesIn: 0, bytesOut: 0 },
+    handle,
+    closeSessionsOf: (principal, reason) => registry.closeOwnedBy(ownerKey(principal), reason),
     killSession: (id, reason = 'killed') => registry.close(id, reason),
     drain: (timeoutMs) => registry.requests.drain(timeoutMs),
     close: async () => {
@@ -86,31 +96,44 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
-function serve(
-  ctx: GatewayContext,
-  hosts: Set<string>,
-  backends: (serverName: string) => SessionBackend | undefined,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> | undefined {
+/** The loopback listener's Host and Origin checks (DNS rebinding); false once it answered 403. */
+function guard(ctx: GatewayContext, hosts: Set<string>, req: IncomingMessage, res: ServerResponse): boolean {
   res.setHeader('vary', 'Origin');
   if (!isAllowedHost(req.headers.host, hosts)) {
     ctx.metrics?.rejected('host');
     sendRpcError(res, 403, SERVER_ERROR, 'Forbidden: the Host header does not name this gateway');
-    return undefined;
+    return false;
   }
   const origin = req.headers.origin;
   if (origin !== undefined) {
     if (!isAllowedOrigin(origin)) {
       ctx.metrics?.rejected('origin');
       sendRpcError(res, 403, SERVER_ERROR, 'Forbidden: only loopback origins may use this gateway');
-      return undefined;
+      return false;
     }
     // An allowlisted origin is echoed, never '*': a page on another origin gets nothing.
     res.setHeader('access-control-allow-origin', origin);
     res.setHeader('access-control-expose-headers', 'Mcp-Session-Id');
   }
-  if (isMetricsPath(req.url)) return serveMetrics(ctx, req, res);
+  return true;
+}
+
+/** A request whose Host, Origin and caller are settled, from either front door. */
+function dispatch(
+  ctx: GatewayContext,
+  options: GatewayOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  call: CallContext,
+): Promise<void> | undefined {
+  const origin = req.headers.origin;
+  if (isMetricsPath(req.url)) {
+    if (options.authorizeMetrics?.(call) === false) {
+      sendRpcError(res, 403, SERVER_ERROR, `Forbidden: a ${call.principal.role} token may not read /metrics`);
+      return undefined;
+    }
+    return serveMetrics(ctx, req, res);
+  }
   const route = parseRoute(req.url);
   if (route === undefined) {
     notFound(
@@ -119,8 +142,13 @@ function serve(
     );
     return undefined;
   }
-  const backend = backends(route.server);
-  if (backend === undefined) {
+  const verdict = options.authorize?.(call, route) ?? 'ok';
+  if (verdict === 'forbidden') {
+    sendRpcError(res, 403, SERVER_ERROR, `Forbidden: a ${call.principal.role} token may not use the gateway`);
+    return undefined;
+  }
+  const found = verdict === 'ok' ? options.backends(route.server) : undefined;
+  if (found === undefined) {
     const profile = profileOfTarget(route.server);
     notFound(
       res,
@@ -137,14 +165,16 @@ function serve(
     });
     return undefined;
   }
+  const backend = call.principal.readOnly ? readOnlyBackend(found) : found;
+  const owner = ownerKey(call.principal);
   switch (route.endpoint) {
     case 'mcp':
-      return handleStreamable(ctx, req, res, route.server, backend);
+      return handleStreamable(ctx, req, res, route.server, backend, owner);
     case 'sse':
-      handleLegacyStream(ctx, req, res, route.server, backend);
+      handleLegacyStream(ctx, req, res, route.server, backend, owner);
       return undefined;
     case 'messages':
-      return handleLegacyMessage(ctx, req, res, route.server, route.query);
+      return handleLegacyMessage(ctx, req, res, route.server, route.query, owner);
   }
 }
 

@@ -26,6 +26,7 @@ export function handleLegacyStream(
   res: ServerResponse,
   server: string,
   backend: SessionBackend,
+  owner: string,
 ): void {
   if (req.method !== 'GET') {
     sendRpcError(res, 405, SERVER_ERROR, 'Method Not Allowed: open the SSE stream with GET', { allow: 'GET' });
@@ -54,7 +55,7 @@ export function handleLegacyStream(
     );
     return;
   }
-  ctx.registry.add(session);
+  ctx.registry.add(session, owner);
   session.start(res, ctx.hub, `${targetPath(server)}/messages?sessionId=${id}`);
 }
 
@@ -65,6 +66,7 @@ export async function handleLegacyMessage(
   res: ServerResponse,
   server: string,
   query: string,
+  owner: string,
 ): Promise<void> {
   if (req.method !== 'POST') {
     sendRpcError(res, 405, SERVER_ERROR, 'Method Not Allowed: send messages with POST', { allow: 'POST' });
@@ -79,7 +81,7 @@ export async function handleLegacyMessage(
     sendRpcError(res, 400, SERVER_ERROR, 'Bad Request: sessionId must be 1-128 visible ASCII characters');
     return;
   }
-  const session = ctx.registry.get(rawId);
+  const session = ctx.registry.owned(rawId, owner);
   if (!(session instanceof LegacySession) || session.info.server !== server || !session.isOpen) {
     sessionNotFound(res);
     return;

@@ -1,5 +1,3 @@
-import type { Role } from '../../shared/principal.js';
-
 export type Endpoint = 'mcp' | 'sse' | 'messages';
 
 export interface Route {
@@ -15,8 +13,6 @@ export interface Route {
 
 /** Prometheus text of the daemon's metrics, on the same listener as the MCP endpoints. */
 export const METRICS_PATH = '/metrics';
-/** The least role a token needs for `/metrics` on a remote listener (the loopback listener needs none). */
-export const METRICS_ROLE: Role = 'viewer';
 
 const PATH = /^\/(servers|profiles)\/([^/]+)\/(mcp|sse|messages)$/;
 const PROFILE_TARGET = 'profiles/';

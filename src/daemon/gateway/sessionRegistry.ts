@@ -48,6 +48,8 @@ export interface RegistryOptions {
 /** Every open session of the gateway, with the count cap and the idle sweep. */
 export class SessionRegistry {
   private readonly sessions = new Map<string, RegisteredSession>();
+  /** Who opened each session (principalKey): another principal presenting its id gets 404. */
+  private readonly owners = new Map<string, string>();
   /** Requests in flight across all sessions, for the drain of a stopping daemon. */
   readonly requests = new RequestGate();
   private sweeper: NodeJS.Timeout | undefined;
@@ -62,8 +64,9 @@ export class SessionRegistry {
     return this.sessions.get(id);
   }
 
-  add(session: RegisteredSession): void {
+  add(session: RegisteredSession, owner: string): void {
     this.sessions.set(session.info.id, session);
+    this.owners.set(session.info.id, owner);
     this.emit('opened', session.info);
   }
 
@@ -72,6 +75,7 @@ export class SessionRegistry {
     const session = this.sessions.get(id);
     if (session === undefined) return false;
     this.sessions.delete(id);
+    this.owners.delete(id);
     this.emit('closed', session.info, reason);
     return true;
   }
@@ -81,6 +85,20 @@ export class SessionRegistry {
     if (session === undefined) return false;
     session.end(reason, false);
     return true;
+  }
+
+  /** The session, if it is open and `owner` opened it; undefined otherwise (the two look the same to a client). */
+  owned(id: string, owner: string): RegisteredSession | undefined {
+    return this.owners.get(id) === owner ? this.sessions.get(id) : undefined;
+  }
+
+  /** Ends every session `owner` opened (a revoked token); returns how many. */
+  closeOwnedBy(owner: string, reason: string): number {
+    let closed = 0;
+    for (const [id, who] of [...this.owners]) {
+      if (who === owner && this.close(id, reason)) closed += 1;
+    }
+    return closed;
   }
 
   list(): GatewaySessionSnapshot[] {

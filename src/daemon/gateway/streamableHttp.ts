@@ -33,15 +33,16 @@ export function handleStreamable(
   res: ServerResponse,
   server: string,
   backend: SessionBackend,
+  owner: string,
 ): Promise<void> | undefined {
   switch (req.method) {
     case 'POST':
-      return handlePost(ctx, req, res, server, backend);
+      return handlePost(ctx, req, res, server, backend, owner);
     case 'GET':
-      handleGet(ctx, req, res, server);
+      handleGet(ctx, req, res, server, owner);
       return undefined;
     case 'DELETE':
-      handleDelete(ctx, req, res, server);
+      handleDelete(ctx, req, res, server, owner);
       return undefined;
     default:
       sendRpcError(res, 405, SERVER_ERROR, 'Method Not Allowed: use POST, GET or DELETE', {
@@ -57,6 +58,7 @@ async function handlePost(
   res: ServerResponse,
   server: string,
   backend: SessionBackend,
+  owner: string,
 ): Promise<void> {
   const accept = req.headers.accept;
   if (accept === undefined || !accept.includes('application/json') || !accept.includes('text/event-stream')) {
@@ -75,7 +77,7 @@ async function handlePost(
   const version = versionOf(req, res);
   if (version === null) return;
   const rawId = headerOf(req.headers['mcp-session-id']);
-  const session = rawId === undefined ? undefined : sessionFrom(ctx, res, rawId, server);
+  const session = rawId === undefined ? undefined : sessionFrom(ctx, res, rawId, server, owner);
   if (session === null) return;
   session?.track(res);
   const body = await readBody(req, ctx.maxBodyBytes);
@@ -94,7 +96,7 @@ async function handlePost(
     return;
   }
   if (session === undefined) {
-    openSession(ctx, res, server, backend, framed);
+    openSession(ctx, res, server, backend, framed, owner);
     return;
   }
   // The session may have ended while the body was arriving.
@@ -110,6 +112,7 @@ function openSession(
   server: string,
   backend: SessionBackend,
   framed: Framed & { ok: true },
+  owner: string,
 ): void {
   const message = framed.batch ? undefined : framed.message;
   if (message === undefined || !isRequestMessage(message) || message.method !== 'initialize') {
@@ -145,17 +148,23 @@ function openSession(
     );
     return;
   }
-  ctx.registry.add(session);
+  ctx.registry.add(session, owner);
   session.track(res);
   session.initialize(res, message);
 }
 
-function handleGet(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, server: string): void {
+function handleGet(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  server: string,
+  owner: string,
+): void {
   if (req.headers.accept?.includes('text/event-stream') !== true) {
     sendRpcError(res, 406, SERVER_ERROR, 'Not Acceptable: Accept must list text/event-stream');
     return;
   }
-  const session = requiredSession(ctx, req, res, server);
+  const session = requiredSession(ctx, req, res, server, owner);
   if (session === null) return;
   session.track(res);
   const lastEventId = headerOf(req.headers['last-event-id']);
@@ -171,8 +180,14 @@ function handleGet(ctx: GatewayContext, req: IncomingMessage, res: ServerRespons
   }
 }
 
-function handleDelete(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, server: string): void {
-  const session = requiredSession(ctx, req, res, server);
+function handleDelete(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  server: string,
+  owner: string,
+): void {
+  const session = requiredSession(ctx, req, res, server, owner);
   if (session === null) return;
   ctx.registry.close(session.info.id, 'client ended the session');
   sendEmpty(res, 200);
@@ -191,6 +206,7 @@ function requiredSession(
   req: IncomingMessage,
   res: ServerResponse,
   server: string,
+  owner: string,
 ): StreamableSession | null {
   const rawId = headerOf(req.headers['mcp-session-id']);
   if (rawId === undefined) {
@@ -198,7 +214,7 @@ function requiredSession(
     return null;
   }
   if (versionOf(req, res) === null) return null;
-  return sessionFrom(ctx, res, rawId, server);
+  return sessionFrom(ctx, res, rawId, server, owner);
 }
 
 /** The open session named by a request, or null after answering 400 (malformed) or 404 (unknown). */
@@ -207,15 +223,16 @@ function sessionFrom(
   res: ServerResponse,
   rawId: string,
   server: string,
+  owner: string,
 ): StreamableSession | null {
   if (!isWellFormedSessionId(rawId)) {
     sendRpcError(res, 400, SERVER_ERROR, 'Bad Request: Mcp-Session-Id must be 1-128 visible ASCII characters');
     return null;
   }
-  const session = ctx.registry.get(rawId);
-  // A session of another server or transport is as unknown here as a made-up id.
+  const session = ctx.registry.owned(rawId, owner);
+  // A session of another server, transport or principal is as unknown here as a made-up id.
   if (!(session instanceof StreamableSession) || session.info.server !== server || !session.isOpen) {
-    if (session === undefined) unknownSession(ctx, res, rawId);
+    if (session === undefined && ctx.registry.get(rawId) === undefined) unknownSession(ctx, res, rawId);
     else sessionNotFound(res);
     return null;
   }

@@ -1,6 +1,17 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClientInfo, SessionBackend } from '../../protocol/session.js';
 import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import type { Logger } from '../../shared/logger.js';
+import type { CallContext, Principal } from '../../shared/principal.js';
+import type { Route } from './route.js';
+
+/** Who owns a session: the same principal must present its id (the spec's `<user_id>:<session_id>` binding). */
+export function ownerKey(principal: Principal): string {
+  return `${principal.kind}:${principal.name}`;
+}
+
+/** `hidden`: answered like an unknown server or profile (out of the token's scope). */
+export type GatewayVerdict = 'ok' | 'forbidden' | 'hidden';
 
 export type GatewayTransport = 'streamable-http' | 'sse';
 
@@ -49,6 +60,15 @@ export interface GatewayOptions {
   /** Absent when `metrics.enabled` is false: nothing is counted and `/metrics` answers 404. */
   metrics?: GatewayMetrics;
   /**
+   * `gateway.auth: token` on the loopback listener: the caller, or undefined once the gate has
+   * answered (401, 429). Without it loopback callers are the local owner.
+   */
+  gate?: (req: IncomingMessage, res: ServerResponse) => CallContext | undefined;
+  /** The role matrix's say on a gateway path, for a caller (default: everything allowed). */
+  authorize?: (call: CallContext, route: Route) => GatewayVerdict;
+  /** Whether a caller may read `/metrics` (false: 403); everyone when absent. */
+  authorizeMetrics?: (call: CallContext) => boolean;
+  /**
    * Asked when a request names a session the gateway does not hold: why it ended, when the
    * client must know (killed), from the session history so that it holds across restarts.
    */
@@ -89,6 +109,10 @@ export interface Gateway {
   sessions(): GatewaySessionSnapshot[];
   /** Bytes read and written on the listener's connections since it started (0 without metrics). */
   traffic(): { bytesIn: number; bytesOut: number };
+  /** Another front door (the remote listener), past its own Host, Origin and token checks. */
+  handle(req: IncomingMessage, res: ServerResponse, call: CallContext): void;
+  /** Ends the sessions a principal opened (its token was revoked); returns how many. */
+  closeSessionsOf(principal: Principal, reason: string): number;
   /** Ends a session as if the backend had closed it; false when no such session is open. */
   killSession(id: string, reason?: string): boolean;
 }

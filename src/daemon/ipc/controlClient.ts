@@ -1,5 +1,12 @@
-import { type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders, request } from 'node:http';
+import {
+  type ClientRequest,
+  type RequestOptions as HttpRequestOptions,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  request,
+} from 'node:http';
 import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { McpctlError } from '../../shared/errors.js';
 import { errorFromAnswer, isErrorEnvelope, toClientError } from './clientErrors.js';
 
@@ -7,6 +14,18 @@ import { errorFromAnswer, isErrorEnvelope, toClientError } from './clientErrors.
  * The CLI's side of the control socket: plain node:http over a Unix socket, one
  * connection per call (no keep-alive to wind down), nothing else loaded.
  */
+
+/** Where the daemon answers: its Unix socket's path, or a remote context's listener. */
+export type Endpoint = string | RemoteEndpoint;
+
+export interface RemoteEndpoint {
+  /** https://HOST:PORT */
+  url: string;
+  token: string;
+  /** PEM of the CA to trust, or the SHA-256 fingerprint to pin (`AB:CD:...`). */
+  ca?: string;
+  fingerprint?: string;
+}
 
 export interface JsonAnswer {
   status: number;
@@ -19,20 +38,20 @@ export interface RequestOptions {
 }
 
 export function postJson(
-  socketPath: string,
+  endpoint: Endpoint,
   path: string,
   body: unknown,
   options: RequestOptions = {},
 ): Promise<JsonAnswer> {
-  return requestJson(socketPath, 'POST', path, body, options);
+  return requestJson(endpoint, 'POST', path, body, options);
 }
 
-export function getJson(socketPath: string, path: string, options: RequestOptions = {}): Promise<JsonAnswer> {
-  return requestJson(socketPath, 'GET', path, undefined, options);
+export function getJson(endpoint: Endpoint, path: string, options: RequestOptions = {}): Promise<JsonAnswer> {
+  return requestJson(endpoint, 'GET', path, undefined, options);
 }
 
 function requestJson(
-  socketPath: string,
+  endpoint: Endpoint,
   method: 'GET' | 'POST',
   path: string,
   body: unknown,
@@ -45,7 +64,7 @@ function requestJson(
       headers['content-type'] = 'application/json';
       headers['content-length'] = Buffer.byteLength(payload);
     }
-    const req = openRequest(socketPath, path, method, headers);
+    const req = openRequest(endpoint, path, method, headers);
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     const settle = (error: McpctlError | undefined, answer?: JsonAnswer): void => {
@@ -66,7 +85,7 @@ function requestJson(
         req.destroy();
       }, ms);
     }
-    req.on('error', (error) => settle(toClientError(socketPath, error)));
+    req.on('error', (error) => settle(toClientError(labelOf(endpoint), error)));
     req.on('response', (res) => {
       readText(res).then(
         (text) => {
@@ -75,7 +94,7 @@ function requestJson(
           if (parsed.ok) settle(undefined, { status, body: parsed.value });
           else settle(invalidAnswer(path, status));
         },
-        (error: unknown) => settle(toClientError(socketPath, error)),
+        (error: unknown) => settle(toClientError(labelOf(endpoint), error)),
       );
     });
     req.end(payload);
@@ -88,13 +107,13 @@ function requestJson(
  * daemon's error when it sends one.
  */
 export async function* postStream(
-  socketPath: string,
+  endpoint: Endpoint,
   path: string,
   body: unknown,
   signal: AbortSignal,
 ): AsyncGenerator<unknown> {
   if (signal.aborted) return;
-  const res = await openStream(socketPath, path, body, signal);
+  const res = await openStream(endpoint, path, body, signal);
   if (res === undefined) return;
   res.setEncoding('utf8');
   let pending = '';
@@ -112,14 +131,14 @@ export async function* postStream(
     if (pending.trim() !== '') yield parseItem(path, pending);
   } catch (error) {
     if (signal.aborted) return;
-    throw toClientError(socketPath, error);
+    throw toClientError(labelOf(endpoint), error);
   } finally {
     res.destroy();
   }
 }
 
 function openStream(
-  socketPath: string,
+  endpoint: Endpoint,
   path: string,
   body: unknown,
   signal: AbortSignal,
@@ -131,10 +150,10 @@ function openStream(
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(payload),
     };
-    const req = openRequest(socketPath, path, 'POST', headers, signal);
+    const req = openRequest(endpoint, path, 'POST', headers, signal);
     req.on('error', (error) => {
       if (signal.aborted) resolve(undefined);
-      else reject(toClientError(socketPath, error));
+      else reject(toClientError(labelOf(endpoint), error));
     });
     req.on('response', (res) => {
       if (res.statusCode === 200) {
@@ -147,7 +166,7 @@ function openStream(
           const parsed = parseJson(text);
           reject(parsed.ok ? errorFromAnswer(status, parsed.value) : invalidAnswer(path, status));
         },
-        (error: unknown) => reject(toClientError(socketPath, error)),
+        (error: unknown) => reject(toClientError(labelOf(endpoint), error)),
       );
     });
     req.end(payload);
@@ -160,19 +179,97 @@ function openStream(
  * CLI call. The explicit Host spares ClientRequest the same check.
  */
 function openRequest(
-  socketPath: string,
+  endpoint: Endpoint,
   path: string,
   method: 'GET' | 'POST',
   headers: OutgoingHttpHeaders,
   signal?: AbortSignal,
 ): ClientRequest {
+  if (typeof endpoint === 'string') {
+    return request({
+      path,
+      method,
+      headers: { host: 'mcpctl', ...headers },
+      createConnection: () => connect(endpoint),
+      ...(signal ? { signal } : {}),
+    });
+  }
+  const url = new URL(endpoint.url);
   return request({
     path,
     method,
-    headers: { host: 'mcpctl', ...headers },
-    createConnection: () => connect(socketPath),
+    headers: { host: url.host, authorization: `Bearer ${endpoint.token}`, ...headers },
+    // The TLS socket is verified (CA or pinned fingerprint) before the request, and its token, is written.
+    createConnection: ((_options: unknown, done: (error: Error | null, socket?: Duplex) => void) => {
+      verifiedTlsSocket(endpoint, url).then(
+        (socket) => done(null, socket),
+        (error: Error) => done(error),
+      );
+      return undefined;
+    }) as HttpRequestOptions['createConnection'],
     ...(signal ? { signal } : {}),
+  } as HttpRequestOptions);
+}
+
+/** A context's daemon over TLS: the socket once its certificate passed, else the reason it did not. */
+async function verifiedTlsSocket(endpoint: RemoteEndpoint, url: URL): Promise<Duplex> {
+  return (await verifiedHandshake(endpoint, url)).socket;
+}
+
+async function verifiedHandshake(
+  endpoint: RemoteEndpoint,
+  url: URL,
+): Promise<{ socket: Duplex; certificate: string | undefined }> {
+  const { connect: connectTls } = await import('node:tls');
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const pinned = endpoint.fingerprint?.replace(/^sha256[: ]?/i, '').toUpperCase();
+  return new Promise((resolve, reject) => {
+    const socket = connectTls({
+      host,
+      port: Number(url.port || 443),
+      ...(/^[\d.]+$/.test(host) || host.includes(':') ? {} : { servername: host }),
+      ...(endpoint.ca === undefined ? {} : { ca: endpoint.ca }),
+      // Pinning replaces the CA check: the self-signed certificate is trusted by its fingerprint alone.
+      rejectUnauthorized: pinned === undefined,
+      minVersion: 'TLSv1.2',
+    });
+    socket.once('error', reject);
+    socket.once('secureConnect', () => {
+      // Asked once: Node 20 answers a second getPeerX509Certificate() with undefined.
+      const peer = socket.getPeerX509Certificate();
+      const seen = peer?.fingerprint256;
+      if (pinned !== undefined && seen !== pinned) {
+        socket.destroy();
+        reject(
+          new McpctlError(
+            'PERMISSION_DENIED',
+            `the daemon at ${endpoint.url} presented a certificate with another fingerprint`,
+            {
+              hint: `expected SHA256 ${pinned}, got ${seen ?? 'none'}: if the daemon's certificate changed on purpose, run 'mcpctl context add' again with its new fingerprint ('mcpctl daemon status' on that host)`,
+            },
+          ),
+        );
+        return;
+      }
+      socket.off('error', reject);
+      resolve({ socket, certificate: peer?.toString() });
+    });
   });
+}
+
+/** The PEM of a context's certificate once its fingerprint (or CA) checked out: a trust anchor for other clients. */
+export async function verifiedCertificate(endpoint: RemoteEndpoint): Promise<string> {
+  const url = new URL(endpoint.url);
+  const { socket, certificate } = await verifiedHandshake(endpoint, url);
+  socket.destroy();
+  if (certificate === undefined) {
+    throw new McpctlError('PERMISSION_DENIED', `the daemon at ${endpoint.url} presented no certificate`);
+  }
+  return certificate;
+}
+
+function labelOf(endpoint: Endpoint): string {
+  return typeof endpoint === 'string' ? endpoint : endpoint.url;
 }
 
 function parseItem(path: string, line: string): unknown {

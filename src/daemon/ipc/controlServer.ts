@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { dirname } from 'node:path';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
+import { type CallContext, LOCAL_CALL } from '../../shared/principal.js';
 import { unlinkQuietly } from '../service/files.js';
 import { sendError, sendJson } from './httpReply.js';
 import { checkSocketPathLength, listen } from './listenSocket.js';
@@ -10,14 +11,50 @@ import { readJsonBody } from './readBody.js';
 import { clearStaleSocket, prepareRuntimeDir } from './socketFile.js';
 import { writeStream } from './streamReply.js';
 
-export type MethodHandler = (body: unknown) => Promise<unknown>;
-export type StreamHandler = (body: unknown, signal: AbortSignal) => AsyncIterable<unknown>;
+/** Every handler learns who calls: LOCAL_CALL on the socket, a token's principal on the remote listener. */
+export type MethodHandler = (body: unknown, call: CallContext) => Promise<unknown>;
+export type StreamHandler = (
+  body: unknown,
+  call: CallContext,
+  signal: AbortSignal,
+) => Promise<AsyncIterable<unknown>> | AsyncIterable<unknown>;
 
-export interface ControlServerOptions {
-  socketPath: string;
+export interface ControlDispatchOptions {
   methods: Record<string, MethodHandler>;
   streams: Record<string, StreamHandler>;
   logger: Logger;
+}
+
+export interface ControlServerOptions extends ControlDispatchOptions {
+  socketPath: string;
+}
+
+/** Answers one control request (`/v1/...`) for a caller already known; shared by the socket and the remote listener. */
+export interface ControlDispatch {
+  handle(req: IncomingMessage, res: ServerResponse, call: CallContext): void;
+  /** Ends open streams (their signals abort). */
+  abortStreams(): void;
+}
+
+export function createControlDispatch(options: ControlDispatchOptions): ControlDispatch {
+  const openStreams = new Set<AbortController>();
+  return {
+    handle(req, res, call) {
+      route(req, res, options, openStreams, call).catch((error: unknown) => {
+        options.logger.error({ err: error, path: pathOf(req.url) }, 'control request failed unexpectedly');
+        if (!res.headersSent) sendError(res, internalError(pathOf(req.url)));
+        else res.destroy();
+      });
+    },
+    abortStreams() {
+      for (const stream of openStreams) stream.abort();
+    },
+  };
+}
+
+/** The path without its query: a query string may hold a token and is never logged. */
+function pathOf(url: string | undefined): string {
+  return (url ?? '/').split('?')[0] ?? '/';
 }
 
 export interface ControlServer {
@@ -39,14 +76,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
   prepareRuntimeDir(dirname(socketPath));
   await clearStaleSocket(socketPath);
 
-  const openStreams = new Set<AbortController>();
-  const server = createServer((req, res) => {
-    route(req, res, options, openStreams).catch((error: unknown) => {
-      logger.error({ err: error, url: req.url }, 'control request failed unexpectedly');
-      if (!res.headersSent) sendError(res, internalError(req.url ?? '?'));
-      else res.destroy();
-    });
-  });
+  const dispatch = createControlDispatch(options);
+  const server = createServer((req, res) => dispatch.handle(req, res, LOCAL_CALL));
   server.on('error', (error) => logger.error({ err: error }, 'control server error'));
 
   await listen(server, socketPath);
@@ -66,7 +97,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
     close() {
       closing ??= (async () => {
         const closed = closeServer(server);
-        for (const stream of openStreams) stream.abort();
+        dispatch.abortStreams();
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
         force.unref();
@@ -83,10 +114,11 @@ export async function startControlServer(options: ControlServerOptions): Promise
 async function route(
   req: IncomingMessage,
   res: ServerResponse,
-  options: ControlServerOptions,
+  options: ControlDispatchOptions,
   openStreams: Set<AbortController>,
+  call: CallContext,
 ): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const path = pathOf(req.url);
   const name = path.startsWith('/v1/') ? path.slice(4) : undefined;
   if (name === 'health') {
     if (req.method === 'GET') sendJson(res, 200, { ok: true, pid: process.pid });
@@ -117,7 +149,7 @@ async function route(
   if (method) {
     let output: unknown;
     try {
-      output = await method(body.value);
+      output = await method(body.value, call);
     } catch (error) {
       sendError(res, publicError(error));
       return;
@@ -127,7 +159,7 @@ async function route(
     const controller = new AbortController();
     openStreams.add(controller);
     try {
-      await writeStream(res, () => stream(body.value, controller.signal), controller, publicError);
+      await writeStream(res, () => stream(body.value, call, controller.signal), controller, publicError);
     } finally {
       openStreams.delete(controller);
     }

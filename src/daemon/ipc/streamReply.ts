@@ -10,7 +10,7 @@ import { sendError } from './httpReply.js';
  */
 export async function writeStream(
   res: ServerResponse,
-  open: () => AsyncIterable<unknown>,
+  open: () => Promise<AsyncIterable<unknown>> | AsyncIterable<unknown>,
   controller: AbortController,
   toPublicError: (error: unknown) => McpctlError,
 ): Promise<void> {
@@ -18,7 +18,7 @@ export async function writeStream(
   res.once('close', () => controller.abort());
   let items: AsyncIterable<unknown>;
   try {
-    items = open();
+    items = await open();
   } catch (error) {
     sendError(res, toPublicError(error));
     return;

@@ -1,4 +1,5 @@
-import { Agent, type IncomingMessage, request } from 'node:http';
+import { Agent, type ClientRequest, type IncomingMessage, type RequestOptions, request } from 'node:http';
+import { request as requestTls } from 'node:https';
 import { SESSION_KILLED, SESSION_NOT_FOUND } from '../sessionEnd.js';
 import { SseParser } from '../sseParser.js';
 
@@ -16,14 +17,29 @@ export type Gone = 'session' | 'killed' | 'server';
  * Where the bridge talks to: the endpoint (it moves when a restarted daemon's gateway gets
  * another port), the session on it and its protocol version, over one keep-alive agent.
  */
+/** A remote gateway (a context's listener): its TLS agent (CA or pinned certificate) and the bearer token. */
+export interface SecureLink {
+  agent: Agent;
+  authorization: string;
+}
+
 export class GatewayLink {
-  readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  readonly agent: Agent;
   target: URL;
   sessionId: string | undefined;
   protocolVersion: string | undefined;
 
-  constructor(url: string) {
+  constructor(
+    url: string,
+    private readonly secure?: SecureLink,
+  ) {
     this.target = new URL(url);
+    this.agent = secure?.agent ?? new Agent({ keepAlive: true, maxSockets: 64 });
+  }
+
+  /** A request to the endpoint, over TLS for an https one. */
+  open(options: RequestOptions, onResponse: (res: IncomingMessage) => void): ClientRequest {
+    return (this.target.protocol === 'https:' ? requestTls : request)(this.target, options, onResponse);
   }
 
   headers(body: string | undefined): Record<string, string | number> {
@@ -34,6 +50,7 @@ export class GatewayLink {
     }
     if (this.sessionId) headers['mcp-session-id'] = this.sessionId;
     if (this.protocolVersion) headers['mcp-protocol-version'] = this.protocolVersion;
+    if (this.secure) headers.authorization = this.secure.authorization;
     return headers;
   }
 
@@ -41,7 +58,7 @@ export class GatewayLink {
   post(body: string, signal: AbortSignal): Promise<GatewayReply> {
     return new Promise((resolve, reject) => {
       const options = { method: 'POST', agent: this.agent, headers: this.headers(body), signal };
-      const req = request(this.target, options, (res) => {
+      const req = this.open(options, (res) => {
         readReply(res).then(resolve, reject);
       });
       req.on('error', reject);
@@ -53,14 +70,10 @@ export class GatewayLink {
   endSession(): Promise<void> {
     if (this.sessionId === undefined) return Promise.resolve();
     return new Promise((resolve) => {
-      const req = request(
-        this.target,
-        { method: 'DELETE', agent: this.agent, headers: this.headers(undefined) },
-        (res) => {
-          res.resume();
-          res.on('end', resolve);
-        },
-      );
+      const req = this.open({ method: 'DELETE', agent: this.agent, headers: this.headers(undefined) }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      });
       req.on('error', () => resolve());
       req.end();
     });

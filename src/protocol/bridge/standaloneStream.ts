@@ -1,4 +1,4 @@
-import { type ClientRequest, request } from 'node:http';
+import type { ClientRequest } from 'node:http';
 import { SseParser } from '../sseParser.js';
 import type { GatewayLink } from './gatewayLink.js';
 
@@ -41,7 +41,7 @@ export class StandaloneStream {
       const giveUp = (): void => {
         req.destroy();
       };
-      const req = request(this.link.target, { method: 'GET', agent: this.link.agent, headers }, (res) => {
+      const req = this.link.open({ method: 'GET', agent: this.link.agent, headers }, (res) => {
         signal?.removeEventListener('abort', giveUp);
         const status = res.statusCode ?? 0;
         if (status !== 200) {

@@ -36,6 +36,7 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
       servers: { total: 0, byState: {} },
       gateway: { url: 'http://127.0.0.1:7711', port: 7711 },
       secrets: { keySource: null, keyFile: '/tmp/home/master.key', count: 0, problem: null },
+      remote: null,
     }),
     daemonStop: async () => ({ stopping: true, drainTimeoutMs: 10_000 }),
     addServer: unused,
@@ -105,7 +106,10 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     rotateSecretKey: unused,
     listAudit: unused,
     metrics: unused,
-    followLogs: async function* (input, signal) {
+    createToken: unused,
+    listTokens: unused,
+    revokeToken: unused,
+    followLogs: async function* (input, _call, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;
       if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));

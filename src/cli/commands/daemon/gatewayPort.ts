@@ -1,11 +1,31 @@
+import { resolve } from 'node:path';
+import { McpctlError } from '../../../shared/errors.js';
 import { parseIntegerFlag } from '../../flags.js';
 
 /**
  * `--gateway-port` reaches the daemon as MCPCTL_GATEWAY_PORT, the same setting the
  * config file and environment give (flags > env > config file > default).
  */
-export function withGatewayPort(env: NodeJS.ProcessEnv, flags: { gatewayPort?: string }): NodeJS.ProcessEnv {
-  if (flags.gatewayPort === undefined) return env;
-  const port = parseIntegerFlag('--gateway-port', flags.gatewayPort, 0, 65_535);
-  return { ...env, MCPCTL_GATEWAY_PORT: String(port) };
+export function withGatewayPort(env: NodeJS.ProcessEnv, flags: DaemonFlags): NodeJS.ProcessEnv {
+  const out = { ...env };
+  if (flags.gatewayPort !== undefined) {
+    out.MCPCTL_GATEWAY_PORT = String(parseIntegerFlag('--gateway-port', flags.gatewayPort, 0, 65_535));
+  }
+  // `--listen` and the TLS pair reach the daemon the same way: MCPCTL_LISTEN, MCPCTL_TLS_CERT/KEY.
+  if (flags.listen !== undefined) out.MCPCTL_LISTEN = flags.listen;
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
+    throw new McpctlError('INVALID_ARGUMENT', 'give --tls-cert and --tls-key together', {
+      hint: 'both PEM files, or neither (a self-signed pair is generated and kept)',
+    });
+  }
+  if (flags.tlsCert !== undefined) out.MCPCTL_TLS_CERT = resolve(flags.tlsCert);
+  if (flags.tlsKey !== undefined) out.MCPCTL_TLS_KEY = resolve(flags.tlsKey);
+  return out;
+}
+
+export interface DaemonFlags {
+  gatewayPort?: string;
+  listen?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }

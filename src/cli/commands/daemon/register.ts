@@ -14,7 +14,11 @@ export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => I
     .command('run')
     .description('run the daemon in the foreground (for systemd, launchd, containers)')
     .option('--gateway-port <port>', 'port of the MCP gateway on 127.0.0.1 (default 7711; 0 picks a free one)')
+    .option('--listen <host:port>', 'also serve the control API and the gateway over TLS, tokens required')
+    .option('--tls-cert <file>', 'PEM certificate for --listen (default: a self-signed one, kept)')
+    .option('--tls-key <file>', 'PEM key for --tls-cert')
     .action(async (flags) => {
+      await inv().requireLocal('daemon run');
       const { runDaemonInForeground } = await import('./run.js');
       await runDaemonInForeground(inv(), flags);
     });
@@ -22,7 +26,13 @@ export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => I
     .command('start')
     .description('start the daemon in the background (nothing to do if it runs)')
     .option('--gateway-port <port>', 'port of the MCP gateway on 127.0.0.1 (default 7711; 0 picks a free one)')
-    .action((flags) => startDaemonInBackground(inv(), flags));
+    .option('--listen <host:port>', 'also serve the control API and the gateway over TLS, tokens required')
+    .option('--tls-cert <file>', 'PEM certificate for --listen (default: a self-signed one, kept)')
+    .option('--tls-key <file>', 'PEM key for --tls-cert')
+    .action(async (flags) => {
+      await inv().requireLocal('daemon start');
+      await startDaemonInBackground(inv(), flags);
+    });
   daemon
     .command('stop')
     .description('stop the daemon and its servers gracefully')
@@ -45,10 +55,16 @@ export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => I
     .command('install')
     .description('install a user service that starts the daemon at login (systemd, launchd)')
     .option('--dry-run', 'print the unit and the commands instead of applying them')
-    .action((flags) => installDaemonService(inv(), flags));
+    .action(async (flags) => {
+      await inv().requireLocal('daemon install');
+      await installDaemonService(inv(), flags);
+    });
   daemon
     .command('uninstall')
     .description('remove the user service')
     .option('--dry-run', 'print what would be removed')
-    .action((flags) => uninstallDaemonService(inv(), flags));
+    .action(async (flags) => {
+      await inv().requireLocal('daemon uninstall');
+      await uninstallDaemonService(inv(), flags);
+    });
 }

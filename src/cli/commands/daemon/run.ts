@@ -2,10 +2,10 @@ import { capYoungGeneration } from '../../../core/daemonHeap.js';
 import { recordDaemonFailure } from '../../../core/daemonLogFile.js';
 import { toMcpctlError } from '../../../shared/errors.js';
 import type { Invocation } from '../../invocation.js';
-import { withGatewayPort } from './gatewayPort.js';
+import { type DaemonFlags, withGatewayPort } from './gatewayPort.js';
 
 /** The daemon in the foreground (systemd, launchd, containers, tests) until SIGINT/SIGTERM or `daemon stop`. */
-export async function runDaemonInForeground(inv: Invocation, flags: { gatewayPort?: string } = {}): Promise<void> {
+export async function runDaemonInForeground(inv: Invocation, flags: DaemonFlags = {}): Promise<void> {
   const { ctx } = inv;
   // Before the daemon's modules load: loading them would already grow the young generation.
   capYoungGeneration();

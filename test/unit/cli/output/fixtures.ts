@@ -94,6 +94,7 @@ export function daemonStatus(overrides: Partial<DaemonStatus> = {}): DaemonStatu
     servers: { total: 3, byState: { running: 2, failed: 1, stopped: 0 } },
     gateway: { url: 'http://127.0.0.1:7711', port: 7711 },
     secrets: { keySource: 'file', keyFile: '/h/master.key', count: 2, problem: null },
+    remote: null,
     ...overrides,
   };
 }

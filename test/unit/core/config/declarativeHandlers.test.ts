@@ -6,6 +6,7 @@ import { controlMethods, type MethodInput } from '../../../../src/core/api.js';
 import { createDeclarativeHandlers } from '../../../../src/core/config/declarativeHandlers.js';
 import { ProfileRegistry } from '../../../../src/core/profiles/registry.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
+import { LOCAL_CALL } from '../../../../src/shared/principal.js';
 import { makeSupervisor } from '../../../helpers/supervisor.js';
 
 /** The daemon's applyConfig and exportConfig over a real supervisor, profile registry and SQLite store. */
@@ -21,7 +22,7 @@ async function rig() {
   await profiles.load();
   const handlers = createDeclarativeHandlers({ supervisor, profiles });
   const apply = (input: MethodInput<'applyConfig'>) =>
-    handlers.applyConfig(controlMethods.applyConfig.input.parse(input));
+    handlers.applyConfig(controlMethods.applyConfig.input.parse(input), LOCAL_CALL);
   return { supervisor, profiles, handlers, apply };
 }
 
@@ -47,13 +48,13 @@ describe('applyConfig and exportConfig in the daemon', () => {
     expect(supervisor.list().map((entry) => entry.spec.name)).toEqual(['a', 'b']);
     expect(profiles.get('dev')?.members).toEqual([{ server: 'b', env: { WORKSPACE: 'one' } }]);
 
-    const { document } = await handlers.exportConfig({ profile: 'dev' });
+    const { document } = await handlers.exportConfig({ profile: 'dev' }, LOCAL_CALL);
     expect(document).toEqual({
       apiVersion: 'mcpctl/v1',
       servers: [{ name: 'b', transport: 'stdio', command: process.execPath, autostart: false }],
       profiles: [{ name: 'dev', members: [{ server: 'b', env: { WORKSPACE: 'one' } }] }],
     });
-    const everything = await handlers.exportConfig({});
+    const everything = await handlers.exportConfig({}, LOCAL_CALL);
     const again = await apply({ document: everything.document as MethodInput<'applyConfig'>['document'] });
     expect(again.changed).toBe(false);
   });

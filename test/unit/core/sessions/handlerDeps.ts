@@ -5,6 +5,7 @@ import { onTestFinished } from 'vitest';
 import { createAlertRules } from '../../../../src/core/alerts/alertRules.js';
 import type { ControlApi } from '../../../../src/core/api.js';
 import { createAuditLog } from '../../../../src/core/audit/auditLog.js';
+import { TokenService } from '../../../../src/core/auth/tokens.js';
 import { loadSettings } from '../../../../src/core/config/settings.js';
 import { EventHub } from '../../../../src/core/events/eventHub.js';
 import { createHandlers } from '../../../../src/core/handlers.js';
@@ -74,6 +75,7 @@ export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } 
       homeId: 'test',
     }),
     audit,
+    tokens: new TokenService({ tokens: store.tokens, logger: silentLogger, now: Date.now }),
     ...options,
     logger: silentLogger,
     now: Date.now,

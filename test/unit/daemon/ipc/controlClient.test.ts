@@ -75,7 +75,7 @@ describe('postStream', () => {
       logger: silentLogger,
       methods: {},
       streams: {
-        waits: async function* (_body, signal) {
+        waits: async function* (_body, _call, signal) {
           yield 'one';
           await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
         },

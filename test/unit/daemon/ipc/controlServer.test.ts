@@ -178,7 +178,7 @@ describe('streams', () => {
     const aborted = deferred();
     const { socket } = await serve({
       streams: {
-        ticks: async function* (body, signal) {
+        ticks: async function* (body, _call, signal) {
           yield { n: 1, body };
           yield { n: 2 };
           await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
@@ -201,7 +201,7 @@ describe('streams', () => {
     const aborted = deferred();
     const { socket, close } = await serve({
       streams: {
-        forever: async function* (_body, signal) {
+        forever: async function* (_body, _call, signal) {
           yield 'first';
           started.resolve();
           await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));

@@ -1,0 +1,177 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { isIP } from 'node:net';
+import { McpctlError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import type { CallContext } from '../../shared/principal.js';
+import { allowedHosts, isAllowedOrigin } from '../gateway/guards.js';
+import { SERVER_ERROR, sendRpcError } from '../gateway/replies.js';
+import type { ControlDispatch } from '../ipc/controlServer.js';
+import { sendError } from '../ipc/httpReply.js';
+import { authenticateRequest, type BearerGateOptions, type Refuse } from './bearer.js';
+
+export interface RemoteListenerOptions {
+  host: string;
+  port: number;
+  /** PEM pair; null serves plain HTTP, which the daemon allows on loopback only. */
+  tls: { cert: string; key: string } | null;
+  /** Host names clients reach the listener by (besides IP literals and the bound address). */
+  publicNames: readonly string[];
+  gate: BearerGateOptions;
+  control: ControlDispatch;
+  gateway: { handle(req: IncomingMessage, res: ServerResponse, call: CallContext): void };
+  logger: Logger;
+}
+
+export interface RemoteListener {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const CLOSE_GRACE_MS = 1000;
+
+/**
+ * The remote front door: the control API (`/v1/...`, the socket's JSON) and the gateway paths on
+ * one TLS port (TLS 1.2+), every request with a token. Host and Origin are checked as on the
+ * loopback gateway, accepting the configured public names; then the bearer token (400 in the
+ * URL, 429 after too many failures, 401 without); then the role matrix, in the control
+ * dispatch and the gateway's authorize hook. No URL or header is ever logged here.
+ */
+export async function startRemoteListener(options: RemoteListenerOptions): Promise<RemoteListener> {
+  const logger = options.logger.child({ component: 'remote' });
+  let hosts = new Set<string>();
+  let port = options.port;
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    try {
+      serve(options, hosts, port, req, res);
+    } catch (error) {
+      logger.error({ err: error }, 'remote request failed');
+      if (!res.headersSent) sendRpcError(res, 500, SERVER_ERROR, 'Internal error');
+      else res.destroy();
+    }
+  };
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, handler)
+    : createHttpServer(handler);
+  server.on('tlsClientError', () => {
+    // A wrong fingerprint or a scanner: nothing to log per attempt.
+  });
+  await listen(server, options.host, options.port);
+  port = (server.address() as AddressInfo).port;
+  hosts = allowedHosts(options.host, port);
+  for (const name of options.publicNames) {
+    hosts.add(`${name}:${port}`);
+    if (port === 443) hosts.add(name);
+  }
+  const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `${options.tls ? 'https' : 'http'}://${urlHost}:${port}`;
+  logger.info({ url }, 'remote listener listening');
+  return {
+    url,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+      }),
+  };
+}
+
+function serve(
+  options: RemoteListenerOptions,
+  hosts: Set<string>,
+  port: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  const control = (req.url ?? '').startsWith('/v1/');
+  const refuse: Refuse = control ? refuseControl : refuseGateway;
+  res.setHeader('vary', 'Origin');
+  if (!hostAllowed(req.headers.host, hosts, port)) {
+    refuse(res, 403, 'Forbidden: the Host header does not name this listener (add it to listen.publicNames)', {});
+    return;
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    if (!originAllowed(origin, hosts, port)) {
+      refuse(res, 403, 'Forbidden: this origin may not use the listener', {});
+      return;
+    }
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('access-control-expose-headers', 'Mcp-Session-Id');
+  }
+  const call = authenticateRequest(options.gate, req, res, refuse);
+  if (call === undefined) return;
+  if (control) options.control.handle(req, res, call);
+  else options.gateway.handle(req, res, call);
+}
+
+/** The allowed names, and any IP literal on our port: a rebinding attack needs a DNS name, never an IP. */
+function hostAllowed(host: string | undefined, hosts: Set<string>, port: number): boolean {
+  if (host === undefined) return false;
+  const lower = host.toLowerCase();
+  if (hosts.has(lower)) return true;
+  const match = /^(\[[0-9a-f:.]+\]|[0-9.]+):(\d+)$/.exec(lower);
+  if (match === null || Number(match[2]) !== port) return false;
+  const address = (match[1] ?? '').replace(/^\[|\]$/g, '');
+  return isIP(address) !== 0;
+}
+
+/** Loopback origins, and https origins naming this listener (a browser page served from it). */
+function originAllowed(origin: string, hosts: Set<string>, port: number): boolean {
+  if (isAllowedOrigin(origin)) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'https:') return false;
+  return hostAllowed(parsed.port === '' ? `${parsed.hostname}:443` : parsed.host, hosts, port);
+}
+
+const CODE_BY_STATUS: Record<number, 'INVALID_ARGUMENT' | 'PERMISSION_DENIED' | 'TIMEOUT'> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'PERMISSION_DENIED',
+  403: 'PERMISSION_DENIED',
+  429: 'PERMISSION_DENIED',
+};
+
+const refuseControl: Refuse = (res, status, message, headers) => {
+  const hint =
+    status === 401
+      ? "check the context's token ('mcpctl context ls'); an admin creates one with 'mcpctl token create'"
+      : status === 429
+        ? `wait ${headers['retry-after'] ?? 'a minute'} s before trying again`
+        : undefined;
+  sendError(
+    res,
+    new McpctlError(CODE_BY_STATUS[status] ?? 'PERMISSION_DENIED', message, hint === undefined ? {} : { hint }),
+    status,
+    headers,
+  );
+};
+
+const refuseGateway: Refuse = (res, status, message, headers) =>
+  sendRpcError(res, status, SERVER_ERROR, message, headers);
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      reject(
+        new McpctlError('CONFIG_INVALID', `the remote listener cannot listen on ${host}:${port}: ${error.message}`, {
+          hint: 'choose another listen address or port, or stop the process using it',
+          cause: error,
+        }),
+      );
+    };
+    server.once('error', onError);
+    server.listen({ host, port }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,149 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, CLI_NODE, EVERYTHING, makeHome, mcpctl, mcpctlJson, waitFor } from '../helpers/cli.js';
+import { addRunningServer } from '../helpers/daemon.js';
+
+/** A daemon in one MCPCTL_HOME with --listen; a CLI in another home talking to it through a context. */
+let daemonHome: ReturnType<typeof makeHome>;
+let cliHome: ReturnType<typeof makeHome>;
+let url: string;
+let fingerprint: string;
+
+const remote = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  mcpctl(cliHome.home, args, { env: { MCPCTL_NO_AUTOSTART: '1', ...env } });
+
+beforeAll(async () => {
+  daemonHome = makeHome();
+  cliHome = makeHome();
+  expect((await mcpctl(daemonHome.home, ['daemon', 'start', '--listen', '127.0.0.1:0'])).code).toBe(0);
+  const status = await mcpctlJson<{ remote: { url: string; fingerprint: string } }>(daemonHome.home, [
+    'daemon',
+    'status',
+  ]);
+  ({ url, fingerprint } = status.remote);
+  await addRunningServer(daemonHome.home, 'alpha', [], [process.execPath, EVERYTHING]);
+  const { token } = await mcpctlJson<{ token: string }>(daemonHome.home, [
+    'token',
+    'create',
+    'laptop',
+    '--role',
+    'admin',
+  ]);
+  writeFileSync(join(cliHome.home, 'token'), `${token}\n`, { mode: 0o600 });
+  const added = await remote([
+    'context',
+    'add',
+    'team',
+    '--url',
+    url,
+    '--token-file',
+    join(cliHome.home, 'token'),
+    '--fingerprint',
+    fingerprint,
+  ]);
+  expect(added.code, added.stderr).toBe(0);
+}, 60_000);
+
+afterAll(async () => {
+  await mcpctl(daemonHome.home, ['daemon', 'stop']);
+  daemonHome.cleanup();
+  cliHome.cleanup();
+});
+
+describe('a remote context', () => {
+  it('is stored 0600 and listed with * on the current one; local is built in', async () => {
+    expect(statSync(join(cliHome.home, 'contexts.json')).mode & 0o777).toBe(0o600);
+    expect((await remote(['context', 'use', 'team'])).code).toBe(0);
+    const listed = await remote(['context', 'ls']);
+    expect(listed.stdout).toMatch(/^\*\s+team\s+https:\/\//m);
+    expect(listed.stdout).toMatch(/^\s+local\s+/m);
+  });
+
+  it('runs ls, server add and session ls against the remote daemon', async () => {
+    const ls = await remote(['ls']);
+    expect(ls.code, ls.stderr).toBe(0);
+    expect(ls.stdout).toMatch(/^alpha\s+stdio\s+running/m);
+    const add = await remote(['server', 'add', 'beta', '--no-autostart', '--', process.execPath, EVERYTHING]);
+    expect(add.code, add.stderr).toBe(0);
+    const names = (await mcpctlJson<Array<{ name: string }>>(daemonHome.home, ['ls'])).map((s) => s.name);
+    expect(names).toEqual(['alpha', 'beta']);
+    const sessions = await remote(['session', 'ls', '-o', 'json']);
+    expect(sessions.code, sessions.stderr).toBe(0);
+    expect(JSON.parse(sessions.stdout)).toEqual([]);
+  });
+
+  it('follows a server log over the stream (logs -f)', async () => {
+    const child = spawn(CLI_NODE, [CLI, '--context', 'team', 'logs', 'alpha', '-f', '--tail', '5'], {
+      env: { ...process.env, MCPCTL_HOME: cliHome.home, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    try {
+      await waitFor('a log line', () => (out.trim() === '' ? undefined : true));
+    } finally {
+      child.kill('SIGINT');
+    }
+  });
+
+  it('bridges a stdio client to the remote gateway with the token (connect)', async () => {
+    const child = spawn(CLI_NODE, [CLI, '--context', 'team', 'connect', 'alpha'], {
+      env: { ...process.env, MCPCTL_HOME: cliHome.home, NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const init = { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'laptop', version: '1' } };
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: init })}\n`);
+    await waitFor('initialize answer', () => (out.includes('"id":1') ? true : undefined));
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+    const call = { name: 'echo', arguments: { message: 'over tls' } };
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: call })}\n`);
+    await waitFor('echo answer', () => (out.includes('over tls') ? true : undefined));
+    const sessions = await mcpctlJson<Array<{ clientName: string }>>(daemonHome.home, ['session', 'ls']);
+    expect(sessions.map((s) => s.clientName)).toContain('laptop');
+    child.stdin.end();
+    await new Promise((resolve) => child.once('exit', resolve));
+  });
+
+  it('says a local-only command does not work against it', async () => {
+    const install = await remote(['daemon', 'install', '--dry-run']);
+    expect(install.code).toBe(2);
+    expect(install.stderr).toMatch(/works on this machine only/);
+  });
+
+  it('refuses to talk to a daemon whose certificate has another fingerprint', async () => {
+    const wrong = fingerprint.replace(/^../, fingerprint.startsWith('00') ? '11' : '00');
+    const added = await remote([
+      'context',
+      'add',
+      'spoof',
+      '--url',
+      url,
+      '--token-file',
+      join(cliHome.home, 'token'),
+      '--fingerprint',
+      wrong,
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    const ls = await remote(['--context', 'spoof', 'ls']);
+    expect(ls.code).toBe(4);
+    expect(ls.stderr).toMatch(/another fingerprint/);
+  });
+
+  it('names a hand-broken contexts file in its error', async () => {
+    const file = join(cliHome.home, 'contexts.json');
+    const kept = readFileSync(file, 'utf8');
+    writeFileSync(file, '{"current": 3');
+    const ls = await remote(['ls']);
+    writeFileSync(file, kept);
+    expect(ls.code).toBe(3);
+    expect(ls.stderr).toContain(file);
+  });
+});

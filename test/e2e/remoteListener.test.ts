@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METHOD_NAMES, STREAM_NAMES } from '../../src/core/apiNames.js';
+import { ACCESS_ROLES, GATEWAY_PATHS, METHOD_RULES, STREAM_RULES } from '../../src/core/apiRoles.js';
+import type { Role } from '../../src/shared/principal.js';
+import { EVERYTHING, makeHome, mcpctl, mcpctlJson } from '../helpers/cli.js';
+import { addRunningServer } from '../helpers/daemon.js';
+
+/**
+ * The remote listener end to end: a real daemon with `--listen 127.0.0.1:0`, real tokens, TLS
+ * verified against the daemon's own self-signed certificate. The rate-limit test runs last:
+ * every request here comes from 127.0.0.1.
+ */
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+let home: string;
+let cleanup: () => void;
+let base: URL;
+let ca: string;
+const tokens: Record<string, string> = {};
+
+function send(
+  method: string,
+  path: string,
+  options: { token?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: base.hostname,
+        port: base.port,
+        path,
+        method,
+        ca,
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...options.headers,
+        },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+const INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'matrix', version: '1' } },
+});
+
+async function openSession(token: string, target = '/servers/alpha/mcp'): Promise<string> {
+  const answer = await send('POST', target, { token, body: INITIALIZE });
+  expect(answer.status, answer.body).toBe(200);
+  const id = answer.headers['mcp-session-id'];
+  if (typeof id !== 'string') throw new Error('no session id');
+  return id;
+}
+
+beforeAll(async () => {
+  ({ home, cleanup } = makeHome());
+  const started = await mcpctl(home, ['daemon', 'start', '--listen', '127.0.0.1:0']);
+  expect(started.code, started.stderr).toBe(0);
+  const status = await mcpctlJson<{ remote: { url: string; fingerprint: string; certFile: string } | null }>(home, [
+    'daemon',
+    'status',
+  ]);
+  if (status.remote === null) throw new Error('no remote listener');
+  expect(status.remote.fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  base = new URL(status.remote.url);
+  ca = readFileSync(status.remote.certFile, 'utf8');
+  await addRunningServer(home, 'alpha', [], [process.execPath, EVERYTHING]);
+  const specs: Array<[string, string[]]> = [
+    ['admin', ['--role', 'admin']],
+    ['operator', ['--role', 'operator']],
+    ['viewer', ['--role', 'viewer']],
+    ['client', ['--role', 'client']],
+    ['scoped', ['--role', 'client', '--scope', 'server:alpha']],
+  ];
+  for (const [name, flags] of specs) {
+    tokens[name] = (await mcpctlJson<{ token: string }>(home, ['token', 'create', name, ...flags])).token;
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await mcpctl(home, ['daemon', 'stop']);
+  cleanup();
+});
+
+const ROLES: Role[] = ['admin', 'operator', 'viewer', 'client'];
+
+describe('the remote listener', () => {
+  it('enforces the role matrix on every control method and stream over TLS (a probe body: 400 when allowed)', async () => {
+    const rules = { ...METHOD_RULES, ...STREAM_RULES } as Record<string, { access: keyof typeof ACCESS_ROLES }>;
+    for (const name of [...METHOD_NAMES, ...STREAM_NAMES]) {
+      const rule = rules[name];
+      expect(rule, `no matrix row for ${name}`).toBeDefined();
+      for (const role of ROLES) {
+        // Unknown keys fail every strict input schema: an allowed role reaches validation, nothing runs.
+        const answer = await send('POST', `/v1/${name}`, { token: tokens[role], body: '{"probe":true}' });
+        const expected = ACCESS_ROLES[rule?.access ?? 'admin'].includes(role) ? 400 : 403;
+        expect(answer.status, `${role} ${name}: ${answer.body}`).toBe(expected);
+      }
+      const scoped = await send('POST', `/v1/${name}`, { token: tokens.scoped, body: '{"probe":true}' });
+      expect(scoped.status, `scoped client ${name}`).toBe(403);
+    }
+  });
+
+  it('enforces it on every gateway path kind; a scoped client sees only its server (404 elsewhere)', async () => {
+    for (const path of GATEWAY_PATHS) {
+      const [kind, endpoint] = path.split('/');
+      // POST to sse (405), POST to messages without a session (400), initialize on mcp (200): never a stream held open.
+      const url = (name: string) => `/${kind}/${name}/${endpoint}`;
+      const body = endpoint === 'mcp' ? INITIALIZE : '{}';
+      for (const role of ROLES) {
+        const answer = await send('POST', url('alpha'), { token: tokens[role], body });
+        if (role === 'viewer') expect(answer.status, `${role} ${path}`).toBe(403);
+        else expect([200, 400, 404, 405], `${role} ${path}: ${answer.status}`).toContain(answer.status);
+      }
+      if (kind === 'servers') {
+        const inScope = await send('POST', url('alpha'), { token: tokens.scoped, body });
+        expect([200, 400, 405], `scoped ${path}`).toContain(inScope.status);
+      }
+      const outOfScope = await send('POST', url(kind === 'servers' ? 'beta' : 'dev'), { token: tokens.scoped, body });
+      expect(outOfScope.status, `scoped ${path} out of scope`).toBe(404);
+    }
+  });
+
+  it('answers 401 with WWW-Authenticate without a valid token, 400 for a token in the URL', async () => {
+    for (const token of [undefined, 'mcpctl_forged', `mcpctl_${'A'.repeat(43)}`]) {
+      const answer = await send('POST', '/v1/listServers', { ...(token ? { token } : {}), body: '{}' });
+      expect(answer.status).toBe(401);
+      expect(answer.headers['www-authenticate']).toMatch(/^Bearer/);
+      const gateway = await send('POST', '/servers/alpha/mcp', { ...(token ? { token } : {}), body: INITIALIZE });
+      expect(gateway.status).toBe(401);
+    }
+    const inUrl = await send('POST', `/servers/alpha/mcp?access_token=${tokens.client}`, { body: INITIALIZE });
+    expect(inUrl.status).toBe(400);
+    const log = readFileSync(`${home}/logs/daemon.log`, 'utf8');
+    for (const token of Object.values(tokens)) expect(log).not.toContain(token);
+  });
+
+  it('binds a gateway session to its principal: another token presenting the id gets 404', async () => {
+    const id = await openSession(tokens.client as string);
+    const ping = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' });
+    const headers = { 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' };
+    const own = await send('POST', '/servers/alpha/mcp', { token: tokens.client, body: ping, headers });
+    expect(own.status, own.body).toBe(200);
+    const other = await send('POST', '/servers/alpha/mcp', { token: tokens.operator, body: ping, headers });
+    expect(other.status).toBe(404);
+  });
+
+  it('ends the open gateway sessions of a revoked token, and refuses it from the next request', async () => {
+    const id = await openSession(tokens.scoped as string);
+    const revoked = await mcpctl(home, ['token', 'revoke', 'scoped']);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    const session = await mcpctlJson<{ state: string; closeReason: string | null }>(home, ['session', 'show', id]);
+    expect(session).toMatchObject({ state: 'closed', closeReason: 'token revoked' });
+    const after = await send('POST', '/v1/listServers', { token: tokens.scoped, body: '{}' });
+    expect(after.status).toBe(401);
+  });
+
+  it('answers 429 with Retry-After after 20 failed attempts in a minute from one address', async () => {
+    let last: Answer | undefined;
+    for (let attempt = 0; attempt < 25; attempt += 1) {
+      last = await send('POST', '/v1/listServers', { token: 'mcpctl_wrong', body: '{}' });
+      if (last.status === 429) break;
+    }
+    expect(last?.status).toBe(429);
+    expect(Number(last?.headers['retry-after'])).toBeGreaterThan(0);
+    // A valid token from the same address waits too: a guesser cannot reset the count with one.
+    expect((await send('POST', '/v1/listServers', { token: tokens.admin, body: '{}' })).status).toBe(429);
+  });
+});
