@@ -376,6 +376,11 @@ export const controlMethods = {
     output: z.object({ document: z.record(z.string(), z.unknown()) }),
   },
   ...secretMethods,
+  /** A one-time dashboard login link for the caller (valid once, for a minute). */
+  createDashboardLogin: {
+    input: z.object({}).strict(),
+    output: z.object({ url: z.string(), expiresAt: z.string() }),
+  },
 } as const;
 
 /** Long-lived answers: the daemon writes one JSON item per line until the client goes away. */

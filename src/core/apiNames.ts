@@ -42,6 +42,7 @@ export const METHOD_NAMES = [
   'listSecrets',
   'removeSecret',
   'rotateSecretKey',
+  'createDashboardLogin',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs', 'followEvents'] as const;

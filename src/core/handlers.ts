@@ -8,6 +8,7 @@ import { type AlertHandlerDeps, createAlertHandlers } from './alerts/alertHandle
 import type { ControlHandlers, LogLine } from './api.js';
 import { createDeclarativeHandlers, type DeclarativeHandlerDeps } from './config/declarativeHandlers.js';
 import type { Settings } from './config/settings.js';
+import { createDashboardHandlers, type DashboardHandlerDeps } from './dashboard/dashboardHandlers.js';
 import { createEventHandlers, type EventHandlerDeps } from './events/eventHandlers.js';
 import { SERVER_EVENT_TYPES } from './events/eventTypes.js';
 import { followLines, type Subscribable } from './logStream.js';
@@ -24,7 +25,7 @@ import type { GatewayControl } from './sessions/gatewayControl.js';
 import { createGatewayHandlers } from './sessions/gatewayHandlers.js';
 import { parseInput } from './validation.js';
 
-export interface HandlerDeps extends DeclarativeHandlerDeps, EventHandlerDeps, AlertHandlerDeps {
+export interface HandlerDeps extends DeclarativeHandlerDeps, EventHandlerDeps, AlertHandlerDeps, DashboardHandlerDeps {
   paths: Paths;
   settings: Settings;
   store: Store;
@@ -144,6 +145,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     ...createEventHandlers(deps),
     ...createAlertHandlers(deps),
     ...createSecretHandlers(deps),
+    ...createDashboardHandlers(deps),
     followLogs(query, signal) {
       if (query.name === undefined) return followLines(deps.daemonLog, signal);
       supervisor.get(query.name);

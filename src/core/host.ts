@@ -6,6 +6,8 @@ import { ServerLogFile } from '../daemon/monitor/logFile.js';
 import { readGroupRssBytes } from '../daemon/process/memory.js';
 import { homeIdOf } from '../daemon/process/ownership.js';
 import { acquirePidLock } from '../daemon/service/pidLock.js';
+import { DashboardAuth } from '../daemon/ui/dashboardAuth.js';
+import { DashboardServer } from '../daemon/ui/dashboardServer.js';
 import type { Logger } from '../shared/logger.js';
 import { type Paths, serverLogPath } from '../shared/paths.js';
 import { openSqliteStore } from '../store/sqliteStore.js';
@@ -98,7 +100,10 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       },
       { flushed: () => recorder.flushed() },
     );
+    const dashboardAuth = new DashboardAuth();
+    const dashboard = new DashboardServer({ auth: dashboardAuth, logger });
     const gateway = new GatewayHost({
+      ui: dashboard,
       supervisor: () => supervisor,
       settings,
       logger,
@@ -195,11 +200,15 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       profileCatalogs: gateway,
       events,
       alerts,
+      dashboardAuth,
       logger,
       now: Date.now,
       parentEnv: env,
     });
-    const server = await startControlServer({ socketPath: paths.socket, ...toMethodTable(handlers), logger });
+    const table = toMethodTable(handlers);
+    dashboard.attach(table);
+    cleanups.push(() => dashboard.close());
+    const server = await startControlServer({ socketPath: paths.socket, ...table, logger });
     cleanups.push(() => server.close());
     logger.info({ socket: paths.socket }, 'control API listening');
     await stopRequested;

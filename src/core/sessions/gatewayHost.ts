@@ -1,6 +1,12 @@
 import { startGateway } from '../../daemon/gateway/gateway.js';
 import { profileOfTarget } from '../../daemon/gateway/route.js';
-import type { Gateway, GatewaySessionInfo, GatewaySessionSnapshot, SessionEvent } from '../../daemon/gateway/types.js';
+import type {
+  Gateway,
+  GatewayOptions,
+  GatewaySessionInfo,
+  GatewaySessionSnapshot,
+  SessionEvent,
+} from '../../daemon/gateway/types.js';
 import { toolSearchMode } from '../../protocol/aggregate/searchMode.js';
 import type { MemberLiveness } from '../../protocol/aggregate/types.js';
 import { type RootsSource, rootsOf } from '../../protocol/multiplex/roots.js';
@@ -56,6 +62,8 @@ export class GatewayHost implements GatewayControl {
       profiles?: ProfileSource;
       /** mcpctl's version, a profile endpoint's serverInfo.version. */
       version?: string;
+      /** The dashboard, served under /ui/ on the gateway's listener. */
+      ui?: GatewayOptions['ui'];
     },
   ) {
     this.profiles = new ProfileEndpoints({
@@ -92,6 +100,7 @@ export class GatewayHost implements GatewayControl {
       logger,
       onSessionEvent: (event) => this.onSessionEvent(event),
       endedSession: this.deps.endedSession,
+      ...(this.deps.ui === undefined ? {} : { ui: this.deps.ui }),
     });
   }
 

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RPC_ERROR } from '../../protocol/jsonrpc.js';
-import type { SessionBackend } from '../../protocol/session.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { GatewayContext } from './context.js';
 import { allowedHosts, isAllowedHost, isAllowedOrigin } from './guards.js';
@@ -50,7 +49,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
   const server = createServer((req, res) => {
     try {
-      serve(ctx, hosts, options.backends, req, res)?.catch((error: unknown) => fail(res, error));
+      serve(ctx, hosts, options, req, res)?.catch((error: unknown) => fail(res, error));
     } catch (error) {
       fail(res, error);
     }
@@ -85,7 +84,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 function serve(
   ctx: GatewayContext,
   hosts: Set<string>,
-  backends: (serverName: string) => SessionBackend | undefined,
+  { backends, ui }: Pick<GatewayOptions, 'backends' | 'ui'>,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> | undefined {
@@ -100,6 +99,10 @@ function serve(
       sendRpcError(res, 403, SERVER_ERROR, 'Forbidden: only loopback origins may use this gateway');
       return undefined;
     }
+  }
+  // The dashboard is same-origin only: it gets the Host/Origin checks above and no CORS headers.
+  if (ui?.handles(req.url)) return ui.handle(req, res);
+  if (origin !== undefined) {
     // An allowlisted origin is echoed, never '*': a page on another origin gets nothing.
     res.setHeader('access-control-allow-origin', origin);
     res.setHeader('access-control-expose-headers', 'Mcp-Session-Id');

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClientInfo, SessionBackend } from '../../protocol/session.js';
 import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import type { Logger } from '../../shared/logger.js';
@@ -40,6 +41,8 @@ export interface GatewayOptions {
    * client must know (killed), from the session history so that it holds across restarts.
    */
   endedSession?: (id: string) => Promise<SessionEndData | undefined>;
+  /** The dashboard's routes (`/ui/...`), served on this listener behind the same Host/Origin checks. */
+  ui?: { handles(url: string | undefined): boolean; handle(req: IncomingMessage, res: ServerResponse): Promise<void> };
 }
 
 export interface GatewaySessionInfo {

@@ -101,6 +101,7 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     listSecrets: unused,
     removeSecret: unused,
     rotateSecretKey: unused,
+    createDashboardLogin: unused,
     followLogs: async function* (input, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;

@@ -12,6 +12,7 @@ import type { ProfileCatalogs } from '../../../../src/core/profiles/catalog.js';
 import { ProfileRegistry } from '../../../../src/core/profiles/registry.js';
 import { SecretVault } from '../../../../src/core/secrets/vault.js';
 import { createSessionRecorder, type SessionRecorder } from '../../../../src/core/sessions/sessionRecorder.js';
+import { DashboardAuth } from '../../../../src/daemon/ui/dashboardAuth.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
 import { resolvePaths } from '../../../../src/shared/paths.js';
 import type { Store } from '../../../../src/store/types.js';
@@ -71,6 +72,7 @@ export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } 
       keyFile: join(home, 'master.key'),
       homeId: 'test',
     }),
+    dashboardAuth: new DashboardAuth(),
     ...options,
     logger: silentLogger,
     now: Date.now,
