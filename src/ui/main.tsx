@@ -39,8 +39,9 @@ function App() {
   const loggedOut = (message = 'Your dashboard session ended. Run mcpctl dashboard for a new link.'): void =>
     setAuth({ state: 'out', message });
 
+  // A link opened in a tab that already shows the dashboard changes only the hash: watch it too.
+  const code = /^#\/login\/(.+)$/.exec(hash)?.[1];
   useEffect(() => {
-    const code = /^#\/login\/(.+)$/.exec(location.hash)?.[1];
     const start = async (): Promise<void> => {
       if (code !== undefined) {
         // The code is spent at once and leaves the address bar (and the history).
@@ -52,8 +53,10 @@ function App() {
         } catch (error) {
           setAuth({ state: 'out', message: describe(error) });
         }
+        dispatchEvent(new HashChangeEvent('hashchange'));
         return;
       }
+      if (auth.state !== 'checking') return;
       const session = await currentSession().catch(() => undefined);
       if (session) {
         setSession(session, () => loggedOut());
@@ -61,7 +64,7 @@ function App() {
       } else setAuth({ state: 'out' });
     };
     void start();
-  }, []);
+  }, [code]);
 
   if (auth.state === 'checking') return <p class="center">Loading…</p>;
   if (auth.state === 'out') return <Login message={auth.message} />;
@@ -113,7 +116,7 @@ function Shell(props: { hash: string; session: SessionInfo }) {
   const server = /^\/servers\/(.+)$/.exec(route)?.[1];
   const page =
     server !== undefined ? (
-      <ServerDetail name={decodeURIComponent(server)} />
+      <ServerDetail key={server} name={decodeURIComponent(server)} />
     ) : route === '/servers' ? (
       <Servers />
     ) : route === '/sessions' ? (

@@ -35,6 +35,14 @@ export class GatewayClient {
 
   constructor(private readonly endpoint: string) {}
 
+  /** Ends the gateway session (the page left): it would otherwise wait out the idle timeout. */
+  close(): void {
+    if (this.sessionId === undefined) return;
+    const headers = { 'mcp-session-id': this.sessionId, 'mcp-protocol-version': this.protocolVersion };
+    this.sessionId = undefined;
+    void fetch(this.endpoint, { method: 'DELETE', headers, keepalive: true }).catch(() => undefined);
+  }
+
   async listTools(): Promise<ToolInfo[]> {
     const { answer } = await this.request('tools/list', {});
     return ((answer.result as { tools?: ToolInfo[] } | undefined)?.tools ?? []) as ToolInfo[];

@@ -10,6 +10,7 @@ export function ServerDetail(props: { name: string }) {
   const { name } = props;
   const { data, error } = useLoad(() => call('getServer', { name }), [name]);
   const client = useMemo(() => new GatewayClient(`/servers/${encodeURIComponent(name)}/mcp`), [name]);
+  useEffect(() => () => client.close(), [client]);
   return (
     <Page title={`Server ${name}`}>
       <Failure message={error} />
