@@ -10,6 +10,7 @@ import { DashboardAuth } from '../daemon/ui/dashboardAuth.js';
 import { DashboardServer } from '../daemon/ui/dashboardServer.js';
 import type { Logger } from '../shared/logger.js';
 import { type Paths, serverLogPath } from '../shared/paths.js';
+import type { CallContext } from '../shared/principal.js';
 import { openSqliteStore } from '../store/sqliteStore.js';
 import { createAlertRules } from './alerts/alertRules.js';
 import { loadSettings } from './config/settings.js';
@@ -206,7 +207,17 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       parentEnv: env,
     });
     const table = toMethodTable(handlers);
-    dashboard.attach(table);
+    // The dashboard calls the same tables with its session's principal (the control server's
+    // dispatch passes the CallContext once every handler takes one; until then the owner's is implied).
+    dashboard.attach({
+      methods: table.methods,
+      streams: Object.fromEntries(
+        Object.entries(table.streams).map(([name, open]) => [
+          name,
+          (body: unknown, _call: CallContext, signal: AbortSignal) => open(body, signal),
+        ]),
+      ),
+    });
     cleanups.push(() => dashboard.close());
     const server = await startControlServer({ socketPath: paths.socket, ...table, logger });
     cleanups.push(() => server.close());

@@ -9,7 +9,11 @@ import { type DashboardAuth, type DashboardSession, SESSION_IDLE_MS, sameSecret 
 
 /** The same tables the control socket dispatches into; a handler gets the caller as its second argument. */
 export type UiMethod = (body: unknown, call: CallContext) => Promise<unknown>;
-export type UiStream = (body: unknown, signal: AbortSignal, call: CallContext) => AsyncIterable<unknown>;
+export type UiStream = (
+  body: unknown,
+  call: CallContext,
+  signal: AbortSignal,
+) => Promise<AsyncIterable<unknown>> | AsyncIterable<unknown>;
 
 export interface DashboardTables {
   methods: Record<string, UiMethod>;
@@ -187,7 +191,7 @@ export class DashboardServer {
       return;
     }
     const call = callOf(req, session.principal);
-    await this.events(res, name, (signal) => stream(input, signal, call));
+    await this.events(res, name, (signal) => stream(input, call, signal));
   }
 
   /**
@@ -197,14 +201,14 @@ export class DashboardServer {
   private async events(
     res: ServerResponse,
     name: string,
-    open: (signal: AbortSignal) => AsyncIterable<unknown>,
+    open: (signal: AbortSignal) => Promise<AsyncIterable<unknown>> | AsyncIterable<unknown>,
   ): Promise<void> {
     const controller = new AbortController();
     this.open.add(controller);
     res.once('close', () => controller.abort());
     let items: AsyncIterable<unknown>;
     try {
-      items = open(controller.signal);
+      items = await open(controller.signal);
     } catch (error) {
       this.open.delete(controller);
       sendError(res, this.publicError(name, error));
