@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -154,6 +155,42 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     await page.getByRole('link', { name: 'Alerts' }).click();
     await page.getByRole('heading', { name: 'Alerts' }).waitFor();
     await check('alerts');
+  });
+
+  it('sends a login page back when the session cookie is gone', async () => {
+    await page.context().clearCookies();
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await expect.poll(() => page.getByTestId('login-message').textContent()).toMatch(/session ended/);
+  });
+
+  it('serves its files with a strict CSP and cache headers, behind the gateway checks', async () => {
+    const origin = new URL(await loginLink()).origin;
+    const index = await fetch(`${origin}/ui/`);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const csp = index.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/unsafe-inline|https?:/);
+    const html = await index.text();
+    expect(html).not.toMatch(/<script>|src="http/);
+    const script = /src="(\/ui\/assets\/app-[\w-]+\.js)"/.exec(html)?.[1];
+    const asset = await fetch(`${origin}${script}`);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    // No session: 401; another local origin, a foreign Host: 403; a form post (not JSON): 415.
+    const post = (headers: Record<string, string>) =>
+      fetch(`${origin}/ui/api/stopServers`, { method: 'POST', headers, body: '{"all":true}' });
+    expect((await post({ 'content-type': 'application/json' })).status).toBe(401);
+    expect((await post({ 'content-type': 'application/json', origin: 'http://127.0.0.1:1' })).status).toBe(403);
+    expect((await post({ 'content-type': 'text/plain' })).status).toBe(415);
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const url = new URL(`${origin}/ui/`);
+      request({ host: url.hostname, port: url.port, path: '/ui/', headers: { host: 'evil.example' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(rebound).toBe(403);
   });
 
   it('refuses a replayed code, and a state change without the CSRF token (403)', async () => {

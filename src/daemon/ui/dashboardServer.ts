@@ -74,6 +74,12 @@ export class DashboardServer {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    // Stricter than the gateway's loopback rule: another local origin (a dev server on another port) is refused too.
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${req.headers.host}` && origin !== `https://${req.headers.host}`) {
+      sendError(res, new McpctlError('PERMISSION_DENIED', 'the dashboard answers only its own pages'), 403);
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://ui.invalid');
     const path = url.pathname;
     if (path === '/ui') {
