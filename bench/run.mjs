@@ -1,14 +1,21 @@
 // `npm run bench`: prints the figures that the speed and memory goals are judged by.
-// Run after `npm run build`. `npm run bench -- --only gateway` (or daemon, sessions, profiles) runs one section.
+// Run after `npm run build`. `npm run bench -- --only gateway` (or daemon, sessions, profiles, dashboard) runs one section.
 import { existsSync } from 'node:fs';
 import { benchDaemon } from './daemon.mjs';
+import { benchDashboard } from './dashboard.mjs';
 import { benchGateway } from './gateway.mjs';
 import { CLI } from './lib.mjs';
 import { installInterruptHandlers } from './proc.mjs';
 import { benchProfiles } from './profiles.mjs';
 import { benchSessions } from './sessions.mjs';
 
-const SECTIONS = { daemon: benchDaemon, gateway: benchGateway, sessions: benchSessions, profiles: benchProfiles };
+const SECTIONS = {
+  daemon: benchDaemon,
+  gateway: benchGateway,
+  sessions: benchSessions,
+  profiles: benchProfiles,
+  dashboard: benchDashboard,
+};
 
 function chosenSections(args) {
   const at = args.indexOf('--only');
