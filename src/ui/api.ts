@@ -61,6 +61,10 @@ export async function login(code: string): Promise<SessionInfo> {
   return (await res.json()) as SessionInfo;
 }
 
+export async function logout(): Promise<void> {
+  await fetch('/ui/logout', { method: 'POST', headers: { 'content-type': 'application/json', 'x-mcpctl-csrf': csrf } });
+}
+
 export interface Follow {
   close(): void;
 }

@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { EventItem } from '../core/api.js';
-import { currentSession, follow, login, type SessionInfo, setSession } from './api.js';
+import { currentSession, follow, login, logout, type SessionInfo, setSession } from './api.js';
 import { describe } from './components.js';
 import { type Live, LiveContext } from './live.js';
 import { Alerts, Events } from './pages/events.js';
@@ -68,7 +68,7 @@ function App() {
 
   if (auth.state === 'checking') return <p class="center">Loading…</p>;
   if (auth.state === 'out') return <Login message={auth.message} />;
-  return <Shell hash={hash} session={auth.session} />;
+  return <Shell hash={hash} session={auth.session} onLogout={() => loggedOut('You logged out.')} />;
 }
 
 function Login(props: { message: string | undefined }) {
@@ -87,7 +87,7 @@ function Login(props: { message: string | undefined }) {
   );
 }
 
-function Shell(props: { hash: string; session: SessionInfo }) {
+function Shell(props: { hash: string; session: SessionInfo; onLogout(): void }) {
   const [events, setEvents] = useState<EventItem[]>([]);
   const [tick, setTick] = useState(0);
   const [connected, setConnected] = useState(true);
@@ -153,6 +153,9 @@ function Shell(props: { hash: string; session: SessionInfo }) {
         <span class="who">
           {props.session.principal.name} ({props.session.principal.role})
         </span>
+        <button type="button" onClick={() => void logout().then(() => props.onLogout())}>
+          Log out
+        </button>
       </header>
       {!connected && (
         <p class="banner" role="status">

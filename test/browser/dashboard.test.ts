@@ -149,6 +149,14 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
       .poll(() => page.getByRole('article', { name: 'profile work' }).textContent())
       .toContain('/profiles/work/mcp');
     await check('profiles');
+    // Hide a tool: the profile's deny filter gets it, and the list after filters loses it.
+    const tool = page.getByRole('article', { name: 'profile work' }).locator('li[data-tool]').first();
+    const name = await tool.getAttribute('data-tool');
+    await tool.getByRole('button', { name: 'Hide' }).click();
+    await page.locator(`li[data-denied="${name}"]`).waitFor();
+    expect(await page.locator(`li[data-tool="${name}"]`).count()).toBe(0);
+    const shown = await h.json<{ filters: { deny: string[] } }>(['profile', 'show', 'work', '-o', 'json']);
+    expect(shown.filters.deny).toEqual([name]);
     await page.getByRole('link', { name: 'Events' }).click();
     await expect.poll(() => page.locator('ul.events li').count()).toBeGreaterThan(0);
     await check('events');

@@ -1,9 +1,18 @@
+import { useState } from 'preact/hooks';
 import { call } from '../api.js';
-import { Failure, Page, StateBadge } from '../components.js';
-import { useLoad } from '../live.js';
+import { Action, Failure, Page, StateBadge } from '../components.js';
+import { canAdmin, useLive, useLoad } from '../live.js';
 
 export function Profiles() {
-  const { data, error } = useLoad(async () => {
+  const { role } = useLive();
+  const [failure, setFailure] = useState<string | undefined>(undefined);
+  /** A toggle edits the profile's deny filter, as `profile filter --deny` does. */
+  const setDeny = async (name: string, deny: string[]): Promise<void> => {
+    setFailure(undefined);
+    await call('updateProfile', { name, edit: { op: 'filter', deny } });
+    reload();
+  };
+  const { data, error, reload } = useLoad(async () => {
     const profiles = await call('listProfiles', {});
     return Promise.all(
       profiles.map(async (profile) => ({
@@ -14,7 +23,7 @@ export function Profiles() {
   });
   return (
     <Page title="Profiles">
-      <Failure message={error} />
+      <Failure message={error ?? failure} />
       {data?.length === 0 && <p>No profiles yet ('mcpctl profile create').</p>}
       {data?.map(({ detail, url }) => (
         <article class="card wide" key={detail.name} aria-label={`profile ${detail.name}`}>
@@ -39,12 +48,43 @@ export function Profiles() {
           <ul class="tools">
             {(detail.catalog?.members ?? []).flatMap((member) =>
               member.tools.map((tool) => (
-                <li key={tool.name}>
+                <li key={tool.name} data-tool={tool.name}>
+                  {canAdmin(role) && (
+                    <Action
+                      label="Hide"
+                      onError={setFailure}
+                      run={() => setDeny(detail.name, [...detail.filters.deny, tool.name])}
+                    />
+                  )}
                   <code>{tool.name}</code> {tool.description ?? ''}
                 </li>
               )),
             )}
           </ul>
+          {detail.filters.deny.length > 0 && (
+            <>
+              <h3>Hidden by the deny filter</h3>
+              <ul class="tools" aria-label={`hidden tools of ${detail.name}`}>
+                {detail.filters.deny.map((glob) => (
+                  <li key={glob} data-denied={glob}>
+                    {canAdmin(role) && (
+                      <Action
+                        label="Show"
+                        onError={setFailure}
+                        run={() =>
+                          setDeny(
+                            detail.name,
+                            detail.filters.deny.filter((other) => other !== glob),
+                          )
+                        }
+                      />
+                    )}
+                    <code>{glob}</code>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
         </article>
       ))}
     </Page>
