@@ -230,4 +230,18 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
       )?.state,
     ).toBe('running');
   });
+
+  it('shows a banner while the daemon is away, then, its sessions gone with it, the login page', async () => {
+    await page.goto(await loginLink());
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    const port = new URL(page.url()).port;
+    expect((await h.run(['daemon', 'stop'])).code).toBe(0);
+    await page.getByText('Connection to the daemon lost').waitFor();
+    await check('disconnected');
+    // Back on the same port: the page reconnects by itself and finds its session ended.
+    expect((await h.run(['daemon', 'start'], { env: { MCPCTL_GATEWAY_PORT: port } })).code).toBe(0);
+    await expect
+      .poll(() => page.getByTestId('login-message').textContent(), { timeout: 20_000 })
+      .toMatch(/session ended/);
+  });
 });
