@@ -81,9 +81,14 @@ export function follow<S extends ControlStream>(
   let source: EventSource | undefined;
   let closed = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
+  // Doubles up to 30 s while the stream keeps being refused; an open connection resets it.
+  let delay = 1000;
   const open = (): void => {
     source = new EventSource(`/ui/api/${stream}?input=${encodeURIComponent(JSON.stringify(input))}`);
-    source.onopen = () => handlers.state?.(true);
+    source.onopen = () => {
+      delay = 1000;
+      handlers.state?.(true);
+    };
     source.onmessage = (event: MessageEvent<string>) => handlers.item(JSON.parse(event.data) as StreamItem<S>);
     source.onerror = () => {
       handlers.state?.(false);
@@ -92,7 +97,8 @@ export function follow<S extends ControlStream>(
         if (closed) return;
         if ((await currentSession().catch(() => 'down')) === undefined) onLoggedOut();
         else open();
-      }, 1000);
+      }, delay);
+      delay = Math.min(delay * 2, 30_000);
     };
   };
   open();

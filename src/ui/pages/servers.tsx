@@ -10,18 +10,29 @@ export function Servers() {
   const { role } = useLive();
   const [filter, setFilter] = useState('');
   const [search, setSearch] = useState('');
+  const [profile, setProfile] = useState('');
   const [failure, setFailure] = useState<string | undefined>(undefined);
   const { data, error, reload } = useLoad(async () => {
-    const [servers, sessions] = await Promise.all([call('listServers', {}), call('listSessions', {})]);
-    return { servers, sessions };
+    const [servers, sessions, profiles] = await Promise.all([
+      call('listServers', {}),
+      call('listSessions', {}),
+      call('listProfiles', {}),
+    ]);
+    return { servers, sessions, profiles };
   });
   const act = async (run: () => Promise<unknown>): Promise<void> => {
     setFailure(undefined);
     await run();
     reload();
   };
+  const members = new Set(
+    data?.profiles.find((candidate) => candidate.name === profile)?.members.map((member) => member.server) ?? [],
+  );
   const rows = (data?.servers ?? []).filter(
-    (server) => (filter === '' || server.state === filter) && server.name.includes(search.trim()),
+    (server) =>
+      (filter === '' || server.state === filter) &&
+      (profile === '' || members.has(server.name)) &&
+      server.name.includes(search.trim()),
   );
   const sessionsOf = (name: string): number =>
     (data?.sessions ?? []).filter((session) => session.server === name && session.state === 'open').length;
@@ -38,6 +49,17 @@ export function Servers() {
             {['running', 'stopped', 'starting', 'backoff', 'failed', 'unhealthy'].map((state) => (
               <option key={state} value={state}>
                 {state}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Profile{' '}
+          <select value={profile} onChange={(e) => setProfile(e.currentTarget.value)}>
+            <option value="">any</option>
+            {(data?.profiles ?? []).map((candidate) => (
+              <option key={candidate.name} value={candidate.name}>
+                {candidate.name}
               </option>
             ))}
           </select>
