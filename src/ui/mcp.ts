@@ -48,6 +48,20 @@ export class GatewayClient {
     return ((answer.result as { tools?: ToolInfo[] } | undefined)?.tools ?? []) as ToolInfo[];
   }
 
+  /** Resource URIs and prompt names (empty when the server offers none: its error answer counts as none). */
+  async listOthers(): Promise<{ resources: string[]; prompts: string[] }> {
+    const resources = await this.request('resources/list', {});
+    const prompts = await this.request('prompts/list', {});
+    return {
+      resources: ((resources.answer.result as { resources?: Array<{ uri: string }> } | undefined)?.resources ?? []).map(
+        (resource) => resource.uri,
+      ),
+      prompts: ((prompts.answer.result as { prompts?: Array<{ name: string }> } | undefined)?.prompts ?? []).map(
+        (prompt) => prompt.name,
+      ),
+    };
+  }
+
   async callTool(name: string, args: Record<string, unknown>): Promise<{ answer: RpcAnswer; exchange: Exchange[] }> {
     return this.request('tools/call', { name, arguments: args });
   }

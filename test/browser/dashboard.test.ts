@@ -113,6 +113,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Call echo' }).click();
     await expect.poll(() => page.getByTestId('tool-result').textContent()).toContain('Echo: hi from the browser');
     expect(await page.getByTestId('tool-raw').textContent()).toContain('"method":"tools/call"');
+    await expect
+      .poll(() => page.getByRole('heading', { name: /^Prompts \(\d+\)/ }).textContent())
+      .not.toBe('Prompts (0)');
+    await page.getByRole('button', { name: 'Ping' }).click();
+    await expect.poll(() => page.getByText(/answered a ping in/).count()).toBe(1);
   });
 
   it('kills a live session from the sessions page', async () => {

@@ -1,13 +1,15 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LogLine } from '../../core/api.js';
 import { call, follow } from '../api.js';
-import { Failure, Page, StateBadge } from '../components.js';
+import { Action, Failure, Page, StateBadge } from '../components.js';
 import { duration, masked, time } from '../format.js';
-import { useLoad } from '../live.js';
+import { canOperate, useLive, useLoad } from '../live.js';
 import { type Exchange, GatewayClient, type JsonSchema, type ToolInfo } from '../mcp.js';
 
 export function ServerDetail(props: { name: string }) {
   const { name } = props;
+  const { role } = useLive();
+  const [health, setHealth] = useState<string | undefined>(undefined);
   const { data, error } = useLoad(() => call('getServer', { name }), [name]);
   const client = useMemo(() => new GatewayClient(`/servers/${encodeURIComponent(name)}/mcp`), [name]);
   useEffect(() => () => client.close(), [client]);
@@ -19,6 +21,17 @@ export function ServerDetail(props: { name: string }) {
           <dt>State</dt>
           <dd>
             <StateBadge state={data.state} /> (wanted {data.desired})
+          </dd>
+          <dt>Health</dt>
+          <dd>
+            {canOperate(role) && (
+              <Action
+                label="Ping"
+                onError={setHealth}
+                run={async () => setHealth(`answered a ping in ${(await call('pingServer', { name })).latencyMs} ms`)}
+              />
+            )}
+            <span role="status">{health ?? ''}</span>
           </dd>
           <dt>Transport</dt>
           <dd>{data.transport}</dd>
@@ -55,6 +68,7 @@ export function ServerDetail(props: { name: string }) {
       </ul>
       <LogPane name={name} />
       <TryTool client={client} running={data?.state === 'running'} />
+      <Offers client={client} running={data?.state === 'running'} />
     </Page>
   );
 }
@@ -268,4 +282,34 @@ function argumentsOf(
     else args[key] = value;
   }
   return args;
+}
+
+function Offers(props: { client: GatewayClient; running: boolean }) {
+  const [offers, setOffers] = useState<{ resources: string[]; prompts: string[] } | undefined>(undefined);
+  useEffect(() => {
+    if (!props.running || offers !== undefined) return;
+    props.client.listOthers().then(setOffers, () => setOffers({ resources: [], prompts: [] }));
+  }, [props.running, props.client]);
+  if (offers === undefined) return null;
+  return (
+    <section aria-labelledby="offers-title">
+      <h2 id="offers-title">Resources and prompts</h2>
+      <h3>Resources ({offers.resources.length})</h3>
+      <ul>
+        {offers.resources.slice(0, 50).map((uri) => (
+          <li key={uri}>
+            <code>{uri}</code>
+          </li>
+        ))}
+      </ul>
+      <h3>Prompts ({offers.prompts.length})</h3>
+      <ul>
+        {offers.prompts.map((prompt) => (
+          <li key={prompt}>
+            <code>{prompt}</code>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 }
