@@ -1,7 +1,8 @@
 // `npm run bench`: prints the figures that the speed and memory goals are judged by.
-// Run after `npm run build`. `npm run bench -- --only gateway` (or daemon, sessions, profiles, metrics) runs one section.
+// Run after `npm run build`. `npm run bench -- --only gateway` (or daemon, sessions, profiles, metrics, dashboard) runs one section.
 import { existsSync } from 'node:fs';
 import { benchDaemon } from './daemon.mjs';
+import { benchDashboard } from './dashboard.mjs';
 import { benchGateway } from './gateway.mjs';
 import { CLI } from './lib.mjs';
 import { benchMetrics } from './metrics.mjs';
@@ -15,6 +16,7 @@ const SECTIONS = {
   sessions: benchSessions,
   profiles: benchProfiles,
   metrics: benchMetrics,
+  dashboard: benchDashboard,
 };
 
 function chosenSections(args) {

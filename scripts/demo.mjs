@@ -99,6 +99,8 @@ spawnSync(process.execPath, [cli, 'apply', '-f', '-', '--dry-run'], {
 });
 mcpctl('daemon', 'status');
 mcpctl('daemon', 'logs', '--tail', '3');
+// The web dashboard: a one-time link (good for a minute; with --keep, open it while the daemon runs).
+mcpctl('dashboard', '--no-open');
 if (keep) {
   console.log(
     `\nThe daemon keeps running. Try:\n  MCPCTL_HOME=${home} node dist/mcpctl.js ls\nStop it with:\n  MCPCTL_HOME=${home} node dist/mcpctl.js daemon stop`,

@@ -54,6 +54,10 @@ export const NOUNS: readonly Noun[] = [
   { words: ['events'], load: async () => (await import('./commands/events/register.js')).registerEventCommands },
   { words: ['audit'], load: async () => (await import('./commands/audit/register.js')).registerAuditCommands },
   { words: ['secret'], load: async () => (await import('./commands/secret/register.js')).registerSecretCommands },
+  {
+    words: ['dashboard'],
+    load: async () => (await import('./commands/dashboard/register.js')).registerDashboardCommands,
+  },
   { words: ['alert'], load: async () => (await import('./commands/alert/register.js')).registerAlertCommands },
 ];
 

@@ -523,6 +523,11 @@ export const controlMethods = {
   listTokens: { input: z.object({}).strict(), output: z.array(tokenViewSchema) },
   /** Effective for the next request; the token's open gateway sessions are closed. */
   revokeToken: { input: z.object({ name: tokenNameSchema }).strict(), output: z.object({ name: z.string() }) },
+  /** A one-time dashboard login link for the caller (valid once, for a minute). */
+  createDashboardLogin: {
+    input: z.object({}).strict(),
+    output: z.object({ url: z.string(), expiresAt: z.string() }),
+  },
 } as const;
 
 /** Long-lived answers: the daemon writes one JSON item per line until the client goes away. */

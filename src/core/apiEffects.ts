@@ -55,6 +55,8 @@ export const METHOD_EFFECTS: { readonly [M in (typeof METHOD_NAMES)[number]]: Me
   createToken: 'writes',
   listTokens: 'reads',
   revokeToken: 'writes',
+  // Mints a one-time login code: recorded, like any way in.
+  createDashboardLogin: 'writes',
 };
 
 export const STREAM_EFFECTS: { readonly [S in (typeof STREAM_NAMES)[number]]: MethodEffect } = {

@@ -49,6 +49,7 @@ export const METHOD_NAMES = [
   'createToken',
   'listTokens',
   'revokeToken',
+  'createDashboardLogin',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs', 'followEvents'] as const;

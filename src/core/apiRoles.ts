@@ -100,6 +100,8 @@ export const METHOD_RULES: MethodRules = {
   removeSecret: { access: 'admin', objects: everything('secrets') },
   rotateSecretKey: { access: 'admin', objects: everything('secrets') },
   listAudit: { access: 'admin', objects: everything('the audit log') },
+  // A login for the caller itself: the dashboard then acts with the caller's own role.
+  createDashboardLogin: { access: 'read' },
   metrics: {
     access: 'read',
     objects: (input) => (input.server === undefined ? everything('every server')() : [server(input.server)]),

@@ -11,6 +11,7 @@ import { createTokenHandlers } from './auth/tokenHandlers.js';
 import type { TokenService } from './auth/tokens.js';
 import { createDeclarativeHandlers, type DeclarativeHandlerDeps } from './config/declarativeHandlers.js';
 import type { Settings } from './config/settings.js';
+import { createDashboardHandlers, type DashboardHandlerDeps } from './dashboard/dashboardHandlers.js';
 import { createEventHandlers, type EventHandlerDeps } from './events/eventHandlers.js';
 import { SERVER_EVENT_TYPES } from './events/eventTypes.js';
 import { followLines, type Subscribable } from './logStream.js';
@@ -31,7 +32,12 @@ import type { GatewayControl } from './sessions/gatewayControl.js';
 import { createGatewayHandlers } from './sessions/gatewayHandlers.js';
 import { parseInput } from './validation.js';
 
-export interface HandlerDeps extends DeclarativeHandlerDeps, EventHandlerDeps, AlertHandlerDeps, AuditHandlerDeps {
+export interface HandlerDeps
+  extends DeclarativeHandlerDeps,
+    EventHandlerDeps,
+    AlertHandlerDeps,
+    AuditHandlerDeps,
+    DashboardHandlerDeps {
   paths: Paths;
   settings: Settings;
   store: Store;
@@ -215,6 +221,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       now: deps.now,
     }),
     ...createTokenHandlers(deps),
+    ...createDashboardHandlers(deps),
     followLogs(query, _call, signal) {
       const keep = lineFilter(query);
       if (query.name === undefined) return filtered(followLines(deps.daemonLog, signal), keep);

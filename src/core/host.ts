@@ -9,8 +9,11 @@ import { processTreeRss } from '../daemon/process/memory.js';
 import { homeIdOf } from '../daemon/process/ownership.js';
 import { authenticateRequest } from '../daemon/remote/bearer.js';
 import { acquirePidLock } from '../daemon/service/pidLock.js';
+import { DashboardAuth } from '../daemon/ui/dashboardAuth.js';
+import { DashboardServer } from '../daemon/ui/dashboardServer.js';
 import type { Logger } from '../shared/logger.js';
 import { type Paths, serverLogPath } from '../shared/paths.js';
+import type { CallContext } from '../shared/principal.js';
 import { openSqliteStore } from '../store/sqliteStore.js';
 import { createAlertRules } from './alerts/alertRules.js';
 import type { DaemonStatus } from './api.js';
@@ -144,7 +147,10 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
           now: Date.now,
         })
       : undefined;
+    const dashboardAuth = new DashboardAuth();
+    const dashboard = new DashboardServer({ auth: dashboardAuth, logger });
     const gateway: GatewayHost = new GatewayHost({
+      ui: dashboard,
       supervisor: () => supervisor,
       ...(metrics === undefined ? {} : { metrics }),
       settings,
@@ -260,6 +266,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       profileCatalogs: gateway,
       events,
       alerts,
+      dashboardAuth,
       logger,
       now: Date.now,
       audit,
@@ -279,7 +286,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       remote: () => remote?.status() ?? null,
     });
     const local = toMethodTable(handlers);
-    // One audited table for both front doors: the socket and the remote listener.
+    // One audited table for every front door: the socket, the remote listener, the dashboard.
     const table = { methods: withAudit(local.methods, audit), streams: local.streams };
     const remoteDispatch = createControlDispatch({ ...table, logger });
     remote = await startRemoteAccess({ settings, paths, tokens, control: remoteDispatch, gateway, logger });
@@ -290,6 +297,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
         await opened.close();
       });
     }
+    dashboard.attach(table);
+    cleanups.push(() => dashboard.close());
     const server = await startControlServer({ socketPath: paths.socket, ...table, logger });
     cleanups.push(() => server.close());
     logger.info({ socket: paths.socket }, 'control API listening');

@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startGateway } from '../../daemon/gateway/gateway.js';
 import { profileOfTarget, type Route } from '../../daemon/gateway/route.js';
-import type { Gateway, GatewaySessionInfo, GatewaySessionSnapshot, SessionEvent } from '../../daemon/gateway/types.js';
+import type {
+  Gateway,
+  GatewayOptions,
+  GatewaySessionInfo,
+  GatewaySessionSnapshot,
+  SessionEvent,
+} from '../../daemon/gateway/types.js';
 import { toolSearchMode } from '../../protocol/aggregate/searchMode.js';
 import type { MemberLiveness } from '../../protocol/aggregate/types.js';
 import { type RootsSource, rootsOf } from '../../protocol/multiplex/roots.js';
@@ -82,6 +88,8 @@ export class GatewayHost implements GatewayControl {
       metrics?: DaemonMetrics;
       /** `gateway.auth: token`: who calls the loopback gateway (undefined once it answered 401/429). */
       gate?: (req: IncomingMessage, res: ServerResponse) => CallContext | undefined;
+      /** The dashboard, served under /ui/ on the gateway's listener. */
+      ui?: GatewayOptions['ui'];
     },
   ) {
     const metrics = deps.metrics;
@@ -131,6 +139,7 @@ export class GatewayHost implements GatewayControl {
       authorize: (call, route) => authorizeRoute(call, route),
       authorizeMetrics: (call) => allows(call.principal, METRICS_ACCESS),
       ...(this.deps.gate === undefined ? {} : { gate: this.deps.gate }),
+      ...(this.deps.ui === undefined ? {} : { ui: this.deps.ui }),
     });
   }
 

@@ -59,6 +59,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
   const server = createServer((req, res) => {
     if (!guard(ctx, hosts, req, res)) return;
+    // The dashboard is same-origin only: the Host/Origin checks above, no CORS headers, its own login.
+    if (options.ui?.handles(req.url)) {
+      options.ui.handle(req, res).catch((error: unknown) => fail(res, error));
+      return;
+    }
+    allowOrigin(req, res);
     const call = options.gate
       ? options.gate(req, res)
       : { principal: LOCAL_OWNER, address: req.socket.remoteAddress ?? '' };
@@ -111,11 +117,16 @@ function guard(ctx: GatewayContext, hosts: Set<string>, req: IncomingMessage, re
       sendRpcError(res, 403, SERVER_ERROR, 'Forbidden: only loopback origins may use this gateway');
       return false;
     }
-    // An allowlisted origin is echoed, never '*': a page on another origin gets nothing.
-    res.setHeader('access-control-allow-origin', origin);
-    res.setHeader('access-control-expose-headers', 'Mcp-Session-Id');
   }
   return true;
+}
+
+/** An allowlisted origin is echoed, never '*': a page on another origin gets nothing. */
+function allowOrigin(req: IncomingMessage, res: ServerResponse): void {
+  const origin = req.headers.origin;
+  if (origin === undefined) return;
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('access-control-expose-headers', 'Mcp-Session-Id');
 }
 
 /** A request whose Host, Origin and caller are settled, from either front door. */

@@ -73,6 +73,8 @@ export interface GatewayOptions {
    * client must know (killed), from the session history so that it holds across restarts.
    */
   endedSession?: (id: string) => Promise<SessionEndData | undefined>;
+  /** The dashboard's routes (`/ui/...`), served on this listener behind the same Host/Origin checks. */
+  ui?: { handles(url: string | undefined): boolean; handle(req: IncomingMessage, res: ServerResponse): Promise<void> };
 }
 
 export interface GatewaySessionInfo {

@@ -109,6 +109,7 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     createToken: unused,
     listTokens: unused,
     revokeToken: unused,
+    createDashboardLogin: unused,
     followLogs: async function* (input, _call, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;

@@ -14,6 +14,7 @@ import type { ProfileCatalogs } from '../../../../src/core/profiles/catalog.js';
 import { ProfileRegistry } from '../../../../src/core/profiles/registry.js';
 import { SecretVault } from '../../../../src/core/secrets/vault.js';
 import { createSessionRecorder, type SessionRecorder } from '../../../../src/core/sessions/sessionRecorder.js';
+import { DashboardAuth } from '../../../../src/daemon/ui/dashboardAuth.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
 import { resolvePaths } from '../../../../src/shared/paths.js';
 import type { Store } from '../../../../src/store/types.js';
@@ -76,6 +77,7 @@ export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } 
     }),
     audit,
     tokens: new TokenService({ tokens: store.tokens, logger: silentLogger, now: Date.now }),
+    dashboardAuth: new DashboardAuth(),
     ...options,
     logger: silentLogger,
     now: Date.now,

@@ -1,0 +1,173 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { EventItem } from '../core/api.js';
+import { currentSession, follow, login, logout, type SessionInfo, setSession } from './api.js';
+import { describe } from './components.js';
+import { type Live, LiveContext } from './live.js';
+import { Alerts, Events } from './pages/events.js';
+import { Overview } from './pages/overview.js';
+import { Profiles } from './pages/profiles.js';
+import { ServerDetail } from './pages/serverDetail.js';
+import { Servers } from './pages/servers.js';
+import { Sessions } from './pages/sessions.js';
+import './style.css';
+
+const NAV = [
+  ['#/', 'Overview'],
+  ['#/servers', 'Servers'],
+  ['#/sessions', 'Sessions'],
+  ['#/profiles', 'Profiles'],
+  ['#/events', 'Events'],
+  ['#/alerts', 'Alerts'],
+] as const;
+
+function useHash(): string {
+  const [hash, setHash] = useState(location.hash || '#/');
+  useEffect(() => {
+    const onChange = (): void => setHash(location.hash || '#/');
+    addEventListener('hashchange', onChange);
+    return () => removeEventListener('hashchange', onChange);
+  }, []);
+  return hash;
+}
+
+type Auth = { state: 'checking' } | { state: 'out'; message?: string } | { state: 'in'; session: SessionInfo };
+
+function App() {
+  const hash = useHash();
+  const [auth, setAuth] = useState<Auth>({ state: 'checking' });
+  const loggedOut = (message = 'Your dashboard session ended. Run mcpctl dashboard for a new link.'): void =>
+    setAuth({ state: 'out', message });
+
+  // A link opened in a tab that already shows the dashboard changes only the hash: watch it too.
+  const code = /^#\/login\/(.+)$/.exec(hash)?.[1];
+  useEffect(() => {
+    const start = async (): Promise<void> => {
+      if (code !== undefined) {
+        // The code is spent at once and leaves the address bar (and the history).
+        history.replaceState(null, '', '#/');
+        try {
+          const session = await login(decodeURIComponent(code));
+          setSession(session, () => loggedOut());
+          setAuth({ state: 'in', session });
+        } catch (error) {
+          setAuth({ state: 'out', message: describe(error) });
+        }
+        dispatchEvent(new HashChangeEvent('hashchange'));
+        return;
+      }
+      if (auth.state !== 'checking') return;
+      const session = await currentSession().catch(() => undefined);
+      if (session) {
+        setSession(session, () => loggedOut());
+        setAuth({ state: 'in', session });
+      } else setAuth({ state: 'out' });
+    };
+    void start();
+  }, [code]);
+
+  if (auth.state === 'checking') return <p class="center">Loading…</p>;
+  if (auth.state === 'out') return <Login message={auth.message} />;
+  return <Shell hash={hash} session={auth.session} onLogout={() => loggedOut('You logged out.')} />;
+}
+
+function Login(props: { message: string | undefined }) {
+  return (
+    <main class="login" id="main">
+      <h1>mcpctl dashboard</h1>
+      {props.message && (
+        <p class="error" role="alert" data-testid="login-message">
+          {props.message}
+        </p>
+      )}
+      <p>
+        Run <code>mcpctl dashboard</code> on this machine: it opens (or prints) a one-time link that logs you in.
+      </p>
+    </main>
+  );
+}
+
+function Shell(props: { hash: string; session: SessionInfo; onLogout(): void }) {
+  const [events, setEvents] = useState<EventItem[]>([]);
+  const [tick, setTick] = useState(0);
+  const [connected, setConnected] = useState(true);
+  useEffect(() => {
+    const seen = new Set<number>();
+    const following = follow(
+      'followEvents',
+      { limit: 100 },
+      {
+        item(event) {
+          if (seen.has(event.id)) return;
+          seen.add(event.id);
+          setEvents((current) => [...current, event].slice(-500));
+          setTick((n) => n + 1);
+        },
+        state(up) {
+          setConnected(up);
+          if (up) setTick((n) => n + 1);
+        },
+      },
+    );
+    return () => following.close();
+  }, []);
+  const live: Live = { role: props.session.principal.role, tick, events, connected };
+  const route = props.hash.slice(1) || '/';
+  const server = /^\/servers\/(.+)$/.exec(route)?.[1];
+  const page =
+    server !== undefined ? (
+      <ServerDetail key={server} name={decodeURIComponent(server)} />
+    ) : route === '/servers' ? (
+      <Servers />
+    ) : route === '/sessions' ? (
+      <Sessions />
+    ) : route === '/profiles' ? (
+      <Profiles />
+    ) : route === '/events' ? (
+      <Events />
+    ) : route === '/alerts' ? (
+      <Alerts />
+    ) : (
+      <Overview />
+    );
+  return (
+    <LiveContext.Provider value={live}>
+      <button type="button" class="skip" onClick={() => document.getElementById('main')?.focus()}>
+        Skip to content
+      </button>
+      <header>
+        <strong>mcpctl</strong>
+        <nav aria-label="pages">
+          {NAV.map(([href, label]) => (
+            <a
+              key={href}
+              href={href}
+              aria-current={
+                props.hash === href || (href !== '#/' && props.hash.startsWith(`${href}/`)) ? 'page' : undefined
+              }
+            >
+              {label}
+            </a>
+          ))}
+        </nav>
+        <span class="who">
+          {props.session.principal.name} ({props.session.principal.role})
+        </span>
+        <button type="button" onClick={() => void logout().then(() => props.onLogout())}>
+          Log out
+        </button>
+      </header>
+      {!connected && (
+        <p class="banner" role="status">
+          Connection to the daemon lost: reconnecting…
+        </p>
+      )}
+      <main id="main" tabIndex={-1}>
+        {page}
+      </main>
+    </LiveContext.Provider>
+  );
+}
+
+const root = document.getElementById('app');
+if (root) render(<App />, root);

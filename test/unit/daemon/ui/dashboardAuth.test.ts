@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { DashboardAuth, LOGIN_CODE_TTL_MS, SESSION_IDLE_MS } from '../../../../src/daemon/ui/dashboardAuth.js';
+import { LOCAL_OWNER } from '../../../../src/shared/principal.js';
+
+describe('DashboardAuth', () => {
+  it('exchanges a code once, for a session bound to its principal', () => {
+    const auth = new DashboardAuth();
+    const { code } = auth.createCode(LOCAL_OWNER);
+    const first = auth.exchange(code);
+    expect(first.ok && first.session.principal).toEqual(LOCAL_OWNER);
+    expect(auth.exchange(code)).toEqual({ ok: false, reason: 'unknown' });
+    expect(auth.exchange('made-up')).toEqual({ ok: false, reason: 'unknown' });
+  });
+
+  it('refuses a code after a minute and forgets a session idle past its bound', () => {
+    let now = 1_000_000;
+    const auth = new DashboardAuth(() => now);
+    const late = auth.createCode(LOCAL_OWNER);
+    const fresh = auth.createCode(LOCAL_OWNER);
+    now += LOGIN_CODE_TTL_MS;
+    expect(auth.exchange(late.code)).toEqual({ ok: false, reason: 'expired' });
+    now -= 1;
+    const exchanged = auth.exchange(fresh.code);
+    if (!exchanged.ok) throw new Error('the fresh code was refused');
+    expect(auth.session(exchanged.session.id)).toBe(exchanged.session);
+    now += SESSION_IDLE_MS + 1;
+    expect(auth.session(exchanged.session.id)).toBeUndefined();
+  });
+});
