@@ -13,7 +13,6 @@ import { DashboardAuth } from '../daemon/ui/dashboardAuth.js';
 import { DashboardServer } from '../daemon/ui/dashboardServer.js';
 import type { Logger } from '../shared/logger.js';
 import { type Paths, serverLogPath } from '../shared/paths.js';
-import type { CallContext } from '../shared/principal.js';
 import { openSqliteStore } from '../store/sqliteStore.js';
 import { createAlertRules } from './alerts/alertRules.js';
 import type { DaemonStatus } from './api.js';

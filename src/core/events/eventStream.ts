@@ -1,4 +1,5 @@
 import type { EventQuery, StoredEvent } from '../../store/types.js';
+import { followPushed } from '../logStream.js';
 import type { EventHub } from './eventHub.js';
 
 /** What `events` asks for: the filters of EventQuery, and how many of the newest to start from. */
@@ -21,35 +22,21 @@ export async function* followEvents(
   filter: EventFilter,
   signal: AbortSignal,
 ): AsyncIterable<StoredEvent> {
-  const queue: StoredEvent[] = [];
-  let wake: (() => void) | undefined;
-  const unsubscribe = hub.subscribe((event) => {
-    if (!matchesFilter(event, filter)) return;
-    queue.push(event);
-    wake?.();
-  });
-  const onAbort = (): void => wake?.();
-  signal.addEventListener('abort', onAbort);
-  try {
-    const history = await hub.query(filter);
-    const told = new Set<number>();
-    for (const event of history) {
-      told.add(event.id);
-      yield event;
-    }
-    while (!signal.aborted) {
-      const event = queue.shift();
-      if (event) {
-        if (!told.has(event.id)) yield event;
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      wake = undefined;
-    }
-  } finally {
-    unsubscribe();
-    signal.removeEventListener('abort', onAbort);
+  const history: StoredEvent[] = [];
+  const told = new Set<number>();
+  const events = followPushed<StoredEvent>(
+    (listener) => hub.subscribe((event) => (matchesFilter(event, filter) ? listener(event) : undefined)),
+    signal,
+    async () => {
+      history.push(...(await hub.query(filter)));
+      for (const event of history) told.add(event.id);
+      return history;
+    },
+  );
+  let replayed = 0;
+  for await (const event of events) {
+    if (replayed < history.length) replayed++;
+    else if (told.has(event.id)) continue;
+    yield event;
   }
 }

@@ -1,17 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { readRssBytes } from './processTree.js';
 import { hasProcfs, listGroupMembers, readProcessGroup } from './procfs.js';
-
-/** Resident memory of one process in bytes (VmRSS of /proc/<pid>/status, in kB there), 0 when gone. */
-function rssOf(pid: number): number {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return 0;
-  }
-  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(text);
-  return match ? Number(match[1]) * 1024 : 0;
-}
 
 /** The children of `pid` across its threads (/proc/<pid>/task/<tid>/children); null when the kernel has no such file. */
 function childrenOf(pid: number): number[] | null {
@@ -53,11 +42,11 @@ export function processTreeRss(pid: number): number | null {
     if (children === null) {
       const pgid = readProcessGroup(pid);
       const members = pgid === null ? [pid] : listGroupMembers(pgid);
-      return members.reduce((sum, member) => sum + rssOf(member), 0);
+      return members.reduce((sum, member) => sum + readRssBytes(member), 0);
     }
     queue.push(...children);
   }
   let total = 0;
-  for (const member of seen) total += rssOf(member);
+  for (const member of seen) total += readRssBytes(member);
   return total;
 }

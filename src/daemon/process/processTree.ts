@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { hasProcfs } from './procfs.js';
+import { hasProcfs, readStat } from './procfs.js';
 
 /**
  * CPU time and resident memory of whole process trees (a server's `npx` and the node it
@@ -36,8 +36,9 @@ export class ProcessSnapshot {
     for (const name of readdirSync('/proc')) {
       const pid = Number(name);
       if (!Number.isInteger(pid) || pid <= 0) continue;
-      const entry = readEntry(pid);
-      if (entry === null) continue;
+      const stat = readStat(pid);
+      if (stat === null) continue;
+      const entry = { ppid: stat.ppid, ticks: stat.cpuTicks };
       snapshot.entries.set(pid, entry);
       const siblings = snapshot.children.get(entry.ppid);
       if (siblings === undefined) snapshot.children.set(entry.ppid, [pid]);
@@ -68,25 +69,8 @@ export class ProcessSnapshot {
   }
 }
 
-/** Fields after the last ')' of /proc/<pid>/stat: ppid is field 4, utime..cstime fields 14-17. */
-function readEntry(pid: number): ProcEntry | null {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-  const close = text.lastIndexOf(')');
-  if (close < 0) return null;
-  const rest = text.slice(close + 2).split(' ');
-  const ppid = Number(rest[1]);
-  const ticks = Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
-  if (!Number.isInteger(ppid) || !Number.isFinite(ticks)) return null;
-  return { ppid, ticks };
-}
-
 /** VmRSS of /proc/<pid>/status, in kB there: exact whatever the page size. 0 when gone or a zombie. */
-function readRssBytes(pid: number): number {
+export function readRssBytes(pid: number): number {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -6,10 +6,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
  * times are null and group membership is answered by `kill(-pgid, 0)`.
  */
 
-interface ProcStat {
+export interface ProcStat {
   state: string;
+  ppid: number;
   pgid: number;
   startTime: string;
+  /** utime + stime + cutime + cstime (fields 14-17), in clock ticks. */
+  cpuTicks: number;
 }
 
 let procfsPresent: boolean | undefined;
@@ -24,7 +27,7 @@ export function hasProcfs(): boolean {
  * Parses /proc/<pid>/stat. Field 2 (comm) is in parentheses and may itself hold
  * spaces and parentheses, so the fixed fields start after the LAST ')'.
  */
-function readStat(pid: number): ProcStat | null {
+export function readStat(pid: number): ProcStat | null {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -37,9 +40,11 @@ function readStat(pid: number): ProcStat | null {
   const rest = text.slice(close + 2).split(' ');
   const state = rest[0];
   const pgid = Number(rest[2]);
+  const ppid = Number(rest[1]);
   const startTime = rest[19];
-  if (state === undefined || startTime === undefined || !Number.isInteger(pgid)) return null;
-  return { state, pgid, startTime };
+  const cpuTicks = Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
+  if (state === undefined || startTime === undefined || !Number.isInteger(pgid) || !Number.isInteger(ppid)) return null;
+  return { state, ppid, pgid, startTime, cpuTicks: Number.isFinite(cpuTicks) ? cpuTicks : 0 };
 }
 
 /** A zombie ('Z') or dead ('X') entry has already exited: only its parent's wait is missing. */
