@@ -160,7 +160,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       profiles,
       version,
       tap: (name) => logLevels.tap(name),
-      ...(settings.gateway.auth === 'token' ? { gate: loopbackGate(tokenGate(tokens, logger)) } : {}),
+      ...(settings.gateway.auth === 'token' ? { gate: loopbackGate(tokenGate(tokens, logger, audit)) } : {}),
     });
     tokens.onRevoked((name) => gateway.closeSessionsOf({ kind: 'token', name, role: 'client' }, 'token revoked'));
     const supervisor: Supervisor = new Supervisor({
@@ -288,7 +288,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     // One audited table for every front door: the socket, the remote listener, the dashboard.
     const table = { methods: withAudit(local.methods, audit), streams: local.streams };
     const remoteDispatch = createControlDispatch({ ...table, logger });
-    remote = await startRemoteAccess({ settings, paths, tokens, control: remoteDispatch, gateway, logger });
+    remote = await startRemoteAccess({ settings, paths, tokens, audit, control: remoteDispatch, gateway, logger });
     if (remote) {
       const opened = remote;
       cleanups.push(async () => {

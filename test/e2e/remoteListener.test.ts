@@ -155,6 +155,18 @@ describe('the remote listener', () => {
     expect(inUrl.status).toBe(400);
     const log = readFileSync(`${home}/logs/daemon.log`, 'utf8');
     for (const token of Object.values(tokens)) expect(log).not.toContain(token);
+    // Each refusal is an audit row naming why, never the token.
+    const audit = await mcpctlJson<Array<{ method: string; principal: string; error: string | null }>>(home, [
+      'audit',
+      '--principal',
+      'anonymous',
+    ]);
+    const refusals = audit.filter((row) => row.method === 'authenticate');
+    expect(refusals.length).toBeGreaterThanOrEqual(7);
+    expect(new Set(refusals.map((row) => row.error))).toEqual(
+      new Set(['missing', 'malformed', 'unknown', 'token in query string']),
+    );
+    expect(JSON.stringify(audit)).not.toContain('mcpctl_forged');
   });
 
   it('binds a gateway session to its principal: another token presenting the id gets 404', async () => {

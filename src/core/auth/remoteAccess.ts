@@ -6,7 +6,9 @@ import { loadTlsMaterial } from '../../daemon/remote/tlsCertificate.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Paths } from '../../shared/paths.js';
+import type { Principal } from '../../shared/principal.js';
 import type { DaemonStatus } from '../api.js';
+import type { AuditLog } from '../audit/auditLog.js';
 import type { Settings } from '../config/settings.js';
 import type { GatewayHost } from '../sessions/gatewayHost.js';
 import type { TokenService } from './tokens.js';
@@ -15,11 +17,26 @@ import type { TokenService } from './tokens.js';
 export const FAILURE_LIMIT = { limit: 20, windowMs: 60_000 } as const;
 
 /** The bearer check both token-guarded front doors share (the remote listener, `gateway.auth: token`). */
-export function tokenGate(tokens: TokenService, logger: Logger, now: () => number = Date.now): BearerGateOptions {
+/** Who a refused request came from in the audit log: nobody the daemon knows. */
+const ANONYMOUS: Principal = Object.freeze({ kind: 'token', name: 'anonymous', role: 'client' });
+
+export function tokenGate(
+  tokens: TokenService,
+  logger: Logger,
+  audit?: AuditLog,
+  now: () => number = Date.now,
+): BearerGateOptions {
   return {
     check: (token) => tokens.authenticate(token),
     limiter: new FailureLimiter({ ...FAILURE_LIMIT, now }),
-    onRefused: (address, reason) => logger.info({ address, reason }, 'refused a request without a valid token'),
+    onRefused: (address, reason) => {
+      logger.info({ address, reason }, 'refused a request without a valid token');
+      // Never the token itself: the reason says what was wrong with it.
+      audit?.record(
+        { principal: ANONYMOUS, address },
+        { at: now(), method: 'authenticate', server: null, tool: null, session: null, error: reason, durationMs: 0 },
+      );
+    },
   };
 }
 
@@ -47,6 +64,8 @@ export async function startRemoteAccess(deps: {
   settings: Settings;
   paths: Paths;
   tokens: TokenService;
+  /** Refused attempts get an audit row each. */
+  audit?: AuditLog;
   control: ControlDispatch;
   gateway: GatewayHost;
   logger: Logger;
@@ -73,7 +92,7 @@ export async function startRemoteAccess(deps: {
     port,
     tls: material === undefined ? null : { cert: material.cert, key: material.key },
     publicNames: listen.publicNames,
-    gate: tokenGate(deps.tokens, deps.logger),
+    gate: tokenGate(deps.tokens, deps.logger, deps.audit),
     control: deps.control,
     gateway: deps.gateway,
     logger: deps.logger,
