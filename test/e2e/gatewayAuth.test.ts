@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVERYTHING, mcpctl, mcpctlJson } from '../helpers/cli.js';
+import { EVERYTHING, mcpctl, mcpctlJson, waitFor } from '../helpers/cli.js';
 import { addRunningServer, startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { type HeaderEcho, startHeaderEcho } from '../helpers/headerEcho.js';
 
@@ -76,5 +76,18 @@ describe('gateway.auth: token', () => {
     expect(JSON.stringify(echoed.content)).toContain('hi');
     await expect(reader.callTool({ name: writer?.name ?? '', arguments: {} })).rejects.toThrow(/read-only token/);
     await reader.close();
+    // The audit log names the token that made the call, not the local owner.
+    const rows = await waitFor('the echo call in the audit log', async () => {
+      const audit = await mcpctlJson<Array<{ principal: string; role: string; method: string; tool: string | null }>>(
+        daemon.home,
+        ['audit', '--server', 'alpha'],
+      );
+      return audit.some((row) => row.tool === 'echo') ? audit : undefined;
+    });
+    expect(rows.find((row) => row.tool === 'echo')).toMatchObject({
+      principal: 'reader',
+      role: 'client',
+      method: 'tools/call',
+    });
   });
 });

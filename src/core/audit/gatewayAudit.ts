@@ -36,12 +36,18 @@ export function auditedBackend(
   return {
     open(sessionId: string, output: SessionOutput): BackendSession {
       const pending = new Map<JsonRpcId, PendingCall>();
-      const context = contextOf(sessionId);
+      // Asked at the first record, not here: the gateway registers the session (and who opened
+      // it) only once its backend is open.
+      let known: CallContext | undefined;
+      const context = (): CallContext => {
+        known ??= contextOf(sessionId);
+        return known;
+      };
       const finish = (id: JsonRpcId, error: string | null): void => {
         const call = pending.get(id);
         if (call === undefined) return;
         pending.delete(id);
-        audit.record(context, {
+        audit.record(context(), {
           at: call.at,
           method: 'tools/call',
           server: target,

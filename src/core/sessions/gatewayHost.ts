@@ -327,7 +327,12 @@ export class GatewayHost implements GatewayControl {
     if (backend === undefined || audit === undefined) return backend;
     let wrapped = this.audited.get(backend);
     if (wrapped === undefined) {
-      wrapped = auditedBackend(backend, name, audit, this.deps.sessionContext ?? (() => LOCAL_GATEWAY_CALL));
+      wrapped = auditedBackend(
+        backend,
+        name,
+        audit,
+        this.deps.sessionContext ?? ((id) => this.gateway?.callerOf(id) ?? LOCAL_GATEWAY_CALL),
+      );
       this.audited.set(backend, wrapped);
     }
     return wrapped;

@@ -87,6 +87,11 @@ export class SessionRegistry {
     return true;
   }
 
+  /** The ownerKey of whoever opened the session, while it is open. */
+  ownerOf(id: string): string | undefined {
+    return this.owners.get(id);
+  }
+
   /** The session, if it is open and `owner` opened it; undefined otherwise (the two look the same to a client). */
   owned(id: string, owner: string): RegisteredSession | undefined {
     return this.owners.get(id) === owner ? this.sessions.get(id) : undefined;

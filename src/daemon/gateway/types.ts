@@ -115,6 +115,8 @@ export interface Gateway {
   handle(req: IncomingMessage, res: ServerResponse, call: CallContext): void;
   /** Ends the sessions a principal opened (its token was revoked); returns how many. */
   closeSessionsOf(principal: Principal, reason: string): number;
+  /** Who opened a session (their latest call's address); undefined once it is gone. */
+  callerOf(sessionId: string): CallContext | undefined;
   /** Ends a session as if the backend had closed it; false when no such session is open. */
   killSession(id: string, reason?: string): boolean;
 }
