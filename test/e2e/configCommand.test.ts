@@ -124,7 +124,7 @@ describe('mcpctl completion', () => {
 
     // No daemon: verbs only, and none is started for it.
     const verbs = await t.run(['__complete', 'con']);
-    expect(verbs.stdout).toBe('config\nconnect\n');
+    expect(verbs.stdout).toBe('config\nconnect\ncontext\n');
     expect(t.daemonPids()).toEqual([]);
 
     const added = await t.run(['server', 'add', 'alpha', '--no-autostart', '--', 'node', 'server.js']);

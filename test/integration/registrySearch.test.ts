@@ -225,14 +225,15 @@ describe('server add --from: input checks made before the daemon is asked', () =
     const literal = await mcpctl('server', 'add', 'web', '--from', 'web-search', '--arg', 'api-key=k-123');
     expect(literal.code).toBe(2);
     expect(literal.stderr).toContain(
-      "Hint: meanwhile pass it from mcpctl's environment: API_KEY=... mcpctl server add NAME --from ... --arg api-key",
+      "Hint: pass it from mcpctl's environment: API_KEY=... mcpctl server add NAME --from ... --arg api-key",
     );
 
     const run = captureContext({ env: { MCPCTL_HOME: home, API_KEY: 'k-123' } });
     await runCli(['server', 'add', 'web', '--from', 'web-search', '--arg', 'api-key', '--no-autostart'], run.ctx);
-    // No daemon can start in this context: what matters is the command shown before it is asked.
+    // No daemon can start in this context: what matters is the command shown before it is asked,
+    // with the secret the value is stored as in place of the value.
     expect(run.stderr()).toContain(
-      "io.github.example/web-search@1.0.0 from registry 'fixture': npx -y @example/web-search-mcp@1.0.0 --api-key '********'",
+      "io.github.example/web-search@1.0.0 from registry 'fixture': npx -y @example/web-search-mcp@1.0.0 --api-key '${secret:web_api-key}'",
     );
     expect(run.stderr()).not.toContain('k-123');
   });

@@ -7,7 +7,7 @@ describe('runCli: commander usage errors', () => {
   it.each([
     [['server', 'lss'], "Error: unknown command 'lss'", "Hint: run 'mcpctl server ls --help' for usage"],
     [['sever', 'ls'], "Error: unknown command 'sever'", "Hint: run 'mcpctl server --help' for usage"],
-    [['nope'], "Error: unknown command 'nope'", "Hint: run 'mcpctl --help' for usage"],
+    [['frobnicate'], "Error: unknown command 'frobnicate'", "Hint: run 'mcpctl --help' for usage"],
     [['ls', '--bogus'], "Error: unknown option '--bogus'", "Hint: run 'mcpctl ls --help' for usage"],
     [['server', 'ping'], "Error: missing required argument 'name'", "Hint: run 'mcpctl server ping --help' for usage"],
     [['logs'], 'Error: give one of: a server NAME, --session ID or --client CLIENT', "Hint: e.g. 'mcpctl logs fs'"],
