@@ -233,6 +233,7 @@ describe('server add --from: input checks made before the daemon is asked', () =
     // No daemon can start in this context: what matters is the command shown before it is asked,
     // with the secret the value is stored as in place of the value.
     expect(run.stderr()).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a secret reference, as mcpctl prints it.
       "io.github.example/web-search@1.0.0 from registry 'fixture': npx -y @example/web-search-mcp@1.0.0 --api-key '${secret:web_api-key}'",
     );
     expect(run.stderr()).not.toContain('k-123');
