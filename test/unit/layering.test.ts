@@ -3,12 +3,16 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = join(import.meta.dirname, '../../src');
-const LAYERS = ['bin', 'cli', 'core', 'daemon', 'store', 'protocol', 'shared'] as const;
+const LAYERS = ['bin', 'cli', 'ui', 'core', 'daemon', 'store', 'protocol', 'shared'] as const;
 type Layer = (typeof LAYERS)[number];
 
-/** Who may import whom (DESIGN.md): bin → cli → core → daemon | store → protocol → shared. */
+/**
+ * Who may import whom (DESIGN.md): bin → cli → core → daemon | store → protocol → shared; the
+ * dashboard (ui, bundled for the browser) takes the ControlApi's schemas and types from core.
+ */
 const ALLOWED: Record<Layer, readonly Layer[]> = {
   bin: ['cli', 'core', 'shared'],
+  ui: ['core', 'shared'],
   cli: ['core', 'protocol', 'shared'],
   core: ['daemon', 'store', 'protocol', 'shared'],
   daemon: ['protocol', 'shared'],
@@ -21,7 +25,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()
       ? sourceFiles(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
+      : entry.name.endsWith('.ts') || entry.name.endsWith('.tsx')
         ? [join(dir, entry.name)]
         : [],
   );

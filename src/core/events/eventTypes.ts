@@ -13,12 +13,17 @@ export const EVENT_TYPES = [
   'failed',
   'stopped',
   'orphan-killed',
+  // Restarted for holding more memory than its --max-memory.
+  'memory-exceeded',
   // Its definition (core/servers/supervisor.ts).
   'added',
   'updated',
   'rolled-over',
   'update-failed',
   'removed',
+  // Instances for profile members with env of their own (core/profiles/instanceIdentity.ts).
+  'instance-added',
+  'instance-removed',
   // Gateway sessions: closed by the client or the daemon, expired by the idle timeout.
   'session-opened',
   'session-closed',
