@@ -1,5 +1,6 @@
 import type { Logger } from '../../shared/logger.js';
 import type { InstancePatch, JsonObject, StoredInstance } from '../../store/types.js';
+import type { EventType } from '../events/eventTypes.js';
 import type { Policy } from './definition.js';
 import { decideRestart, EMPTY_HISTORY, type FailureHistory } from './restartPolicy.js';
 import type { EndInfo, Runner } from './runner.js';
@@ -44,7 +45,7 @@ export interface InstanceDeps {
   record(patch: InstancePatch): void;
   /** The same, for what the user asked (desired state): resolves once durable, rejects when the write failed. */
   commit(patch: InstancePatch): Promise<void>;
-  event(type: string, message: string, data?: JsonObject): void;
+  event(type: EventType, message: string, data?: JsonObject): void;
   clock: Clock;
   random: () => number;
   logger: Logger;
@@ -340,7 +341,7 @@ export class Instance {
     runner: Runner,
     generation: number,
     reason: string,
-    event: { type: string; message: string; data?: JsonObject },
+    event: { type: EventType; message: string; data?: JsonObject },
   ): Promise<void> {
     this.generation++;
     this.transition('unhealthy', { lastError: reason });

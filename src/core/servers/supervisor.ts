@@ -11,6 +11,7 @@ import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { InstancePatch, JsonObject, Store, StoredInstance } from '../../store/types.js';
 import type { EventSink } from '../events/eventHub.js';
+import type { EventType } from '../events/eventTypes.js';
 import { INSTANCE_SEPARATOR, type NeededInstance, serverOfInstance } from '../profiles/instanceIdentity.js';
 import { maskingLog } from '../secrets/maskingLog.js';
 import { type SecretResolver, withSecrets } from '../secrets/resolveSpec.js';
@@ -656,7 +657,7 @@ export class Supervisor {
     );
   }
 
-  private event(managed: Managed, type: string, message: string, data?: JsonObject): void {
+  private event(managed: Managed, type: EventType, message: string, data?: JsonObject): void {
     const name = managed.spec.name;
     this.deps.logger.info({ server: name, event: type, ...data }, message);
     managed.log.appendLine('mcpctl', message);
