@@ -32,7 +32,8 @@ function mcpctlWith(env, ...args) {
 const mcpctl = (...args) => mcpctlWith({}, ...args);
 
 console.log(`Demo home (MCPCTL_HOME): ${home}`);
-mcpctl('daemon', 'start');
+// No keyring: the demo's secrets stay in its own home (a key file), never in the desktop's keyring.
+mcpctlWith({ MCPCTL_NO_KEYRING: '1' }, 'daemon', 'start');
 const known = spawnSync(process.execPath, [cli, 'server', 'show', 'everything'], {
   env: { ...process.env, MCPCTL_HOME: home },
 });
@@ -97,6 +98,18 @@ spawnSync(process.execPath, [cli, 'apply', '-f', '-', '--dry-run'], {
   stdio: ['pipe', 'inherit', 'inherit'],
   env: { ...process.env, MCPCTL_HOME: home },
 });
+// What happened, what it cost, and who did it: the event log, per-server figures, the audit log.
+mcpctl('events', '--since', '10m', '--server', 'everything');
+mcpctl('metrics');
+// A secret, read from stdin (never argv), stored encrypted; only its name is ever shown.
+console.log('\n$ echo ... | mcpctl secret set DEMO_TOKEN');
+spawnSync(process.execPath, [cli, 'secret', 'set', 'DEMO_TOKEN'], {
+  input: 'demo-secret-value\n',
+  stdio: ['pipe', 'inherit', 'inherit'],
+  env: { ...process.env, MCPCTL_HOME: home },
+});
+mcpctl('secret', 'ls');
+mcpctl('audit', '--since', '10m');
 mcpctl('daemon', 'status');
 mcpctl('daemon', 'logs', '--tail', '3');
 // The web dashboard: a one-time link (good for a minute; with --keep, open it while the daemon runs).
