@@ -58,7 +58,7 @@ describe('the audit log of a real daemon', () => {
       ['everything', 'echo', 'ok'],
       ['everything', 'no-such-tool', 'error'],
     ]);
-    expect(calls[0]).toMatchObject({ principal: 'owner', role: 'admin', address: 'loopback', session: sessionId });
+    expect(calls[0]).toMatchObject({ principal: 'owner', role: 'admin', address: '127.0.0.1', session: sessionId });
     expect(calls[0]?.durationMs).toBeGreaterThan(0);
   });
 
