@@ -74,6 +74,16 @@ export const PROFILE_METHODS: ReadonlySet<string> = new Set([
   'getProfile',
 ]);
 
+/** Methods whose `name` names something else than a server: their rows say `KIND/NAME`. */
+export const NAMED_OBJECTS: Readonly<Record<string, 'secrets' | 'alerts' | 'tokens'>> = {
+  setSecret: 'secrets',
+  removeSecret: 'secrets',
+  removeAlert: 'alerts',
+  testAlert: 'alerts',
+  createToken: 'tokens',
+  revokeToken: 'tokens',
+};
+
 export function isMutating(method: string): boolean {
   return Object.hasOwn(METHOD_EFFECTS, method) && METHOD_EFFECTS[method as keyof typeof METHOD_EFFECTS] === 'writes';
 }

@@ -86,4 +86,11 @@ describe('the audit log of a real daemon', () => {
       expect(bytes.includes(CANARY), file).toBe(false);
     }
   });
+
+  it('names an alert, a secret or a token by its kind, never as a server', async () => {
+    expect((await mcpctl(daemon.home, ['alert', 'add', 'often', '--when', 'restarts > 3 in 10m'])).code).toBe(0);
+    expect((await mcpctl(daemon.home, ['alert', 'rm', 'often'])).code).toBe(0);
+    const removed = (await audit()).filter((row) => row.method === 'removeAlert');
+    expect(removed.map((row) => row.server)).toEqual(['alerts/often']);
+  });
 });

@@ -1,6 +1,6 @@
 import { McpctlError } from '../../shared/errors.js';
 import { type CallContext, LOCAL_CALL } from '../../shared/principal.js';
-import { isMutating, PROFILE_METHODS } from '../apiEffects.js';
+import { isMutating, NAMED_OBJECTS, PROFILE_METHODS } from '../apiEffects.js';
 import type { AuditLog } from './auditLog.js';
 
 /** A control handler as the control server calls it: a context once callers are told apart. */
@@ -24,7 +24,11 @@ function field(body: unknown, key: string): unknown {
  */
 export function targetOf(method: string, body: unknown): string | null {
   const name = nameOf(field(body, 'name')) ?? nameOf(field(field(body, 'spec'), 'name'));
-  if (name !== null) return PROFILE_METHODS.has(method) ? `profiles/${name}` : name;
+  if (name !== null) {
+    if (PROFILE_METHODS.has(method)) return `profiles/${name}`;
+    const kind = Object.hasOwn(NAMED_OBJECTS, method) ? NAMED_OBJECTS[method] : undefined;
+    return kind === undefined ? name : `${kind}/${name}`;
+  }
   const names = field(body, 'names');
   if (Array.isArray(names) && names.length > 0)
     return names
