@@ -4,26 +4,18 @@
 import { gatewaySettings, measureOnce } from './gateway.mjs';
 import { cli, EVERYTHING, fmt, rssMb } from './lib.mjs';
 import { pairedRatio, printTable, summarize } from './report.mjs';
-import { SERVER, startDaemon } from './targets/mcpctl.mjs';
+import { daemonTarget, SERVER, startDaemon } from './targets/mcpctl.mjs';
 
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
 const SERVERS = 20;
 
 /** The gateway target on a daemon whose config says `metrics.enabled: <enabled>`. */
-const gatewayWithMetrics = (enabled) => ({
-  key: enabled ? 'metrics-on' : 'metrics-off',
-  label: `mcpctl gateway, metrics ${enabled ? 'on' : 'off'}`,
-  start: async () => {
-    const daemon = await startDaemon((home) => cli(home, ['config', 'set', 'metrics.enabled', String(enabled)]));
-    return {
-      target: { kind: 'http', url: `${daemon.url}/servers/${SERVER}/mcp` },
-      pid: daemon.pid,
-      treeRoot: daemon.pid,
-      t0: daemon.t0,
-      stop: daemon.stop,
-    };
-  },
-});
+const gatewayWithMetrics = (enabled) =>
+  daemonTarget({
+    key: enabled ? 'metrics-on' : 'metrics-off',
+    label: `mcpctl gateway, metrics ${enabled ? 'on' : 'off'}`,
+    setup: (home) => cli(home, ['config', 'set', 'metrics.enabled', String(enabled)]),
+  });
 
 async function waitUntil(what, check, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;

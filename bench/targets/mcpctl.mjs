@@ -62,20 +62,25 @@ export async function startDaemon(setup = () => {}) {
   }
 }
 
-export const gateway = {
-  key: 'gateway',
-  label: 'd. mcpctl gateway',
-  start: async () => {
-    const daemon = await startDaemon();
-    return {
-      target: { kind: 'http', url: `${daemon.url}/servers/${SERVER}/mcp` },
-      pid: daemon.pid,
-      treeRoot: daemon.pid,
-      t0: daemon.t0,
-      stop: daemon.stop,
-    };
-  },
-};
+/** A bench target: a daemon started (after `setup`) and its gateway endpoint `path` (with `tool`, if not echo). */
+export function daemonTarget({ key, label, setup, path = `/servers/${SERVER}/mcp`, tool }) {
+  return {
+    key,
+    label,
+    start: async () => {
+      const daemon = await startDaemon(setup);
+      return {
+        target: { kind: 'http', url: `${daemon.url}${path}`, ...(tool === undefined ? {} : { tool }) },
+        pid: daemon.pid,
+        treeRoot: daemon.pid,
+        t0: daemon.t0,
+        stop: daemon.stop,
+      };
+    },
+  };
+}
+
+export const gateway = daemonTarget({ key: 'gateway', label: 'd. mcpctl gateway' });
 
 export const connect = {
   key: 'connect',
@@ -116,17 +121,10 @@ export function defineProfile(home) {
  * The same echo through a 10-member profile's aggregated endpoint (`/profiles/bench/mcp`), where it
  * is `everything__echo`: what a call costs through the aggregator, next to the gateway's own figure.
  */
-export const profile = {
+export const profile = daemonTarget({
   key: 'profile',
   label: 'f. mcpctl profile (10 members)',
-  start: async () => {
-    const daemon = await startDaemon(defineProfile);
-    return {
-      target: { kind: 'http', url: `${daemon.url}/profiles/${PROFILE}/mcp`, tool: `${SERVER}__echo` },
-      pid: daemon.pid,
-      treeRoot: daemon.pid,
-      t0: daemon.t0,
-      stop: daemon.stop,
-    };
-  },
-};
+  setup: defineProfile,
+  path: `/profiles/${PROFILE}/mcp`,
+  tool: `${SERVER}__echo`,
+});
