@@ -1,6 +1,5 @@
 import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import type { Logger } from '../../shared/logger.js';
-import type { CallContext } from '../../shared/principal.js';
 import type { SessionRegistry } from './sessionRegistry.js';
 import type { SseHub } from './sseWriter.js';
 import type { GatewayMetrics } from './types.js';
@@ -14,6 +13,4 @@ export interface GatewayContext {
   readonly maxSessions: number;
   readonly metrics: GatewayMetrics | undefined;
   readonly endedSession: ((id: string) => Promise<SessionEndData | undefined>) | undefined;
-  /** The latest call of each session owner (ownerKey): who a session's requests come from. */
-  readonly callers: Map<string, CallContext>;
 }

@@ -43,7 +43,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     maxSessions,
     endedSession: options.endedSession,
     metrics: options.metrics,
-    callers: new Map(),
   };
   let hosts = new Set<string>();
 
@@ -88,10 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     sessions: () => registry.list(),
     traffic: () => traffic?.() ?? { bytesIn: 0, bytesOut: 0 },
     handle,
-    callerOf: (id) => {
-      const owner = registry.ownerOf(id);
-      return owner === undefined ? undefined : ctx.callers.get(owner);
-    },
+    callerOf: (id) => registry.ownerOf(id)?.call,
     closeSessionsOf: (principal, reason) => registry.closeOwnedBy(ownerKey(principal), reason),
     killSession: (id, reason = 'killed') => registry.close(id, reason),
     drain: (timeoutMs) => registry.requests.drain(timeoutMs),
@@ -182,8 +178,7 @@ function dispatch(
     return undefined;
   }
   const backend = call.principal.readOnly ? readOnlyBackend(found) : found;
-  const owner = ownerKey(call.principal);
-  ctx.callers.set(owner, call);
+  const owner = { key: ownerKey(call.principal), call };
   switch (route.endpoint) {
     case 'mcp':
       return handleStreamable(ctx, req, res, route.server, backend, owner);

@@ -15,6 +15,7 @@ import {
 } from './replies.js';
 import { describeTarget, targetPath } from './route.js';
 import { isWellFormedSessionId, newSessionId } from './sessionIds.js';
+import type { SessionOwner } from './types.js';
 
 /** The protocol version the legacy transport belongs to (it allowed batches). */
 const LEGACY_VERSION = '2024-11-05';
@@ -26,7 +27,7 @@ export function handleLegacyStream(
   res: ServerResponse,
   server: string,
   backend: SessionBackend,
-  owner: string,
+  owner: SessionOwner,
 ): void {
   if (req.method !== 'GET') {
     sendRpcError(res, 405, SERVER_ERROR, 'Method Not Allowed: open the SSE stream with GET', { allow: 'GET' });
@@ -66,7 +67,7 @@ export async function handleLegacyMessage(
   res: ServerResponse,
   server: string,
   query: string,
-  owner: string,
+  owner: SessionOwner,
 ): Promise<void> {
   if (req.method !== 'POST') {
     sendRpcError(res, 405, SERVER_ERROR, 'Method Not Allowed: send messages with POST', { allow: 'POST' });

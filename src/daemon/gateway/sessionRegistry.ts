@@ -2,7 +2,13 @@ import type { ServerResponse } from 'node:http';
 import type { ClientInfo } from '../../protocol/session.js';
 import type { Logger } from '../../shared/logger.js';
 import { RequestGate } from './requestGate.js';
-import type { GatewaySessionInfo, GatewaySessionSnapshot, GatewayTransport, SessionEvent } from './types.js';
+import type {
+  GatewaySessionInfo,
+  GatewaySessionSnapshot,
+  GatewayTransport,
+  SessionEvent,
+  SessionOwner,
+} from './types.js';
 
 /** What the registry needs from a session of either transport. */
 export interface RegisteredSession {
@@ -49,7 +55,7 @@ export interface RegistryOptions {
 export class SessionRegistry {
   private readonly sessions = new Map<string, RegisteredSession>();
   /** Who opened each session (principalKey): another principal presenting its id gets 404. */
-  private readonly owners = new Map<string, string>();
+  private readonly owners = new Map<string, SessionOwner>();
   /** Requests in flight across all sessions, for the drain of a stopping daemon. */
   readonly requests = new RequestGate();
   private sweeper: NodeJS.Timeout | undefined;
@@ -64,7 +70,7 @@ export class SessionRegistry {
     return this.sessions.get(id);
   }
 
-  add(session: RegisteredSession, owner: string): void {
+  add(session: RegisteredSession, owner: SessionOwner): void {
     this.sessions.set(session.info.id, session);
     this.owners.set(session.info.id, owner);
     this.emit('opened', session.info);
@@ -87,21 +93,21 @@ export class SessionRegistry {
     return true;
   }
 
-  /** The ownerKey of whoever opened the session, while it is open. */
-  ownerOf(id: string): string | undefined {
+  /** Who opened the session, while it is open. */
+  ownerOf(id: string): SessionOwner | undefined {
     return this.owners.get(id);
   }
 
   /** The session, if it is open and `owner` opened it; undefined otherwise (the two look the same to a client). */
-  owned(id: string, owner: string): RegisteredSession | undefined {
-    return this.owners.get(id) === owner ? this.sessions.get(id) : undefined;
+  owned(id: string, owner: SessionOwner): RegisteredSession | undefined {
+    return this.owners.get(id)?.key === owner.key ? this.sessions.get(id) : undefined;
   }
 
   /** Ends every session `owner` opened (a revoked token); returns how many. */
-  closeOwnedBy(owner: string, reason: string): number {
+  closeOwnedBy(ownerKey: string, reason: string): number {
     let closed = 0;
     for (const [id, who] of [...this.owners]) {
-      if (who === owner && this.close(id, reason)) closed += 1;
+      if (who.key === ownerKey && this.close(id, reason)) closed += 1;
     }
     return closed;
   }

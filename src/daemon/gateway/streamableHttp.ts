@@ -25,6 +25,7 @@ import { describeTarget } from './route.js';
 import { isWellFormedSessionId, newSessionId } from './sessionIds.js';
 import { clientInfoOf } from './sessionRegistry.js';
 import { StreamableSession } from './streamableSession.js';
+import type { SessionOwner } from './types.js';
 
 /** `/servers/<name>/mcp`: the Streamable HTTP transport of MCP 2025-11-25. */
 export function handleStreamable(
@@ -33,7 +34,7 @@ export function handleStreamable(
   res: ServerResponse,
   server: string,
   backend: SessionBackend,
-  owner: string,
+  owner: SessionOwner,
 ): Promise<void> | undefined {
   switch (req.method) {
     case 'POST':
@@ -58,7 +59,7 @@ async function handlePost(
   res: ServerResponse,
   server: string,
   backend: SessionBackend,
-  owner: string,
+  owner: SessionOwner,
 ): Promise<void> {
   const accept = req.headers.accept;
   if (accept === undefined || !accept.includes('application/json') || !accept.includes('text/event-stream')) {
@@ -112,7 +113,7 @@ function openSession(
   server: string,
   backend: SessionBackend,
   framed: Framed & { ok: true },
-  owner: string,
+  owner: SessionOwner,
 ): void {
   const message = framed.batch ? undefined : framed.message;
   if (message === undefined || !isRequestMessage(message) || message.method !== 'initialize') {
@@ -158,7 +159,7 @@ function handleGet(
   req: IncomingMessage,
   res: ServerResponse,
   server: string,
-  owner: string,
+  owner: SessionOwner,
 ): void {
   if (req.headers.accept?.includes('text/event-stream') !== true) {
     sendRpcError(res, 406, SERVER_ERROR, 'Not Acceptable: Accept must list text/event-stream');
@@ -185,7 +186,7 @@ function handleDelete(
   req: IncomingMessage,
   res: ServerResponse,
   server: string,
-  owner: string,
+  owner: SessionOwner,
 ): void {
   const session = requiredSession(ctx, req, res, server, owner);
   if (session === null) return;
@@ -206,7 +207,7 @@ function requiredSession(
   req: IncomingMessage,
   res: ServerResponse,
   server: string,
-  owner: string,
+  owner: SessionOwner,
 ): StreamableSession | null {
   const rawId = headerOf(req.headers['mcp-session-id']);
   if (rawId === undefined) {
@@ -223,7 +224,7 @@ function sessionFrom(
   res: ServerResponse,
   rawId: string,
   server: string,
-  owner: string,
+  owner: SessionOwner,
 ): StreamableSession | null {
   if (!isWellFormedSessionId(rawId)) {
     sendRpcError(res, 400, SERVER_ERROR, 'Bad Request: Mcp-Session-Id must be 1-128 visible ASCII characters');

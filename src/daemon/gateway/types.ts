@@ -10,6 +10,12 @@ export function ownerKey(principal: Principal): string {
   return `${principal.kind}:${principal.name}`;
 }
 
+/** Who opened a session: the key that later requests must match, and the call that opened it. */
+export interface SessionOwner {
+  key: string;
+  call: CallContext;
+}
+
 /** `hidden`: answered like an unknown server or profile (out of the token's scope). */
 export type GatewayVerdict = 'ok' | 'forbidden' | 'hidden';
 
@@ -115,7 +121,7 @@ export interface Gateway {
   handle(req: IncomingMessage, res: ServerResponse, call: CallContext): void;
   /** Ends the sessions a principal opened (its token was revoked); returns how many. */
   closeSessionsOf(principal: Principal, reason: string): number;
-  /** Who opened a session (their latest call's address); undefined once it is gone. */
+  /** The call that opened a session (who, from where); undefined once it is gone. */
   callerOf(sessionId: string): CallContext | undefined;
   /** Ends a session as if the backend had closed it; false when no such session is open. */
   killSession(id: string, reason?: string): boolean;
