@@ -25,6 +25,25 @@ async function setSecrets(home: string, values: Map<string, string>, env: NodeJS
 }
 
 /** What the envReport fixture server says its env var `name` holds. */
+/** `envr`, an envReport.mjs server whose V is the secret `secret`; started, or the test fails. */
+async function addEnvReporter(h: ReturnType<typeof e2eHome>, secret: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const added = await h.run(
+    [
+      'server',
+      'add',
+      'envr',
+      ...h.mark('envr'),
+      '--env',
+      `V=${ref(secret)}`,
+      '--',
+      CLI_NODE,
+      join(FIXTURES, 'envReport.mjs'),
+    ],
+    { env },
+  );
+  expect(added.code, added.stderr).toBe(0);
+}
+
 async function reported(h: ReturnType<typeof e2eHome>, server: string, name: string, env = NO_KEYRING) {
   const call = await h.run(['call', server, 'env', `name=${name}`, '-o', 'json'], { env });
   expect(call.code, call.stderr).toBe(0);
@@ -48,21 +67,7 @@ describe('secret rotate-key', () => {
       expect(readFileSync(join(h.home, 'master.key'), 'utf8')).not.toBe(before);
       expect(existsSync(join(h.home, 'master.key.next'))).toBe(false);
       expect(await readAllSecrets(h.home)).toEqual(values);
-      const added = await h.run(
-        [
-          'server',
-          'add',
-          'envr',
-          ...h.mark('envr'),
-          '--env',
-          `V=${ref('TWO')}`,
-          '--',
-          CLI_NODE,
-          join(FIXTURES, 'envReport.mjs'),
-        ],
-        { env: NO_KEYRING },
-      );
-      expect(added.code, added.stderr).toBe(0);
+      await addEnvReporter(h, 'TWO', NO_KEYRING);
       expect(await reported(h, 'envr', 'V')).toBe('second value');
     } finally {
       await h.dispose();
@@ -101,21 +106,7 @@ describe('secret rotate-key', () => {
       }
       // The first kill landed inside the transaction: the store still held the old ciphertexts.
       expect(phases[0]).toBe('in the transaction');
-      const added = await h.run(
-        [
-          'server',
-          'add',
-          'envr',
-          ...h.mark('envr'),
-          '--env',
-          `V=${ref('S7')}`,
-          '--',
-          CLI_NODE,
-          join(FIXTURES, 'envReport.mjs'),
-        ],
-        { env },
-      );
-      expect(added.code, added.stderr).toBe(0);
+      await addEnvReporter(h, 'S7', env);
       expect(await reported(h, 'envr', 'V', env)).toBe('value number 7');
     } finally {
       await h.dispose();
@@ -130,21 +121,7 @@ describe('bad input', () => {
     const wrong = { ...NO_KEYRING, MCPCTL_MASTER_KEY: KEY_B };
     try {
       await setSecrets(h.home, new Map([['TOKEN', 'the right value']]), right);
-      const added = await h.run(
-        [
-          'server',
-          'add',
-          'envr',
-          ...h.mark('envr'),
-          '--env',
-          `V=${ref('TOKEN')}`,
-          '--',
-          CLI_NODE,
-          join(FIXTURES, 'envReport.mjs'),
-        ],
-        { env: right },
-      );
-      expect(added.code, added.stderr).toBe(0);
+      await addEnvReporter(h, 'TOKEN', right);
       expect(existsSync(join(h.home, 'master.key'))).toBe(false);
       expect((await h.run(['daemon', 'stop'], { env: right })).code).toBe(0);
       const stored = rawSecrets(h.home);
