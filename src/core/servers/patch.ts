@@ -105,6 +105,8 @@ export function applyServerPatch(spec: ServerSpec, patch: ServerPatch): ServerSp
       url: patch.url ?? spec.url,
       headers: merged(spec.headers, patch.headers, patch.unsetHeaders, (name) => name.toLowerCase()),
       allowPrivate: patch.allowPrivate ?? spec.allowPrivate,
+      // Not a flag of `server set`: a legacy SSE server stays one.
+      ...(spec.sse ? { sse: true } : {}),
     };
   }
   const share = patch.share ?? spec.share;

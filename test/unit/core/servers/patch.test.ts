@@ -53,6 +53,12 @@ describe('applyServerPatch: what server set changes', () => {
     expect(apply(stdio, { command: 'other' })).toMatchObject({ args: [] });
   });
 
+  it('a legacy SSE server stays one', () => {
+    const sse = serverSpecSchema.parse({ name: 'old', transport: 'http', url: 'https://example.com/sse', sse: true });
+    const edited = serverSpecSchema.parse(applyServerPatch(sse, serverPatchSchema.parse({ headers: { 'x-a': '1' } })));
+    expect(edited).toMatchObject({ transport: 'http', sse: true, headers: { 'x-a': '1' } });
+  });
+
   it('headers: merged and unset by name whatever the case', () => {
     const edited = serverSpecSchema.parse(
       applyServerPatch(http, serverPatchSchema.parse({ headers: { 'x-a': '2' }, unsetHeaders: ['authorization'] })),
