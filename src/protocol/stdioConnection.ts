@@ -1,8 +1,15 @@
 import type { Readable, Writable } from 'node:stream';
 import { errorResponse, isMessage, isRequest, type JsonRpcMessage, RPC_ERROR } from './jsonrpc.js';
 import { type OversizeLine, splitLines } from './lineSplitter.js';
+import { nestsDeeperThan } from './nesting.js';
 import { classifyOversize, type OversizeKind } from './oversizeLine.js';
 import { RpcPeer } from './rpcPeer.js';
+
+/**
+ * How deep a server's message may nest. Deeper would overflow the stack when it is written on to
+ * its client, far into the gateway, and its request would never be answered.
+ */
+export const MAX_UPSTREAM_NESTING = 1000;
 
 /** A JSON-RPC connection to an upstream server, over stdio or HTTP. */
 export interface RpcEndpoint {
@@ -108,8 +115,18 @@ export class StdioConnection implements RpcEndpoint {
       this.options.onNoise(text);
       return;
     }
-    if (isMessage(parsed)) this.peer.receive(parsed);
-    else this.options.onNoise(text);
+    if (!isMessage(parsed)) this.options.onNoise(text);
+    else if (nestsDeeperThan(text, MAX_UPSTREAM_NESTING)) this.receiveTooDeep(parsed);
+    else this.peer.receive(parsed);
+  }
+
+  /** Like a line over the cap: its request fails now, a server request is refused, anything else is noise. */
+  private receiveTooDeep(message: JsonRpcMessage): void {
+    const why = `nests deeper than ${MAX_UPSTREAM_NESTING} levels, so it was dropped`;
+    const id = 'id' in message ? message.id : undefined;
+    if (id === undefined || id === null) this.options.onNoise(`a message that ${why}`);
+    else if (isRequest(message)) this.send(errorResponse(id, RPC_ERROR.invalidRequest, `your request ${why}`));
+    else this.peer.receive(errorResponse(id, RPC_ERROR.internalError, `the server's answer ${why}`));
   }
 }
 

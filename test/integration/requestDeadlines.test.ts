@@ -106,6 +106,18 @@ describe('every request ends', () => {
     },
   );
 
+  it('an answer nested too deep to be sent on fails its request at once, and the session works on', async () => {
+    const session = await connect('slow');
+    try {
+      const { error, ms } = await failingCall(session, 'deep', { depth: 20_000 });
+      expect(error?.message).toMatch(/the server's answer nests deeper than 1000 levels, so it was dropped/);
+      expect(ms).toBeLessThan(250); // at once, not after the 300 ms timeout
+      expect(await echo(session, 'after')).toBe('after');
+    } finally {
+      await session.close();
+    }
+  });
+
   it('F4 oversize line with no id to be found: the instance is restarted, with an event saying why', async () => {
     const before = await mcpctlJson<{ pid: number }>(daemon.home, ['server', 'show', 'slow']);
     const session = await connect('slow');

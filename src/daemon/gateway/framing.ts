@@ -7,6 +7,7 @@ import {
   type JsonRpcRequest,
   RPC_ERROR,
 } from '../../protocol/jsonrpc.js';
+import { nestsDeeperThan } from '../../protocol/nesting.js';
 
 export const MAX_BATCH_MESSAGES = 100;
 
@@ -58,30 +59,6 @@ export function frameBody(body: Buffer, allowBatch: boolean, version: string): F
     else errors.push(errorResponse(requestIdOf(member), RPC_ERROR.invalidRequest, 'Invalid Request: bad batch member'));
   }
   return { ok: true, batch: true, messages, errors };
-}
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
-
-/** Whether valid JSON text nests arrays and objects deeper than `limit`: one pass over the bytes, no recursion. */
-export function nestsDeeperThan(json: Buffer, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < json.length; i++) {
-    const byte = json[i];
-    if (inString) {
-      if (byte === BACKSLASH) i++;
-      else if (byte === QUOTE) inString = false;
-    } else if (byte === QUOTE) inString = true;
-    else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-      if (++depth > limit) return true;
-    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) depth--;
-  }
-  return false;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { frameBody, MAX_NESTING, nestsDeeperThan } from '../../../../src/daemon/gateway/framing.js';
+import { frameBody, MAX_NESTING } from '../../../../src/daemon/gateway/framing.js';
+import { nestsDeeperThan } from '../../../../src/protocol/nesting.js';
 
 const deep = (levels: number): string => `${'['.repeat(levels)}${']'.repeat(levels)}`;
 const nests = (text: string, limit: number): boolean => nestsDeeperThan(Buffer.from(text), limit);
@@ -13,6 +14,11 @@ describe('the nesting limit of gateway bodies', () => {
     expect(nests(`{"s":"${'['.repeat(10)}"}`, 1)).toBe(false);
     expect(nests(`{"s":"\\"${'{'.repeat(10)}"}`, 1)).toBe(false);
     expect(nests(`[{"s":"\\\\"},[[1]]]`, 2)).toBe(true);
+  });
+
+  it('reads a string (an upstream line) as it reads a body', () => {
+    expect(nestsDeeperThan(`{"a":${deep(5)}}`, 5)).toBe(true);
+    expect(nestsDeeperThan(`{"a":"${'['.repeat(50)}"}`, 5)).toBe(false);
   });
 
   it('frames a message at the limit and refuses one level more as an invalid request', () => {
