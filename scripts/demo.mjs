@@ -5,7 +5,8 @@
 // (`server set`), makes a profile of it and shows it, shows what `install claude-code --dry-run`
 // would write into that client's config (under a HOME of its own), shows its log, exports the
 // definitions as an `apply -f` file (and dry-runs it back: no changes), shows the daemon's log,
-// then stops the daemon, letting requests in flight finish (pass --keep to leave it up).
+// backs the store up, then stops the daemon, letting requests in flight finish (pass --keep to leave
+// it up), and restores the backup.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -109,6 +110,9 @@ spawnSync(process.execPath, [cli, 'secret', 'set', 'DEMO_TOKEN'], {
   env: { ...process.env, MCPCTL_HOME: home },
 });
 mcpctl('secret', 'ls');
+// A consistent snapshot of the whole store, taken by the running daemon (restored below, once it is stopped).
+const backupFile = join(home, 'demo-backup.db');
+mcpctl('backup', 'create', backupFile, '--force');
 mcpctl('audit', '--since', '10m');
 mcpctl('daemon', 'status');
 mcpctl('daemon', 'logs', '--tail', '3');
@@ -120,5 +124,6 @@ if (keep) {
   );
 } else {
   mcpctl('daemon', 'stop');
+  mcpctl('backup', 'restore', backupFile);
 }
 process.exit(pinged || called || edited || (answer?.includes('hello through the mcpctl gateway') ? 0 : 1));

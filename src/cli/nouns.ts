@@ -59,6 +59,7 @@ export const NOUNS: readonly Noun[] = [
     load: async () => (await import('./commands/dashboard/register.js')).registerDashboardCommands,
   },
   { words: ['alert'], load: async () => (await import('./commands/alert/register.js')).registerAlertCommands },
+  { words: ['backup'], load: async () => (await import('./commands/backup/register.js')).registerBackupCommands },
 ];
 
 /** Global options that take a value: the word after them is not the noun. */

@@ -4,6 +4,7 @@ import type { CallContext } from '../shared/principal.js';
 import { alertNameSchema, alertRuleSchema } from './alerts/rule.js';
 import type { METHOD_NAMES, STREAM_NAMES } from './apiNames.js';
 import { auditEntrySchema, auditQuerySchema } from './audit/auditApi.js';
+import { backupMethods } from './backup/schemas.js';
 import { declarativeDocumentSchema } from './config/declarative.js';
 import { PLAN_ACTIONS, PLAN_KINDS } from './config/declarativePlan.js';
 import { EVENT_TYPES } from './events/eventTypes.js';
@@ -496,6 +497,7 @@ export const controlMethods = {
     output: z.object({ document: z.record(z.string(), z.unknown()) }),
   },
   ...secretMethods,
+  ...backupMethods,
   /** The audit log, newest `limit` rows matching, oldest first (core/audit/). */
   listAudit: { input: auditQuerySchema, output: z.array(auditEntrySchema) },
   /** The daemon's metrics without Prometheus: one server's, or every server's. */

@@ -57,6 +57,8 @@ export const METHOD_EFFECTS: { readonly [M in (typeof METHOD_NAMES)[number]]: Me
   revokeToken: 'writes',
   // Mints a one-time login code: recorded, like any way in.
   createDashboardLogin: 'writes',
+  // Changes no state, but writes the whole store into a file: recorded like any admin action.
+  createBackup: 'writes',
 };
 
 export const STREAM_EFFECTS: { readonly [S in (typeof STREAM_NAMES)[number]]: MethodEffect } = {

@@ -50,6 +50,7 @@ export const METHOD_NAMES = [
   'listTokens',
   'revokeToken',
   'createDashboardLogin',
+  'createBackup',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs', 'followEvents'] as const;

@@ -102,6 +102,8 @@ export const METHOD_RULES: MethodRules = {
   listAudit: { access: 'admin', objects: everything('the audit log') },
   // A login for the caller itself: the dashboard then acts with the caller's own role.
   createDashboardLogin: { access: 'read' },
+  // The whole store into a file on the daemon's host: secrets encrypted, tokens as hashes, every definition.
+  createBackup: { access: 'admin', objects: everything('the store') },
   metrics: {
     access: 'read',
     objects: (input) => (input.server === undefined ? everything('every server')() : [server(input.server)]),

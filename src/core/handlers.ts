@@ -9,6 +9,7 @@ import type { ControlHandlers, DaemonStatus, LogLine } from './api.js';
 import { type AuditHandlerDeps, createAuditHandlers } from './audit/auditHandlers.js';
 import { createTokenHandlers } from './auth/tokenHandlers.js';
 import type { TokenService } from './auth/tokens.js';
+import { createBackupHandlers } from './backup/backupHandlers.js';
 import { createDeclarativeHandlers, type DeclarativeHandlerDeps } from './config/declarativeHandlers.js';
 import type { Settings } from './config/settings.js';
 import { createDashboardHandlers, type DashboardHandlerDeps } from './dashboard/dashboardHandlers.js';
@@ -212,6 +213,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     ...createEventHandlers(deps),
     ...createAlertHandlers(deps),
     ...createSecretHandlers(deps),
+    ...createBackupHandlers(deps),
     ...createAuditHandlers(deps),
     ...createMetricsHandlers({
       supervisor,

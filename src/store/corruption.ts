@@ -3,13 +3,13 @@ import { McpctlError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 
 /** The sidecar files SQLite keeps next to a database; they belong with it when it moves. */
-const SIDECARS = ['-wal', '-shm', '-journal'] as const;
+export const SIDECARS = ['-wal', '-shm', '-journal'] as const;
 
-/** A name next to `path` that is not taken yet: `<path>.corrupt-<timestamp>[-n]`. */
-function asideName(path: string, now: Date): string {
+/** A name next to `path` that is not taken yet: `<path>.<label>-<timestamp>[-n]`. */
+export function asideName(path: string, label: string, now: Date): string {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
-  let candidate = `${path}.corrupt-${stamp}`;
-  for (let n = 1; existsSync(candidate); n++) candidate = `${path}.corrupt-${stamp}-${n}`;
+  let candidate = `${path}.${label}-${stamp}`;
+  for (let n = 1; existsSync(candidate); n++) candidate = `${path}.${label}-${stamp}-${n}`;
   return candidate;
 }
 
@@ -19,7 +19,7 @@ function asideName(path: string, now: Date): string {
  * their suffix on the new name so SQLite still pairs them if the user opens the copy.
  */
 export function moveCorruptAside(path: string, logger: Logger, cause: unknown): McpctlError {
-  const aside = asideName(path, new Date());
+  const aside = asideName(path, 'corrupt', new Date());
   try {
     renameSync(path, aside);
     for (const suffix of SIDECARS) {
@@ -37,7 +37,7 @@ export function moveCorruptAside(path: string, logger: Logger, cause: unknown): 
   }
   logger.error({ path, movedTo: aside }, 'the store database is corrupt: moved it aside');
   return new McpctlError('STORE_CORRUPT', `the database ${path} is corrupt: moved it to ${aside}`, {
-    hint: `start the daemon again to begin with an empty store, or restore a backup over ${path}`,
+    hint: `restore a backup with 'mcpctl backup restore FILE' (the secrets need the master key they were made with), or start the daemon again to begin with an empty store`,
     cause,
   });
 }

@@ -10,6 +10,7 @@ import { createProfileRepository } from './profileRepository.js';
 import { createSecretRepository } from './secretRepository.js';
 import { createServerRepository } from './serverRepository.js';
 import { createSessionRepository } from './sessionRepository.js';
+import { snapshotSqlite } from './sqliteBackup.js';
 import { reportingStorageFailures } from './storageFailure.js';
 import { createTokenRepository } from './tokenRepository.js';
 import type { Store } from './types.js';
@@ -54,6 +55,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   }
   logger.debug({ path }, 'opened the store');
   return {
+    // Through the daemon's own connection: a write it makes meanwhile is copied too.
+    backup: { format: 'sqlite', snapshot: (file, meta) => snapshotSqlite(db, file, meta) },
     secrets: reportingStorageFailures(createSecretRepository(db), path),
     servers: reportingStorageFailures(createServerRepository(db), path),
     profiles: reportingStorageFailures(createProfileRepository(db), path),

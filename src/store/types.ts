@@ -287,7 +287,29 @@ export interface TokenRepository {
   touch(name: string, time: string): Promise<void>;
 }
 
+/** Who made a backup and when: written into the backup itself, read back by `backup restore`. */
+export interface BackupMeta {
+  createdAt: string;
+  mcpctlVersion: string;
+  /** The store it was taken from (a database path; never a password). */
+  source: string;
+}
+
+/**
+ * `mcpctl backup create`'s port: a consistent snapshot of every table, in the backend's own format
+ * (SQLite: a database file made by the online backup; PostgreSQL: a logical export in one
+ * transaction). core/backup/ validates, restores and names the formats; see backupFormat.ts there.
+ */
+export interface StoreBackup {
+  /** The format's name, as core/backup/backupFormat.ts knows it ('sqlite'). */
+  readonly format: string;
+  /** Writes the snapshot with `meta` into `file` (a new file), fsynced; the caller checks it and renames it into place. */
+  snapshot(file: string, meta: BackupMeta): Promise<void>;
+}
+
 export interface Store {
+  /** Absent on a backend that cannot take backups (yet): `backup create` then says so. */
+  backup?: StoreBackup;
   secrets: SecretRepository;
   tokens: TokenRepository;
   servers: ServerRepository;

@@ -52,7 +52,7 @@ describe('F7: a corrupt database', () => {
       const start = await h.run(['daemon', 'start']);
       expect(start.code, start.stderr).toBe(1);
       expect(start.stderr).toContain(`the database ${db} is corrupt: moved it to ${db}.corrupt-`);
-      expect(start.stderr).toMatch(/Hint: .*backup/);
+      expect(start.stderr).toMatch(/Hint: restore a backup with 'mcpctl backup restore FILE'/);
       expect(h.daemonPids()).toEqual([]);
       expect(existsSync(db)).toBe(false);
       const aside = readdirSync(h.home).filter((file) => /^mcpctl\.db\.corrupt-[\dTZ-]+$/.test(file));

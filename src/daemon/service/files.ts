@@ -34,7 +34,8 @@ export function writeFileAtomic(path: string, content: string, mode = 0o644): vo
   syncDir(dir);
 }
 
-function syncDir(dir: string): void {
+/** fsync of a folder, so a rename in it survives a crash; a file system that refuses it is let be. */
+export function syncDir(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');

@@ -110,6 +110,7 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     listTokens: unused,
     revokeToken: unused,
     createDashboardLogin: unused,
+    createBackup: unused,
     followLogs: async function* (input, _call, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;

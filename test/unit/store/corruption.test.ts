@@ -56,7 +56,9 @@ async function expectMovedAside(dir: string, path: string, damage: (path: string
   expect(moved).toHaveLength(1);
   const aside = join(dir, moved[0] as string);
   expect(error.message).toBe(`the database ${path} is corrupt: moved it to ${aside}`);
-  expect(error.hint).toBe(`start the daemon again to begin with an empty store, or restore a backup over ${path}`);
+  expect(error.hint).toBe(
+    "restore a backup with 'mcpctl backup restore FILE' (the secrets need the master key they were made with), or start the daemon again to begin with an empty store",
+  );
   expect(existsSync(path)).toBe(false);
   expect(readFileSync(aside).equals(damaged)).toBe(true);
 
