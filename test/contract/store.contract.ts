@@ -71,19 +71,19 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 export function storeContract(backend: StoreBackend): void {
-  let opened_: Store[] = [];
+  let toClose: Store[] = [];
   afterEach(async () => {
-    for (const store of opened_) await store.close();
-    opened_ = [];
+    for (const store of toClose) await store.close();
+    toClose = [];
   });
   const open = async (options?: { maxEvents?: number; maxSessions?: number }) => {
     const { store, reopen } = await backend.open(options);
-    opened_.push(store);
+    toClose.push(store);
     return {
       store,
       reopen: async () => {
         const again = await reopen();
-        opened_.push(again);
+        toClose.push(again);
         return again;
       },
     };

@@ -91,7 +91,10 @@ export async function startPostgres(): Promise<PostgresCluster> {
   // One connection for every CREATE DATABASE of the file: a new backend per test costs more than the copy.
   let admin: Promise<pg.Client> | undefined;
   // A worker that dies without afterAll must not leave a server behind.
-  const onExit = () => killPostmaster(dataDir);
+  const onExit = () => {
+    killPostmaster(dataDir);
+    rmSync(root, { recursive: true, force: true });
+  };
   const stop = () => {
     if (stopped) return;
     stopped = true;

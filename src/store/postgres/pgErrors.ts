@@ -67,6 +67,8 @@ function refusedWrite(error: unknown): string | undefined {
  * the host and the reason, never the password.
  */
 export function postgresFailure(error: unknown, location: PostgresLocation): McpctlError | undefined {
+  // Already said in words by a repository (NOT_FOUND, ALREADY_EXISTS...).
+  if (error instanceof McpctlError) return undefined;
   const clean = (text: string) => withoutPassword(text, location.password);
   const unavailable = unavailableReason(error);
   if (unavailable !== undefined) {
