@@ -20,7 +20,8 @@ await build({
   sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
   // Native addon and its loader stay in node_modules.
-  external: ['better-sqlite3', '@napi-rs/keyring'],
+  // pg-native: pg's optional libpq binding, required only if asked for (never here).
+  external: ['better-sqlite3', '@napi-rs/keyring', 'pg-native'],
   // jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow: bundle its ESM build.
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   define: { MCPCTL_VERSION: JSON.stringify(pkg.version) },

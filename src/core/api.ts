@@ -150,6 +150,8 @@ export const daemonStatusSchema = z.object({
   socket: z.string(),
   home: z.string(),
   database: z.string(),
+  /** The backend holding the state: the SQLite file, or a PostgreSQL `host:port/db` (never its password). */
+  store: z.object({ backend: z.enum(['sqlite', 'postgres']), location: z.string() }),
   logFile: z.string(),
   servers: z.object({
     total: z.number(),

@@ -31,6 +31,7 @@ import type { Supervisor } from './servers/supervisor.js';
 import { toServerView } from './servers/views.js';
 import type { GatewayControl } from './sessions/gatewayControl.js';
 import { createGatewayHandlers } from './sessions/gatewayHandlers.js';
+import type { StoreInfo } from './storeSelection.js';
 import { parseInput } from './validation.js';
 
 export interface HandlerDeps
@@ -68,6 +69,8 @@ export interface HandlerDeps
   tokens: TokenService;
   /** The remote listener once it listens (`daemon status` prints it); null when there is none. */
   remote?: () => DaemonStatus['remote'];
+  /** The store's backend and where it is; absent: the SQLite file of `paths`. */
+  storeInfo?: StoreInfo;
 }
 
 /** The settings a running daemon applies when told to reload (the rest need a restart). */
@@ -105,6 +108,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
         socket: paths.socket,
         home: paths.stateDir,
         database: paths.database,
+        store: deps.storeInfo ?? { backend: 'sqlite', location: paths.database },
         logFile: paths.daemonLog,
         servers: { total: supervisor.list().length, byState },
         gateway: gateway.url === null || gateway.port === null ? null : { url: gateway.url, port: gateway.port },

@@ -13,7 +13,6 @@ import { DashboardAuth } from '../daemon/ui/dashboardAuth.js';
 import { DashboardServer } from '../daemon/ui/dashboardServer.js';
 import type { Logger } from '../shared/logger.js';
 import { type Paths, serverLogPath } from '../shared/paths.js';
-import { openSqliteStore } from '../store/sqliteStore.js';
 import { createAlertRules } from './alerts/alertRules.js';
 import type { DaemonStatus } from './api.js';
 import { createAuditLog } from './audit/auditLog.js';
@@ -38,6 +37,7 @@ import { Supervisor } from './servers/supervisor.js';
 import { endedSessionLookup } from './sessions/endedSessions.js';
 import { GatewayHost } from './sessions/gatewayHost.js';
 import { createSessionRecorder } from './sessions/sessionRecorder.js';
+import { openConfiguredStore } from './storeSelection.js';
 
 /** `gateway.auth: token`: the loopback gateway asks for a token like the remote listener. */
 function loopbackGate(gate: ReturnType<typeof tokenGate>) {
@@ -94,7 +94,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
   try {
     const startedAt = Date.now();
     logger.info({ version, home: paths.stateDir }, 'daemon starting');
-    const store = openSqliteStore({ path: paths.database, logger });
+    const { store, info: storeInfo } = await openConfiguredStore(settings, paths, logger);
     cleanups.push(() => store.close());
     // Loaded before anything serves: the gateway and the control API read profiles from it synchronously.
     const profiles = new ProfileRegistry({ store, logger });
@@ -283,6 +283,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       },
       tokens,
       remote: () => remote?.status() ?? null,
+      storeInfo,
     });
     const local = toMethodTable(handlers);
     // One audited table for every front door: the socket, the remote listener, the dashboard.

@@ -19,6 +19,7 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   CONFIG_INVALID: EXIT.config,
   STORE_CORRUPT: EXIT.general,
   STORE_WRITE_FAILED: EXIT.general,
+  STORE_UNAVAILABLE: EXIT.network,
   PERMISSION_DENIED: EXIT.permission,
   SERVER_FAILED: EXIT.server,
   DAEMON_UNREACHABLE: EXIT.network,

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { McpctlError } from '../shared/errors.js';
+import { DEFAULT_MAX_EVENTS } from './retention.js';
 import { isForeignKeyViolation } from './sqliteErrors.js';
 import type { EventQuery, EventRepository, JsonObject, NewEvent, StoredEvent } from './types.js';
 
@@ -22,8 +23,6 @@ function toEvent(row: EventRow): StoredEvent {
     data: row.data === null ? null : (JSON.parse(row.data) as JsonObject),
   };
 }
-
-export const DEFAULT_MAX_EVENTS = 10_000;
 
 function toRow(event: NewEvent): Omit<EventRow, 'id'> {
   return {

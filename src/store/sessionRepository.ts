@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { DANGLING_REASON, DEFAULT_MAX_SESSIONS } from './retention.js';
 import type { OpenedSession, SessionClose, SessionRepository, StoredSession } from './types.js';
 
 interface SessionRow {
@@ -32,9 +33,6 @@ function toSession(row: SessionRow): StoredSession {
     errors: row.errors,
   };
 }
-
-export const DEFAULT_MAX_SESSIONS = 1000;
-export const DANGLING_REASON = 'daemon restarted';
 
 /**
  * Runs a session-history write without waiting for fsync (WAL, synchronous NORMAL), then puts the

@@ -7,6 +7,7 @@ import { createEventRepository } from './eventRepository.js';
 import { createInstanceRepository } from './instanceRepository.js';
 import { migrate } from './migrations.js';
 import { createProfileRepository } from './profileRepository.js';
+import { checkRetention } from './retention.js';
 import { createSecretRepository } from './secretRepository.js';
 import { createServerRepository } from './serverRepository.js';
 import { createSessionRepository } from './sessionRepository.js';
@@ -23,14 +24,6 @@ export interface SqliteStoreOptions {
   maxEvents?: number;
   /** How many sessions to keep in the history; the oldest closed ones are dropped. Default 1,000. */
   maxSessions?: number;
-}
-
-function checkRetention(name: string, what: string, value: number | undefined): void {
-  if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-    throw new McpctlError('INVALID_ARGUMENT', `${name} must be a positive integer, not ${value}`, {
-      hint: `set the ${what} retention to 1 or more`,
-    });
-  }
 }
 
 /**

@@ -319,5 +319,6 @@ export interface Store {
   sessions: SessionRepository;
   alerts: AlertRepository;
   audit: AuditRepository;
-  close(): void;
+  /** Idempotent; a networked store resolves once its connections are closed. */
+  close(): void | Promise<void>;
 }

@@ -29,7 +29,7 @@ export function renderDaemonStatus(status: DaemonStatus, palette: Palette): stri
           ...(status.remote.fingerprint === null ? [] : [['Fingerprint', `SHA256 ${status.remote.fingerprint}`]]),
         ] as [string, string][])),
     ['Home', status.home],
-    ['Database', status.database],
+    ['Store', `${status.store.backend} ${status.store.location}`],
     ['Log file', status.logFile],
     ['Servers', formatServerCounts(status.servers, palette)],
     ['Secrets', formatSecrets(status.secrets, palette)],

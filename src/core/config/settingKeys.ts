@@ -15,6 +15,8 @@ export interface SettingKey {
   readBy: 'daemon' | 'cli';
   /** A running daemon applies a change at once (`config set` tells it to read its settings again). */
   live?: true;
+  /** A URL that may carry a password: shown with the password as `***`. */
+  url?: true;
 }
 
 function settingKey(key: string, kind: SettingKey['kind'], env?: string, readBy: SettingKey['readBy'] = 'daemon') {
@@ -24,6 +26,10 @@ function settingKey(key: string, kind: SettingKey['kind'], env?: string, readBy:
 
 function liveSetting(key: string, kind: SettingKey['kind'], env?: string): SettingKey {
   return { ...settingKey(key, kind, env), live: true };
+}
+
+function urlSetting(key: string, env: string): SettingKey {
+  return { ...settingKey(key, 'text', env), url: true };
 }
 
 export const SETTING_KEYS: readonly SettingKey[] = [
@@ -48,6 +54,7 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   settingKey('audit.maxRows', 'number', 'MCPCTL_AUDIT_MAX_ROWS'),
   settingKey('servers.startConcurrency', 'number', 'MCPCTL_START_CONCURRENCY'),
   settingKey('metrics.enabled', 'boolean', 'MCPCTL_METRICS'),
+  urlSetting('store.url', 'MCPCTL_STORE_URL'),
   settingKey('cli.output', 'text', 'MCPCTL_OUTPUT', 'cli'),
   settingKey('alerts.interval', 'duration', 'MCPCTL_ALERTS_INTERVAL'),
   settingKey('alerts.timeout', 'duration', 'MCPCTL_ALERTS_TIMEOUT'),
@@ -63,4 +70,17 @@ export function typedSetting(key: SettingKey, text: string): unknown {
   }
   if (key.kind !== 'number') return text;
   return /^\s*-?\d+(\.\d+)?\s*$/.test(text) ? Number(text) : text;
+}
+
+/** A value as `config ls|get` and notes show it: a URL setting's password as `***`. */
+export function shownSetting(key: SettingKey, value: unknown): unknown {
+  if (!key.url || typeof value !== 'string') return value;
+  try {
+    const url = new URL(value);
+    if (url.password === '') return value;
+    url.password = '***';
+    return url.toString();
+  } catch {
+    return value;
+  }
 }

@@ -1,5 +1,5 @@
 import { type ConfigDocument, configValue } from './configFile.js';
-import { SETTING_KEYS, type SettingKey, typedSetting } from './settingKeys.js';
+import { SETTING_KEYS, type SettingKey, shownSetting, typedSetting } from './settingKeys.js';
 import { defaultSettings } from './settings.js';
 
 export type SettingSource = 'default' | 'file' | 'env' | 'flag';
@@ -61,6 +61,8 @@ export function resolveSettings(
     layers.push({ value: defaultValue(key, defaults), source: 'default' });
     const [winner, ...beaten] = layers as [Omit<ResolvedSetting, 'key' | 'readBy'>, ...typeof layers];
     const file = beaten.find((layer) => layer.source === 'file');
-    return { key: key.key, ...winner, readBy: key.readBy, ...(file ? { overrides: file } : {}) };
+    const shown = { ...winner, value: shownSetting(key, winner.value) };
+    const overrides = file && { ...file, value: shownSetting(key, file.value) };
+    return { key: key.key, ...shown, readBy: key.readBy, ...(overrides ? { overrides } : {}) };
   });
 }

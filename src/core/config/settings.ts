@@ -5,6 +5,7 @@ import { formatDuration, parseDuration } from '../../shared/duration.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Paths } from '../../shared/paths.js';
 import { loadYaml } from '../../shared/yaml.js';
+import { postgresLocation } from '../../store/postgres/location.js';
 import { alertRuleSchema } from '../alerts/rule.js';
 import { OUTPUT_FORMATS } from './cliSettings.js';
 import { SETTING_KEYS, typedSetting } from './settingKeys.js';
@@ -33,6 +34,16 @@ function duration(fallback: string, min: number, max = DAY_MS) {
         .max(max, max === DAY_MS ? 'must be at most 1d' : `must be at most ${formatDuration(max)}`),
     )
     .prefault(fallback);
+}
+
+/** The message never quotes the URL: it may hold a password. */
+function isPostgresUrl(url: string): boolean {
+  try {
+    postgresLocation(url);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Daemon-wide settings: `config.yaml`, overridden by `MCPCTL_*` variables. */
@@ -138,6 +149,14 @@ const settingsSchema = z
         retryDelay: duration('1s', 1),
         /** Rules of the config file; on a name also added with `alert add`, this one wins. */
         rules: z.array(alertRuleSchema).default([]),
+      })
+      .strict()
+      .prefault({}),
+    /** Where the daemon keeps its state: absent, the SQLite file in the state folder. */
+    store: z
+      .object({
+        /** `postgres://USER:PASSWORD@HOST:PORT/DB`: every table in that PostgreSQL database instead. */
+        url: z.string().trim().refine(isPostgresUrl, 'expected postgres://USER:PASSWORD@HOST:PORT/DATABASE').optional(),
       })
       .strict()
       .prefault({}),

@@ -1,5 +1,5 @@
 import { McpctlError } from '../../shared/errors.js';
-import { DEFAULT_MAX_SESSIONS } from '../../store/sessionRepository.js';
+import { DEFAULT_MAX_SESSIONS } from '../../store/retention.js';
 import type { Store, StoredSession } from '../../store/types.js';
 import type { ControlHandlers, SessionView } from '../api.js';
 import { unknownProfile } from '../profiles/registry.js';

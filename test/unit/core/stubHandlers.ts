@@ -32,6 +32,7 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
       socket: '/tmp/x.sock',
       home: '/tmp/home',
       database: '/tmp/home/mcpctl.db',
+      store: { backend: 'sqlite' as const, location: '/tmp/home/mcpctl.db' },
       logFile: '/tmp/home/logs/daemon.log',
       servers: { total: 0, byState: {} },
       gateway: { url: 'http://127.0.0.1:7711', port: 7711 },

@@ -46,38 +46,6 @@ function count(path: string, where = '1'): unknown {
 describe('sessions repository', () => {
   const tempDir = useTempDir();
 
-  it('records an opened session, then its close with the final figures', async () => {
-    const store = openSqliteStore({ path: join(tempDir(), 'mcpctl.db'), logger: silentLogger });
-    expect(await store.sessions.recordOpened({ ...opened(1), clientName: 'claude' })).toBe(true);
-    expect(await store.sessions.get('s1')).toEqual({
-      ...opened(1),
-      clientName: 'claude',
-      closedAt: null,
-      closeReason: null,
-    });
-
-    const closed = await store.sessions.recordClosed('s1', {
-      ...CLOSE,
-      clientName: 'other',
-      clientVersion: '1.2.3',
-      protocolVersion: '2025-06-18',
-    });
-    expect(closed).toBe(true);
-    expect(await store.sessions.get('s1')).toEqual({
-      ...opened(1),
-      // Known client fields stay; unknown ones are filled from the close.
-      clientName: 'claude',
-      clientVersion: '1.2.3',
-      protocolVersion: '2025-06-18',
-      lastActivity: CLOSE.lastActivity,
-      closedAt: CLOSE.closedAt,
-      closeReason: CLOSE.reason,
-      requests: 7,
-      errors: 1,
-    });
-    store.close();
-  });
-
   it('writes session rows without fsync, and leaves every other write at synchronous FULL, even after a failed one', async () => {
     const path = join(tempDir(), 'mcpctl.db');
     const db = openDatabase(path, silentLogger);
@@ -97,84 +65,6 @@ describe('sessions repository', () => {
     db.close();
   });
 
-  it('keeps the first record of an id and the first close', async () => {
-    const store = openSqliteStore({ path: join(tempDir(), 'mcpctl.db'), logger: silentLogger });
-    await store.sessions.recordOpened(opened(1));
-    expect(await store.sessions.recordOpened({ ...opened(1), server: 'other' })).toBe(false);
-    expect(await store.sessions.recordClosed('s1', CLOSE)).toBe(true);
-    expect(await store.sessions.recordClosed('s1', { ...CLOSE, reason: 'again' })).toBe(false);
-    expect(await store.sessions.recordClosed('ghost', CLOSE)).toBe(false);
-    expect(await store.sessions.get('s1')).toMatchObject({ server: 'everything', closeReason: CLOSE.reason });
-    expect(await store.sessions.get('ghost')).toBeUndefined();
-    store.close();
-  });
-
-  it('lists the most recently started first, by server, closed only, up to the limit', async () => {
-    const store = openSqliteStore({ path: join(tempDir(), 'mcpctl.db'), logger: silentLogger });
-    // Recorded out of start order: the order comes from started_at, not from insertion.
-    for (const n of [3, 1, 4, 2, 5]) await store.sessions.recordOpened(opened(n, n % 2 ? 'a' : 'b'));
-    await store.sessions.recordClosed('s1', CLOSE);
-    await store.sessions.recordClosed('s4', CLOSE);
-
-    const ids = async (query: Parameters<typeof store.sessions.listRecent>[0]) =>
-      (await store.sessions.listRecent(query)).map((s) => s.id);
-    expect(await ids({ limit: 10 })).toEqual(['s5', 's4', 's3', 's2', 's1']);
-    expect(await ids({ limit: 2 })).toEqual(['s5', 's4']);
-    expect(await ids({ server: 'a', limit: 10 })).toEqual(['s5', 's3', 's1']);
-    expect(await ids({ limit: 10, closedOnly: true })).toEqual(['s4', 's1']);
-    expect(await ids({ server: 'a', limit: 10, closedOnly: true })).toEqual(['s1']);
-    expect(await ids({ server: 'nobody', limit: 10 })).toEqual([]);
-    store.close();
-  });
-
-  it('closes what a previous daemon left open, once, keeping closed rows as they were', async () => {
-    const path = join(tempDir(), 'mcpctl.db');
-    const first = openSqliteStore({ path, logger: silentLogger });
-    for (const n of [1, 2, 3]) await first.sessions.recordOpened(opened(n));
-    await first.sessions.recordClosed('s2', CLOSE);
-    first.close();
-
-    const second = openSqliteStore({ path, logger: silentLogger });
-    expect(await second.sessions.closeDangling('2025-02-01T00:00:00.000Z')).toBe(2);
-    expect(await second.sessions.closeDangling('2025-03-01T00:00:00.000Z')).toBe(0);
-    expect(await second.sessions.get('s1')).toMatchObject({
-      closedAt: '2025-02-01T00:00:00.000Z',
-      closeReason: 'daemon restarted',
-      lastActivity: opened(1).lastActivity,
-    });
-    expect(await second.sessions.get('s2')).toMatchObject({ closedAt: CLOSE.closedAt, closeReason: CLOSE.reason });
-    second.close();
-  });
-
-  it('keeps only the newest maxSessions closed rows, and spares open ones until they close', async () => {
-    const path = join(tempDir(), 'mcpctl.db');
-    const store = openSqliteStore({ path, logger: silentLogger, maxSessions: 3 });
-    await store.sessions.recordOpened(opened(0));
-    for (let n = 1; n <= 10; n++) {
-      await store.sessions.recordOpened(opened(n));
-      await store.sessions.recordClosed(`s${n}`, CLOSE);
-    }
-    // s0 is still open: kept although older than the window, so its close still lands.
-    expect((await store.sessions.listRecent({ limit: 100 })).map((s) => s.id)).toEqual(['s10', 's9', 's8', 's0']);
-    expect(await store.sessions.recordClosed('s0', CLOSE)).toBe(true);
-    await store.sessions.recordOpened(opened(11));
-    expect((await store.sessions.listRecent({ limit: 100 })).map((s) => s.id)).toEqual(['s11', 's10', 's9']);
-    store.close();
-    expect(count(path)).toBe(3);
-  });
-
-  it('has no foreign key to servers: the history of a removed server stays', async () => {
-    const path = join(tempDir(), 'mcpctl.db');
-    const store = openSqliteStore({ path, logger: silentLogger });
-    await store.servers.insert({ name: 'everything', transport: 'stdio', spec: {} });
-    await store.sessions.recordOpened(opened(1));
-    await store.sessions.recordOpened(opened(2, 'never-defined'));
-    expect(await store.servers.remove('everything')).toBe(true);
-    expect(await store.sessions.get('s1')).toMatchObject({ server: 'everything' });
-    expect(await store.sessions.get('s2')).toMatchObject({ server: 'never-defined' });
-    store.close();
-  });
-
   it('migrates a schema-1 database with its rows to the sessions schema', async () => {
     const path = join(tempDir(), 'mcpctl.db');
     const old = new Database(path);
@@ -189,11 +79,5 @@ describe('sessions repository', () => {
     expect(await store.sessions.get('s1')).toMatchObject({ id: 's1' });
     store.close();
     expect(count(path, "id = 's1'")).toBe(1);
-  });
-
-  it('refuses a maxSessions below 1', () => {
-    expect(() => openSqliteStore({ path: join(tempDir(), 'mcpctl.db'), logger: silentLogger, maxSessions: 0 })).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: 'maxSessions must be a positive integer, not 0' }),
-    );
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { McpctlError } from '../../../src/shared/errors.js';
 import { silentLogger } from '../../../src/shared/logger.js';
 import { openDatabase } from '../../../src/store/database.js';
-import { SCHEMA_VERSION } from '../../../src/store/migrations.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/store/migrations.js';
 import { openSqliteStore } from '../../../src/store/sqliteStore.js';
 import { useTempDir } from './tempDir.js';
 
@@ -49,28 +49,6 @@ describe('openSqliteStore', () => {
     );
   });
 
-  it('keeps the data across close and reopen, and close is idempotent', async () => {
-    const path = join(tempDir(), 'mcpctl.db');
-    const first = openSqliteStore({ path, logger: silentLogger });
-    const server = await first.servers.insert({ name: 'memory', transport: 'stdio', spec: { command: 'node' } });
-    const instance = await first.instances.update('memory', { desired: 'running', restarts: 3 });
-    const event = await first.events.append({
-      server: 'memory',
-      type: 'instance.started',
-      message: 'up',
-      data: { n: 1 },
-    });
-    first.close();
-    first.close();
-
-    const second = openSqliteStore({ path, logger: silentLogger });
-    expect(await second.servers.list()).toEqual([server]);
-    expect(await second.instances.list()).toEqual([instance]);
-    expect(await second.events.list({ limit: 10 })).toEqual([event]);
-    expect(userVersion(path)).toBe(SCHEMA_VERSION);
-    second.close();
-  });
-
   it('refuses a database from a newer mcpctl with CONFIG_INVALID, and leaves it alone', async () => {
     const path = join(tempDir(), 'mcpctl.db');
     const store = openSqliteStore({ path, logger: silentLogger });
@@ -93,6 +71,31 @@ describe('openSqliteStore', () => {
     const check = new Database(path, { readonly: true });
     expect(check.prepare('SELECT name FROM servers').pluck().all()).toEqual(['memory']);
     check.close();
+  });
+  it('adds its tables to a database of the previous schema without touching its servers', async () => {
+    const path = join(tempDir(), 'mcpctl.db');
+    const first = openSqliteStore({ path, logger: silentLogger });
+    await first.servers.insert({ name: 'fs', transport: 'stdio', spec: { command: 'node' } });
+    first.close();
+    // Roll the file back to schema 2, as the release before profiles left it: drop every table a later step made.
+    const tables = (db: Database.Database): string[] =>
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map(
+        (row) => row.name,
+      );
+    const schema2 = new Database(':memory:');
+    for (const step of MIGRATIONS.slice(0, 2)) schema2.exec(step);
+    const kept = new Set(tables(schema2));
+    schema2.close();
+    const raw = new Database(path);
+    for (const table of tables(raw).filter((name) => !kept.has(name))) raw.exec(`DROP TABLE ${table}`);
+    raw.pragma('user_version = 2');
+    raw.close();
+
+    const store = openSqliteStore({ path, logger: silentLogger });
+    expect((await store.servers.list()).map((s) => s.name)).toEqual(['fs']);
+    await store.profiles.insert({ name: 'p', spec: { name: 'p' } });
+    expect((await store.profiles.list()).map((p) => p.name)).toEqual(['p']);
+    store.close();
   });
 });
 

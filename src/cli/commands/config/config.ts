@@ -5,7 +5,7 @@ import {
   unsetConfigValue,
   writeConfigDocument,
 } from '../../../core/config/configFile.js';
-import { SETTING_KEYS, type SettingKey, typedSetting } from '../../../core/config/settingKeys.js';
+import { SETTING_KEYS, type SettingKey, shownSetting, typedSetting } from '../../../core/config/settingKeys.js';
 import { type ResolvedSetting, resolveSettings } from '../../../core/config/settingOrigins.js';
 import { settingsProblems } from '../../../core/config/settings.js';
 import { McpctlError } from '../../../shared/errors.js';
@@ -92,7 +92,7 @@ async function restartNote(inv: Invocation, key: SettingKey): Promise<void> {
 function overriddenNote(inv: Invocation, key: SettingKey): void {
   const value = key.env === undefined ? undefined : inv.ctx.env[key.env];
   if (key.env && value !== undefined && value !== '') {
-    inv.out.note(`mcpctl: ${key.env}=${value} overrides it in this environment`);
+    inv.out.note(`mcpctl: ${key.env}=${String(shownSetting(key, value))} overrides it in this environment`);
   }
 }
 
@@ -132,13 +132,17 @@ export async function setSetting(inv: Invocation, name: string, text: string): P
   const problems = settingsProblems(data).filter((problem) => problem.startsWith(`${key.key}:`));
   if (problems.length > 0) {
     const rules = problems.map((problem) => problem.slice(key.key.length + 1).trim()).join('; ');
-    throw new McpctlError('INVALID_ARGUMENT', `invalid value '${text}' for ${key.key}: ${rules}`, {
-      hint: `nothing was written; see the README's settings for what ${key.key} takes`,
-    });
+    throw new McpctlError(
+      'INVALID_ARGUMENT',
+      `invalid value '${String(shownSetting(key, text))}' for ${key.key}: ${rules}`,
+      {
+        hint: `nothing was written; see the README's settings for what ${key.key} takes`,
+      },
+    );
   }
   await setConfigValue(config, [key.section, key.name], value);
   writeConfigDocument(config);
-  inv.out.note(`set ${key.key} = ${valueText(value)} in ${config.file}`);
+  inv.out.note(`set ${key.key} = ${valueText(shownSetting(key, value))} in ${config.file}`);
   overriddenNote(inv, key);
   await restartNote(inv, key);
 }

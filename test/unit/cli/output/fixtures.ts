@@ -90,6 +90,7 @@ export function daemonStatus(overrides: Partial<DaemonStatus> = {}): DaemonStatu
     socket: '/run/mcpctl.sock',
     home: '/h',
     database: '/h/mcpctl.db',
+    store: { backend: 'sqlite', location: '/h/mcpctl.db' },
     logFile: '/h/logs/daemon.log',
     servers: { total: 3, byState: { running: 2, failed: 1, stopped: 0 } },
     gateway: { url: 'http://127.0.0.1:7711', port: 7711 },

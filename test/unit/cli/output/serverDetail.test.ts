@@ -79,6 +79,7 @@ describe('renderDaemonStatus', () => {
     expect(text).toContain('Uptime:    1m30s\n');
     expect(text).toContain('Socket:    /run/mcpctl.sock\n');
     expect(text).toContain('Gateway:   http://127.0.0.1:7711\n');
+    expect(text).toContain('Store:     sqlite /h/mcpctl.db\n');
     expect(text).toContain('Servers:   3 (failed 1, running 2)\n');
   });
 

@@ -1,0 +1,87 @@
+import { McpctlError } from '../../shared/errors.js';
+import type { InstancePatch, InstanceRepository, StoredInstance } from '../types.js';
+import { inTransaction, type Pool } from './pool.js';
+
+interface InstanceRow {
+  server: string;
+  desired: string;
+  state: string;
+  pid: number | null;
+  pid_start_time: string | null;
+  restarts: number;
+  last_exit_code: number | null;
+  last_exit_signal: string | null;
+  last_error: string | null;
+  started_at: string | null;
+  next_restart_at: string | null;
+  updated_at: string;
+}
+
+function toInstance(row: InstanceRow): StoredInstance {
+  return {
+    server: row.server,
+    desired: row.desired,
+    state: row.state,
+    pid: row.pid,
+    pidStartTime: row.pid_start_time,
+    restarts: row.restarts,
+    lastExitCode: row.last_exit_code,
+    lastExitSignal: row.last_exit_signal,
+    lastError: row.last_error,
+    startedAt: row.started_at,
+    nextRestartAt: row.next_restart_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The patchable fields and their columns; an `undefined` value in a patch means "leave as is". */
+const COLUMNS = {
+  desired: 'desired',
+  state: 'state',
+  pid: 'pid',
+  pidStartTime: 'pid_start_time',
+  restarts: 'restarts',
+  lastExitCode: 'last_exit_code',
+  lastExitSignal: 'last_exit_signal',
+  lastError: 'last_error',
+  startedAt: 'started_at',
+  nextRestartAt: 'next_restart_at',
+} as const satisfies Record<keyof InstancePatch, string>;
+
+export function createInstanceRepository(pool: Pool): InstanceRepository {
+  return {
+    async list() {
+      return (await pool.query<InstanceRow>('SELECT * FROM instances ORDER BY server')).rows.map(toInstance);
+    },
+    async get(server) {
+      const row = (await pool.query<InstanceRow>('SELECT * FROM instances WHERE server = $1', [server])).rows[0];
+      return row && toInstance(row);
+    },
+    async update(server, patch) {
+      const given = (Object.keys(COLUMNS) as Array<keyof InstancePatch>).filter((key) => patch[key] !== undefined);
+      const columns = given.map((key) => COLUMNS[key]);
+      const values = given.map((key) => patch[key]);
+      const now = new Date().toISOString();
+      // The patch applied by one upsert: the columns not given keep their value (or take the defaults).
+      const insertColumns = ['server', ...columns, 'updated_at'];
+      const placeholders = insertColumns.map((_, i) => `$${i + 1}`);
+      const updates = [...columns, 'updated_at'].map((column) => `${column} = excluded.${column}`);
+      const row = await inTransaction(pool, async (client) => {
+        // Locks the server's row: two writers of one instance take turns, and a missing server is told apart.
+        const owner = await client.query('SELECT 1 FROM servers WHERE name = $1 FOR NO KEY UPDATE', [server]);
+        if (owner.rowCount === 0) {
+          throw new McpctlError('NOT_FOUND', `no server named '${server}'`, {
+            hint: "list the servers with 'mcpctl ls', or add it with 'mcpctl server add'",
+          });
+        }
+        const { rows } = await client.query<InstanceRow>(
+          `INSERT INTO instances (${insertColumns.join(', ')}) VALUES (${placeholders.join(', ')})
+           ON CONFLICT (server) DO UPDATE SET ${updates.join(', ')} RETURNING *`,
+          [server, ...values, now],
+        );
+        return rows[0] as InstanceRow;
+      });
+      return toInstance(row);
+    },
+  };
+}

@@ -1,0 +1,171 @@
+import { McpctlError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import type { PostgresLocation } from './location.js';
+import type { Pool } from './pool.js';
+
+/**
+ * Schema steps of the PostgreSQL store, in order: step i brings the version from i to i+1. The
+ * same logical schema as SQLite's (src/store/migrations.ts), with PostgreSQL's types: `json` for
+ * definitions (kept as written, key order included, unlike jsonb), bytea for secrets, identity
+ * ids. Times stay ISO 8601 text, as the port exchanges them: read back byte for byte, ordered as
+ * SQLite orders them. Text columns use the "C" collation: names sort by code point as in SQLite,
+ * whatever the database's locale. Never edit a released step; append one (a table added to the
+ * SQLite schema gets its step here too).
+ */
+const T = 'text COLLATE "C"';
+
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE servers (
+    name ${T} PRIMARY KEY,
+    transport ${T} NOT NULL,
+    spec json NOT NULL,
+    created_at ${T} NOT NULL,
+    updated_at ${T} NOT NULL
+  );
+  CREATE TABLE instances (
+    server ${T} PRIMARY KEY REFERENCES servers(name) ON DELETE CASCADE,
+    desired ${T} NOT NULL DEFAULT 'stopped',
+    state ${T} NOT NULL DEFAULT 'stopped',
+    pid integer,
+    pid_start_time ${T},
+    restarts integer NOT NULL DEFAULT 0,
+    last_exit_code integer,
+    last_exit_signal ${T},
+    last_error ${T},
+    started_at ${T},
+    next_restart_at ${T},
+    updated_at ${T} NOT NULL
+  );
+  CREATE TABLE events (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    time ${T} NOT NULL,
+    server ${T} REFERENCES servers(name) ON DELETE CASCADE,
+    type ${T} NOT NULL,
+    message ${T} NOT NULL,
+    data json
+  );
+  CREATE INDEX events_server_id ON events(server, id);
+  CREATE INDEX events_type_id ON events(type, id);
+  -- seq: the insertion order SQLite's rowid gives (retention trims by it).
+  CREATE TABLE sessions (
+    id ${T} PRIMARY KEY,
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    server ${T} NOT NULL,
+    transport ${T} NOT NULL,
+    client_name ${T},
+    client_version ${T},
+    protocol_version ${T},
+    started_at ${T} NOT NULL,
+    last_activity ${T} NOT NULL,
+    closed_at ${T},
+    close_reason ${T},
+    requests integer NOT NULL DEFAULT 0,
+    errors integer NOT NULL DEFAULT 0
+  );
+  CREATE INDEX sessions_started_at ON sessions(started_at);
+  CREATE TABLE profiles (
+    name ${T} PRIMARY KEY,
+    spec json NOT NULL,
+    created_at ${T} NOT NULL,
+    updated_at ${T} NOT NULL
+  );
+  CREATE TABLE current_profile (
+    id integer PRIMARY KEY CHECK (id = 1),
+    name ${T} NOT NULL REFERENCES profiles(name) ON DELETE CASCADE
+  );
+  CREATE TABLE alerts (
+    name ${T} PRIMARY KEY,
+    spec json NOT NULL,
+    created_at ${T} NOT NULL
+  );
+  CREATE TABLE secrets (
+    name ${T} PRIMARY KEY,
+    ciphertext bytea NOT NULL,
+    nonce bytea NOT NULL,
+    key_id ${T} NOT NULL,
+    created_at ${T} NOT NULL,
+    updated_at ${T} NOT NULL
+  );
+  CREATE TABLE audit (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    time ${T} NOT NULL,
+    principal ${T} NOT NULL,
+    principal_kind ${T} NOT NULL,
+    role ${T} NOT NULL,
+    address ${T} NOT NULL,
+    method ${T} NOT NULL,
+    server ${T},
+    tool ${T},
+    session ${T},
+    outcome ${T} NOT NULL,
+    error ${T},
+    duration_ms double precision NOT NULL
+  );
+  CREATE INDEX audit_time ON audit(time);
+  CREATE TABLE tokens (
+    name ${T} PRIMARY KEY,
+    hash ${T} NOT NULL UNIQUE,
+    role ${T} NOT NULL,
+    scope json,
+    read_only boolean NOT NULL DEFAULT false,
+    created_at ${T} NOT NULL,
+    expires_at ${T},
+    last_used_at ${T}
+  );
+  `,
+];
+
+export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
+
+/** An arbitrary key, mcpctl's own: the session-level advisory lock migrations run under. */
+const MIGRATION_LOCK = 0x6d63_7063;
+
+/**
+ * Brings the schema to POSTGRES_SCHEMA_VERSION, one transaction per step, under an advisory lock:
+ * two daemons starting on one database at once apply each step once, the second waiting.
+ */
+export async function migratePostgres(pool: Pool, location: PostgresLocation, logger: Logger): Promise<void> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at text NOT NULL)`,
+    );
+    const { rows } = await client.query<{ version: number | null }>(
+      'SELECT max(version) AS version FROM schema_migrations',
+    );
+    const current = rows[0]?.version ?? 0;
+    if (current > POSTGRES_SCHEMA_VERSION) {
+      throw new McpctlError(
+        'CONFIG_INVALID',
+        `the store postgres ${location.target} has schema version ${current}, newer than this mcpctl knows (${POSTGRES_SCHEMA_VERSION})`,
+        { hint: 'upgrade mcpctl to the version that last wrote this database, or point store.url elsewhere' },
+      );
+    }
+    for (let version = current; version < POSTGRES_SCHEMA_VERSION; version++) {
+      await client.query('BEGIN');
+      try {
+        await client.query(POSTGRES_MIGRATIONS[version] as string);
+        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+          version + 1,
+          new Date().toISOString(),
+        ]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+      logger.info({ store: location.target, version: version + 1 }, 'migrated the store schema');
+    }
+  } catch (error) {
+    broken = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    // Releasing with an error closes the connection, which drops its advisory lock with it.
+    if (broken === undefined)
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release(broken);
+  }
+}

@@ -1,0 +1,75 @@
+import { McpctlError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import { checkRetention } from '../retention.js';
+import type { Store } from '../types.js';
+import { createAlertRepository } from './alertRepository.js';
+import { createAuditRepository } from './auditRepository.js';
+import { createEventRepository } from './eventRepository.js';
+import { createInstanceRepository } from './instanceRepository.js';
+import { postgresLocation } from './location.js';
+import { migratePostgres } from './migrations.js';
+import { postgresFailure, reportingPostgresFailures } from './pgErrors.js';
+import { createPool } from './pool.js';
+import { createProfileRepository } from './profileRepository.js';
+import { createSecretRepository } from './secretRepository.js';
+import { createServerRepository } from './serverRepository.js';
+import { createSessionRepository } from './sessionRepository.js';
+import { createTokenRepository } from './tokenRepository.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://USER:PASSWORD@HOST:PORT/DB` (libpq's URL; `?host=/folder` for a Unix socket). */
+  url: string;
+  logger: Logger;
+  /** As the SQLite store's: how many events and sessions to keep. */
+  maxEvents?: number;
+  maxSessions?: number;
+}
+
+/**
+ * The store on a PostgreSQL server, behind the same port as SQLite's: a bounded pool, its own
+ * migrations (run under an advisory lock), every write one transaction that PostgreSQL has
+ * committed (and flushed: synchronous_commit) when its promise resolves. Connecting is checked
+ * here: a server that cannot be reached rejects with STORE_UNAVAILABLE naming the host, never the
+ * password. Afterwards the pool reconnects by itself; a command that meets an outage fails with
+ * STORE_UNAVAILABLE and changes nothing.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const { url, logger, maxEvents, maxSessions } = options;
+  checkRetention('maxEvents', 'event', maxEvents);
+  checkRetention('maxSessions', 'session', maxSessions);
+  const location = postgresLocation(url);
+  const pool = createPool(url, location, logger);
+  try {
+    await migratePostgres(pool, location, logger);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    if (error instanceof McpctlError) throw error;
+    const failure = postgresFailure(error, location);
+    if (failure) throw failure;
+    throw new McpctlError(
+      'INTERNAL',
+      `cannot update the schema of the store postgres ${location.target}: ${(error as Error).message}`,
+      { hint: `the failed step was rolled back; report this with the output of 'mcpctl doctor'` },
+    );
+  }
+  logger.debug({ store: location.target }, 'opened the store');
+  const guarded = <T extends object>(repository: T) => reportingPostgresFailures(repository, location);
+  let closing: Promise<void> | undefined;
+  return {
+    secrets: guarded(createSecretRepository(pool)),
+    servers: guarded(createServerRepository(pool)),
+    profiles: guarded(createProfileRepository(pool)),
+    instances: guarded(createInstanceRepository(pool)),
+    events: guarded(createEventRepository(pool, maxEvents)),
+    sessions: guarded(createSessionRepository(pool, maxSessions)),
+    alerts: guarded(createAlertRepository(pool)),
+    audit: guarded(createAuditRepository(pool)),
+    tokens: guarded(createTokenRepository(pool)),
+    close() {
+      closing ??= pool.end().catch((error: unknown) => {
+        logger.warn({ store: location.target, err: (error as Error).message }, 'closing the store pool failed');
+      });
+      return closing;
+    },
+  };
+}

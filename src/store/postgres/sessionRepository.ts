@@ -1,0 +1,123 @@
+import { DANGLING_REASON, DEFAULT_MAX_SESSIONS } from '../retention.js';
+import type { SessionRepository, StoredSession } from '../types.js';
+import { inTransaction, type Pool } from './pool.js';
+
+interface SessionRow {
+  id: string;
+  seq: string;
+  server: string;
+  transport: string;
+  client_name: string | null;
+  client_version: string | null;
+  protocol_version: string | null;
+  started_at: string;
+  last_activity: string;
+  closed_at: string | null;
+  close_reason: string | null;
+  requests: number;
+  errors: number;
+}
+
+function toSession(row: SessionRow): StoredSession {
+  return {
+    id: row.id,
+    server: row.server,
+    transport: row.transport,
+    clientName: row.client_name,
+    clientVersion: row.client_version,
+    protocolVersion: row.protocol_version,
+    startedAt: row.started_at,
+    lastActivity: row.last_activity,
+    closedAt: row.closed_at,
+    closeReason: row.close_reason,
+    requests: row.requests,
+    errors: row.errors,
+  };
+}
+
+/** Session history; its writes do not wait for the WAL flush (see inTransaction's `relaxed`). */
+export function createSessionRepository(pool: Pool, maxSessions = DEFAULT_MAX_SESSIONS): SessionRepository {
+  const relaxed = { relaxed: true };
+  return {
+    async recordOpened(session) {
+      return inTransaction(
+        pool,
+        async (client) => {
+          const { rows } = await client.query<{ seq: string }>(
+            `INSERT INTO sessions (id, server, transport, client_name, client_version, protocol_version,
+               started_at, last_activity, requests, errors)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             ON CONFLICT (id) DO NOTHING RETURNING seq`,
+            [
+              session.id,
+              session.server,
+              session.transport,
+              session.clientName,
+              session.clientVersion,
+              session.protocolVersion,
+              session.startedAt,
+              session.lastActivity,
+              session.requests,
+              session.errors,
+            ],
+          );
+          const inserted = rows[0];
+          if (!inserted) return false;
+          // Open sessions are spared: their close still has to land (they are trimmed at a later insert).
+          await client.query('DELETE FROM sessions WHERE seq <= $1 AND closed_at IS NOT NULL', [
+            Number(inserted.seq) - maxSessions,
+          ]);
+          return true;
+        },
+        relaxed,
+      );
+    },
+    async recordClosed(id, close) {
+      return inTransaction(
+        pool,
+        async (client) => {
+          const result = await client.query(
+            `UPDATE sessions SET closed_at = $2, close_reason = $3, requests = $4, errors = $5, last_activity = $6,
+               client_name = coalesce(client_name, $7), client_version = coalesce(client_version, $8),
+               protocol_version = coalesce(protocol_version, $9)
+             WHERE id = $1 AND closed_at IS NULL`,
+            [
+              id,
+              close.closedAt,
+              close.reason,
+              close.requests,
+              close.errors,
+              close.lastActivity,
+              close.clientName ?? null,
+              close.clientVersion ?? null,
+              close.protocolVersion ?? null,
+            ],
+          );
+          return (result.rowCount ?? 0) > 0;
+        },
+        relaxed,
+      );
+    },
+    async get(id) {
+      const row = (await pool.query<SessionRow>('SELECT * FROM sessions WHERE id = $1', [id])).rows[0];
+      return row && toSession(row);
+    },
+    async listRecent({ server, limit, closedOnly }) {
+      const { rows } = await pool.query<SessionRow>(
+        `SELECT * FROM sessions
+         WHERE ($1::text IS NULL OR server = $1) AND (NOT $2::boolean OR closed_at IS NOT NULL)
+         ORDER BY started_at DESC, seq DESC LIMIT $3`,
+        [server ?? null, closedOnly === true, limit],
+      );
+      return rows.map(toSession);
+    },
+    async closeDangling(time) {
+      // One daemon per store this round; a cluster would scope this to the daemon's own rows.
+      const result = await pool.query('UPDATE sessions SET closed_at = $1, close_reason = $2 WHERE closed_at IS NULL', [
+        time,
+        DANGLING_REASON,
+      ]);
+      return result.rowCount ?? 0;
+    },
+  };
+}
