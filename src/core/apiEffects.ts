@@ -57,6 +57,12 @@ export const METHOD_EFFECTS: { readonly [M in (typeof METHOD_NAMES)[number]]: Me
   revokeToken: 'writes',
   // Mints a one-time login code: recorded, like any way in.
   createDashboardLogin: 'writes',
+  listClients: 'reads',
+  previewClientInstall: 'reads',
+  // Edits a file of the daemon's user (with a backup beside it).
+  installClient: 'writes',
+  previewClientUninstall: 'reads',
+  uninstallClient: 'writes',
 };
 
 export const STREAM_EFFECTS: { readonly [S in (typeof STREAM_NAMES)[number]]: MethodEffect } = {

@@ -50,6 +50,11 @@ export const METHOD_NAMES = [
   'listTokens',
   'revokeToken',
   'createDashboardLogin',
+  'listClients',
+  'previewClientInstall',
+  'installClient',
+  'previewClientUninstall',
+  'uninstallClient',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs', 'followEvents'] as const;

@@ -102,6 +102,12 @@ export const METHOD_RULES: MethodRules = {
   listAudit: { access: 'admin', objects: everything('the audit log') },
   // A login for the caller itself: the dashboard then acts with the caller's own role.
   createDashboardLogin: { access: 'read' },
+  // The daemon's machine's files: the handlers also require the local owner (core/clients/clientHandlers.ts).
+  listClients: { access: 'read', objects: everything('AI clients') },
+  previewClientInstall: { access: 'read', objects: everything('AI clients') },
+  installClient: { access: 'operate', objects: everything('AI clients') },
+  previewClientUninstall: { access: 'read', objects: everything('AI clients') },
+  uninstallClient: { access: 'operate', objects: everything('AI clients') },
   metrics: {
     access: 'read',
     objects: (input) => (input.server === undefined ? everything('every server')() : [server(input.server)]),

@@ -53,6 +53,8 @@ export interface RunDaemonOptions {
   /** Aborted by SIGINT/SIGTERM: the daemon stops gracefully. */
   signal: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  /** How this daemon's mcpctl is run (node and script): what `installClient` writes into AI clients' files. */
+  self?: { execPath: string; args: string[] };
 }
 
 /**
@@ -283,6 +285,14 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       },
       tokens,
       remote: () => remote?.status() ?? null,
+      clients: {
+        clientEnv: { env, platform: process.platform, cwd: process.cwd() },
+        self: {
+          node: options.self?.execPath ?? process.execPath,
+          script: options.self?.args[0] ?? process.argv[1] ?? '',
+          env: env.MCPCTL_HOME ? { MCPCTL_HOME: env.MCPCTL_HOME } : {},
+        },
+      },
     });
     const local = toMethodTable(handlers);
     // One audited table for every front door: the socket, the remote listener, the dashboard.

@@ -4,6 +4,7 @@ import type { EventItem } from '../core/api.js';
 import { currentSession, follow, login, logout, type SessionInfo, setSession } from './api.js';
 import { describe } from './components.js';
 import { type Live, LiveContext } from './live.js';
+import { Clients } from './pages/clients.js';
 import { Alerts, Events } from './pages/events.js';
 import { Overview } from './pages/overview.js';
 import { Profiles } from './pages/profiles.js';
@@ -17,6 +18,7 @@ const NAV = [
   ['#/servers', 'Servers'],
   ['#/sessions', 'Sessions'],
   ['#/profiles', 'Profiles'],
+  ['#/clients', 'Clients'],
   ['#/events', 'Events'],
   ['#/alerts', 'Alerts'],
 ] as const;
@@ -123,6 +125,8 @@ function Shell(props: { hash: string; session: SessionInfo; onLogout(): void }) 
       <Sessions />
     ) : route === '/profiles' ? (
       <Profiles />
+    ) : route === '/clients' ? (
+      <Clients />
     ) : route === '/events' ? (
       <Events />
     ) : route === '/alerts' ? (
