@@ -5,6 +5,7 @@ import { alertNameSchema, alertRuleSchema } from './alerts/rule.js';
 import type { METHOD_NAMES, STREAM_NAMES } from './apiNames.js';
 import { auditEntrySchema, auditQuerySchema } from './audit/auditApi.js';
 import { backupMethods } from './backup/schemas.js';
+import { clientMethods } from './clients/schemas.js';
 import { declarativeDocumentSchema } from './config/declarative.js';
 import { PLAN_ACTIONS, PLAN_KINDS } from './config/declarativePlan.js';
 import { EVENT_TYPES } from './events/eventTypes.js';
@@ -527,6 +528,7 @@ export const controlMethods = {
   listTokens: { input: z.object({}).strict(), output: z.array(tokenViewSchema) },
   /** Effective for the next request; the token's open gateway sessions are closed. */
   revokeToken: { input: z.object({ name: tokenNameSchema }).strict(), output: z.object({ name: z.string() }) },
+  ...clientMethods,
   /** A one-time dashboard login link for the caller (valid once, for a minute). */
   createDashboardLogin: {
     input: z.object({}).strict(),

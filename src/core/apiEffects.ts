@@ -59,6 +59,12 @@ export const METHOD_EFFECTS: { readonly [M in (typeof METHOD_NAMES)[number]]: Me
   createDashboardLogin: 'writes',
   // Changes no state, but writes the whole store into a file: recorded like any admin action.
   createBackup: 'writes',
+  listClients: 'reads',
+  previewClientInstall: 'reads',
+  // Edits a file of the daemon's user (with a backup beside it).
+  installClient: 'writes',
+  previewClientUninstall: 'reads',
+  uninstallClient: 'writes',
 };
 
 export const STREAM_EFFECTS: { readonly [S in (typeof STREAM_NAMES)[number]]: MethodEffect } = {

@@ -51,6 +51,11 @@ export const METHOD_NAMES = [
   'revokeToken',
   'createDashboardLogin',
   'createBackup',
+  'listClients',
+  'previewClientInstall',
+  'installClient',
+  'previewClientUninstall',
+  'uninstallClient',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs', 'followEvents'] as const;

@@ -104,6 +104,12 @@ export const METHOD_RULES: MethodRules = {
   createDashboardLogin: { access: 'read' },
   // The whole store into a file on the daemon's host: secrets encrypted, tokens as hashes, every definition.
   createBackup: { access: 'admin', objects: everything('the store') },
+  // The daemon's machine's files: the handlers also require the local owner (core/clients/clientHandlers.ts).
+  listClients: { access: 'read', objects: everything('AI clients') },
+  previewClientInstall: { access: 'read', objects: everything('AI clients') },
+  installClient: { access: 'operate', objects: everything('AI clients') },
+  previewClientUninstall: { access: 'read', objects: everything('AI clients') },
+  uninstallClient: { access: 'operate', objects: everything('AI clients') },
   metrics: {
     access: 'read',
     objects: (input) => (input.server === undefined ? everything('every server')() : [server(input.server)]),

@@ -10,6 +10,7 @@ import { type AuditHandlerDeps, createAuditHandlers } from './audit/auditHandler
 import { createTokenHandlers } from './auth/tokenHandlers.js';
 import type { TokenService } from './auth/tokens.js';
 import { createBackupHandlers } from './backup/backupHandlers.js';
+import { type ClientHandlerDeps, createClientHandlers } from './clients/clientHandlers.js';
 import { createDeclarativeHandlers, type DeclarativeHandlerDeps } from './config/declarativeHandlers.js';
 import type { Settings } from './config/settings.js';
 import { createDashboardHandlers, type DashboardHandlerDeps } from './dashboard/dashboardHandlers.js';
@@ -71,6 +72,8 @@ export interface HandlerDeps
   remote?: () => DaemonStatus['remote'];
   /** The store's backend and where it is; absent: the SQLite file of `paths`. */
   storeInfo?: StoreInfo;
+  /** Whose AI-client files the daemon edits, and how they run mcpctl; absent: this process's. */
+  clients?: Omit<ClientHandlerDeps, 'lookups'>;
 }
 
 /** The settings a running daemon applies when told to reload (the rest need a restart). */
@@ -96,7 +99,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     return { path: serverLogPath(paths, name), format: 'server' };
   };
 
-  return {
+  const handlers: ControlHandlers = {
     async daemonStatus() {
       const byState: Record<string, number> = {};
       for (const entry of supervisor.list()) byState[entry.instance.state] = (byState[entry.instance.state] ?? 0) + 1;
@@ -228,6 +231,20 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     }),
     ...createTokenHandlers(deps),
     ...createDashboardHandlers(deps),
+    ...createClientHandlers({
+      ...(deps.clients ?? {
+        clientEnv: { env: process.env, platform: process.platform, cwd: process.cwd() },
+        self: { node: process.execPath, script: process.argv[1] ?? '', env: {} },
+      }),
+      // An install checks the servers and profiles it names, as the caller sees them.
+      lookups: (call) => ({
+        listServers: (input) => handlers.listServers(input, call),
+        getProfile: (input) => handlers.getProfile(input, call),
+        serverUrl: (input) => handlers.serverUrl(input, call),
+        profileUrl: (input) => handlers.profileUrl(input, call),
+        currentProfile: (input) => handlers.currentProfile(input, call),
+      }),
+    }),
     followLogs(query, _call, signal) {
       const keep = lineFilter(query);
       if (query.name === undefined) return filtered(followLines(deps.daemonLog, signal), keep);
@@ -235,4 +252,5 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       return filtered(followLines(deps.serverLog(query.name), signal), keep);
     },
   };
+  return handlers;
 }

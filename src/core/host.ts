@@ -53,6 +53,8 @@ export interface RunDaemonOptions {
   /** Aborted by SIGINT/SIGTERM: the daemon stops gracefully. */
   signal: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  /** How this daemon's mcpctl is run (node and script): what `installClient` writes into AI clients' files. */
+  self?: { execPath: string; args: string[] };
 }
 
 /**
@@ -146,8 +148,14 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
           now: Date.now,
         })
       : undefined;
-    const dashboardAuth = new DashboardAuth();
-    const dashboard = new DashboardServer({ auth: dashboardAuth, logger });
+    // A dashboard session of a token ends with the token (revoked or expired); the owner's never does.
+    const dashboardAuth = new DashboardAuth(
+      Date.now,
+      (principal) => principal.kind === 'owner' || tokens.isLive(principal.name),
+    );
+    // One failure limit per address for bearer tokens and tokens typed on the dashboard's login page.
+    const remoteGate = tokenGate(tokens, logger, audit);
+    const dashboard = new DashboardServer({ auth: dashboardAuth, logger, tokenLogin: remoteGate });
     const gateway: GatewayHost = new GatewayHost({
       ui: dashboard,
       supervisor: () => supervisor,
@@ -284,12 +292,30 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       tokens,
       remote: () => remote?.status() ?? null,
       storeInfo,
+      clients: {
+        clientEnv: { env, platform: process.platform, cwd: process.cwd() },
+        self: {
+          node: options.self?.execPath ?? process.execPath,
+          script: options.self?.args[0] ?? process.argv[1] ?? '',
+          env: env.MCPCTL_HOME ? { MCPCTL_HOME: env.MCPCTL_HOME } : {},
+        },
+      },
     });
     const local = toMethodTable(handlers);
     // One audited table for every front door: the socket, the remote listener, the dashboard.
     const table = { methods: withAudit(local.methods, audit), streams: local.streams };
     const remoteDispatch = createControlDispatch({ ...table, logger });
-    remote = await startRemoteAccess({ settings, paths, tokens, audit, control: remoteDispatch, gateway, logger });
+    remote = await startRemoteAccess({
+      settings,
+      paths,
+      tokens,
+      audit,
+      control: remoteDispatch,
+      gateway,
+      gate: remoteGate,
+      ui: dashboard,
+      logger,
+    });
     if (remote) {
       const opened = remote;
       cleanups.push(async () => {
@@ -297,7 +323,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
         await opened.close();
       });
     }
-    dashboard.attach(table);
+    dashboard.attach({ ...table, gateway: (req, res, call) => gateway.handle(req, res, call) });
     cleanups.push(() => dashboard.close());
     const server = await startControlServer({ socketPath: paths.socket, ...table, logger });
     cleanups.push(() => server.close());

@@ -26,6 +26,11 @@ export function setSession(info: SessionInfo, loggedOut: () => void): void {
   onLoggedOut = loggedOut;
 }
 
+/** The session's CSRF token, for the requests that do not go through `call` (the gateway client's). */
+export function csrfToken(): string {
+  return csrf;
+}
+
 async function failure(res: Response): Promise<ApiError> {
   const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string; hint?: string } };
   const error = body.error ?? {};
@@ -50,11 +55,12 @@ export async function currentSession(): Promise<SessionInfo | undefined> {
   return res.ok ? ((await res.json()) as SessionInfo) : undefined;
 }
 
-export async function login(code: string): Promise<SessionInfo> {
+/** A one-time code from `mcpctl dashboard`'s link, or a token (viewer, operator or admin) typed on the login page. */
+export async function login(credential: { code: string } | { token: string }): Promise<SessionInfo> {
   const res = await fetch('/ui/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code }),
+    body: JSON.stringify(credential),
     credentials: 'same-origin',
   });
   if (!res.ok) throw await failure(res);

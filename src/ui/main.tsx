@@ -4,6 +4,7 @@ import type { EventItem } from '../core/api.js';
 import { currentSession, follow, login, logout, type SessionInfo, setSession } from './api.js';
 import { describe } from './components.js';
 import { type Live, LiveContext } from './live.js';
+import { Clients } from './pages/clients.js';
 import { Alerts, Events } from './pages/events.js';
 import { Overview } from './pages/overview.js';
 import { Profiles } from './pages/profiles.js';
@@ -17,6 +18,7 @@ const NAV = [
   ['#/servers', 'Servers'],
   ['#/sessions', 'Sessions'],
   ['#/profiles', 'Profiles'],
+  ['#/clients', 'Clients'],
   ['#/events', 'Events'],
   ['#/alerts', 'Alerts'],
 ] as const;
@@ -47,7 +49,7 @@ function App() {
         // The code is spent at once and leaves the address bar (and the history).
         history.replaceState(null, '', '#/');
         try {
-          const session = await login(decodeURIComponent(code));
+          const session = await login({ code: decodeURIComponent(code) });
           setSession(session, () => loggedOut());
           setAuth({ state: 'in', session });
         } catch (error) {
@@ -67,22 +69,56 @@ function App() {
   }, [code]);
 
   if (auth.state === 'checking') return <p class="center">Loading…</p>;
-  if (auth.state === 'out') return <Login message={auth.message} />;
+  if (auth.state === 'out') {
+    const loggedIn = (session: SessionInfo): void => {
+      setSession(session, () => loggedOut());
+      setAuth({ state: 'in', session });
+    };
+    return <Login message={auth.message} onLogin={loggedIn} />;
+  }
   return <Shell hash={hash} session={auth.session} onLogout={() => loggedOut('You logged out.')} />;
 }
 
-function Login(props: { message: string | undefined }) {
+function Login(props: { message: string | undefined; onLogin(session: SessionInfo): void }) {
+  const [token, setToken] = useState('');
+  const [failure, setFailure] = useState<string | undefined>(undefined);
+  const message = failure ?? props.message;
+  const submit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    try {
+      props.onLogin(await login({ token }));
+    } catch (error) {
+      setFailure(describe(error));
+    }
+  };
   return (
     <main class="login" id="main">
       <h1>mcpctl dashboard</h1>
-      {props.message && (
+      {message && (
         <p class="error" role="alert" data-testid="login-message">
-          {props.message}
+          {message}
         </p>
       )}
       <p>
-        Run <code>mcpctl dashboard</code> on this machine: it opens (or prints) a one-time link that logs you in.
+        Run <code>mcpctl dashboard</code> (with <code>--context NAME</code> for a remote daemon): it opens (or prints) a
+        one-time link that logs you in.
       </p>
+      <form class="add" onSubmit={submit} aria-labelledby="token-title">
+        <h2 id="token-title">Or log in with a token</h2>
+        <div class="field">
+          <label for="login-token">Token (viewer, operator or admin)</label>
+          <input
+            id="login-token"
+            type="password"
+            autocomplete="off"
+            value={token}
+            onInput={(e) => setToken(e.currentTarget.value)}
+          />
+        </div>
+        <button type="submit" disabled={token.trim() === ''}>
+          Log in
+        </button>
+      </form>
     </main>
   );
 }
@@ -123,6 +159,8 @@ function Shell(props: { hash: string; session: SessionInfo; onLogout(): void }) 
       <Sessions />
     ) : route === '/profiles' ? (
       <Profiles />
+    ) : route === '/clients' ? (
+      <Clients />
     ) : route === '/events' ? (
       <Events />
     ) : route === '/alerts' ? (

@@ -1,3 +1,5 @@
+import { csrfToken } from './api.js';
+
 /** One JSON-RPC request and its answer, as the "try a tool" pane shows them. */
 export interface Exchange {
   request: unknown;
@@ -25,8 +27,10 @@ interface RpcAnswer {
 }
 
 /**
- * A minimal MCP client over the gateway's Streamable HTTP endpoint (same origin), so a tool
- * is tried exactly as an MCP client would call it: initialize once, then requests in the session.
+ * A minimal MCP client over the gateway's Streamable HTTP endpoint, reached through the dashboard
+ * (`/ui/mcp/...`, the session's cookie and CSRF token: on the remote listener a page has no bearer
+ * token), so a tool is tried exactly as an MCP client would call it: initialize once, then
+ * requests in the session.
  */
 export class GatewayClient {
   private sessionId: string | undefined;
@@ -38,7 +42,11 @@ export class GatewayClient {
   /** Ends the gateway session (the page left): it would otherwise wait out the idle timeout. */
   close(): void {
     if (this.sessionId === undefined) return;
-    const headers = { 'mcp-session-id': this.sessionId, 'mcp-protocol-version': this.protocolVersion };
+    const headers = {
+      'mcp-session-id': this.sessionId,
+      'mcp-protocol-version': this.protocolVersion,
+      'x-mcpctl-csrf': csrfToken(),
+    };
     this.sessionId = undefined;
     void fetch(this.endpoint, { method: 'DELETE', headers, keepalive: true }).catch(() => undefined);
   }
@@ -102,6 +110,7 @@ export class GatewayClient {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
       'mcp-protocol-version': this.protocolVersion,
+      'x-mcpctl-csrf': csrfToken(),
     };
     if (this.sessionId) headers['mcp-session-id'] = this.sessionId;
     const res = await fetch(this.endpoint, { method: 'POST', headers, body: JSON.stringify(message) });

@@ -1,5 +1,5 @@
 import type { ImportItem } from '../../core/clients/importPlan.js';
-import type { ClientReport } from '../commands/clients/report.js';
+import type { ClientReport } from '../../core/clients/report.js';
 import { renderTable } from './table.js';
 
 /** `/home/ann/.cursor/mcp.json` as `~/.cursor/mcp.json`. */

@@ -1,7 +1,7 @@
 import type { ControlDispatch } from '../../daemon/ipc/controlServer.js';
 import type { BearerGateOptions } from '../../daemon/remote/bearer.js';
 import { FailureLimiter } from '../../daemon/remote/failureLimiter.js';
-import { startRemoteListener } from '../../daemon/remote/listener.js';
+import { type RemoteListenerOptions, startRemoteListener } from '../../daemon/remote/listener.js';
 import { loadTlsMaterial } from '../../daemon/remote/tlsCertificate.js';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
@@ -68,6 +68,9 @@ export async function startRemoteAccess(deps: {
   audit?: AuditLog;
   control: ControlDispatch;
   gateway: GatewayHost;
+  /** The bearer check; the dashboard's token login shares it (one failure limit per address). */
+  gate?: BearerGateOptions;
+  ui?: RemoteListenerOptions['ui'];
   logger: Logger;
 }): Promise<{ status(): DaemonStatus['remote']; close(): Promise<void> } | undefined> {
   const { listen } = deps.settings;
@@ -92,9 +95,10 @@ export async function startRemoteAccess(deps: {
     port,
     tls: material === undefined ? null : { cert: material.cert, key: material.key },
     publicNames: listen.publicNames,
-    gate: tokenGate(deps.tokens, deps.logger, deps.audit),
+    gate: deps.gate ?? tokenGate(deps.tokens, deps.logger, deps.audit),
     control: deps.control,
     gateway: deps.gateway,
+    ...(deps.ui === undefined ? {} : { ui: deps.ui }),
     logger: deps.logger,
   });
   return {

@@ -76,6 +76,15 @@ export class TokenService {
     this.revokedListeners.push(listener);
   }
 
+  /** Whether the token of this name still exists and has not expired (a dashboard session it opened lives as long). */
+  isLive(name: string): boolean {
+    const now = this.deps.now();
+    for (const stored of this.byHash.values()) {
+      if (stored.name === name) return stored.expiresAt === null || Date.parse(stored.expiresAt) > now;
+    }
+    return false;
+  }
+
   /** The principal a presented token stands for. The token itself is never logged. */
   authenticate(token: string | undefined): Authentication {
     if (token === undefined) return { ok: false, reason: 'missing' };

@@ -21,6 +21,8 @@ export interface RemoteListenerOptions {
   gate: BearerGateOptions;
   control: ControlDispatch;
   gateway: { handle(req: IncomingMessage, res: ServerResponse, call: CallContext): void };
+  /** The dashboard (`/ui/...`): a browser sends no bearer token, so it logs in with its own cookie. */
+  ui?: { handles(url: string | undefined): boolean; handle(req: IncomingMessage, res: ServerResponse): Promise<void> };
   logger: Logger;
 }
 
@@ -95,11 +97,20 @@ function serve(
     return;
   }
   const origin = req.headers.origin;
+  if (origin !== undefined && !originAllowed(origin, hosts, port)) {
+    refuse(res, 403, 'Forbidden: this origin may not use the listener', {});
+    return;
+  }
+  // Same-origin pages with a login of their own (a token typed once, or a one-time link): no CORS, no bearer.
+  if (options.ui?.handles(req.url)) {
+    options.ui.handle(req, res).catch((error: unknown) => {
+      options.logger.error({ err: error }, 'dashboard request failed');
+      if (!res.headersSent) sendRpcError(res, 500, SERVER_ERROR, 'Internal error');
+      else res.destroy();
+    });
+    return;
+  }
   if (origin !== undefined) {
-    if (!originAllowed(origin, hosts, port)) {
-      refuse(res, 403, 'Forbidden: this origin may not use the listener', {});
-      return;
-    }
     res.setHeader('access-control-allow-origin', origin);
     res.setHeader('access-control-expose-headers', 'Mcp-Session-Id');
   }

@@ -29,7 +29,14 @@ export class DashboardAuth {
   private readonly codes = new Map<string, { principal: Principal; expiresAt: number }>();
   private readonly sessions = new Map<string, DashboardSession>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /**
+   * `valid`: whether a session's principal still stands (a token revoked or expired since the
+   * login ends its sessions at their next request); the local owner always does.
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly valid: (principal: Principal) => boolean = () => true,
+  ) {}
 
   createCode(principal: Principal): LoginCode {
     this.sweep();
@@ -48,7 +55,7 @@ export class DashboardAuth {
     return { ok: true, session: this.open(entry.principal) };
   }
 
-  /** A session for a principal authenticated another way (a token, once tokens log in). */
+  /** A session for a principal authenticated another way (a token typed on the login page). */
   open(principal: Principal): DashboardSession {
     const session: DashboardSession = { id: token(32), csrf: token(32), principal, lastSeen: this.now() };
     this.sessions.set(session.id, session);
@@ -60,7 +67,7 @@ export class DashboardAuth {
     if (id === undefined) return undefined;
     const session = this.sessions.get(id);
     if (session === undefined) return undefined;
-    if (this.now() - session.lastSeen > SESSION_IDLE_MS) {
+    if (this.now() - session.lastSeen > SESSION_IDLE_MS || !this.valid(session.principal)) {
       this.sessions.delete(id);
       return undefined;
     }

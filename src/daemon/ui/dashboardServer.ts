@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { CallContext, Principal } from '../../shared/principal.js';
 import { sendError, sendJson } from '../ipc/httpReply.js';
 import { readJsonBody } from '../ipc/readBody.js';
+import type { BearerGateOptions } from '../remote/bearer.js';
 import { type Asset, loadAssets } from './assets.js';
 import { type DashboardAuth, type DashboardSession, SESSION_IDLE_MS, sameSecret } from './dashboardAuth.js';
 
@@ -15,9 +17,14 @@ export type UiStream = (
   signal: AbortSignal,
 ) => Promise<AsyncIterable<unknown>> | AsyncIterable<unknown>;
 
+/** The gateway's request handler, given the caller (as the remote listener gives it a token's). */
+export type UiGateway = (req: IncomingMessage, res: ServerResponse, call: CallContext) => void;
+
 export interface DashboardTables {
   methods: Record<string, UiMethod>;
   streams: Record<string, UiStream>;
+  /** `/ui/mcp/<gateway path>`: the "try a tool" pane's MCP client, as the session's principal. */
+  gateway?: UiGateway;
 }
 
 export interface DashboardServerOptions {
@@ -26,6 +33,8 @@ export interface DashboardServerOptions {
   /** The built UI (dist/ui); tests pass their own. */
   assets?: Map<string, Asset>;
   keepAliveMs?: number;
+  /** Tokens typed on the login page: the remote listener's own check, failure limit and audit. */
+  tokenLogin?: BearerGateOptions;
 }
 
 export const COOKIE = 'mcpctl_ui';
@@ -90,6 +99,8 @@ export class DashboardServer {
       await this.logout(req, res);
     } else if (path === '/ui/session') {
       this.whoami(req, res);
+    } else if (path.startsWith('/ui/mcp/')) {
+      this.mcp(req, res);
     } else if (path.startsWith('/ui/api/')) {
       await this.api(req, res, decodeURIComponent(path.slice('/ui/api/'.length)), url.searchParams);
     } else {
@@ -126,7 +137,12 @@ export class DashboardServer {
       sendError(res, body.error, body.status);
       return;
     }
-    const code = (body.value as { code?: unknown } | null)?.code;
+    const given = body.value as { code?: unknown; token?: unknown } | null;
+    if (typeof given?.token === 'string') {
+      this.tokenLogin(req, res, given.token);
+      return;
+    }
+    const code = given?.code;
     const result =
       typeof code === 'string' ? this.options.auth.exchange(code) : { ok: false as const, reason: 'unknown' as const };
     if (!result.ok) {
@@ -141,15 +157,67 @@ export class DashboardServer {
       );
       return;
     }
-    const cookie = `${COOKIE}=${result.session.id}; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=${SESSION_IDLE_MS / 1000}`;
-    sendJson(res, 200, sessionInfo(result.session), { 'set-cookie': cookie, 'cache-control': 'no-store' });
+    this.startSession(req, res, result.session);
+  }
+
+  /** A viewer, operator or admin token, checked as the remote listener checks a bearer (same failure limit). */
+  private tokenLogin(req: IncomingMessage, res: ServerResponse, token: string): void {
+    const gate = this.options.tokenLogin;
+    if (gate === undefined) {
+      sendError(res, new McpctlError('INVALID_ARGUMENT', 'this dashboard takes login links only, not tokens'));
+      return;
+    }
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const wait = gate.limiter.retryAfter(address);
+    if (wait > 0) {
+      const error = new McpctlError('PERMISSION_DENIED', 'too many failed logins from this address', {
+        hint: `wait ${wait} s before trying again`,
+      });
+      sendError(res, error, 429, { 'retry-after': String(wait) });
+      return;
+    }
+    const result = gate.check(token.trim());
+    if (!result.ok) {
+      gate.limiter.fail(address);
+      gate.onRefused?.(address, result.reason);
+      const what = result.reason === 'expired' ? 'this token has expired' : 'this token is not valid';
+      sendError(
+        res,
+        new McpctlError('PERMISSION_DENIED', what, {
+          hint: "an admin creates one with 'mcpctl token create NAME --role viewer'",
+        }),
+        401,
+      );
+      return;
+    }
+    if (result.principal.role === 'client') {
+      sendError(
+        res,
+        new McpctlError(
+          'PERMISSION_DENIED',
+          "a client token reaches only the gateway's MCP endpoints, not the dashboard",
+          {
+            hint: 'log in with a viewer, operator or admin token',
+          },
+        ),
+        403,
+      );
+      return;
+    }
+    this.startSession(req, res, this.options.auth.open(result.principal));
+  }
+
+  private startSession(req: IncomingMessage, res: ServerResponse, session: DashboardSession): void {
+    const cookie = `${COOKIE}=${session.id}; Path=/ui; HttpOnly; SameSite=Strict${secure(req)}; Max-Age=${SESSION_IDLE_MS / 1000}`;
+    sendJson(res, 200, sessionInfo(session), { 'set-cookie': cookie, 'cache-control': 'no-store' });
   }
 
   private async logout(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const session = this.authorized(req, res, true);
     if (session === undefined) return;
     this.options.auth.close(session.id);
-    sendJson(res, 200, { ok: true }, { 'set-cookie': `${COOKIE}=; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=0` });
+    const cookie = `${COOKIE}=; Path=/ui; HttpOnly; SameSite=Strict${secure(req)}; Max-Age=0`;
+    sendJson(res, 200, { ok: true }, { 'set-cookie': cookie });
   }
 
   private whoami(req: IncomingMessage, res: ServerResponse): void {
@@ -198,6 +266,23 @@ export class DashboardServer {
     }
     const call = callOf(req, session.principal);
     await this.events(res, name, (signal) => stream(input, call, signal));
+  }
+
+  /**
+   * The gateway behind the session's cookie (a browser sends no bearer token): the gateway's own
+   * role check judges the session's principal (a viewer: 403), its sessions belong to it, and a
+   * POST or DELETE needs the CSRF token like any state change here.
+   */
+  private mcp(req: IncomingMessage, res: ServerResponse): void {
+    const gateway = this.tables?.gateway;
+    if (gateway === undefined) {
+      sendError(res, new McpctlError('NOT_FOUND', 'this dashboard has no gateway behind it'));
+      return;
+    }
+    const session = this.authorized(req, res, req.method !== 'GET' && req.method !== 'HEAD');
+    if (session === undefined) return;
+    req.url = (req.url ?? '').slice('/ui/mcp'.length);
+    gateway(req, res, callOf(req, session.principal));
   }
 
   /**
@@ -295,6 +380,11 @@ function sessionInfo(session: DashboardSession): {
 } {
   const { name, role, kind } = session.principal;
   return { principal: { name, role, kind }, csrf: session.csrf };
+}
+
+/** Over TLS (the remote listener) the browser must never send the cookie in clear. */
+function secure(req: IncomingMessage): string {
+  return (req.socket as Partial<TLSSocket>).encrypted === true ? '; Secure' : '';
 }
 
 function callOf(req: IncomingMessage, principal: Principal): CallContext {

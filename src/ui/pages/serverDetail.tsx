@@ -11,7 +11,7 @@ export function ServerDetail(props: { name: string }) {
   const { role } = useLive();
   const [health, setHealth] = useState<string | undefined>(undefined);
   const { data, error } = useLoad(() => call('getServer', { name }), [name]);
-  const client = useMemo(() => new GatewayClient(`/servers/${encodeURIComponent(name)}/mcp`), [name]);
+  const client = useMemo(() => new GatewayClient(`/ui/mcp/servers/${encodeURIComponent(name)}/mcp`), [name]);
   useEffect(() => () => client.close(), [client]);
   return (
     <Page title={`Server ${name}`}>
@@ -67,8 +67,15 @@ export function ServerDetail(props: { name: string }) {
           ))}
       </ul>
       <LogPane name={name} />
-      <TryTool client={client} running={data?.state === 'running'} />
-      <Offers client={client} running={data?.state === 'running'} />
+      {/* Tools are reached through the gateway, which a viewer may not use (the role matrix). */}
+      {canOperate(role) ? (
+        <>
+          <TryTool client={client} running={data?.state === 'running'} />
+          <Offers client={client} running={data?.state === 'running'} />
+        </>
+      ) : (
+        <p>Tools, resources and prompts are listed for operators and admins: they go through the gateway.</p>
+      )}
     </Page>
   );
 }

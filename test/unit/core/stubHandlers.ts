@@ -112,6 +112,11 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
     revokeToken: unused,
     createDashboardLogin: unused,
     createBackup: unused,
+    listClients: unused,
+    previewClientInstall: unused,
+    installClient: unused,
+    previewClientUninstall: unused,
+    uninstallClient: unused,
     followLogs: async function* (input, _call, signal) {
       calls.inputs.push({ method: 'followLogs', input });
       for (const line of lines) yield line;

@@ -2,12 +2,13 @@ import { CLIENTS, type ClientDefinition, clientLocations, findClient } from '../
 import { readConfig } from '../../../core/clients/configFile.js';
 import { type ClashMode, type ImportItem, planImport } from '../../../core/clients/importPlan.js';
 import { addProfileMembers } from '../../../core/clients/profileLink.js';
+import { reportClient } from '../../../core/clients/report.js';
 import { profileNameSchema } from '../../../core/profiles/definition.js';
 import { parseInput } from '../../../core/validation.js';
 import { McpctlError, toMcpctlError } from '../../../shared/errors.js';
 import type { Invocation } from '../../invocation.js';
 import { renderImportTable } from '../../output/clients.js';
-import { clientEnv, reportClient } from './report.js';
+import { clientEnv } from './clientEnv.js';
 
 export interface ImportFlags {
   all?: boolean;

@@ -1,8 +1,9 @@
 import { CLIENTS, findClient } from '../../../core/clients/catalog.js';
+import { reportClient } from '../../../core/clients/report.js';
 import { McpctlError } from '../../../shared/errors.js';
 import type { Invocation } from '../../invocation.js';
 import { renderClientTable } from '../../output/clients.js';
-import { clientEnv, reportClient } from './report.js';
+import { clientEnv } from './clientEnv.js';
 
 export interface ClientsLsFlags {
   scope?: string;

@@ -15,6 +15,7 @@ export async function runDaemonInForeground(inv: Invocation, flags: DaemonFlags 
       paths: ctx.paths,
       version: ctx.version,
       signal: ctx.signal,
+      self: ctx.self,
       env: withGatewayPort(ctx.env, flags),
     });
   } catch (thrown) {

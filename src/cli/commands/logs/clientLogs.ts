@@ -9,7 +9,7 @@ import {
 import { lineFilter } from '../../../core/logs/lineFilter.js';
 import { McpctlError } from '../../../shared/errors.js';
 import type { Invocation } from '../../invocation.js';
-import { clientEnv } from '../clients/report.js';
+import { clientEnv } from '../clients/clientEnv.js';
 import { type LogFlags, parseLogFlags } from './printLogs.js';
 
 /** Without --tail, the last lines of each file: a client's log grows for months. */

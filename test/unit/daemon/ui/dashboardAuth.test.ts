@@ -26,4 +26,17 @@ describe('DashboardAuth', () => {
     now += SESSION_IDLE_MS + 1;
     expect(auth.session(exchanged.session.id)).toBeUndefined();
   });
+
+  it("ends a token's session once the token no longer stands (revoked or expired)", () => {
+    let live = true;
+    const auth = new DashboardAuth(Date.now, (principal) => principal.kind === 'owner' || live);
+    const token = auth.open({ kind: 'token', name: 'ann', role: 'viewer' });
+    const owner = auth.open(LOCAL_OWNER);
+    expect(auth.session(token.id)).toBe(token);
+    live = false;
+    expect(auth.session(token.id)).toBeUndefined();
+    live = true;
+    expect(auth.session(token.id)).toBeUndefined();
+    expect(auth.session(owner.id)).toBe(owner);
+  });
 });

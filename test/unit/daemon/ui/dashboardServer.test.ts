@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FailureLimiter } from '../../../../src/daemon/remote/failureLimiter.js';
 import { DashboardAuth } from '../../../../src/daemon/ui/dashboardAuth.js';
 import { CSRF_HEADER, DashboardServer } from '../../../../src/daemon/ui/dashboardServer.js';
 import { McpctlError } from '../../../../src/shared/errors.js';
@@ -14,9 +15,21 @@ import type { CallContext, Principal } from '../../../../src/shared/principal.js
 const viewer: Principal = { kind: 'token', name: 'ci-viewer', role: 'viewer' };
 const calls: Array<{ method: string; body: unknown; call: CallContext }> = [];
 const auth = new DashboardAuth();
+const refused: string[] = [];
 const dashboard = new DashboardServer({
   auth,
   logger: silentLogger,
+  // Two tokens: a viewer's and a client's; the limiter allows 3 failures a minute.
+  tokenLogin: {
+    check: (token) =>
+      token === 'mcpctl_viewer'
+        ? { ok: true, principal: viewer }
+        : token === 'mcpctl_client'
+          ? { ok: true, principal: { kind: 'token', name: 'ci-client', role: 'client' } }
+          : { ok: false, reason: 'unknown' },
+    limiter: new FailureLimiter({ limit: 3, windowMs: 60_000, now: Date.now }),
+    onRefused: (_address, reason) => refused.push(reason),
+  },
   assets: new Map([['index.html', { body: Buffer.from('<!doctype html>'), type: 'text/html' }]]),
 });
 dashboard.attach({
@@ -94,5 +107,26 @@ describe('DashboardServer', () => {
     const headers = { 'content-type': 'application/json', cookie, [CSRF_HEADER]: csrf };
     expect((await fetch(`${base}/ui/logout`, { method: 'POST', headers })).status).toBe(200);
     expect((await fetch(`${base}/ui/session`, { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('logs a viewer token in, refuses a client token, and limits failed attempts per address', async () => {
+    const post = (token: string) =>
+      fetch(`${base}/ui/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token }),
+      });
+    const ok = await post('mcpctl_viewer');
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('set-cookie')).toMatch(/^mcpctl_ui=[\w-]+; Path=\/ui; HttpOnly; SameSite=Strict; Max-Age=/);
+    expect(((await ok.json()) as { principal: { name: string } }).principal.name).toBe('ci-viewer');
+    const client = await post('mcpctl_client');
+    expect(client.status).toBe(403);
+    expect(await client.json()).toMatchObject({ error: { message: /client token reaches only/ } });
+    for (let attempt = 0; attempt < 3; attempt += 1) expect((await post('mcpctl_wrong')).status).toBe(401);
+    expect(refused).toEqual(['unknown', 'unknown', 'unknown']);
+    const limited = await post('mcpctl_viewer');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 });

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { type ClientDefinition, type ClientEnv, clientLocations } from '../../../core/clients/catalog.js';
-import { readConfig } from '../../../core/clients/configFile.js';
-import { type GatewayTarget, gatewayTargetOf } from '../../../core/clients/ownership.js';
-import { McpctlError } from '../../../shared/errors.js';
-import type { CliContext } from '../../io.js';
+import { McpctlError } from '../../shared/errors.js';
+import { type ClientDefinition, type ClientEnv, clientLocations } from './catalog.js';
+import type { ClientId } from './clientIds.js';
+import { readConfig } from './configFile.js';
+import { type GatewayTarget, gatewayTargetOf } from './ownership.js';
 
 export interface EntryReport {
   name: string;
@@ -24,14 +24,10 @@ export interface FileReport {
 }
 
 export interface ClientReport {
-  client: string;
+  client: ClientId;
   title: string;
   detected: boolean;
   files: FileReport[];
-}
-
-export function clientEnv(ctx: CliContext): ClientEnv {
-  return { env: ctx.env, platform: ctx.platform, cwd: ctx.cwd };
 }
 
 /** A client's files as they are now; a malformed one is reported with its file:line:col, not thrown. */
