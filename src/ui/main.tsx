@@ -4,7 +4,9 @@ import type { EventItem } from '../core/api.js';
 import { currentSession, follow, login, logout, type SessionInfo, setSession } from './api.js';
 import { describe } from './components.js';
 import { type Live, LiveContext } from './live.js';
+import { rememberContext } from './openedContext.js';
 import { Alerts, Events } from './pages/events.js';
+import { Metrics } from './pages/metrics.js';
 import { Overview } from './pages/overview.js';
 import { Profiles } from './pages/profiles.js';
 import { ServerDetail } from './pages/serverDetail.js';
@@ -19,6 +21,7 @@ const NAV = [
   ['#/profiles', 'Profiles'],
   ['#/events', 'Events'],
   ['#/alerts', 'Alerts'],
+  ['#/metrics', 'Metrics'],
 ] as const;
 
 function useHash(): string {
@@ -40,12 +43,13 @@ function App() {
     setAuth({ state: 'out', message });
 
   // A link opened in a tab that already shows the dashboard changes only the hash: watch it too.
-  const code = /^#\/login\/(.+)$/.exec(hash)?.[1];
+  const [, code, context] = /^#\/login\/([^?]+)(?:\?context=(.*))?$/.exec(hash) ?? [];
   useEffect(() => {
     const start = async (): Promise<void> => {
       if (code !== undefined) {
         // The code is spent at once and leaves the address bar (and the history).
         history.replaceState(null, '', '#/');
+        rememberContext(context === undefined ? undefined : decodeURIComponent(context));
         try {
           const session = await login(decodeURIComponent(code));
           setSession(session, () => loggedOut());
@@ -127,6 +131,8 @@ function Shell(props: { hash: string; session: SessionInfo; onLogout(): void }) 
       <Events />
     ) : route === '/alerts' ? (
       <Alerts />
+    ) : route === '/metrics' ? (
+      <Metrics />
     ) : (
       <Overview />
     );

@@ -43,8 +43,10 @@ export class GatewayClient {
     void fetch(this.endpoint, { method: 'DELETE', headers, keepalive: true }).catch(() => undefined);
   }
 
+  /** Rejects when the gateway or the server answers with an error (refused, not running): not the same as no tools. */
   async listTools(): Promise<ToolInfo[]> {
     const { answer } = await this.request('tools/list', {});
+    if (answer.error) throw new Error(answer.error.message);
     return ((answer.result as { tools?: ToolInfo[] } | undefined)?.tools ?? []) as ToolInfo[];
   }
 
