@@ -32,8 +32,15 @@ async function check(name: string): Promise<void> {
   expect(critical.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
 }
 
-async function toolCount(server: string): Promise<number> {
-  return (await h.json<unknown[]>(['tools', server])).length;
+/** `mcpctl tools SERVER -o json`, asked once per server (each is a CLI process and a gateway session). */
+const counted = new Map<string, Promise<number>>();
+function toolCount(server: string): Promise<number> {
+  let count = counted.get(server);
+  if (count === undefined) {
+    count = h.json<unknown[]>(['tools', server]).then((tools) => tools.length);
+    counted.set(server, count);
+  }
+  return count;
 }
 
 beforeAll(async () => {

@@ -25,9 +25,10 @@ export function Servers() {
       call('listServers', {}),
       call('listSessions', {}),
       call('listProfiles', {}),
-      call('metrics', { history: true }),
+      // A token scoped to some servers may not read every server's metrics: the table shows without sparklines.
+      call('metrics', { history: true }).catch(() => undefined),
     ]);
-    const history = new Map(metrics.servers.map((server) => [server.name, server.history ?? []]));
+    const history = new Map((metrics?.servers ?? []).map((server) => [server.name, server.history ?? []]));
     return { servers, sessions, profiles, history };
   }, [refresh]);
   // Counted through the gateway once the table is shown (and remembered per server start).
