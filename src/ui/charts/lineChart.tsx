@@ -12,6 +12,11 @@ export interface Series {
 const COLOURS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000'];
 const HEIGHT = 180;
 
+/** Times as the clock shows them: one short line per tick (uPlot's default adds a date line that overlaps). */
+function clock(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
 /**
  * A time chart (uPlot) of several series over the same times (seconds since the epoch). The
  * instance is made once and given new data on each render; on the figure, `data-times` says how many
@@ -31,7 +36,7 @@ export function LineChart(props: { id: string; title: string; unit: string; time
         width: Math.max(280, target.clientWidth),
         height: HEIGHT,
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-        axes: [{}, { label: props.unit, size: 60 }],
+        axes: [{ values: (_u, ticks) => ticks.map(clock) }, { label: props.unit, size: 60 }],
         series: [
           {},
           ...props.series.map((series, i) => ({
