@@ -145,6 +145,8 @@ export type ServerDetail = z.output<typeof serverDetailSchema>;
 
 export const daemonStatusSchema = z.object({
   pid: z.number(),
+  /** The machine the daemon runs on (its hostname): the dashboard says which daemon it shows. */
+  host: z.string(),
   version: z.string(),
   startedAt: z.string(),
   uptimeSeconds: z.number(),
@@ -347,6 +349,22 @@ const callWindowSchema = z.object({
 /** tools/call answers since the daemon started, by outcome: a result, a result flagged isError, a JSON-RPC error. */
 const callTotalsSchema = z.object({ ok: z.number(), tool_error: z.number(), rpc_error: z.number() });
 
+/** One slot of a server's history (metrics/metricsHistory.ts): what it counted within `seconds` from `start`. */
+const historyPointSchema = z.object({
+  /** When the slot began, in milliseconds since the epoch. */
+  start: z.number(),
+  /** Its length: the slot's, or so far for the one in progress. */
+  seconds: z.number(),
+  calls: z.number(),
+  errors: z.number(),
+  /** Of the calls within the slot (the latest samples of the server's rolling window); null with none. */
+  p95Ms: z.number().nullable(),
+  /** CPU seconds the process tree used within the slot, and its memory at the end; null when not running. */
+  cpuSeconds: z.number().nullable(),
+  rssBytes: z.number().nullable(),
+});
+export type HistoryPoint = z.output<typeof historyPointSchema>;
+
 /** What `/metrics` exposes, as `metrics` and `top` read it (core/metrics/metricsHandlers.ts). */
 export const metricsSnapshotSchema = z.object({
   /** The `metrics.enabled` setting: false counts no calls (state and usage are still read). */
@@ -366,6 +384,8 @@ export const metricsSnapshotSchema = z.object({
       calls: callTotalsSchema,
       window: callWindowSchema,
       tools: z.array(z.object({ tool: z.string(), calls: callTotalsSchema, window: callWindowSchema })),
+      /** With `history: true`: the last hour, one point per minute, oldest first, the minute in progress last. */
+      history: z.array(historyPointSchema).optional(),
     }),
   ),
   profiles: z.array(z.object({ profile: z.string(), member: z.string(), calls: z.number(), errors: z.number() })),
@@ -505,7 +525,7 @@ export const controlMethods = {
   listAudit: { input: auditQuerySchema, output: z.array(auditEntrySchema) },
   /** The daemon's metrics without Prometheus: one server's, or every server's. */
   metrics: {
-    input: z.object({ server: serverNameSchema.optional() }).strict(),
+    input: z.object({ server: serverNameSchema.optional(), history: z.boolean().default(false) }).strict(),
     output: metricsSnapshotSchema,
   },
   /** `token` is in this answer only: the daemon keeps its hash. */

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { readLogLines } from '../daemon/monitor/logReader.js';
 import { McpctlError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -21,6 +22,7 @@ import { lineFilter, withLevel } from './logs/lineFilter.js';
 import { SessionTraffic } from './logs/sessionTraffic.js';
 import { type DaemonMetrics, UsageSampler } from './metrics/daemonMetrics.js';
 import { createMetricsHandlers } from './metrics/metricsHandlers.js';
+import type { MetricsHistory } from './metrics/metricsHistory.js';
 import type { ProfileCatalogs } from './profiles/catalog.js';
 import { createProfileHandlers } from './profiles/profileHandlers.js';
 import type { ProfileRegistry } from './profiles/registry.js';
@@ -67,6 +69,8 @@ export interface HandlerDeps
   metrics?: DaemonMetrics;
   /** Servers' process usage for `metrics` and `top` (absent: read on demand, uncached). */
   usage?: UsageSampler;
+  /** Each server's last hour for `metrics` with `history` (absent: none is kept). */
+  history?: MetricsHistory;
   tokens: TokenService;
   /** The remote listener once it listens (`daemon status` prints it); null when there is none. */
   remote?: () => DaemonStatus['remote'];
@@ -105,6 +109,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       for (const entry of supervisor.list()) byState[entry.instance.state] = (byState[entry.instance.state] ?? 0) + 1;
       return {
         pid: process.pid,
+        host: hostname(),
         version: deps.version,
         startedAt: new Date(deps.startedAt).toISOString(),
         uptimeSeconds: Math.floor((deps.now() - deps.startedAt) / 1000),
@@ -227,6 +232,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       gateway,
       metrics: deps.metrics,
       usage: deps.usage ?? deps.metrics?.usage ?? new UsageSampler({ servers: () => supervisor.list(), now: deps.now }),
+      history: deps.history,
       now: deps.now,
     }),
     ...createTokenHandlers(deps),

@@ -27,7 +27,8 @@ import { createHandlers } from './handlers.js';
 import { toMethodTable } from './localApi.js';
 import { ServerLogLevels } from './logs/serverLogLevels.js';
 import { SessionTraffic } from './logs/sessionTraffic.js';
-import { DaemonMetrics } from './metrics/daemonMetrics.js';
+import { DaemonMetrics, UsageSampler } from './metrics/daemonMetrics.js';
+import { MetricsHistory } from './metrics/metricsHistory.js';
 import type { ProfileSpec } from './profiles/definition.js';
 import { neededInstances } from './profiles/instanceIdentity.js';
 import { ProfileRegistry } from './profiles/registry.js';
@@ -218,6 +219,21 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     });
     await supervisor.load();
     cleanups.push(() => supervisor.shutdown());
+    // The dashboard's last hour: rolled once a minute from the meters and /proc, nothing per call.
+    const usage = metrics?.usage ?? new UsageSampler({ servers: () => supervisor.list(), now: Date.now });
+    const history = new MetricsHistory(
+      {
+        servers: () => supervisor.list().map((entry) => entry.spec.name),
+        callTotals: (name) => metrics?.callTotals(name),
+        p95Ms: (name, seconds) => metrics?.callWindow(name, seconds * 1000)?.p95Ms ?? null,
+        usage: () => usage.read(),
+        now: Date.now,
+      },
+      // Tests shorten the slot to see it roll.
+      { slotMs: Number(env.MCPCTL_TEST_HISTORY_SLOT_MS ?? 0) || undefined },
+    );
+    history.start();
+    cleanups.push(() => history.stop());
     // Servers first: a Node server takes a few hundred ms to boot, which now overlaps the
     // listeners' start instead of following it. Status is served as soon as they listen.
     void supervisor.resume();
@@ -279,6 +295,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       audit,
       traffic,
       ...(metrics === undefined ? {} : { metrics }),
+      usage,
+      history,
       reloadSettings: async () => {
         const fresh = await loadSettings(paths, env);
         if (fresh.logs.level !== daemonLevel) {

@@ -5,7 +5,9 @@ import { currentSession, follow, login, logout, type SessionInfo, setSession } f
 import { describe } from './components.js';
 import { type Live, LiveContext } from './live.js';
 import { Clients } from './pages/clients.js';
+import { rememberContext } from './openedContext.js';
 import { Alerts, Events } from './pages/events.js';
+import { Metrics } from './pages/metrics.js';
 import { Overview } from './pages/overview.js';
 import { Profiles } from './pages/profiles.js';
 import { ServerDetail } from './pages/serverDetail.js';
@@ -21,6 +23,7 @@ const NAV = [
   ['#/clients', 'Clients'],
   ['#/events', 'Events'],
   ['#/alerts', 'Alerts'],
+  ['#/metrics', 'Metrics'],
 ] as const;
 
 function useHash(): string {
@@ -42,12 +45,13 @@ function App() {
     setAuth({ state: 'out', message });
 
   // A link opened in a tab that already shows the dashboard changes only the hash: watch it too.
-  const code = /^#\/login\/(.+)$/.exec(hash)?.[1];
+  const [, code, context] = /^#\/login\/([^?]+)(?:\?context=(.*))?$/.exec(hash) ?? [];
   useEffect(() => {
     const start = async (): Promise<void> => {
       if (code !== undefined) {
         // The code is spent at once and leaves the address bar (and the history).
         history.replaceState(null, '', '#/');
+        rememberContext(context === undefined ? undefined : decodeURIComponent(context));
         try {
           const session = await login({ code: decodeURIComponent(code) });
           setSession(session, () => loggedOut());
@@ -165,6 +169,8 @@ function Shell(props: { hash: string; session: SessionInfo; onLogout(): void }) 
       <Events />
     ) : route === '/alerts' ? (
       <Alerts />
+    ) : route === '/metrics' ? (
+      <Metrics />
     ) : (
       <Overview />
     );

@@ -34,6 +34,9 @@ interface RpcAnswer {
  */
 export class GatewayClient {
   private sessionId: string | undefined;
+  /** The initialize in flight: requests made meanwhile (the page's panes ask at once) share its session. */
+  private opening: Promise<Exchange[]> | undefined;
+  private closed = false;
   private protocolVersion = '2025-06-18';
   private nextId = 1;
 
@@ -41,6 +44,11 @@ export class GatewayClient {
 
   /** Ends the gateway session (the page left): it would otherwise wait out the idle timeout. */
   close(): void {
+    this.closed = true;
+    this.end();
+  }
+
+  private end(): void {
     if (this.sessionId === undefined) return;
     const headers = {
       'mcp-session-id': this.sessionId,
@@ -51,8 +59,10 @@ export class GatewayClient {
     void fetch(this.endpoint, { method: 'DELETE', headers, keepalive: true }).catch(() => undefined);
   }
 
+  /** Rejects when the gateway or the server answers with an error (refused, not running): not the same as no tools. */
   async listTools(): Promise<ToolInfo[]> {
     const { answer } = await this.request('tools/list', {});
+    if (answer.error) throw new Error(answer.error.message);
     return ((answer.result as { tools?: ToolInfo[] } | undefined)?.tools ?? []) as ToolInfo[];
   }
 
@@ -76,7 +86,19 @@ export class GatewayClient {
 
   private async request(method: string, params: unknown): Promise<{ answer: RpcAnswer; exchange: Exchange[] }> {
     const exchange: Exchange[] = [];
-    if (this.sessionId === undefined) exchange.push(...(await this.initialize()));
+    if (this.sessionId === undefined) {
+      const first = this.opening === undefined;
+      this.opening ??= this.initialize().finally(() => {
+        this.opening = undefined;
+      });
+      const steps = await this.opening;
+      if (first) exchange.push(...steps);
+      // Closed while it opened (the page left): the session it got is ended too, not left to idle out.
+      if (this.closed) {
+        this.end();
+        throw new Error('the gateway client was closed');
+      }
+    }
     const message = { jsonrpc: '2.0', id: this.nextId++, method, params };
     const answer = await this.post(message);
     exchange.push({ request: message, response: answer });

@@ -346,6 +346,19 @@ export class DaemonMetrics implements GatewayMetrics {
     return this.servers.get(server)?.window.figures(windowMs / 1000);
   }
 
+  /** A server's tools/call answers since the daemon started (errors: isError results and JSON-RPC errors). */
+  callTotals(server: string): { calls: number; errors: number } | undefined {
+    const meter = this.servers.get(server);
+    if (meter === undefined) return undefined;
+    let calls = 0;
+    let errors = 0;
+    for (const { totals } of meter.tools.values()) {
+      calls += totals.ok + totals.tool_error + totals.rpc_error;
+      errors += totals.tool_error + totals.rpc_error;
+    }
+    return { calls, errors };
+  }
+
   rejectedCounts(): Record<RejectReason, number> {
     return { ...this.rejectedTotals };
   }

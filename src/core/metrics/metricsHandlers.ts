@@ -2,6 +2,7 @@ import type { ControlHandlers, MetricsSnapshot } from '../api.js';
 import type { Supervisor } from '../servers/supervisor.js';
 import type { GatewayControl } from '../sessions/gatewayControl.js';
 import type { DaemonMetrics, UsageSampler } from './daemonMetrics.js';
+import type { MetricsHistory } from './metricsHistory.js';
 import type { WindowFigures } from './rollingWindow.js';
 
 export interface MetricsHandlerDeps {
@@ -11,6 +12,8 @@ export interface MetricsHandlerDeps {
   metrics: DaemonMetrics | undefined;
   /** Process usage, read whether metrics are on or not (`top` shows it either way). */
   usage: UsageSampler;
+  /** Each server's last hour (`history: true`); absent: the answer has none. */
+  history?: MetricsHistory | undefined;
   now(): number;
 }
 
@@ -20,7 +23,7 @@ const EMPTY_WINDOW: WindowFigures = { callsPerSecond: 0, calls: 0, errors: 0, p5
 /** `metrics`: the figures `/metrics` exposes, per server, for a table. */
 export function createMetricsHandlers(deps: MetricsHandlerDeps): Pick<ControlHandlers, 'metrics'> {
   return {
-    async metrics({ server }) {
+    async metrics({ server, history }) {
       const entries = server === undefined ? deps.supervisor.list() : [deps.supervisor.get(server)];
       const usage = deps.usage.read();
       const meters = deps.metrics?.serverMeters();
@@ -57,6 +60,7 @@ export function createMetricsHandlers(deps: MetricsHandlerDeps): Pick<ControlHan
           tools: (meter?.tools ?? [])
             .map((tool) => ({ tool: tool.tool, calls: tool.totals, window: tool.window }))
             .sort((a, b) => a.tool.localeCompare(b.tool)),
+          ...(history && deps.history ? { history: deps.history.points(spec.name) } : {}),
         };
       });
       const traffic = deps.gateway.traffic?.() ?? { bytesIn: 0, bytesOut: 0 };

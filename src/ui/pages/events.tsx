@@ -4,27 +4,43 @@ import { time } from '../format.js';
 import { useLive, useLoad } from '../live.js';
 
 export function Events() {
-  const { events } = useLive();
   return (
     <Page title="Events">
-      <ul class="events">
-        {events
-          .slice()
-          .reverse()
-          .map((event) => (
-            <li key={event.id}>
-              <time>{time(event.time)}</time> <strong>{event.type}</strong> {event.server ?? ''} {event.message}
-            </li>
-          ))}
-      </ul>
+      <EventList />
     </Page>
   );
 }
 
+/** The daemon's event stream, newest first (the metrics page shows its latest `limit`). */
+export function EventList(props: { limit?: number }) {
+  const { events } = useLive();
+  return (
+    <ul class="events">
+      {events
+        .slice(props.limit === undefined ? 0 : -props.limit)
+        .reverse()
+        .map((event) => (
+          <li key={event.id}>
+            <time>{time(event.time)}</time> <strong>{event.type}</strong> {event.server ?? ''} {event.message}
+          </li>
+        ))}
+    </ul>
+  );
+}
+
 export function Alerts() {
-  const { data, error } = useLoad(() => call('listAlerts', {}));
   return (
     <Page title="Alerts">
+      <AlertTable />
+    </Page>
+  );
+}
+
+/** The alert rules and their state. */
+export function AlertTable() {
+  const { data, error } = useLoad(() => call('listAlerts', {}));
+  return (
+    <>
       <Failure message={error} />
       {data?.length === 0 && <p>No alert rules ('mcpctl alert add').</p>}
       <table>
@@ -39,7 +55,7 @@ export function Alerts() {
         </thead>
         <tbody>
           {(data ?? []).map((alert) => (
-            <tr key={alert.name}>
+            <tr key={alert.name} data-alert={alert.name}>
               <td>{alert.name}</td>
               <td>
                 <code>{alert.when}</code>
@@ -51,6 +67,6 @@ export function Alerts() {
           ))}
         </tbody>
       </table>
-    </Page>
+    </>
   );
 }

@@ -1,10 +1,17 @@
 import { useState } from 'preact/hooks';
-import type { ServerView } from '../../core/api.js';
+import type { HistoryPoint, ServerView } from '../../core/api.js';
 import { serverSpecSchema } from '../../core/servers/definition.js';
 import { call } from '../api.js';
+import { bytes, FIGURES } from '../charts/history.js';
+import { Sparkline } from '../charts/sparkline.js';
 import { Action, describe, Failure, Page, StateBadge } from '../components.js';
 import { duration } from '../format.js';
 import { canAdmin, canOperate, useLive, useLoad } from '../live.js';
+import { useRefresh } from '../refresh.js';
+import { toolCounts } from '../toolCounts.js';
+
+/** CPU and memory move without an event: one timer for the page reloads them. */
+const REFRESH_MS = 10_000;
 
 export function Servers() {
   const { role } = useLive();
@@ -12,14 +19,20 @@ export function Servers() {
   const [search, setSearch] = useState('');
   const [profile, setProfile] = useState('');
   const [failure, setFailure] = useState<string | undefined>(undefined);
+  const refresh = useRefresh(REFRESH_MS);
   const { data, error, reload } = useLoad(async () => {
-    const [servers, sessions, profiles] = await Promise.all([
+    const [servers, sessions, profiles, metrics] = await Promise.all([
       call('listServers', {}),
       call('listSessions', {}),
       call('listProfiles', {}),
+      // A token scoped to some servers may not read every server's metrics: the table shows without sparklines.
+      call('metrics', { history: true }).catch(() => undefined),
     ]);
-    return { servers, sessions, profiles };
-  });
+    const history = new Map((metrics?.servers ?? []).map((server) => [server.name, server.history ?? []]));
+    return { servers, sessions, profiles, history };
+  }, [refresh]);
+  // Counted through the gateway once the table is shown (and remembered per server start).
+  const tools = useLoad(() => toolCounts(data?.servers ?? []), [data]).data;
   const act = async (run: () => Promise<unknown>): Promise<void> => {
     setFailure(undefined);
     await run();
@@ -75,7 +88,10 @@ export function Servers() {
             <th scope="col">PID</th>
             <th scope="col">Uptime</th>
             <th scope="col">Restarts</th>
+            <th scope="col">CPU</th>
+            <th scope="col">Memory</th>
             <th scope="col">Sessions</th>
+            <th scope="col">Tools</th>
             <th scope="col">Last error</th>
             {canOperate(role) && <th scope="col">Actions</th>}
           </tr>
@@ -93,7 +109,9 @@ export function Servers() {
               <td>{server.pid ?? '—'}</td>
               <td>{duration(server.uptimeSeconds)}</td>
               <td>{server.restarts}</td>
+              <Usage name={server.name} history={data?.history.get(server.name) ?? []} />
               <td>{sessionsOf(server.name)}</td>
+              <td data-tools>{tools?.get(server.name) ?? '—'}</td>
               <td class="clip">{server.lastError ?? ''}</td>
               {canOperate(role) && (
                 <td class="actions">
@@ -129,6 +147,29 @@ export function Servers() {
       </table>
       {canAdmin(role) && <AddServer onAdded={reload} />}
     </Page>
+  );
+}
+
+/** CPU (% of one core) and memory over the last hour, as sparklines with the latest value. */
+function Usage(props: { name: string; history: HistoryPoint[] }) {
+  const cpu = props.history.map(FIGURES.cpuPercent);
+  const memory = props.history.map((point) => point.rssBytes);
+  const known = (value: number | null): value is number => value !== null;
+  const lastCpu = cpu.filter(known).at(-1);
+  const lastMemory = memory.filter(known).at(-1) ?? null;
+  return (
+    <>
+      <td data-usage="cpu">
+        <Sparkline
+          values={cpu}
+          label={`CPU of ${props.name} over the last hour`}
+          latest={lastCpu === undefined ? '—' : `${lastCpu}%`}
+        />
+      </td>
+      <td data-usage="memory">
+        <Sparkline values={memory} label={`memory of ${props.name} over the last hour`} latest={bytes(lastMemory)} />
+      </td>
+    </>
   );
 }
 

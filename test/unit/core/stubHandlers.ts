@@ -26,6 +26,7 @@ export function stubHandlers(): { handlers: ControlHandlers; calls: StubCalls } 
   const handlers: ControlHandlers = {
     daemonStatus: async () => ({
       pid: 42,
+      host: 'box',
       version: '0.0.0-test',
       startedAt: '2025-01-01T00:00:00.000Z',
       uptimeSeconds: 1,

@@ -84,6 +84,7 @@ export function sessionView(overrides: Partial<SessionView> = {}): SessionView {
 export function daemonStatus(overrides: Partial<DaemonStatus> = {}): DaemonStatus {
   return {
     pid: 77,
+    host: 'box',
     version: '0.1.0',
     startedAt: '2025-01-31T12:00:00.000Z',
     uptimeSeconds: 90,
