@@ -204,12 +204,13 @@ describe.skipIf(NO_BROWSER)('the dashboard on the remote listener', () => {
   });
 
   it('sends the page back to login once the token behind its session expires', async () => {
-    const short = await token('short', '--role', 'viewer', '--expires', '4s');
+    // Long enough to log in and render on a loaded machine.
+    const short = await token('short', '--role', 'viewer', '--expires', '8s');
     const page = await newPage(browser, { ignoreHTTPSErrors: true });
     await logInWithToken(page, short.token);
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     const expiresAt = Date.parse(short.expiresAt ?? '');
-    await waitFor('the token to expire', () => (Date.now() > expiresAt ? true : undefined), 8000);
+    await waitFor('the token to expire', () => (Date.now() > expiresAt ? true : undefined), 12_000);
     await page.getByRole('link', { name: 'Servers' }).click();
     await expect.poll(() => page.getByTestId('login-message').textContent()).toMatch(/session ended/);
     await page.context().close();
