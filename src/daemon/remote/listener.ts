@@ -37,7 +37,8 @@ const CLOSE_GRACE_MS = 1000;
 /**
  * The remote front door: the control API (`/v1/...`, the socket's JSON) and the gateway paths on
  * one TLS port (TLS 1.2+), every request with a token. Host and Origin are checked as on the
- * loopback gateway, accepting the configured public names and gateway.allowedHosts; then the bearer token (400 in the
+ * loopback gateway, accepting the configured public names and gateway.allowedHosts; `GET
+ * /v1/health` is answered then, without a token (probes have none); then the bearer token (400 in the
  * URL, 429 after too many failures, 401 without); then the role matrix, in the control
  * dispatch and the gateway's authorize hook. No URL or header is ever logged here.
  */
@@ -101,6 +102,11 @@ function serve(
     );
     return;
   }
+  if (isHealthProbe(req)) {
+    // Probes (Kubernetes, a balancer, HEALTHCHECK) carry no token: they learn that it answers, nothing more.
+    sendHealth(res);
+    return;
+  }
   const origin = req.headers.origin;
   if (origin !== undefined) {
     if (!originAllowed(origin, hosts, port)) {
@@ -132,6 +138,23 @@ function originAllowed(origin: string, hosts: AllowedHosts, port: number): boole
   if (isAllowedOrigin(origin)) return true;
   const host = originHost(origin, ['https:']);
   return host !== undefined && hostAllowed(host, hosts, port);
+}
+
+const HEALTH_PATH = '/v1/health';
+
+/** `GET /v1/health` (or HEAD) exactly: with a query string it is not a probe (and meets the token checks). */
+function isHealthProbe(req: IncomingMessage): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && req.url === HEALTH_PATH;
+}
+
+function sendHealth(res: ServerResponse): void {
+  const body = JSON.stringify({ ok: true });
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
 const CODE_BY_STATUS: Record<number, 'INVALID_ARGUMENT' | 'PERMISSION_DENIED' | 'TIMEOUT'> = {
