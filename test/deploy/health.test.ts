@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_NODE, makeHome, mcpctl, ROOT } from '../helpers/cli.js';
 import { type RunResult, runProcess } from '../helpers/run.js';
+import { type K8sObject, renderBase } from './helpers/kustomize.js';
 
 /**
- * The health route the image's HEALTHCHECK uses, on a real daemon's
+ * The health route the image's HEALTHCHECK and the Kubernetes probes use, on a real daemon's
  * remote listener (`daemon start --listen`, its self-signed certificate): no token needed, and
  * it says nothing but ok. MCPCTL_ALLOWED_HOSTS names a balancer: its Host is accepted here too.
  */
@@ -86,6 +87,21 @@ describe('GET /v1/health on the remote listener', () => {
     expect((await get('/v1/health', { method: 'HEAD' })).status).toBe(200);
     expect((await get('/v1/listServers', { method: 'POST', body: '{}' })).status).toBe(401);
     expect((await get('/v1/health', { method: 'POST', body: '{}' })).status).toBe(401);
+  });
+
+  it("answers every probe of deploy/kubernetes's Deployment as kubelet sends it (pod IP and port as Host)", async () => {
+    const deployment = renderBase(join(ROOT, 'deploy/kubernetes')).find((o) => o.kind === 'Deployment') as K8sObject & {
+      spec: {
+        template: { spec: { containers: Array<Record<string, { httpGet: { path: string; scheme: string } }>> } };
+      };
+    };
+    const container = deployment.spec.template.spec.containers[0] ?? {};
+    for (const kind of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+      const probe = container[kind]?.httpGet;
+      expect(probe?.scheme, kind).toBe('HTTPS');
+      const answer = await get(probe?.path ?? '', { host: `127.0.0.1:${port}` });
+      expect(answer.status, kind).toBe(200);
+    }
   });
 
   it('accepts the Host of gateway.allowedHosts before its check, and refuses a foreign one with 403', async () => {
