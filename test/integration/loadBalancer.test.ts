@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,9 +45,8 @@ beforeAll(async () => {
     startTestDaemon(),
     startTestDaemon({ MCPCTL_ALLOWED_HOSTS: `${NAME},other.test:9` }),
   ]);
-  await Promise.all(
-    [plain, named].map((daemon) => addRunningServer(daemon.home, 'everything', [], [process.execPath, EVERYTHING])),
-  );
+  // The Host check runs before any route: the daemon without the setting needs no server.
+  await addRunningServer(named.home, 'everything', [], [process.execPath, EVERYTHING]);
   [plainLb, namedLb] = await Promise.all([
     startHaproxy({ backends: [{ port: gatewayPort(plain) }] }),
     startHaproxy({ backends: [{ port: gatewayPort(named) }] }),
@@ -108,6 +109,7 @@ describe('gateway.allowedHosts values', () => {
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain("'bad/name' is not host[:port]");
       expect(bad.stderr).not.toContain(`'${NAME}' is not`);
+      expect(existsSync(join(home, 'config.yaml'))).toBe(false);
       const ok = await mcpctl(home, ['config', 'set', 'gateway.allowedHosts', `${NAME},LB.example.test:8080`]);
       expect(ok.code, ok.stderr).toBe(0);
       const got = await mcpctl(home, ['config', 'get', 'gateway.allowedHosts']);
