@@ -95,6 +95,7 @@ export async function startRemoteAccess(deps: {
     port,
     tls: material === undefined ? null : { cert: material.cert, key: material.key },
     publicNames: listen.publicNames,
+    allowedHosts: deps.settings.gateway.allowedHosts,
     gate: deps.gate ?? tokenGate(deps.tokens, deps.logger, deps.audit),
     control: deps.control,
     gateway: deps.gateway,

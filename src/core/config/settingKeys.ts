@@ -44,6 +44,7 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   settingKey('gateway.maxUnreadBytes', 'number', 'MCPCTL_GATEWAY_MAX_UNREAD_BYTES'),
   settingKey('gateway.maxSessions', 'number'),
   settingKey('gateway.auth', 'text', 'MCPCTL_GATEWAY_AUTH'),
+  settingKey('gateway.allowedHosts', 'text', 'MCPCTL_ALLOWED_HOSTS'),
   settingKey('listen.address', 'text', 'MCPCTL_LISTEN'),
   settingKey('listen.tlsCert', 'text', 'MCPCTL_TLS_CERT'),
   settingKey('listen.tlsKey', 'text', 'MCPCTL_TLS_KEY'),

@@ -46,6 +46,33 @@ function isPostgresUrl(url: string): boolean {
   }
 }
 
+/** A DNS name or an IP literal (IPv6 in brackets), and an optional port: what a Host header carries. */
+const HOST_ENTRY =
+  /^(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*)(?::(\d{1,5}))?$/;
+
+/** `host[:port]` entries, a YAML list or one comma-separated string (a variable); each bad one named. */
+function hostList() {
+  return z
+    .union([z.array(z.string()), z.string().transform((text) => text.split(','))], {
+      error: 'expected a list of host[:port], or one comma-separated string',
+    })
+    .default([])
+    .transform((entries, ctx) => {
+      const hosts = entries.map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== '');
+      for (const host of hosts) {
+        const match = HOST_ENTRY.exec(host);
+        const port = match?.[2] === undefined ? undefined : Number(match[2]);
+        if (match === null || (port !== undefined && (port < 1 || port > 65_535))) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `'${host}' is not host[:port] (e.g. mcp.example.com or mcp.example.com:8443)`,
+          });
+        }
+      }
+      return hosts;
+    });
+}
+
 /** Daemon-wide settings: `config.yaml`, overridden by `MCPCTL_*` variables. */
 const settingsSchema = z
   .object({
@@ -85,6 +112,8 @@ const settingsSchema = z
         maxSessions: z.number().int().min(1).default(1024),
         /** `token`: the loopback gateway, too, wants a client token (hosts several users share). */
         auth: z.enum(['none', 'token']).default('none'),
+        /** Host values a load balancer in front forwards (`host` any port, `host:port` that one): Host/Origin checks accept them. */
+        allowedHosts: hostList(),
       })
       .strict()
       .prefault({}),

@@ -127,6 +127,7 @@ export class GatewayHost implements GatewayControl {
     this.gateway = await startGateway({
       host: settings.gateway.host,
       port: settings.gateway.port,
+      allowedHosts: settings.gateway.allowedHosts,
       maxBodyBytes: settings.gateway.maxBodyBytes,
       idleTimeoutMs: settings.gateway.idleTimeout,
       maxUnreadBytes: settings.gateway.maxUnreadBytes,

@@ -4,7 +4,7 @@ import { RPC_ERROR } from '../../protocol/jsonrpc.js';
 import { McpctlError } from '../../shared/errors.js';
 import { type CallContext, LOCAL_OWNER } from '../../shared/principal.js';
 import type { GatewayContext } from './context.js';
-import { allowedHosts, isAllowedHost, isAllowedOrigin } from './guards.js';
+import { type AllowedHosts, allowedHosts, isAllowedHost, isAllowedOrigin } from './guards.js';
 import { handleLegacyMessage, handleLegacyStream } from './legacySse.js';
 import { readOnlyBackend } from './readOnlyTools.js';
 import { notFound, SERVER_ERROR, sendEmpty, sendRpcError } from './replies.js';
@@ -44,7 +44,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     endedSession: options.endedSession,
     metrics: options.metrics,
   };
-  let hosts = new Set<string>();
+  let hosts: AllowedHosts = { exact: new Set(), anyPort: new Set() };
 
   const fail = (res: ServerResponse, error: unknown): void => {
     logger.error({ err: error }, 'gateway request failed');
@@ -75,7 +75,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   await listen(server, options.host, options.port);
   const port = (server.address() as AddressInfo).port;
-  hosts = allowedHosts(options.host, port);
+  hosts = allowedHosts(options.host, port, { forwarded: options.allowedHosts ?? [] });
   registry.startSweeper();
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${urlHost}:${port}`;
@@ -104,18 +104,28 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 }
 
 /** The loopback listener's Host and Origin checks (DNS rebinding); false once it answered 403. */
-function guard(ctx: GatewayContext, hosts: Set<string>, req: IncomingMessage, res: ServerResponse): boolean {
+function guard(ctx: GatewayContext, hosts: AllowedHosts, req: IncomingMessage, res: ServerResponse): boolean {
   res.setHeader('vary', 'Origin');
   if (!isAllowedHost(req.headers.host, hosts)) {
     ctx.metrics?.rejected('host');
-    sendRpcError(res, 403, SERVER_ERROR, 'Forbidden: the Host header does not name this gateway');
+    sendRpcError(
+      res,
+      403,
+      SERVER_ERROR,
+      'Forbidden: the Host header does not name this gateway (a load balancer in front: add its name to gateway.allowedHosts)',
+    );
     return false;
   }
   const origin = req.headers.origin;
   if (origin !== undefined) {
-    if (!isAllowedOrigin(origin)) {
+    if (!isAllowedOrigin(origin, hosts)) {
       ctx.metrics?.rejected('origin');
-      sendRpcError(res, 403, SERVER_ERROR, 'Forbidden: only loopback origins may use this gateway');
+      sendRpcError(
+        res,
+        403,
+        SERVER_ERROR,
+        'Forbidden: only loopback origins and gateway.allowedHosts may use this gateway',
+      );
       return false;
     }
   }

@@ -49,6 +49,8 @@ export interface GatewayOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
+  /** `gateway.allowedHosts`: Host values (`host` or `host:port`) a load balancer in front forwards. */
+  allowedHosts?: readonly string[];
   /** The session backend serving a server name (or `profiles/NAME`), or undefined when there is no such server. */
   backends: (serverName: string) => SessionBackend | undefined;
   logger: Logger;

@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { CallContext } from '../../shared/principal.js';
-import { allowedHosts, isAllowedOrigin } from '../gateway/guards.js';
+import { type AllowedHosts, allowedHosts, isAllowedHost, isAllowedOrigin, originHost } from '../gateway/guards.js';
 import { SERVER_ERROR, sendRpcError } from '../gateway/replies.js';
 import type { ControlDispatch } from '../ipc/controlServer.js';
 import { sendError } from '../ipc/httpReply.js';
@@ -18,6 +18,8 @@ export interface RemoteListenerOptions {
   tls: { cert: string; key: string } | null;
   /** Host names clients reach the listener by (besides IP literals and the bound address). */
   publicNames: readonly string[];
+  /** `gateway.allowedHosts`: what a load balancer in front forwards as Host (`host` or `host:port`). */
+  allowedHosts?: readonly string[];
   gate: BearerGateOptions;
   control: ControlDispatch;
   gateway: { handle(req: IncomingMessage, res: ServerResponse, call: CallContext): void };
@@ -37,13 +39,14 @@ const CLOSE_GRACE_MS = 1000;
 /**
  * The remote front door: the control API (`/v1/...`, the socket's JSON) and the gateway paths on
  * one TLS port (TLS 1.2+), every request with a token. Host and Origin are checked as on the
- * loopback gateway, accepting the configured public names; then the bearer token (400 in the
+ * loopback gateway, accepting the configured public names and gateway.allowedHosts; `GET
+ * /v1/health` is answered then, without a token (probes have none); then the bearer token (400 in the
  * URL, 429 after too many failures, 401 without); then the role matrix, in the control
  * dispatch and the gateway's authorize hook. No URL or header is ever logged here.
  */
 export async function startRemoteListener(options: RemoteListenerOptions): Promise<RemoteListener> {
   const logger = options.logger.child({ component: 'remote' });
-  let hosts = new Set<string>();
+  let hosts: AllowedHosts = { exact: new Set(), anyPort: new Set() };
   let port = options.port;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     try {
@@ -62,11 +65,11 @@ export async function startRemoteListener(options: RemoteListenerOptions): Promi
   });
   await listen(server, options.host, options.port);
   port = (server.address() as AddressInfo).port;
-  hosts = allowedHosts(options.host, port);
-  for (const name of options.publicNames) {
-    hosts.add(`${name}:${port}`);
-    if (port === 443) hosts.add(name);
-  }
+  hosts = allowedHosts(options.host, port, {
+    own: options.publicNames,
+    forwarded: options.allowedHosts ?? [],
+    defaultPort: options.tls ? 443 : 80,
+  });
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `${options.tls ? 'https' : 'http'}://${urlHost}:${port}`;
   logger.info({ url }, 'remote listener listening');
@@ -84,7 +87,7 @@ export async function startRemoteListener(options: RemoteListenerOptions): Promi
 
 function serve(
   options: RemoteListenerOptions,
-  hosts: Set<string>,
+  hosts: AllowedHosts,
   port: number,
   req: IncomingMessage,
   res: ServerResponse,
@@ -93,7 +96,17 @@ function serve(
   const refuse: Refuse = control ? refuseControl : refuseGateway;
   res.setHeader('vary', 'Origin');
   if (!hostAllowed(req.headers.host, hosts, port)) {
-    refuse(res, 403, 'Forbidden: the Host header does not name this listener (add it to listen.publicNames)', {});
+    refuse(
+      res,
+      403,
+      "Forbidden: the Host header does not name this listener (add it to listen.publicNames, or a load balancer's to gateway.allowedHosts)",
+      {},
+    );
+    return;
+  }
+  if (isHealthProbe(req)) {
+    // Probes (Kubernetes, a balancer, HEALTHCHECK) carry no token: they learn that it answers, nothing more.
+    sendHealth(res);
     return;
   }
   const origin = req.headers.origin;
@@ -121,10 +134,10 @@ function serve(
 }
 
 /** The allowed names, and any IP literal on our port: a rebinding attack needs a DNS name, never an IP. */
-function hostAllowed(host: string | undefined, hosts: Set<string>, port: number): boolean {
+function hostAllowed(host: string | undefined, hosts: AllowedHosts, port: number): boolean {
   if (host === undefined) return false;
   const lower = host.toLowerCase();
-  if (hosts.has(lower)) return true;
+  if (isAllowedHost(lower, hosts)) return true;
   const match = /^(\[[0-9a-f:.]+\]|[0-9.]+):(\d+)$/.exec(lower);
   if (match === null || Number(match[2]) !== port) return false;
   const address = (match[1] ?? '').replace(/^\[|\]$/g, '');
@@ -132,16 +145,27 @@ function hostAllowed(host: string | undefined, hosts: Set<string>, port: number)
 }
 
 /** Loopback origins, and https origins naming this listener (a browser page served from it). */
-function originAllowed(origin: string, hosts: Set<string>, port: number): boolean {
+function originAllowed(origin: string, hosts: AllowedHosts, port: number): boolean {
   if (isAllowedOrigin(origin)) return true;
-  let parsed: URL;
-  try {
-    parsed = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol !== 'https:') return false;
-  return hostAllowed(parsed.port === '' ? `${parsed.hostname}:443` : parsed.host, hosts, port);
+  const host = originHost(origin, ['https:']);
+  return host !== undefined && hostAllowed(host, hosts, port);
+}
+
+const HEALTH_PATH = '/v1/health';
+
+/** `GET /v1/health` (or HEAD) exactly: with a query string it is not a probe (and meets the token checks). */
+function isHealthProbe(req: IncomingMessage): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && req.url === HEALTH_PATH;
+}
+
+function sendHealth(res: ServerResponse): void {
+  const body = JSON.stringify({ ok: true });
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
 const CODE_BY_STATUS: Record<number, 'INVALID_ARGUMENT' | 'PERMISSION_DENIED' | 'TIMEOUT'> = {

@@ -47,6 +47,19 @@ describe('loadSettings', () => {
     expect(settings.logs).toMatchObject({ keep: 2, level: 'debug' });
   });
 
+  it('reads gateway.allowedHosts from a list or MCPCTL_ALLOWED_HOSTS (comma-separated), lower case', async () => {
+    const listed = await loadSettings(withConfig('gateway:\n  allowedHosts: [MCP.example.test, "lb.test:8080"]\n'), {});
+    expect(listed.gateway.allowedHosts).toEqual(['mcp.example.test', 'lb.test:8080']);
+    const fromEnv = await loadSettings(withConfig(), { MCPCTL_ALLOWED_HOSTS: ' a.test , [::1]:9000,,' });
+    expect(fromEnv.gateway.allowedHosts).toEqual(['a.test', '[::1]:9000']);
+    expect((await loadSettings(withConfig(), {})).gateway.allowedHosts).toEqual([]);
+    for (const bad of ['a.test,http://b.test', 'a.test:0', '*.example.test', 'a b']) {
+      const error = await loadSettings(withConfig(), { MCPCTL_ALLOWED_HOSTS: bad }).catch((e: unknown) => e);
+      expect(error, bad).toBeInstanceOf(McpctlError);
+      expect((error as McpctlError).message).toMatch(/gateway\.allowedHosts: '[^']+' is not host\[:port\]/);
+    }
+  });
+
   it('refuses broken YAML, unknown keys and bad values with CONFIG_INVALID', async () => {
     for (const [yaml, message] of [
       ['gateway: [port', /config\.yaml:1:\d+: /],
