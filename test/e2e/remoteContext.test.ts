@@ -2,14 +2,22 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, CLI_NODE, EVERYTHING, makeHome, mcpctl, mcpctlJson, waitFor } from '../helpers/cli.js';
+import { CLI, CLI_NODE, EVERYTHING, makeHome, mcpctl, mcpctlJson, ROOT, waitFor } from '../helpers/cli.js';
 import { addRunningServer } from '../helpers/daemon.js';
+import { runProcess } from '../helpers/run.js';
 
-/** A daemon in one MCPCTL_HOME with --listen; a CLI in another home talking to it through a context. */
+/**
+ * A daemon in one MCPCTL_HOME with --listen; a CLI in another home talking to it through a
+ * context, and the official inspector CLI reaching its gateway.
+ */
 let daemonHome: ReturnType<typeof makeHome>;
 let cliHome: ReturnType<typeof makeHome>;
 let url: string;
 let fingerprint: string;
+let certFile: string;
+let clientToken: string;
+
+const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 
 const remote = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   mcpctl(cliHome.home, args, { env: { MCPCTL_NO_AUTOSTART: '1', ...env } });
@@ -18,12 +26,20 @@ beforeAll(async () => {
   daemonHome = makeHome();
   cliHome = makeHome();
   expect((await mcpctl(daemonHome.home, ['daemon', 'start', '--listen', '127.0.0.1:0'])).code).toBe(0);
-  const status = await mcpctlJson<{ remote: { url: string; fingerprint: string } }>(daemonHome.home, [
+  const status = await mcpctlJson<{ remote: { url: string; fingerprint: string; certFile: string } }>(daemonHome.home, [
     'daemon',
     'status',
   ]);
-  ({ url, fingerprint } = status.remote);
+  ({ url, fingerprint, certFile } = status.remote);
   await addRunningServer(daemonHome.home, 'alpha', [], [process.execPath, EVERYTHING]);
+  expect((await mcpctl(daemonHome.home, ['profile', 'create', 'dev', '--server', 'alpha'])).code).toBe(0);
+  ({ token: clientToken } = await mcpctlJson<{ token: string }>(daemonHome.home, [
+    'token',
+    'create',
+    'inspector',
+    '--role',
+    'client',
+  ]));
   const { token } = await mcpctlJson<{ token: string }>(daemonHome.home, [
     'token',
     'create',
@@ -145,5 +161,64 @@ describe('a remote context', () => {
     writeFileSync(file, kept);
     expect(ls.code).toBe(3);
     expect(ls.stderr).toContain(file);
+  });
+});
+
+/**
+ * The official inspector CLI (v2, `--cli`) against the TLS listener: the daemon's self-signed
+ * certificate trusted through NODE_EXTRA_CA_CERTS (verification stays on), the client token in
+ * a `--header`. Its exit codes: 0 ok, 3 auth required, 4 unreachable.
+ */
+describe('the official inspector CLI over the TLS listener', () => {
+  const inspector = (path: string, args: string[], options: { token?: string; trust?: boolean } = {}) =>
+    runProcess(
+      process.execPath,
+      [
+        INSPECTOR,
+        '--cli',
+        `${url}${path}`,
+        '--transport',
+        'http',
+        // Non-interactive: on a 401 it reports the answer instead of starting an OAuth login.
+        '--stored-auth-only',
+        ...(options.token === undefined ? [] : ['--header', `Authorization: Bearer ${options.token}`]),
+        '--method',
+        ...args,
+      ],
+      { env: { ...process.env, ...(options.trust === false ? {} : { NODE_EXTRA_CA_CERTS: certFile }) } },
+    );
+
+  it('lists and calls tools through /servers/NAME/mcp and /profiles/NAME/mcp with a client token', async () => {
+    for (const [path, echo] of [
+      ['/servers/alpha/mcp', 'echo'],
+      ['/profiles/dev/mcp', 'alpha__echo'],
+    ] as const) {
+      const list = await inspector(path, ['tools/list'], { token: clientToken });
+      expect(list.code, `${path}: ${list.stderr}`).toBe(0);
+      const tools = (JSON.parse(list.stdout) as { tools: Array<{ name: string }> }).tools.map((tool) => tool.name);
+      expect(tools, path).toContain(echo);
+      const call = await inspector(path, ['tools/call', '--tool-name', echo, '--tool-arg', 'message=over tls'], {
+        token: clientToken,
+      });
+      expect(call.code, `${path}: ${call.stderr}`).toBe(0);
+      expect(call.stdout).toContain('Echo: over tls');
+    }
+  });
+
+  it('fails with the 401 it got without the token, and cannot connect without trusting the certificate', async () => {
+    for (const path of ['/servers/alpha/mcp', '/profiles/dev/mcp']) {
+      const refused = await inspector(path, ['tools/list']);
+      expect(refused.code, `${path}: ${refused.stdout} ${refused.stderr}`).toBe(3);
+      expect(refused.stderr).toContain('Unauthorized: this endpoint needs a token');
+    }
+    const audit = await mcpctlJson<Array<{ method: string; error: string | null }>>(daemonHome.home, [
+      'audit',
+      '--principal',
+      'anonymous',
+    ]);
+    expect(audit.filter((row) => row.method === 'authenticate' && row.error === 'missing').length).toBeGreaterThan(0);
+    const untrusted = await inspector('/servers/alpha/mcp', ['tools/list'], { token: clientToken, trust: false });
+    expect(untrusted.code).not.toBe(0);
+    expect(untrusted.stderr).toMatch(/self[- ]signed|certificate/i);
   });
 });
