@@ -8,7 +8,7 @@ import { runProcess } from '../helpers/run.js';
 
 /**
  * A daemon in one MCPCTL_HOME with --listen; a CLI in another home talking to it through a
- * context, and the official inspector CLI reaching its gateway.
+ * context, and the official inspector CLI reaching its gateway. The last test stops the daemon.
  */
 let daemonHome: ReturnType<typeof makeHome>;
 let cliHome: ReturnType<typeof makeHome>;
@@ -220,5 +220,40 @@ describe('the official inspector CLI over the TLS listener', () => {
     const untrusted = await inspector('/servers/alpha/mcp', ['tools/list'], { token: clientToken, trust: false });
     expect(untrusted.code).not.toBe(0);
     expect(untrusted.stderr).toMatch(/self[- ]signed|certificate/i);
+  });
+});
+
+/** Daemon management against a remote context: over the API, admin only; this stops the remote daemon. */
+describe('daemon status and stop over a remote context', () => {
+  it('reports the remote daemon, refuses a non-admin stop, and stops it with an admin token', async () => {
+    const local = await mcpctlJson<{ pid: number }>(daemonHome.home, ['daemon', 'status']);
+    const status = await remote(['--context', 'team', 'daemon', 'status', '-o', 'json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ pid: local.pid, remote: { url } });
+
+    const { token } = await mcpctlJson<{ token: string }>(daemonHome.home, [
+      'token',
+      'create',
+      'ops',
+      '--role',
+      'operator',
+    ]);
+    writeFileSync(join(cliHome.home, 'ops-token'), `${token}\n`, { mode: 0o600 });
+    const ops = ['--url', url, '--token-file', join(cliHome.home, 'ops-token'), '--fingerprint', fingerprint];
+    expect((await remote(['context', 'add', 'ops', ...ops])).code).toBe(0);
+    const refused = await remote(['--context', 'ops', 'daemon', 'stop']);
+    expect(refused.code, refused.stderr).toBe(4);
+    expect(refused.stderr).toMatch(/an admin token/);
+    expect((await mcpctlJson<{ pid: number }>(daemonHome.home, ['daemon', 'status'])).pid).toBe(local.pid);
+
+    const stopped = await remote(['--context', 'team', 'daemon', 'stop']);
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.stdout).toContain(`daemon stopped (pid ${local.pid} at ${url})`);
+    expect(stopped.stderr).toMatch(/on its host/);
+    expect((await mcpctl(daemonHome.home, ['daemon', 'status'])).code).toBe(6);
+    // Its log is on its host: not this machine's log files, however unreachable the daemon is.
+    const logs = await remote(['--context', 'team', 'daemon', 'logs']);
+    expect(logs.code).toBe(6);
+    expect(logs.stderr).not.toContain(cliHome.home);
   });
 });
