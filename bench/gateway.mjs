@@ -48,7 +48,13 @@ export async function measureOnce(target, settings) {
       t0: started.t0,
       readyTimeoutMs: 20_000,
     };
-    const { result, stderr } = await runClient(MEASURE, spec, settings.timeoutMs, 'measuring client');
+    const { result, stderr } = await runClient(
+      MEASURE,
+      spec,
+      settings.timeoutMs,
+      'measuring client',
+      started.clientEnv,
+    );
     if (result.fatal || !result.seq) throw new Error(`${result.fatal ?? 'no figures'}${stderr ? `\n${stderr}` : ''}`);
     if (stderr) result.stderr = stderr;
     return result;

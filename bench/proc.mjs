@@ -29,10 +29,11 @@ export function spawnGroup(command, args, { env = process.env, cwd } = {}) {
 
 /**
  * Runs a bench client (bench/client/*.mjs) with `spec` as its one argument; resolves with the JSON of its
- * last stdout line and its stderr tail. Its process group is stopped however it ends; `who` names it in errors.
+ * last stdout line and its stderr tail. Its process group is stopped however it ends; `who` names it in errors;
+ * `extraEnv` is read at its start (NODE_EXTRA_CA_CERTS, to trust a TLS target's certificate).
  */
-export async function runClient(script, spec, timeoutMs, who) {
-  const child = spawnGroup(process.execPath, [script, JSON.stringify(spec)]);
+export async function runClient(script, spec, timeoutMs, who, extraEnv = {}) {
+  const child = spawnGroup(process.execPath, [script, JSON.stringify(spec)], { env: { ...process.env, ...extraEnv } });
   let timer;
   try {
     const timeout = new Promise((resolve) => {

@@ -1,5 +1,5 @@
 // `npm run bench`: prints the figures that the speed and memory goals are judged by.
-// Run after `npm run build`. `npm run bench -- --only gateway` (or daemon, sessions, profiles, metrics, dashboard) runs one section.
+// Run after `npm run build`. `npm run bench -- --only gateway` (or daemon, sessions, profiles, metrics, dashboard, security) runs one section.
 import { existsSync } from 'node:fs';
 import { benchDaemon } from './daemon.mjs';
 import { benchDashboard } from './dashboard.mjs';
@@ -8,6 +8,7 @@ import { CLI } from './lib.mjs';
 import { benchMetrics } from './metrics.mjs';
 import { installInterruptHandlers } from './proc.mjs';
 import { benchProfiles } from './profiles.mjs';
+import { benchSecurity } from './security.mjs';
 import { benchSessions } from './sessions.mjs';
 
 const SECTIONS = {
@@ -17,6 +18,7 @@ const SECTIONS = {
   profiles: benchProfiles,
   metrics: benchMetrics,
   dashboard: benchDashboard,
+  security: benchSecurity,
 };
 
 function chosenSections(args) {

@@ -7,7 +7,11 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 function transportFor(target) {
-  if (target.kind === 'http') return new StreamableHTTPClientTransport(new URL(target.url));
+  if (target.kind === 'http') {
+    // `headers`: the bearer token of a target behind the remote listener.
+    const options = target.headers ? { requestInit: { headers: target.headers } } : undefined;
+    return new StreamableHTTPClientTransport(new URL(target.url), options);
+  }
   // The legacy HTTP+SSE transport, for a peer that serves nothing else (mcp-hub).
   if (target.kind === 'sse') return new SSEClientTransport(new URL(target.url));
   return new StdioClientTransport({
@@ -19,7 +23,7 @@ function transportFor(target) {
 }
 
 /**
- * target: { kind: 'http' | 'sse', url, tool? } | { kind: 'stdio', command, args, env?, tool? }; `tool` is
+ * target: { kind: 'http' | 'sse', url, tool?, headers? } | { kind: 'stdio', command, args, env?, tool? }; `tool` is
  * the echo tool's name where a hub renames it. Resolves once initialize is done; `call(message)`
  * returns the text of the echo answer.
  */

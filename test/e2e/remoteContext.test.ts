@@ -2,14 +2,22 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, CLI_NODE, EVERYTHING, makeHome, mcpctl, mcpctlJson, waitFor } from '../helpers/cli.js';
+import { CLI, CLI_NODE, EVERYTHING, makeHome, mcpctl, mcpctlJson, ROOT, waitFor } from '../helpers/cli.js';
 import { addRunningServer } from '../helpers/daemon.js';
+import { runProcess } from '../helpers/run.js';
 
-/** A daemon in one MCPCTL_HOME with --listen; a CLI in another home talking to it through a context. */
+/**
+ * A daemon in one MCPCTL_HOME with --listen; a CLI in another home talking to it through a
+ * context, and the official inspector CLI reaching its gateway. The last test stops the daemon.
+ */
 let daemonHome: ReturnType<typeof makeHome>;
 let cliHome: ReturnType<typeof makeHome>;
 let url: string;
 let fingerprint: string;
+let certFile: string;
+let clientToken: string;
+
+const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 
 const remote = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   mcpctl(cliHome.home, args, { env: { MCPCTL_NO_AUTOSTART: '1', ...env } });
@@ -18,12 +26,20 @@ beforeAll(async () => {
   daemonHome = makeHome();
   cliHome = makeHome();
   expect((await mcpctl(daemonHome.home, ['daemon', 'start', '--listen', '127.0.0.1:0'])).code).toBe(0);
-  const status = await mcpctlJson<{ remote: { url: string; fingerprint: string } }>(daemonHome.home, [
+  const status = await mcpctlJson<{ remote: { url: string; fingerprint: string; certFile: string } }>(daemonHome.home, [
     'daemon',
     'status',
   ]);
-  ({ url, fingerprint } = status.remote);
+  ({ url, fingerprint, certFile } = status.remote);
   await addRunningServer(daemonHome.home, 'alpha', [], [process.execPath, EVERYTHING]);
+  expect((await mcpctl(daemonHome.home, ['profile', 'create', 'dev', '--server', 'alpha'])).code).toBe(0);
+  ({ token: clientToken } = await mcpctlJson<{ token: string }>(daemonHome.home, [
+    'token',
+    'create',
+    'inspector',
+    '--role',
+    'client',
+  ]));
   const { token } = await mcpctlJson<{ token: string }>(daemonHome.home, [
     'token',
     'create',
@@ -145,5 +161,101 @@ describe('a remote context', () => {
     writeFileSync(file, kept);
     expect(ls.code).toBe(3);
     expect(ls.stderr).toContain(file);
+  });
+});
+
+/**
+ * The official inspector CLI (v2, `--cli`) against the TLS listener: the daemon's self-signed
+ * certificate trusted through NODE_EXTRA_CA_CERTS (verification stays on), the client token in
+ * a `--header`. Its exit codes: 0 ok, 3 auth required, 4 unreachable.
+ */
+describe('the official inspector CLI over the TLS listener', () => {
+  const inspector = (path: string, args: string[], options: { token?: string; trust?: boolean } = {}) =>
+    runProcess(
+      process.execPath,
+      [
+        INSPECTOR,
+        '--cli',
+        `${url}${path}`,
+        '--transport',
+        'http',
+        // Non-interactive: on a 401 it reports the answer instead of starting an OAuth login.
+        '--stored-auth-only',
+        ...(options.token === undefined ? [] : ['--header', `Authorization: Bearer ${options.token}`]),
+        '--method',
+        ...args,
+      ],
+      { env: { ...process.env, ...(options.trust === false ? {} : { NODE_EXTRA_CA_CERTS: certFile }) } },
+    );
+
+  it('lists and calls tools through /servers/NAME/mcp and /profiles/NAME/mcp with a client token', async () => {
+    // The two paths side by side: the inspector's start is most of each run.
+    const viaPath = async (path: string, echo: string): Promise<void> => {
+      const list = await inspector(path, ['tools/list'], { token: clientToken });
+      expect(list.code, `${path}: ${list.stderr}`).toBe(0);
+      const tools = (JSON.parse(list.stdout) as { tools: Array<{ name: string }> }).tools.map((tool) => tool.name);
+      expect(tools, path).toContain(echo);
+      const call = await inspector(path, ['tools/call', '--tool-name', echo, '--tool-arg', 'message=over tls'], {
+        token: clientToken,
+      });
+      expect(call.code, `${path}: ${call.stderr}`).toBe(0);
+      expect(call.stdout).toContain('Echo: over tls');
+    };
+    await Promise.all([viaPath('/servers/alpha/mcp', 'echo'), viaPath('/profiles/dev/mcp', 'alpha__echo')]);
+  });
+
+  it('fails with the 401 it got without the token, and cannot connect without trusting the certificate', async () => {
+    const paths = ['/servers/alpha/mcp', '/profiles/dev/mcp'];
+    const [servers, profiles, untrusted] = await Promise.all([
+      ...paths.map((path) => inspector(path, ['tools/list'])),
+      inspector(paths[0] as string, ['tools/list'], { token: clientToken, trust: false }),
+    ]);
+    for (const refused of [servers, profiles]) {
+      expect(refused?.code, `${refused?.stdout} ${refused?.stderr}`).toBe(3);
+      expect(refused?.stderr).toContain('Unauthorized: this endpoint needs a token');
+    }
+    const audit = await mcpctlJson<Array<{ method: string; error: string | null }>>(daemonHome.home, [
+      'audit',
+      '--principal',
+      'anonymous',
+    ]);
+    expect(audit.filter((row) => row.method === 'authenticate' && row.error === 'missing').length).toBeGreaterThan(0);
+    expect(untrusted?.code).toBe(4);
+    expect(untrusted?.stderr).toContain('self-signed certificate');
+  });
+});
+
+/** Daemon management against a remote context: over the API, admin only; this stops the remote daemon. */
+describe('daemon status and stop over a remote context', () => {
+  it('reports the remote daemon, refuses a non-admin stop, and stops it with an admin token', async () => {
+    const local = await mcpctlJson<{ pid: number }>(daemonHome.home, ['daemon', 'status']);
+    const status = await remote(['--context', 'team', 'daemon', 'status', '-o', 'json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ pid: local.pid, remote: { url } });
+
+    const { token } = await mcpctlJson<{ token: string }>(daemonHome.home, [
+      'token',
+      'create',
+      'ops',
+      '--role',
+      'operator',
+    ]);
+    writeFileSync(join(cliHome.home, 'ops-token'), `${token}\n`, { mode: 0o600 });
+    const ops = ['--url', url, '--token-file', join(cliHome.home, 'ops-token'), '--fingerprint', fingerprint];
+    expect((await remote(['context', 'add', 'ops', ...ops])).code).toBe(0);
+    const refused = await remote(['--context', 'ops', 'daemon', 'stop']);
+    expect(refused.code, refused.stderr).toBe(4);
+    expect(refused.stderr).toMatch(/an admin token/);
+    expect((await mcpctlJson<{ pid: number }>(daemonHome.home, ['daemon', 'status'])).pid).toBe(local.pid);
+
+    const stopped = await remote(['--context', 'team', 'daemon', 'stop']);
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.stdout).toContain(`daemon stopped (pid ${local.pid} at ${url})`);
+    expect(stopped.stderr).toMatch(/on its host/);
+    expect((await mcpctl(daemonHome.home, ['daemon', 'status'])).code).toBe(6);
+    // Its log is on its host: not this machine's log files, however unreachable the daemon is.
+    const logs = await remote(['--context', 'team', 'daemon', 'logs']);
+    expect(logs.code).toBe(6);
+    expect(logs.stderr).not.toContain(cliHome.home);
   });
 });

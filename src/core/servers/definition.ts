@@ -46,7 +46,8 @@ export const policySchema = z
     requestTimeoutMs: millis.min(1).default(60_000),
     /**
      * A stdio server whose process tree holds more resident memory than this (bytes) at a health
-     * check is restarted, as a failure; 0: no limit. Processes of an isolated pool are not counted.
+     * check is restarted, as a failure; 0: no limit. In an isolated pool each process is held to it
+     * on its own: one over it is ended with its session (a warm one replaced), the server runs on.
      */
     maxMemoryBytes: z
       .number()

@@ -3,7 +3,7 @@ import type { InstancePatch, JsonObject, StoredInstance } from '../../store/type
 import type { EventType } from '../events/eventTypes.js';
 import type { Policy } from './definition.js';
 import { decideRestart, EMPTY_HISTORY, type FailureHistory } from './restartPolicy.js';
-import type { EndInfo, Runner } from './runner.js';
+import { type EndInfo, mebibytes, type ProcessOverMemory, type Runner } from './runner.js';
 import type { DesiredState, InstanceState } from './states.js';
 
 export interface Clock {
@@ -55,10 +55,6 @@ export interface InstanceDeps {
    * how many servers start at once. Absent: at once.
    */
   admit?<T>(attempt: () => Promise<T>): Promise<T>;
-}
-
-function mebibytes(bytes: number): string {
-  return `${Math.round(bytes / 1024 / 1024)} MiB`;
 }
 
 const NOTHING_IN_FLIGHT: RunnerHandover = { drained: Promise.resolve(), abandon: () => {} };
@@ -318,6 +314,11 @@ export class Instance {
    */
   private overMemory(runner: Runner, generation: number): boolean {
     const limit = this.policy.maxMemoryBytes;
+    if (limit > 0 && runner.endOverMemory) {
+      // Isolated: each process on its own; the server itself goes on running.
+      for (const ended of runner.endOverMemory(limit)) this.processOverMemory(ended, limit);
+      return false;
+    }
     const used = limit > 0 ? runner.memoryBytes?.() : null;
     if (used == null || used <= limit) return false;
     const reason = `its processes used ${mebibytes(used)} of memory, over its limit of ${mebibytes(limit)} (--max-memory)`;
@@ -327,6 +328,16 @@ export class Instance {
       data: { rssBytes: used, maxMemoryBytes: limit },
     });
     return true;
+  }
+
+  private processOverMemory(ended: ProcessOverMemory, limit: number): void {
+    const where = ended.sessionId === null ? 'a warm process' : `the process of session ${ended.sessionId}`;
+    const outcome = ended.sessionId === null ? 'replacing it' : 'ended it and its session';
+    this.deps.event(
+      'memory-exceeded',
+      `${this.deps.name} exceeded its memory limit in ${where} (pid ${ended.pid}): it used ${mebibytes(ended.rssBytes)} of memory, over its limit of ${mebibytes(limit)} (--max-memory); ${outcome}`,
+      { session: ended.sessionId, serverPid: ended.pid, rssBytes: ended.rssBytes, maxMemoryBytes: limit },
+    );
   }
 
   private restartUnhealthy(runner: Runner, generation: number): Promise<void> {

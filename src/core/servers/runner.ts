@@ -30,6 +30,16 @@ export interface ServerProcess {
   sessionId: string | null;
 }
 
+/** `512 MiB`: how `--max-memory` events and reasons write sizes. */
+export function mebibytes(bytes: number): string {
+  return `${Math.round(bytes / 1024 / 1024)} MiB`;
+}
+
+/** A process `endOverMemory` ended: its session (null: a warm one) and what it held. */
+export interface ProcessOverMemory extends ServerProcess {
+  rssBytes: number;
+}
+
 export interface Runner {
   /** Isolated servers: each of their processes (the runner's own `pid` is null then). */
   processes?(): ServerProcess[];
@@ -49,6 +59,11 @@ export interface Runner {
   stop(graceMs: number): Promise<EndInfo>;
   /** Resident memory of the process tree in bytes (stdio, shared), for `--max-memory`; null when unknown. */
   memoryBytes?(): number | null;
+  /**
+   * `--max-memory` for runners of several processes (isolated pools), each held to the limit on its
+   * own: ends those over it, and the sessions they served; returns what it ended.
+   */
+  endOverMemory?(limitBytes: number): ProcessOverMemory[];
   /** Runners that keep policy values of their own (isolated pools) take a new policy here. */
   applyPolicy?(policy: Policy): void;
 }

@@ -6,7 +6,7 @@ import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Policy } from '../servers/definition.js';
 import { requestDeadlines } from '../servers/requestTimeout.js';
-import type { EndInfo, Runner, ServerProcess } from '../servers/runner.js';
+import { type EndInfo, mebibytes, type ProcessOverMemory, type Runner, type ServerProcess } from '../servers/runner.js';
 import type { StdioRunner } from '../servers/stdioRunner.js';
 
 export interface IsolatedPoolOptions {
@@ -79,6 +79,34 @@ export class IsolatedPool implements Runner, SessionBackend {
       ...[...this.leases].map(([sessionId, lease]) => ({ pid: lease.runner.pid, sessionId })),
       ...this.warm.map((runner) => ({ pid: runner.pid, sessionId: null })),
     ];
+  }
+
+  /**
+   * `--max-memory`, per process, at the instance's health check: a session's process over the limit
+   * is ended with its session (its client opens another, on a fresh process; the other sessions
+   * go on), a warm one is replaced. Restarting it under the session would lose the session's state.
+   */
+  endOverMemory(limitBytes: number): ProcessOverMemory[] {
+    const ended: ProcessOverMemory[] = [];
+    const reason = (used: number) =>
+      `its process used ${mebibytes(used)} of memory, over the limit of ${mebibytes(limitBytes)} (--max-memory)`;
+    for (const [sessionId, lease] of [...this.leases]) {
+      const used = lease.runner.memoryBytes();
+      if (used === null || used <= limitBytes) continue;
+      this.leases.delete(sessionId);
+      lease.upstream.shutdown(reason(used));
+      void lease.runner.stop(this.options.stopGraceMs);
+      ended.push({ pid: lease.runner.pid, sessionId, rssBytes: used });
+    }
+    for (const runner of [...this.warm]) {
+      const used = runner.memoryBytes();
+      if (used === null || used <= limitBytes) continue;
+      this.warm.splice(this.warm.indexOf(runner), 1);
+      void runner.stop(this.options.stopGraceMs);
+      ended.push({ pid: runner.pid, sessionId: null, rssBytes: used });
+    }
+    if (ended.some((one) => one.sessionId === null)) void this.refill();
+    return ended;
   }
 
   get sessionCount(): number {

@@ -1,6 +1,7 @@
 import { promises as dns, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import { McpctlError } from '../../shared/errors.js';
+import { embeddedIpv4, ipv6Bytes } from './embeddedIpv4.js';
 
 /**
  * Which addresses an http upstream may have. A server definition makes the daemon open
@@ -13,9 +14,7 @@ export type AddressKind = 'loopback' | 'private' | 'public';
 
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
 
-/** IPv4 rules also match their IPv4-mapped IPv6 forms (`::ffff:10.0.0.1`): BlockList does that. */
 const PRIVATE = new BlockList();
 PRIVATE.addSubnet('0.0.0.0', 8, 'ipv4'); // "this network": 0.0.0.0 reaches the host itself
 PRIVATE.addSubnet('10.0.0.0', 8, 'ipv4');
@@ -26,20 +25,38 @@ PRIVATE.addSubnet('169.254.0.0', 16, 'ipv4'); // link-local, the cloud metadata 
 PRIVATE.addAddress('::', 'ipv6');
 PRIVATE.addSubnet('fc00::', 7, 'ipv6');
 PRIVATE.addSubnet('fe80::', 10, 'ipv6');
+// Local-use NAT64 outside its /96 layout: what it translates to cannot be read (embeddedIpv4.ts).
+PRIVATE.addSubnet('64:ff9b:1::', 48, 'ipv6');
 
 export const PRIVATE_RANGES =
-  '10/8, 172.16/12, 192.168/16, 100.64/10, 0/8, link-local 169.254/16 (cloud metadata), fc00::/7, fe80::/10';
+  '10/8, 172.16/12, 192.168/16, 100.64/10, 0/8, link-local 169.254/16 (cloud metadata), fc00::/7, fe80::/10, ' +
+  'and IPv6 forms embedding those (::ffff:0:0/96, NAT64 64:ff9b::/96 and 64:ff9b:1::/48, 6to4 2002::/16, Teredo)';
 
-/** An IP address (v4 or v6, brackets allowed) as loopback, private or public. */
+function ipv4Kind(address: string): AddressKind {
+  if (LOOPBACK.check(address, 'ipv4')) return 'loopback';
+  return PRIVATE.check(address, 'ipv4') ? 'private' : 'public';
+}
+
+/**
+ * An IP address (v4 or v6, brackets and a zone allowed) as loopback, private or public. An IPv6
+ * address embedding IPv4 ones (embeddedIpv4.ts) is the most private of them: 127.x counts as
+ * loopback only in the mapped form, behind a translator or relay it is that device's own.
+ */
 export function addressKind(address: string): AddressKind {
-  const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  const bracketless = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  const bare = bracketless.replace(/%.*$/, '');
   const family = isIP(bare);
   if (family === 0) throw new Error(`not an IP address: ${address}`);
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  if (LOOPBACK.check(bare, type)) return 'loopback';
-  // `::ffff:127.0.0.1` is loopback too; BlockList maps it for the IPv4 rules only.
-  if (type === 'ipv6' && /^::ffff:127\./i.test(bare)) return 'loopback';
-  return PRIVATE.check(bare, type) ? 'private' : 'public';
+  if (family === 4) return ipv4Kind(bare);
+  if (ipv6Bytes(bare).every((byte, i) => byte === (i === 15 ? 1 : 0))) return 'loopback';
+  const kinds = embeddedIpv4(bare).map(({ ipv4, form }) => {
+    const kind = ipv4Kind(ipv4);
+    return kind === 'loopback' && form !== 'mapped' ? 'private' : kind;
+  });
+  // The embedded IPv4 decides where such a packet goes (no embedding form overlaps fc00::/7 or fe80::/10).
+  if (kinds.includes('private')) return 'private';
+  if (kinds.length > 0) return kinds.includes('loopback') ? 'loopback' : 'public';
+  return PRIVATE.check(bare, 'ipv6') ? 'private' : 'public';
 }
 
 /** Resolves a host name to all its addresses: node's resolver, or a test's (the seam for DNS rebinding tests). */

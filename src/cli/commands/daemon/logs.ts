@@ -7,7 +7,7 @@ import { type LogFlags, logQuery, parseLogFlags, printLogLines } from '../logs/p
 /**
  * The daemon's own log: time, level, message and fields per line (`-o json`: the logged objects).
  * It never starts the daemon: with none running (a failed start sends the user here), the log
- * is read from its files.
+ * is read from its files (the local daemon's only).
  */
 export async function daemonLogs(inv: Invocation, flags: LogFlags): Promise<void> {
   const request = parseLogFlags(flags, Date.now());
@@ -21,6 +21,8 @@ export async function daemonLogs(inv: Invocation, flags: LogFlags): Promise<void
     await printLogLines(inv, api, undefined, request, write);
   } catch (error) {
     if (!(error instanceof McpctlError && error.code === 'DAEMON_UNREACHABLE')) throw error;
+    // A remote context's log files are on its host: this machine's would be another daemon's.
+    if ((await inv.remote()) !== undefined) throw error;
     const { readDaemonLogFile } = await import('../../../core/daemonLogFile.js');
     const { daemonLog } = inv.ctx.paths;
     inv.out.note(
