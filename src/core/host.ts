@@ -38,6 +38,7 @@ import { Supervisor } from './servers/supervisor.js';
 import { endedSessionLookup } from './sessions/endedSessions.js';
 import { GatewayHost } from './sessions/gatewayHost.js';
 import { createSessionRecorder } from './sessions/sessionRecorder.js';
+import { loadTracing } from './tracing/gatewayTracing.js';
 
 /** `gateway.auth: token`: the loopback gateway asks for a token like the remote listener. */
 function loopbackGate(gate: ReturnType<typeof tokenGate>) {
@@ -146,12 +147,16 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
           now: Date.now,
         })
       : undefined;
+    // Only with OTEL_EXPORTER_OTLP_ENDPOINT set: the SDK is not even loaded otherwise.
+    const tracing = await loadTracing(env, { version, logger });
+    if (tracing) cleanups.push(() => tracing.shutdown());
     const dashboardAuth = new DashboardAuth();
     const dashboard = new DashboardServer({ auth: dashboardAuth, logger });
     const gateway: GatewayHost = new GatewayHost({
       ui: dashboard,
       supervisor: () => supervisor,
       ...(metrics === undefined ? {} : { metrics }),
+      ...(tracing === undefined ? {} : { tracing }),
       settings,
       logger,
       record: recordSession,
@@ -179,6 +184,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       needs: () => profileNeeds(),
       instancesChanged: () => gateway.instancesChanged(),
       tap: (name) => logLevels.tap(name),
+      ...(tracing === undefined ? {} : { traceHeaders: true }),
       openLog: (name) => {
         const log = new ServerLogFile({
           path: serverLogPath(paths, name),

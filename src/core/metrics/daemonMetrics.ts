@@ -3,6 +3,7 @@ import { type GatewayMetrics, REJECT_REASONS, type RejectReason } from '../../da
 import { ProcessSnapshot, type TreeUsage } from '../../daemon/process/processTree.js';
 import type { MemberSink } from '../../protocol/aggregate/aggregateBackend.js';
 import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
+import { MCP_METHODS } from '../../protocol/mcpMethods.js';
 import {
   type CallOutcome,
   type MessageSink,
@@ -20,34 +21,6 @@ import { RollingWindow, type WindowFigures } from './rollingWindow.js';
 export const MAX_TOOLS_PER_SERVER = 100;
 export const OTHER = 'other';
 
-/** The methods of MCP counted by name; anything else (a typo, a vendor extension) is `other`. */
-const KNOWN_METHODS = new Set([
-  'initialize',
-  'ping',
-  'tools/list',
-  'tools/call',
-  'prompts/list',
-  'prompts/get',
-  'resources/list',
-  'resources/templates/list',
-  'resources/read',
-  'resources/subscribe',
-  'resources/unsubscribe',
-  'completion/complete',
-  'logging/setLevel',
-  'sampling/createMessage',
-  'elicitation/create',
-  'roots/list',
-  'notifications/initialized',
-  'notifications/cancelled',
-  'notifications/progress',
-  'notifications/message',
-  'notifications/roots/list_changed',
-  'notifications/tools/list_changed',
-  'notifications/prompts/list_changed',
-  'notifications/resources/list_changed',
-  'notifications/resources/updated',
-]);
 /** Responses carry no method: they count under this one. */
 const RESPONSE = 'response';
 
@@ -150,7 +123,7 @@ function count(counts: Map<string, MethodCount>, message: JsonRpcMessage): Metho
   const method = 'method' in message ? message.method : RESPONSE;
   let entry = counts.get(method);
   if (entry === undefined) {
-    const known = method === RESPONSE || KNOWN_METHODS.has(method);
+    const known = method === RESPONSE || MCP_METHODS.has(method);
     // Unknown methods share `other`'s entry, and no entry is kept per made-up name.
     entry = counts.get(known ? method : OTHER) ?? { label: known ? method : OTHER, n: 0 };
     counts.set(known ? method : OTHER, entry);
