@@ -241,6 +241,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
             state: instance.state,
             desired: instance.desired,
             pid: instance.runner?.pid ?? null,
+            downSince: instance.downSince ?? null,
           })),
         sessions: (name) => gateway.liveSessions().filter((session) => session.server === name).length,
         memoryBytes: processTreeRss,

@@ -30,6 +30,7 @@ describe('instances repository', () => {
       lastError: null,
       startedAt: null,
       nextRestartAt: null,
+      downSince: null,
       updatedAt: expect.any(String),
     });
     expect(await store.instances.get('memory')).toEqual(created);
@@ -55,6 +56,7 @@ describe('instances repository', () => {
       lastExitSignal: 'SIGSEGV',
       lastError: 'exited with code 1',
       nextRestartAt: '2030-01-01T00:00:00.000Z',
+      downSince: '2029-12-31T23:59:59.000Z',
       // undefined means "leave it": desired stays 'running'
       desired: undefined,
     });
@@ -70,6 +72,7 @@ describe('instances repository', () => {
       lastError: 'exited with code 1',
       startedAt,
       nextRestartAt: '2030-01-01T00:00:00.000Z',
+      downSince: '2029-12-31T23:59:59.000Z',
     });
     expect(crashed.updatedAt >= startedAt).toBe(true);
     expect(await store.instances.list()).toEqual([crashed]);
