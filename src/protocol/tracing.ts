@@ -115,7 +115,7 @@ export function tracedBackend(backend: SessionBackend, tracer: SessionTracer): S
           session.receive(message);
         },
         close() {
-          end('the client ended the session');
+          end('the session was closed');
           session.close();
         },
       };
