@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { type GatewayMetrics, REJECT_REASONS, type RejectReason } from '../../daemon/gateway/types.js';
 import { ProcessSnapshot, type TreeUsage } from '../../daemon/process/processTree.js';
 import type { MemberSink } from '../../protocol/aggregate/aggregateBackend.js';
@@ -15,6 +15,7 @@ import type { SessionBackend } from '../../protocol/session.js';
 import { INSTANCE_STATES } from '../servers/states.js';
 import type { ServerEntry } from '../servers/views.js';
 import type { LiveSession } from '../sessions/gatewayControl.js';
+import { CallHistogram, type HistogramSeries } from './callHistogram.js';
 import { RollingWindow, type WindowFigures } from './rollingWindow.js';
 
 /** Distinct tool names counted per server; calls of any further name count under OTHER. */
@@ -67,7 +68,7 @@ class ToolMeter implements ToolSink {
 class ServerMeter implements ServerSink {
   readonly tools = new Map<string, ToolMeter>();
   readonly window: RollingWindow;
-  private readonly duration: ReturnType<Histogram<string>['labels']>;
+  private readonly duration: HistogramSeries;
 
   constructor(
     private readonly metrics: DaemonMetrics,
@@ -140,7 +141,7 @@ export class DaemonMetrics implements GatewayMetrics {
   readonly registry = new Registry();
   readonly now: () => number;
   readonly toolCalls: Counter<string>;
-  readonly callDuration: Histogram<string>;
+  readonly callDuration: CallHistogram;
   private readonly rejections: Counter<string>;
   private readonly rejectedTotals: Record<RejectReason, number>;
   private readonly rejectedChildren: Record<RejectReason, Child>;
@@ -177,13 +178,12 @@ export class DaemonMetrics implements GatewayMetrics {
         }
       },
     });
-    this.callDuration = new Histogram({
-      name: 'mcpctl_tool_call_duration_seconds',
-      help: 'Time from a tools/call request reaching the gateway to its answer leaving it, by server',
-      labelNames: ['server'],
-      buckets: CALL_BUCKETS,
-      registers,
-    });
+    this.callDuration = new CallHistogram(
+      'mcpctl_tool_call_duration_seconds',
+      'Time from a tools/call request reaching the gateway to its answer leaving it, by server',
+      CALL_BUCKETS,
+      this.registry,
+    );
     new Counter({
       name: 'mcpctl_gateway_messages_total',
       help: 'JSON-RPC messages between gateway clients and a target (server, or profiles/NAME), by direction and method',
