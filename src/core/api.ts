@@ -89,6 +89,8 @@ export const serverViewSchema = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   nextRestartAt: z.string().nullable(),
+  /** Since when it has been down while it should run (kept across daemon restarts); null while up or stopped on purpose. */
+  downSince: z.string().nullable(),
   /** The profiles its own instance serves. */
   profiles: z.array(z.string()),
   /** Its instances for profile members with env of their own (`NAME@<hash>`), and the profiles each serves. */

@@ -39,6 +39,7 @@ import { endedSessionLookup } from './sessions/endedSessions.js';
 import { GatewayHost } from './sessions/gatewayHost.js';
 import { createSessionRecorder } from './sessions/sessionRecorder.js';
 import { openConfiguredStore } from './storeSelection.js';
+import { loadTracing } from './tracing/gatewayTracing.js';
 
 /** `gateway.auth: token`: the loopback gateway asks for a token like the remote listener. */
 function loopbackGate(gate: ReturnType<typeof tokenGate>) {
@@ -149,6 +150,9 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
           now: Date.now,
         })
       : undefined;
+    // Only with OTEL_EXPORTER_OTLP_ENDPOINT set: the SDK is not even loaded otherwise.
+    const tracing = await loadTracing(env, { version, logger });
+    if (tracing) cleanups.push(() => tracing.shutdown());
     // A dashboard session of a token ends with the token (revoked or expired); the owner's never does.
     const dashboardAuth = new DashboardAuth(
       Date.now,
@@ -161,6 +165,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       ui: dashboard,
       supervisor: () => supervisor,
       ...(metrics === undefined ? {} : { metrics }),
+      ...(tracing === undefined ? {} : { tracing }),
       settings,
       logger,
       record: recordSession,
@@ -188,6 +193,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       needs: () => profileNeeds(),
       instancesChanged: () => gateway.instancesChanged(),
       tap: (name) => logLevels.tap(name),
+      ...(tracing === undefined ? {} : { traceHeaders: true }),
       openLog: (name) => {
         const log = new ServerLogFile({
           path: serverLogPath(paths, name),
@@ -259,6 +265,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
             state: instance.state,
             desired: instance.desired,
             pid: instance.runner?.pid ?? null,
+            downSince: instance.downSince ?? null,
           })),
         sessions: (name) => gateway.liveSessions().filter((session) => session.server === name).length,
         memoryBytes: processTreeRss,

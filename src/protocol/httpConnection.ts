@@ -5,6 +5,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { errorResponse, isRequest, type JsonRpcMessage, RPC_ERROR } from './jsonrpc.js';
 import { RpcPeer } from './rpcPeer.js';
 import type { RpcEndpoint } from './stdioConnection.js';
+import { traceHeaderFetch } from './traceHeaderFetch.js';
 
 export interface HttpConnectionOptions {
   url: string;
@@ -14,6 +15,8 @@ export interface HttpConnectionOptions {
   sse?: boolean;
   /** The fetch for every request (the daemon's address-checked one); the global fetch when absent. */
   fetch?: FetchLike;
+  /** Tracing is on: requests with trace context in `_meta` carry it as HTTP headers too. */
+  traceHeaders?: boolean;
   /** Every message that is not an answer to this connection's own requests. */
   onMessage(message: JsonRpcMessage): void;
   onClose(reason: string): void;
@@ -32,7 +35,8 @@ export class HttpConnection implements RpcEndpoint {
   private readonly peer: RpcPeer;
 
   constructor(private readonly options: HttpConnectionOptions) {
-    const init = { requestInit: { headers: options.headers }, ...(options.fetch ? { fetch: options.fetch } : {}) };
+    const fetch = options.traceHeaders ? traceHeaderFetch(options.fetch ?? globalThis.fetch) : options.fetch;
+    const init = { requestInit: { headers: options.headers }, ...(fetch ? { fetch } : {}) };
     this.transport = options.sse
       ? new SSEClientTransport(new URL(options.url), init)
       : new StreamableHTTPClientTransport(new URL(options.url), init);

@@ -15,6 +15,7 @@ interface InstanceRow {
   last_error: string | null;
   started_at: string | null;
   next_restart_at: string | null;
+  down_since: string | null;
   updated_at: string;
 }
 
@@ -31,6 +32,7 @@ function toInstance(row: InstanceRow): StoredInstance {
     lastError: row.last_error,
     startedAt: row.started_at,
     nextRestartAt: row.next_restart_at,
+    downSince: row.down_since,
     updatedAt: row.updated_at,
   };
 }
@@ -48,6 +50,7 @@ function toRow(instance: StoredInstance): InstanceRow {
     last_error: instance.lastError,
     started_at: instance.startedAt,
     next_restart_at: instance.nextRestartAt,
+    down_since: instance.downSince,
     updated_at: instance.updatedAt,
   };
 }
@@ -65,6 +68,7 @@ function defaults(server: string): StoredInstance {
     lastError: null,
     startedAt: null,
     nextRestartAt: null,
+    downSince: null,
     updatedAt: '',
   };
 }
@@ -81,6 +85,7 @@ const PATCHABLE = [
   'lastError',
   'startedAt',
   'nextRestartAt',
+  'downSince',
 ] as const satisfies ReadonlyArray<keyof InstancePatch>;
 
 function applyPatch(current: StoredInstance, patch: InstancePatch, now: string): StoredInstance {
@@ -93,14 +98,15 @@ export function createInstanceRepository(db: Database): InstanceRepository {
   const getOne = db.prepare<[string], InstanceRow>('SELECT * FROM instances WHERE server = ?');
   const upsert = db.prepare<[InstanceRow], InstanceRow>(
     `INSERT INTO instances (server, desired, state, pid, pid_start_time, restarts, last_exit_code,
-       last_exit_signal, last_error, started_at, next_restart_at, updated_at)
+       last_exit_signal, last_error, started_at, next_restart_at, down_since, updated_at)
      VALUES (@server, @desired, @state, @pid, @pid_start_time, @restarts, @last_exit_code,
-       @last_exit_signal, @last_error, @started_at, @next_restart_at, @updated_at)
+       @last_exit_signal, @last_error, @started_at, @next_restart_at, @down_since, @updated_at)
      ON CONFLICT (server) DO UPDATE SET desired = excluded.desired, state = excluded.state,
        pid = excluded.pid, pid_start_time = excluded.pid_start_time, restarts = excluded.restarts,
        last_exit_code = excluded.last_exit_code, last_exit_signal = excluded.last_exit_signal,
        last_error = excluded.last_error, started_at = excluded.started_at,
-       next_restart_at = excluded.next_restart_at, updated_at = excluded.updated_at
+       next_restart_at = excluded.next_restart_at, down_since = excluded.down_since,
+       updated_at = excluded.updated_at
      RETURNING *`,
   );
   // Read-merge-write under one write lock (IMMEDIATE), so a second daemon cannot interleave.

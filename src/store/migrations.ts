@@ -127,6 +127,10 @@ export const MIGRATIONS: readonly string[] = [
     last_used_at TEXT
   );
   `,
+  // Since when a server has been down while it should run, kept across daemon restarts (alerts' `down for`).
+  `
+  ALTER TABLE instances ADD COLUMN down_since TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

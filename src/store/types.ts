@@ -34,6 +34,8 @@ export interface StoredInstance {
   lastError: string | null;
   startedAt: string | null;
   nextRestartAt: string | null;
+  /** Since when it has been down (not running) while it should run; null while up or stopped on purpose. */
+  downSince: string | null;
   updatedAt: string;
 }
 

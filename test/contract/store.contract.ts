@@ -197,6 +197,7 @@ export function storeContract(backend: StoreBackend): void {
         lastError: null,
         startedAt: null,
         nextRestartAt: null,
+        downSince: null,
         updatedAt: expect.any(String),
       });
       expect(await store.instances.get('memory')).toEqual(created);
@@ -222,6 +223,7 @@ export function storeContract(backend: StoreBackend): void {
         lastExitSignal: 'SIGSEGV',
         lastError: 'exited with code 1',
         nextRestartAt: '2030-01-01T00:00:00.000Z',
+        downSince: '2029-12-31T23:59:59.000Z',
         // undefined means "leave it": desired stays 'running'
         desired: undefined,
       });
@@ -237,6 +239,7 @@ export function storeContract(backend: StoreBackend): void {
         lastError: 'exited with code 1',
         startedAt,
         nextRestartAt: '2030-01-01T00:00:00.000Z',
+        downSince: '2029-12-31T23:59:59.000Z',
       });
       expect(crashed.updatedAt >= startedAt).toBe(true);
       expect(await store.instances.list()).toEqual([crashed]);

@@ -48,6 +48,7 @@ export function renderServerDetail(detail: ServerDetail, palette: Palette): stri
     ['Last exit', describeLastExit(detail)],
     ['Last error', detail.lastError ? palette.red(detail.lastError) : EMPTY],
   ];
+  if (detail.downSince) fields.push(['Down since', detail.downSince]);
   if (detail.nextRestartAt) fields.push(['Next restart', detail.nextRestartAt]);
   if (detail.transport === 'stdio') {
     fields.push(['Command', formatTarget(detail)], ['Cwd', detail.cwd ?? EMPTY], ['Env', pairLines(detail.env, '=')]);

@@ -12,6 +12,8 @@ export interface ServerSample {
   state: string;
   desired: string;
   pid: number | null;
+  /** Since when (epoch ms) it has been down while it should run; null while it is not. Survives daemon restarts. */
+  downSince: number | null;
 }
 
 /** Calls to one server over a window: what error-rate and p95 rules judge. */
@@ -92,7 +94,6 @@ function windowOf(condition: Condition): number {
 export class AlertEngine {
   private watched = new Map<string, Watched>();
   private readonly restartTimes = new Map<string, number[]>();
-  private readonly downSince = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private pending = false;
   private unsubscribe: (() => void) | undefined;
@@ -215,15 +216,9 @@ export class AlertEngine {
     }
   }
 
-  /** Down clocks, and restart times older than every window dropped. */
+  /** Restart times older than every window dropped. */
   private track(servers: readonly ServerSample[], now: number): void {
     const names = new Set(servers.map((server) => server.name));
-    for (const server of servers) {
-      const down = server.desired === 'running' && server.state !== 'running' && server.state !== 'unhealthy';
-      if (!down) this.downSince.delete(server.name);
-      else if (!this.downSince.has(server.name)) this.downSince.set(server.name, now);
-    }
-    for (const name of this.downSince.keys()) if (!names.has(name)) this.downSince.delete(name);
     const oldest = now - this.longestWindow();
     for (const [name, times] of this.restartTimes) {
       const kept = times.filter((time) => time >= oldest);
@@ -240,10 +235,8 @@ export class AlertEngine {
         const count = times.filter((time) => time > now - condition.windowMs).length;
         return compare(count, condition.op, condition.count);
       }
-      case 'down': {
-        const since = this.downSince.get(server.name);
-        return since !== undefined && now - since >= condition.forMs;
-      }
+      case 'down':
+        return server.downSince !== null && now - server.downSince >= condition.forMs;
       case 'error-rate': {
         const stats = sources.callStats?.window(server.name, condition.windowMs);
         return (

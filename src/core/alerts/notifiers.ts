@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { findCommand } from '../../daemon/process/launchable.js';
 import type { Logger } from '../../shared/logger.js';
 import { describeTarget, type NotifyTarget } from './notifyTarget.js';
 
@@ -33,6 +34,8 @@ export interface NotifierOptions {
   retryDelayMs: number;
   /** The platform's desktop notifier (`notify-send` on Linux, `osascript` on macOS), found on PATH. */
   platform?: NodeJS.Platform;
+  /** The PATH the desktop notifier is looked for on (the daemon's own, by default). */
+  path?: string;
 }
 
 const sleep = (ms: number): Promise<void> =>
@@ -85,13 +88,19 @@ function runCommand(argv: readonly string[], input: string, timeoutMs: number): 
   });
 }
 
-function desktopArgv(notice: AlertNotice, platform: NodeJS.Platform): string[] {
+/** The platform's desktop notifier program. */
+function desktopProgram(platform: NodeJS.Platform): string {
+  return platform === 'darwin' ? 'osascript' : 'notify-send';
+}
+
+/** Its arguments: a title naming the alert and its status, and the alert's message. */
+function desktopArgs(notice: AlertNotice, platform: NodeJS.Platform): string[] {
   const title = `mcpctl: ${notice.alert} ${notice.status}`;
   if (platform === 'darwin') {
     const quoted = (text: string): string => JSON.stringify(text);
-    return ['osascript', '-e', `display notification ${quoted(notice.message)} with title ${quoted(title)}`];
+    return ['-e', `display notification ${quoted(notice.message)} with title ${quoted(title)}`];
   }
-  return ['notify-send', title, notice.message];
+  return [title, notice.message];
 }
 
 /**
@@ -99,6 +108,9 @@ function desktopArgv(notice: AlertNotice, platform: NodeJS.Platform): string[] {
  * timeouts (the engine does not even wait): failures are logged with the alert and the target.
  */
 export class Notifier {
+  /** Whether the missing desktop notifier was logged: once, not at every alert (a headless host never has one). */
+  private toldNoDesktop = false;
+
   constructor(private readonly options: NotifierOptions) {}
 
   async deliver(target: NotifyTarget, notice: AlertNotice): Promise<Delivery> {
@@ -117,14 +129,40 @@ export class Notifier {
           await runCommand(target.argv, `${JSON.stringify(notice)}\n`, timeoutMs);
           return done(true, 1, null);
         case 'desktop':
-          await runCommand(desktopArgv(notice, this.options.platform ?? process.platform), '', timeoutMs);
-          return done(true, 1, null);
+          return await this.desktop(notice, done);
         case 'webhook':
           return await this.postWithRetries(target.url, notice, done);
       }
     } catch (error) {
       return done(false, 1, (error as Error).message);
     }
+  }
+
+  /**
+   * Looked up at each notice (installing it later needs no restart); when it is not on PATH the
+   * notice is skipped: one log line the first time, none per alert, and `alert test` says why.
+   */
+  private async desktop(
+    notice: AlertNotice,
+    done: (ok: boolean, attempts: number, error: string | null) => Delivery,
+  ): Promise<Delivery> {
+    const platform = this.options.platform ?? process.platform;
+    const program = desktopProgram(platform);
+    const found = findCommand(program, { cwd: process.cwd(), path: this.options.path ?? process.env.PATH });
+    if (found === undefined) {
+      const why = `skipped: ${program} is not on the daemon's PATH`;
+      if (!this.toldNoDesktop) {
+        this.toldNoDesktop = true;
+        this.options.logger.warn(
+          { alert: notice.alert, notifier: 'desktop', program },
+          `desktop notifications are skipped: ${program} is not on the daemon's PATH`,
+        );
+      }
+      return { target: 'desktop', ok: false, attempts: 0, error: why };
+    }
+    this.toldNoDesktop = false;
+    await runCommand([found, ...desktopArgs(notice, platform)], '', this.options.timeoutMs);
+    return done(true, 1, null);
   }
 
   private async postWithRetries(

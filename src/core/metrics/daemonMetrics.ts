@@ -1,8 +1,9 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { type GatewayMetrics, REJECT_REASONS, type RejectReason } from '../../daemon/gateway/types.js';
 import { ProcessSnapshot, type TreeUsage } from '../../daemon/process/processTree.js';
 import type { MemberSink } from '../../protocol/aggregate/aggregateBackend.js';
 import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
+import { MCP_METHODS } from '../../protocol/mcpMethods.js';
 import {
   type CallOutcome,
   type MessageSink,
@@ -14,40 +15,13 @@ import type { SessionBackend } from '../../protocol/session.js';
 import { INSTANCE_STATES } from '../servers/states.js';
 import type { ServerEntry } from '../servers/views.js';
 import type { LiveSession } from '../sessions/gatewayControl.js';
+import { CallHistogram, type HistogramSeries } from './callHistogram.js';
 import { RollingWindow, type WindowFigures } from './rollingWindow.js';
 
 /** Distinct tool names counted per server; calls of any further name count under OTHER. */
 export const MAX_TOOLS_PER_SERVER = 100;
 export const OTHER = 'other';
 
-/** The methods of MCP counted by name; anything else (a typo, a vendor extension) is `other`. */
-const KNOWN_METHODS = new Set([
-  'initialize',
-  'ping',
-  'tools/list',
-  'tools/call',
-  'prompts/list',
-  'prompts/get',
-  'resources/list',
-  'resources/templates/list',
-  'resources/read',
-  'resources/subscribe',
-  'resources/unsubscribe',
-  'completion/complete',
-  'logging/setLevel',
-  'sampling/createMessage',
-  'elicitation/create',
-  'roots/list',
-  'notifications/initialized',
-  'notifications/cancelled',
-  'notifications/progress',
-  'notifications/message',
-  'notifications/roots/list_changed',
-  'notifications/tools/list_changed',
-  'notifications/prompts/list_changed',
-  'notifications/resources/list_changed',
-  'notifications/resources/updated',
-]);
 /** Responses carry no method: they count under this one. */
 const RESPONSE = 'response';
 
@@ -94,7 +68,7 @@ class ToolMeter implements ToolSink {
 class ServerMeter implements ServerSink {
   readonly tools = new Map<string, ToolMeter>();
   readonly window: RollingWindow;
-  private readonly duration: ReturnType<Histogram<string>['labels']>;
+  private readonly duration: HistogramSeries;
 
   constructor(
     private readonly metrics: DaemonMetrics,
@@ -150,7 +124,7 @@ function count(counts: Map<string, MethodCount>, message: JsonRpcMessage): Metho
   const method = 'method' in message ? message.method : RESPONSE;
   let entry = counts.get(method);
   if (entry === undefined) {
-    const known = method === RESPONSE || KNOWN_METHODS.has(method);
+    const known = method === RESPONSE || MCP_METHODS.has(method);
     // Unknown methods share `other`'s entry, and no entry is kept per made-up name.
     entry = counts.get(known ? method : OTHER) ?? { label: known ? method : OTHER, n: 0 };
     counts.set(known ? method : OTHER, entry);
@@ -167,7 +141,7 @@ export class DaemonMetrics implements GatewayMetrics {
   readonly registry = new Registry();
   readonly now: () => number;
   readonly toolCalls: Counter<string>;
-  readonly callDuration: Histogram<string>;
+  readonly callDuration: CallHistogram;
   private readonly rejections: Counter<string>;
   private readonly rejectedTotals: Record<RejectReason, number>;
   private readonly rejectedChildren: Record<RejectReason, Child>;
@@ -204,13 +178,12 @@ export class DaemonMetrics implements GatewayMetrics {
         }
       },
     });
-    this.callDuration = new Histogram({
-      name: 'mcpctl_tool_call_duration_seconds',
-      help: 'Time from a tools/call request reaching the gateway to its answer leaving it, by server',
-      labelNames: ['server'],
-      buckets: CALL_BUCKETS,
-      registers,
-    });
+    this.callDuration = new CallHistogram(
+      'mcpctl_tool_call_duration_seconds',
+      'Time from a tools/call request reaching the gateway to its answer leaving it, by server',
+      CALL_BUCKETS,
+      this.registry,
+    );
     new Counter({
       name: 'mcpctl_gateway_messages_total',
       help: 'JSON-RPC messages between gateway clients and a target (server, or profiles/NAME), by direction and method',

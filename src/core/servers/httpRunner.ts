@@ -34,6 +34,8 @@ export class HttpRunner implements Runner, SharedChannel {
     private readonly capabilities: Record<string, unknown>,
     /** How host names resolve at connect time (node's resolver; a test's to play DNS rebinding). */
     private readonly resolve: Resolve,
+    /** Tracing is on: trace context goes to the server as HTTP headers too. */
+    private readonly traceHeaders = false,
   ) {
     this.ended = new Promise((resolve) => {
       this.end = (info) => {
@@ -76,6 +78,7 @@ export class HttpRunner implements Runner, SharedChannel {
       headers: this.spec.headers,
       ...(this.spec.sse ? { sse: true } : {}),
       ...(this.guarded ? { fetch: this.guarded.fetch } : {}),
+      ...(this.traceHeaders ? { traceHeaders: true } : {}),
       onMessage: (message) => this.onUpstreamMessage(message),
       onClose: (reason) => {
         this.guarded?.close();

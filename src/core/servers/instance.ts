@@ -74,6 +74,11 @@ export class Instance {
   restarts = 0;
   runner: Runner | undefined;
   runningSince: number | undefined;
+  /**
+   * Since when it has been down while it should run (starting, backoff, failed...), stored so that
+   * a daemon restart keeps the clock: alerts' `down for` and `server show` measure from it.
+   */
+  downSince: number | undefined;
   nextRestartAt: number | undefined;
   lastExitCode: number | null = null;
   lastExitSignal: string | null = null;
@@ -145,6 +150,8 @@ export class Instance {
     this.lastError = saved.lastError;
     this.desired = saved.desired === 'running' ? 'running' : 'stopped';
     this.state = saved.state === 'failed' ? 'failed' : 'stopped';
+    const downSince = saved.downSince === null ? Number.NaN : Date.parse(saved.downSince);
+    this.downSince = this.desired === 'running' && Number.isFinite(downSince) ? downSince : undefined;
   }
 
   /** The desired state the store already holds (written with the definition). */
@@ -178,7 +185,7 @@ export class Instance {
   async stop(options: { keepDesired: boolean }): Promise<void> {
     if (!options.keepDesired) await this.commitDesired('stopped');
     else if (this.state === 'failed' && !this.runner) return;
-    this.stopping ??= this.stopNow().finally(() => {
+    this.stopping ??= this.stopNow(options.keepDesired).finally(() => {
       this.stopping = undefined;
     });
     return this.stopping;
@@ -189,7 +196,8 @@ export class Instance {
     await this.start({ manual: true });
   }
 
-  private async stopNow(): Promise<void> {
+  /** `holdDown`: a daemon shutdown, which is no downtime of the server's own (its clock is left as it is). */
+  private async stopNow(holdDown: boolean): Promise<void> {
     this.generation++;
     // Nothing runs, nothing is due: nothing to stop, nor to write (`stop --all` over many servers).
     if (this.state === 'stopped' && !this.runner && !this.timer) return;
@@ -199,7 +207,7 @@ export class Instance {
     this.runner = undefined;
     this.runningSince = undefined;
     if (runner) {
-      this.transition('stopping', {});
+      this.transition('stopping', {}, holdDown);
       await runner.stop(this.policy.stopGraceMs);
     }
     // A stop that was asked for is no exit to report: LAST-EXIT shows '-', not our own SIGTERM.
@@ -207,12 +215,11 @@ export class Instance {
     this.lastExitSignal = null;
     const wasRunning = runner !== undefined || this.state !== 'stopped';
     this.deps.observer?.gone('the server was stopped', true);
-    this.transition('stopped', {
-      pid: null,
-      pidStartTime: null,
-      lastExitCode: this.lastExitCode,
-      lastExitSignal: this.lastExitSignal,
-    });
+    this.transition(
+      'stopped',
+      { pid: null, pidStartTime: null, lastExitCode: this.lastExitCode, lastExitSignal: this.lastExitSignal },
+      holdDown,
+    );
     if (wasRunning) this.deps.event('stopped', `${this.deps.name} stopped`);
   }
 
@@ -439,9 +446,9 @@ export class Instance {
     );
   }
 
-  private transition(state: InstanceState, patch: InstancePatch): void {
+  private transition(state: InstanceState, patch: InstancePatch, holdDown = false): void {
     this.state = state;
-    this.deps.record({ ...patch, state });
+    this.deps.record({ ...patch, ...(holdDown ? {} : this.downPatch()), state });
     if (!SETTLED.has(state)) return;
     const waiters = this.waiters;
     this.waiters = [];
@@ -452,11 +459,22 @@ export class Instance {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /** The down clock follows the state: started when it is not up while it should be, cleared when it is up. */
+  private downPatch(): InstancePatch {
+    const down = this.desired === 'running' && this.state !== 'running' && this.state !== 'unhealthy';
+    if (down === (this.downSince !== undefined)) return {};
+    this.downSince = down ? this.deps.clock.now() : undefined;
+    return { downSince: this.downSince === undefined ? null : new Date(this.downSince).toISOString() };
+  }
+
   /** Write first, then act: the desired state changes in memory only once the store holds it. */
   private async commitDesired(desired: DesiredState): Promise<void> {
     if (this.desired === desired) return;
-    await this.deps.commit({ desired });
+    // Stopped on purpose is not down, even where no stop follows (a server not yet started).
+    const clear = desired === 'stopped' && this.downSince !== undefined;
+    await this.deps.commit({ desired, ...(clear ? { downSince: null } : {}) });
     this.desired = desired;
+    if (clear) this.downSince = undefined;
   }
 
   private cancelTimer(): void {

@@ -59,6 +59,8 @@ export interface SupervisorDeps {
    * connect (daemon/net/addressPolicy.ts); node's resolver by default, a test's to play DNS rebinding.
    */
   resolve?: Resolve;
+  /** Tracing is on: http upstreams get each request's trace context as headers too, not only in `_meta`. */
+  traceHeaders?: boolean;
   /** Told when each instance's upstream becomes usable or goes away (the gateway listens), by instance key. */
   observe?(name: string): InstanceObserver | undefined;
   /** How many stdio servers start (spawn until initialized) at once (default 4). */
@@ -612,7 +614,13 @@ export class Supervisor {
     const { deps } = this;
     if (spec.transport === 'http') {
       const { spec: connected } = await withSecrets(spec, deps.secrets);
-      return new HttpRunner(connected, deps.clientInfo, SHARED_CLIENT_CAPABILITIES, deps.resolve ?? systemResolve);
+      return new HttpRunner(
+        connected,
+        deps.clientInfo,
+        SHARED_CLIENT_CAPABILITIES,
+        deps.resolve ?? systemResolve,
+        deps.traceHeaders === true,
+      );
     }
     const spawn = async () => {
       const { spec: spawned, values } = await withSecrets(spec, deps.secrets);

@@ -60,6 +60,7 @@ export function toServerView(entry: ServerEntry, now: number): ServerView {
     createdAt: entry.createdAt,
     startedAt: iso(instance.runningSince),
     nextRestartAt: iso(instance.nextRestartAt),
+    downSince: iso(instance.downSince),
     profiles: [...(entry.profiles ?? [])],
     instances: [...(entry.derived?.values() ?? [])].map((derived) => toInstanceView(derived, now)),
   };

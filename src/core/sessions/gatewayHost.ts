@@ -31,6 +31,7 @@ import type { InstanceObserver, RunnerHandover } from '../servers/instance.js';
 import { requestDeadlines } from '../servers/requestTimeout.js';
 import type { Runner } from '../servers/runner.js';
 import type { Supervisor } from '../servers/supervisor.js';
+import type { GatewayTracing } from '../tracing/gatewayTracing.js';
 import { awaitedBackend } from './awaitedBackend.js';
 import type { GatewayControl, LiveSession, SessionRecordEvent } from './gatewayControl.js';
 import { NO_PROFILES, ProfileEndpoints } from './profileEndpoints.js';
@@ -86,6 +87,8 @@ export class GatewayHost implements GatewayControl {
       tap?: (server: string) => UpstreamTap;
       /** Absent when `metrics.enabled` is false: backends are served as they are. */
       metrics?: DaemonMetrics;
+      /** Present only when OTEL_EXPORTER_OTLP_ENDPOINT is set: each target's requests become spans. */
+      tracing?: GatewayTracing;
       /** `gateway.auth: token`: who calls the loopback gateway (undefined once it answered 401/429). */
       gate?: (req: IncomingMessage, res: ServerResponse) => CallContext | undefined;
       /** The dashboard, served under /ui/ on the gateway's listener. */
@@ -132,7 +135,7 @@ export class GatewayHost implements GatewayControl {
       idleTimeoutMs: settings.gateway.idleTimeout,
       maxUnreadBytes: settings.gateway.maxUnreadBytes,
       maxSessions: settings.gateway.maxSessions,
-      backends: (name) => this.meteredBackend(name),
+      backends: (name) => this.servedBackend(name),
       ...(this.deps.metrics === undefined ? {} : { metrics: this.deps.metrics }),
       logger,
       onSessionEvent: (event) => this.onSessionEvent(event),
@@ -141,6 +144,7 @@ export class GatewayHost implements GatewayControl {
       authorizeMetrics: (call) => allows(call.principal, METRICS_ACCESS),
       ...(this.deps.gate === undefined ? {} : { gate: this.deps.gate }),
       ...(this.deps.ui === undefined ? {} : { ui: this.deps.ui }),
+      ...(this.deps.tracing === undefined ? {} : { traceHeaders: true }),
     });
   }
 
@@ -345,6 +349,17 @@ export class GatewayHost implements GatewayControl {
     const metrics = this.deps.metrics;
     if (backend === undefined || metrics === undefined) return backend;
     return metrics.gatewayBackend(name, backend, profileOfTarget(name) !== undefined);
+  }
+
+  /** A target's backend as the gateway serves it: audited, metered and traced, each when it is on. */
+  private servedBackend(name: string): SessionBackend | undefined {
+    const backend = this.meteredBackend(name);
+    const tracing = this.deps.tracing;
+    if (backend === undefined || tracing === undefined) return backend;
+    const profile = profileOfTarget(name);
+    return profile === undefined
+      ? tracing.backend({ kind: 'server', name }, backend, this.specOf(name)?.transport)
+      : tracing.backend({ kind: 'profile', name: profile }, backend, undefined);
   }
 
   /** Bytes in and out on the gateway's connections (zero while it is not listening, or without metrics). */

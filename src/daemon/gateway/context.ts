@@ -12,5 +12,7 @@ export interface GatewayContext {
   readonly maxBodyBytes: number;
   readonly maxSessions: number;
   readonly metrics: GatewayMetrics | undefined;
+  /** GatewayOptions.traceHeaders: one boolean checked per POST when tracing is off. */
+  readonly traceHeaders: boolean;
   readonly endedSession: ((id: string) => Promise<SessionEndData | undefined>) | undefined;
 }

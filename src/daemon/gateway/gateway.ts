@@ -43,6 +43,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     maxSessions,
     endedSession: options.endedSession,
     metrics: options.metrics,
+    traceHeaders: options.traceHeaders === true,
   };
   let hosts: AllowedHosts = { exact: new Set(), anyPort: new Set() };
 

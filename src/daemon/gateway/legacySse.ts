@@ -15,6 +15,7 @@ import {
 } from './replies.js';
 import { describeTarget, targetPath } from './route.js';
 import { isWellFormedSessionId, newSessionId } from './sessionIds.js';
+import { adoptTraceHeader } from './traceHeader.js';
 import type { SessionOwner } from './types.js';
 
 /** The protocol version the legacy transport belongs to (it allowed batches). */
@@ -109,6 +110,7 @@ export async function handleLegacyMessage(
     sessionNotFound(res);
     return;
   }
+  if (ctx.traceHeaders) adoptTraceHeader(req, framed);
   // A stopping daemon still takes notifications and answers: requests in flight may wait on them.
   if (ctx.registry.requests.draining && carriesRequest(framed)) {
     shuttingDown(res);

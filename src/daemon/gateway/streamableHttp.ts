@@ -25,6 +25,7 @@ import { describeTarget } from './route.js';
 import { isWellFormedSessionId, newSessionId } from './sessionIds.js';
 import { clientInfoOf } from './sessionRegistry.js';
 import { StreamableSession } from './streamableSession.js';
+import { adoptTraceHeader } from './traceHeader.js';
 import type { SessionOwner } from './types.js';
 
 /** `/servers/<name>/mcp`: the Streamable HTTP transport of MCP 2025-11-25. */
@@ -96,6 +97,7 @@ async function handlePost(
     sendRpcError(res, framed.status, framed.error.error.code, framed.error.error.message);
     return;
   }
+  if (ctx.traceHeaders) adoptTraceHeader(req, framed);
   if (session === undefined) {
     openSession(ctx, res, server, backend, framed, owner);
     return;

@@ -81,6 +81,12 @@ export interface GatewayOptions {
    * client must know (killed), from the session history so that it holds across restarts.
    */
   endedSession?: (id: string) => Promise<SessionEndData | undefined>;
+  /**
+   * Tracing is on: a request's W3C `traceparent` header becomes the trace context of the messages
+   * of its body that carry none in `params._meta` (the transport's context, for clients that only
+   * set the header).
+   */
+  traceHeaders?: boolean;
   /** The dashboard's routes (`/ui/...`), served on this listener behind the same Host/Origin checks. */
   ui?: { handles(url: string | undefined): boolean; handle(req: IncomingMessage, res: ServerResponse): Promise<void> };
 }

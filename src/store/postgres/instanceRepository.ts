@@ -14,6 +14,7 @@ interface InstanceRow {
   last_error: string | null;
   started_at: string | null;
   next_restart_at: string | null;
+  down_since: string | null;
   updated_at: string;
 }
 
@@ -30,6 +31,7 @@ function toInstance(row: InstanceRow): StoredInstance {
     lastError: row.last_error,
     startedAt: row.started_at,
     nextRestartAt: row.next_restart_at,
+    downSince: row.down_since,
     updatedAt: row.updated_at,
   };
 }
@@ -46,6 +48,7 @@ const COLUMNS = {
   lastError: 'last_error',
   startedAt: 'started_at',
   nextRestartAt: 'next_restart_at',
+  downSince: 'down_since',
 } as const satisfies Record<keyof InstancePatch, string>;
 
 export function createInstanceRepository(pool: Pool): InstanceRepository {

@@ -114,6 +114,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     last_used_at ${T}
   );
   `,
+  // When an instance stopped running while it should run: "down since" survives a daemon restart.
+  `ALTER TABLE instances ADD COLUMN down_since ${T};`,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;

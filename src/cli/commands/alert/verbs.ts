@@ -46,7 +46,9 @@ export async function testAlert(inv: Invocation, name: string): Promise<void> {
     for (const delivery of result.deliveries) {
       const outcome = delivery.ok
         ? inv.out.color.green(`delivered${delivery.attempts > 1 ? ` after ${delivery.attempts} attempts` : ''}`)
-        : inv.out.color.red(`failed after ${delivery.attempts} attempt(s): ${delivery.error}`);
+        : delivery.attempts === 0
+          ? inv.out.color.yellow(delivery.error ?? 'skipped')
+          : inv.out.color.red(`failed after ${delivery.attempts} attempt(s): ${delivery.error}`);
       inv.out.out(`${delivery.target}  ${outcome}`);
     }
   }

@@ -48,6 +48,7 @@ export function serverView(overrides: Partial<ServerView> = {}): ServerView {
     createdAt: '2025-01-31T12:00:00.000Z',
     startedAt: '2025-01-31T12:00:01.000Z',
     nextRestartAt: null,
+    downSince: null,
     profiles: [],
     instances: [],
     ...overrides,

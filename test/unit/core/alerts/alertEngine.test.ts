@@ -20,7 +20,7 @@ async function rig(when: string) {
   const store = openSqliteStore({ path: join(dir, 'mcpctl.db'), logger: silentLogger });
   const events = new EventHub({ store, logger: silentLogger });
   let now = Date.parse('2026-01-01T00:00:00Z');
-  const servers: ServerSample[] = [{ name: 'api', state: 'running', desired: 'running', pid: null }];
+  const servers: ServerSample[] = [{ name: 'api', state: 'running', desired: 'running', pid: null, downSince: null }];
   const world = { sessions: 0, calls: undefined as CallWindow | undefined };
   const engine = new AlertEngine({
     events,
@@ -47,22 +47,22 @@ async function rig(when: string) {
     engine.evaluate();
     return state();
   };
-  return { servers, world, step, state, events };
+  return { servers, world, step, state, events, now: () => now };
 }
 
 describe('the alert engine', () => {
-  it('down for: fires once the server has been down that long while it should run, resolves when it runs', async () => {
-    const { servers, step } = await rig('down for 30s');
-    (servers[0] as ServerSample).state = 'backoff';
+  it('down for: fires once the server has been down that long (by its own down clock), resolves when it runs', async () => {
+    const { servers, step, now } = await rig('down for 30s');
+    Object.assign(servers[0] as ServerSample, { state: 'backoff', downSince: now() });
     expect(step(0)).toBe('ok');
     expect(step(29_000)).toBe('ok');
     expect(step(1_000)).toBe('firing');
-    (servers[0] as ServerSample).state = 'running';
+    Object.assign(servers[0] as ServerSample, { state: 'running', downSince: null });
     expect(step(1)).toBe('ok');
-    // Stopped on purpose is not down.
-    Object.assign(servers[0] as ServerSample, { state: 'stopped', desired: 'stopped' });
+    // Down since before the engine (its daemon) started: it fires on that clock, not 30 s from now.
+    Object.assign(servers[0] as ServerSample, { state: 'starting', downSince: now() - 29_500 });
     expect(step(0)).toBe('ok');
-    expect(step(60_000)).toBe('ok');
+    expect(step(500)).toBe('firing');
   });
 
   it('error-rate and p95 judge the call windows the metrics module gives; no calls is no alert', async () => {
