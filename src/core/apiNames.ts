@@ -51,6 +51,7 @@ export const METHOD_NAMES = [
   'revokeToken',
   'createDashboardLogin',
   'createBackup',
+  'listNodes',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs', 'followEvents'] as const;

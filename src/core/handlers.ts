@@ -10,6 +10,7 @@ import { type AuditHandlerDeps, createAuditHandlers } from './audit/auditHandler
 import { createTokenHandlers } from './auth/tokenHandlers.js';
 import type { TokenService } from './auth/tokens.js';
 import { createBackupHandlers } from './backup/backupHandlers.js';
+import { createNodeHandlers } from './cluster/nodeHandlers.js';
 import { createDeclarativeHandlers, type DeclarativeHandlerDeps } from './config/declarativeHandlers.js';
 import type { Settings } from './config/settings.js';
 import { createDashboardHandlers, type DashboardHandlerDeps } from './dashboard/dashboardHandlers.js';
@@ -68,6 +69,8 @@ export interface HandlerDeps
   tokens: TokenService;
   /** The remote listener once it listens (`daemon status` prints it); null when there is none. */
   remote?: () => DaemonStatus['remote'];
+  /** This daemon's node name (core/cluster/nodeName.ts). */
+  node: string;
 }
 
 /** The settings a running daemon applies when told to reload (the rest need a restart). */
@@ -110,6 +113,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
         gateway: gateway.url === null || gateway.port === null ? null : { url: gateway.url, port: gateway.port },
         secrets: await deps.vault.status(),
         remote: deps.remote?.() ?? null,
+        node: deps.node,
       };
     },
     async daemonStop() {
@@ -223,6 +227,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       now: deps.now,
     }),
     ...createTokenHandlers(deps),
+    ...createNodeHandlers(deps),
     ...createDashboardHandlers(deps),
     followLogs(query, _call, signal) {
       const keep = lineFilter(query);
