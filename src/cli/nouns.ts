@@ -60,6 +60,7 @@ export const NOUNS: readonly Noun[] = [
   },
   { words: ['alert'], load: async () => (await import('./commands/alert/register.js')).registerAlertCommands },
   { words: ['backup'], load: async () => (await import('./commands/backup/register.js')).registerBackupCommands },
+  { words: ['node'], load: async () => (await import('./commands/node/register.js')).registerNodeCommands },
 ];
 
 /** Global options that take a value: the word after them is not the noun. */

@@ -168,6 +168,8 @@ export const daemonStatusSchema = z.object({
   secrets: secretStatusSchema,
   /** The remote listener (`--listen`): its URL and its certificate's SHA-256 fingerprint; null when off. */
   remote: z.object({ url: z.string(), fingerprint: z.string().nullable(), certFile: z.string().nullable() }).nullable(),
+  /** This daemon's node name in a cluster (`--node`, `node:` in config.yaml, else the host name). */
+  node: z.string(),
 });
 export type DaemonStatus = z.output<typeof daemonStatusSchema>;
 
@@ -416,6 +418,19 @@ export const tokenViewSchema = z.object({
 });
 export type TokenView = z.output<typeof tokenViewSchema>;
 
+/** A daemon of the cluster as `node ls` shows it (store/types.ts StoredNode; times are the store's clock). */
+export const nodeViewSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  lastHeartbeatAt: z.string(),
+  /** Its last heartbeat is younger than the liveness TTL (three missed heartbeats). */
+  live: z.boolean(),
+  /** The node answering this call. */
+  self: z.boolean(),
+  load: z.object({ serversRunning: z.number(), sessionsOpen: z.number() }),
+});
+export type NodeView = z.output<typeof nodeViewSchema>;
+
 export const controlMethods = {
   daemonStatus: { input: z.object({}).strict(), output: daemonStatusSchema },
   daemonStop: {
@@ -548,6 +563,8 @@ export const controlMethods = {
     output: tokenViewSchema.extend({ token: z.string() }),
   },
   listTokens: { input: z.object({}).strict(), output: z.array(tokenViewSchema) },
+  /** The cluster's nodes (every daemon sharing this store), by name. */
+  listNodes: { input: z.object({}).strict(), output: z.array(nodeViewSchema) },
   /** Effective for the next request; the token's open gateway sessions are closed. */
   revokeToken: { input: z.object({ name: tokenNameSchema }).strict(), output: z.object({ name: z.string() }) },
   ...clientMethods,

@@ -54,6 +54,7 @@ export const METHOD_EFFECTS: { readonly [M in (typeof METHOD_NAMES)[number]]: Me
   metrics: 'reads',
   createToken: 'writes',
   listTokens: 'reads',
+  listNodes: 'reads',
   revokeToken: 'writes',
   // Mints a one-time login code: recorded, like any way in.
   createDashboardLogin: 'writes',

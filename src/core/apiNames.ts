@@ -56,6 +56,7 @@ export const METHOD_NAMES = [
   'installClient',
   'previewClientUninstall',
   'uninstallClient',
+  'listNodes',
 ] as const;
 
 export const STREAM_NAMES = ['followLogs', 'followEvents'] as const;

@@ -85,6 +85,7 @@ export const METHOD_RULES: MethodRules = {
   exportConfig: { access: 'admin', objects: () => [{ kind: 'everything', what: 'export' }] },
   createToken: { access: 'admin', objects: () => [{ kind: 'everything', what: 'tokens' }] },
   listTokens: { access: 'admin', objects: () => [{ kind: 'everything', what: 'tokens' }] },
+  listNodes: { access: 'read' },
   revokeToken: { access: 'admin', objects: () => [{ kind: 'everything', what: 'tokens' }] },
   // With --debug-payloads it shows arguments: who may run calls may read them.
   sessionTraffic: { access: 'operate', objects: (input) => [{ kind: 'session', id: input.id }] },

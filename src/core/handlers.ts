@@ -12,6 +12,7 @@ import { createTokenHandlers } from './auth/tokenHandlers.js';
 import type { TokenService } from './auth/tokens.js';
 import { createBackupHandlers } from './backup/backupHandlers.js';
 import { type ClientHandlerDeps, createClientHandlers } from './clients/clientHandlers.js';
+import { createNodeHandlers } from './cluster/nodeHandlers.js';
 import { createDeclarativeHandlers, type DeclarativeHandlerDeps } from './config/declarativeHandlers.js';
 import type { Settings } from './config/settings.js';
 import { createDashboardHandlers, type DashboardHandlerDeps } from './dashboard/dashboardHandlers.js';
@@ -78,6 +79,8 @@ export interface HandlerDeps
   storeInfo?: StoreInfo;
   /** Whose AI-client files the daemon edits, and how they run mcpctl; absent: this process's. */
   clients?: Omit<ClientHandlerDeps, 'lookups'>;
+  /** This daemon's node name (core/cluster/nodeName.ts). */
+  node: string;
 }
 
 /** The settings a running daemon applies when told to reload (the rest need a restart). */
@@ -122,6 +125,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
         gateway: gateway.url === null || gateway.port === null ? null : { url: gateway.url, port: gateway.port },
         secrets: await deps.vault.status(),
         remote: deps.remote?.() ?? null,
+        node: deps.node,
       };
     },
     async daemonStop() {
@@ -236,6 +240,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       now: deps.now,
     }),
     ...createTokenHandlers(deps),
+    ...createNodeHandlers(deps),
     ...createDashboardHandlers(deps),
     ...createClientHandlers({
       ...(deps.clients ?? {

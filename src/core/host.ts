@@ -19,6 +19,8 @@ import { createAuditLog } from './audit/auditLog.js';
 import { withAudit } from './audit/controlAudit.js';
 import { startRemoteAccess, tokenGate } from './auth/remoteAccess.js';
 import { TokenService } from './auth/tokens.js';
+import { NodeHeartbeat } from './cluster/heartbeat.js';
+import { resolveNodeName } from './cluster/nodeName.js';
 import { loadSettings } from './config/settings.js';
 import { EventHub } from './events/eventHub.js';
 import { profileEventRecorder } from './events/profileEvents.js';
@@ -68,6 +70,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
   const { paths, version } = options;
   const env = options.env ?? process.env;
   const settings = await loadSettings(paths, env);
+  const node = resolveNodeName(settings.node, env);
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 });
   mkdirSync(paths.runtimeDir, { recursive: true, mode: 0o700 });
@@ -97,7 +100,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
 
   try {
     const startedAt = Date.now();
-    logger.info({ version, home: paths.stateDir }, 'daemon starting');
+    logger.info({ version, home: paths.stateDir, node }, 'daemon starting');
     const { store, info: storeInfo } = await openConfiguredStore(settings, paths, logger);
     cleanups.push(() => store.close());
     // Loaded before anything serves: the gateway and the control API read profiles from it synchronously.
@@ -275,6 +278,20 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     });
     await alerts.start();
     cleanups.push(() => alerts.stop());
+    const heartbeat = new NodeHeartbeat({
+      nodes: store.nodes,
+      name: node,
+      version,
+      logger,
+      // Tests shorten it to see a load change at once.
+      intervalMs: Number(env.MCPCTL_TEST_HEARTBEAT_MS ?? 0) || undefined,
+      load: () => ({
+        serversRunning: supervisor.list().filter(({ instance }) => instance.state === 'running').length,
+        sessionsOpen: gateway.liveSessions().length,
+      }),
+    });
+    await heartbeat.start();
+    cleanups.push(() => heartbeat.stop());
     let remote: { status(): DaemonStatus['remote']; close(): Promise<void> } | undefined;
     const handlers = createHandlers({
       paths,
@@ -282,6 +299,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       store,
       supervisor,
       version,
+      node,
       startedAt,
       daemonLog: daemonLog.logFile,
       serverLog: (name) => {

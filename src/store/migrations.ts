@@ -131,6 +131,23 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE instances ADD COLUMN down_since TEXT;
   `,
+  // Cluster: one row per daemon (its heartbeat), one per leased resource. Times are the database's
+  // clock in ISO-8601 with milliseconds (strftime('%Y-%m-%dT%H:%M:%fZ')), so text order is time order.
+  `
+  CREATE TABLE IF NOT EXISTS nodes (
+    name TEXT PRIMARY KEY,
+    version TEXT NOT NULL,
+    load TEXT NOT NULL,
+    first_seen_at TEXT NOT NULL,
+    last_heartbeat_at TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS leases (
+    resource TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    fence INTEGER NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

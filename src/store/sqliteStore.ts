@@ -5,7 +5,9 @@ import { createAuditRepository } from './auditRepository.js';
 import { openDatabase } from './database.js';
 import { createEventRepository } from './eventRepository.js';
 import { createInstanceRepository } from './instanceRepository.js';
+import { createLeaseRepository } from './leaseRepository.js';
 import { migrate } from './migrations.js';
+import { createNodeRepository } from './nodeRepository.js';
 import { createProfileRepository } from './profileRepository.js';
 import { checkRetention } from './retention.js';
 import { createSecretRepository } from './secretRepository.js';
@@ -59,6 +61,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     alerts: reportingStorageFailures(createAlertRepository(db), path),
     audit: reportingStorageFailures(createAuditRepository(db), path),
     tokens: reportingStorageFailures(createTokenRepository(db), path),
+    nodes: reportingStorageFailures(createNodeRepository(db), path),
+    leases: reportingStorageFailures(createLeaseRepository(db), path),
     close() {
       if (db.open) db.close();
     },

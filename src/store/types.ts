@@ -289,6 +289,67 @@ export interface TokenRepository {
   touch(name: string, time: string): Promise<void>;
 }
 
+/**
+ * A daemon of the cluster as its heartbeat left it. Times are the DATABASE's clock, never a node's:
+ * a node whose clock is off cannot look live (or dead) to the others.
+ */
+export interface StoredNode {
+  name: string;
+  /** The mcpctl version the node runs. */
+  version: string;
+  /** What the node reports about itself (servers running, sessions open...), as JSON. */
+  load: JsonObject;
+  /** When this name first sent a heartbeat. */
+  firstSeenAt: string;
+  lastHeartbeatAt: string;
+  /** Its last heartbeat is younger than the TTL the caller passed to `list`. */
+  live: boolean;
+}
+
+export interface NodeRepository {
+  /** Inserts or refreshes the node's row, stamped with the database's clock; returns it as stored. */
+  heartbeat(node: { name: string; version: string; load: JsonObject }): Promise<StoredNode>;
+  /** Every node known, by name; `live` when its last heartbeat is younger than `liveTtlMs`. */
+  list(liveTtlMs: number): Promise<StoredNode[]>;
+  /** false when there was no such node. */
+  remove(name: string): Promise<boolean>;
+}
+
+/** The answer to `LeaseRepository.acquire`: who holds the resource now. */
+export interface LeaseGrant {
+  /** The caller holds it (taken or renewed). */
+  held: boolean;
+  holder: string;
+  /**
+   * Bumped on every change of holder, never reset (a release keeps it): a larger fence is a later
+   * holder, so whatever acts for a lease can be told apart from a stale one.
+   */
+  fence: number;
+  /** Database clock. */
+  expiresAt: string;
+}
+
+export interface StoredLease {
+  resource: string;
+  holder: string;
+  fence: number;
+  expiresAt: string;
+  /** Not yet expired by the database's clock. */
+  live: boolean;
+}
+
+/**
+ * Ownership of a resource by one node at a time, timed by the database's clock. Whoever holds an
+ * expired (or released) lease no longer holds it; the next `acquire` takes it.
+ */
+export interface LeaseRepository {
+  /** Takes `resource` for `node` when free or expired, renews it when `node` holds it already; else says who does. */
+  acquire(resource: string, node: string, ttlMs: number): Promise<LeaseGrant>;
+  /** Gives it up at once when `node` holds it (the fence stays); false when it did not. */
+  release(resource: string, node: string): Promise<boolean>;
+  list(): Promise<StoredLease[]>;
+}
+
 /** Who made a backup and when: written into the backup itself, read back by `backup restore`. */
 export interface BackupMeta {
   createdAt: string;
@@ -321,6 +382,8 @@ export interface Store {
   sessions: SessionRepository;
   alerts: AlertRepository;
   audit: AuditRepository;
+  nodes: NodeRepository;
+  leases: LeaseRepository;
   /** Idempotent; a networked store resolves once its connections are closed. */
   close(): void | Promise<void>;
 }

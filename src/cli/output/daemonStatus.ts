@@ -18,6 +18,7 @@ export function renderDaemonStatus(status: DaemonStatus, palette: Palette): stri
   return renderFields([
     ['Daemon', `${palette.green('running')} (pid ${status.pid})`],
     ['Version', status.version],
+    ['Node', status.node],
     ['Uptime', formatUptime(status.uptimeSeconds)],
     ['Started', status.startedAt],
     ['Socket', status.socket],

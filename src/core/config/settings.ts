@@ -7,6 +7,7 @@ import type { Paths } from '../../shared/paths.js';
 import { loadYaml } from '../../shared/yaml.js';
 import { postgresLocation } from '../../store/postgres/location.js';
 import { alertRuleSchema } from '../alerts/rule.js';
+import { NODE_NAME_PATTERN } from '../cluster/nodeName.js';
 import { OUTPUT_FORMATS } from './cliSettings.js';
 import { SETTING_KEYS, typedSetting } from './settingKeys.js';
 
@@ -76,6 +77,14 @@ function hostList() {
 /** Daemon-wide settings: `config.yaml`, overridden by `MCPCTL_*` variables. */
 const settingsSchema = z
   .object({
+    /** This daemon's name in a cluster; `--node` (MCPCTL_NODE) wins, the host name is the default. */
+    node: z
+      .string()
+      .regex(
+        NODE_NAME_PATTERN,
+        'letters, digits, dot, dash and underscore, starting with a letter or digit, at most 63',
+      )
+      .optional(),
     logs: z
       .object({
         maxBytes: z

@@ -116,6 +116,22 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `,
   // When an instance stopped running while it should run: "down since" survives a daemon restart.
   `ALTER TABLE instances ADD COLUMN down_since ${T};`,
+  // Cluster: one row per daemon (its heartbeat), one per leased resource; times from the database's clock.
+  `
+  CREATE TABLE nodes (
+    name ${T} PRIMARY KEY,
+    version ${T} NOT NULL,
+    load json NOT NULL,
+    first_seen_at ${T} NOT NULL,
+    last_heartbeat_at ${T} NOT NULL
+  );
+  CREATE TABLE leases (
+    resource ${T} PRIMARY KEY,
+    holder ${T} NOT NULL,
+    fence integer NOT NULL,
+    expires_at ${T} NOT NULL
+  );
+  `,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;

@@ -6,8 +6,10 @@ import { createAlertRepository } from './alertRepository.js';
 import { createAuditRepository } from './auditRepository.js';
 import { createEventRepository } from './eventRepository.js';
 import { createInstanceRepository } from './instanceRepository.js';
+import { createLeaseRepository } from './leaseRepository.js';
 import { postgresLocation } from './location.js';
 import { migratePostgres } from './migrations.js';
+import { createNodeRepository } from './nodeRepository.js';
 import { postgresFailure, reportingPostgresFailures } from './pgErrors.js';
 import { createPool } from './pool.js';
 import { createProfileRepository } from './profileRepository.js';
@@ -65,6 +67,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     alerts: guarded(createAlertRepository(pool)),
     audit: guarded(createAuditRepository(pool)),
     tokens: guarded(createTokenRepository(pool)),
+    nodes: guarded(createNodeRepository(pool)),
+    leases: guarded(createLeaseRepository(pool)),
     close() {
       closing ??= pool.end().catch((error: unknown) => {
         logger.warn({ store: location.target, err: (error as Error).message }, 'closing the store pool failed');

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { checkNodeName } from '../../../core/cluster/nodeName.js';
 import { McpctlError } from '../../../shared/errors.js';
 import { parseIntegerFlag } from '../../flags.js';
 
@@ -13,6 +14,8 @@ export function withGatewayPort(env: NodeJS.ProcessEnv, flags: DaemonFlags): Nod
   }
   // `--listen` and the TLS pair reach the daemon the same way: MCPCTL_LISTEN, MCPCTL_TLS_CERT/KEY.
   if (flags.listen !== undefined) out.MCPCTL_LISTEN = flags.listen;
+  // `--node` too: MCPCTL_NODE, over `node:` in config.yaml.
+  if (flags.node !== undefined) out.MCPCTL_NODE = checkNodeName(flags.node, '--node');
   if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
     throw new McpctlError('INVALID_ARGUMENT', 'give --tls-cert and --tls-key together', {
       hint: 'both PEM files, or neither (a self-signed pair is generated and kept)',
@@ -28,4 +31,5 @@ export interface DaemonFlags {
   listen?: string;
   tlsCert?: string;
   tlsKey?: string;
+  node?: string;
 }

@@ -17,6 +17,7 @@ export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => I
     .option('--listen <host:port>', 'also serve the control API and the gateway over TLS, tokens required')
     .option('--tls-cert <file>', 'PEM certificate for --listen (default: a self-signed one, kept)')
     .option('--tls-key <file>', 'PEM key for --tls-cert')
+    .option('--node <name>', "this daemon's name in a cluster sharing one store (default: the host name)")
     .action(async (flags) => {
       await inv().requireLocal('daemon run');
       const { runDaemonInForeground } = await import('./run.js');
@@ -29,6 +30,7 @@ export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => I
     .option('--listen <host:port>', 'also serve the control API and the gateway over TLS, tokens required')
     .option('--tls-cert <file>', 'PEM certificate for --listen (default: a self-signed one, kept)')
     .option('--tls-key <file>', 'PEM key for --tls-cert')
+    .option('--node <name>', "this daemon's name in a cluster sharing one store (default: the host name)")
     .action(async (flags) => {
       await inv().requireLocal('daemon start');
       await startDaemonInBackground(inv(), flags);

@@ -98,6 +98,7 @@ export function daemonStatus(overrides: Partial<DaemonStatus> = {}): DaemonStatu
     gateway: { url: 'http://127.0.0.1:7711', port: 7711 },
     secrets: { keySource: 'file', keyFile: '/h/master.key', count: 2, problem: null },
     remote: null,
+    node: 'node-a',
     ...overrides,
   };
 }

@@ -61,6 +61,7 @@ export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } 
     store,
     supervisor,
     version: '0.0.0-test',
+    node: 'test-node',
     startedAt: Date.now(),
     daemonLog: noLog,
     serverLog: () => noLog,
