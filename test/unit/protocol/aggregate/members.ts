@@ -71,8 +71,8 @@ export function everything(name = 'everything'): LiveMember {
 export function memory(name = 'memory'): LiveMember {
   const dir = mkdtempSync(join(tmpdir(), 'mcpctl-memory-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  process.env.MEMORY_FILE_PATH = join(dir, 'memory.jsonl');
-  return new LiveMember(name, () => startUpstream(MEMORY, [], false));
+  // The child's env, not process.env: unit files share their worker (isolate: false).
+  return new LiveMember(name, () => startUpstream(MEMORY, [], false, { MEMORY_FILE_PATH: join(dir, 'memory.jsonl') }));
 }
 
 export function filesystem(dir: string, name = 'filesystem'): LiveMember {
@@ -86,8 +86,7 @@ export function oddNames(name = 'odd'): LiveMember {
 }
 
 export function hanging(name = 'stuck'): LiveMember {
-  process.env.HANG_AFTER_PINGS = '1000000';
-  return new LiveMember(name, () => startUpstream(HANG, [], false));
+  return new LiveMember(name, () => startUpstream(HANG, [], false, { HANG_AFTER_PINGS: '1000000' }));
 }
 
 /** Starts the members before the file's tests and stops them after. */

@@ -51,8 +51,16 @@ export interface Upstream {
  * `awaitRootsProbe` we wait for that request (refused: nobody is attached yet) so it
  * cannot land in a test's session later.
  */
-export async function startUpstream(script: string, args: string[], awaitRootsProbe: boolean): Promise<Upstream> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+export async function startUpstream(
+  script: string,
+  args: string[],
+  awaitRootsProbe: boolean,
+  env?: NodeJS.ProcessEnv,
+): Promise<Upstream> {
+  const child = spawn(process.execPath, [script, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    ...(env ? { env: { ...process.env, ...env } } : {}),
+  });
   child.stderr.resume();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let shared: UpstreamSink | undefined;
