@@ -74,20 +74,12 @@ describe('openSqliteStore', () => {
   });
   it('adds its tables to a database of the previous schema without touching its servers', async () => {
     const path = join(tempDir(), 'mcpctl.db');
-    const first = openSqliteStore({ path, logger: silentLogger });
-    await first.servers.insert({ name: 'fs', transport: 'stdio', spec: { command: 'node' } });
-    first.close();
-    // Roll the file back to schema 2, as the release before profiles left it: drop every table a later step made.
-    const tables = (db: Database.Database): string[] =>
-      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map(
-        (row) => row.name,
-      );
-    const schema2 = new Database(':memory:');
-    for (const step of MIGRATIONS.slice(0, 2)) schema2.exec(step);
-    const kept = new Set(tables(schema2));
-    schema2.close();
+    // A file as the release before profiles left it: the first two steps only, and one server.
     const raw = new Database(path);
-    for (const table of tables(raw).filter((name) => !kept.has(name))) raw.exec(`DROP TABLE ${table}`);
+    for (const step of MIGRATIONS.slice(0, 2)) raw.exec(step);
+    raw
+      .prepare('INSERT INTO servers (name, transport, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+      .run('fs', 'stdio', JSON.stringify({ command: 'node' }), '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z');
     raw.pragma('user_version = 2');
     raw.close();
 
