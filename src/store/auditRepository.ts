@@ -1,40 +1,7 @@
 import type { Database } from 'better-sqlite3';
+import { type AuditRow, toEntry } from './rows.js';
 import { withoutFsync } from './sessionRepository.js';
-import type { AuditRepository, NewAuditEntry, StoredAuditEntry } from './types.js';
-
-interface AuditRow {
-  id: number;
-  time: string;
-  principal: string;
-  principal_kind: string;
-  role: string;
-  address: string;
-  method: string;
-  server: string | null;
-  tool: string | null;
-  session: string | null;
-  outcome: string;
-  error: string | null;
-  duration_ms: number;
-}
-
-function toEntry(row: AuditRow): StoredAuditEntry {
-  return {
-    id: row.id,
-    time: row.time,
-    principal: row.principal,
-    principalKind: row.principal_kind,
-    role: row.role,
-    address: row.address,
-    method: row.method,
-    server: row.server,
-    tool: row.tool,
-    session: row.session,
-    outcome: row.outcome,
-    error: row.error,
-    durationMs: row.duration_ms,
-  };
-}
+import type { AuditRepository, NewAuditEntry } from './types.js';
 
 function toRow(entry: NewAuditEntry): Omit<AuditRow, 'id'> {
   return {

@@ -1,25 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { type SecretRow, toSecret } from './rows.js';
 import type { SealedSecret, SecretRepository, StoredSecret } from './types.js';
-
-interface SecretRow {
-  name: string;
-  ciphertext: Buffer;
-  nonce: Buffer;
-  key_id: string;
-  created_at: string;
-  updated_at: string;
-}
-
-function toSecret(row: SecretRow): StoredSecret {
-  return {
-    name: row.name,
-    ciphertext: row.ciphertext,
-    nonce: row.nonce,
-    keyId: row.key_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
 
 /** Every write is an explicit IMMEDIATE transaction (see serverRepository.ts): COMMIT reports a refused write. */
 export function createSecretRepository(db: Database): SecretRepository {

@@ -1,38 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { DANGLING_REASON, DEFAULT_MAX_SESSIONS } from './retention.js';
-import type { OpenedSession, SessionClose, SessionRepository, StoredSession } from './types.js';
-
-interface SessionRow {
-  id: string;
-  server: string;
-  transport: string;
-  client_name: string | null;
-  client_version: string | null;
-  protocol_version: string | null;
-  started_at: string;
-  last_activity: string;
-  closed_at: string | null;
-  close_reason: string | null;
-  requests: number;
-  errors: number;
-}
-
-function toSession(row: SessionRow): StoredSession {
-  return {
-    id: row.id,
-    server: row.server,
-    transport: row.transport,
-    clientName: row.client_name,
-    clientVersion: row.client_version,
-    protocolVersion: row.protocol_version,
-    startedAt: row.started_at,
-    lastActivity: row.last_activity,
-    closedAt: row.closed_at,
-    closeReason: row.close_reason,
-    requests: row.requests,
-    errors: row.errors,
-  };
-}
+import { type SessionRow, toSession } from './rows.js';
+import type { OpenedSession, SessionClose, SessionRepository } from './types.js';
 
 /**
  * Runs a session-history write without waiting for fsync (WAL, synchronous NORMAL), then puts the

@@ -1,39 +1,6 @@
-import type { AuditRepository, NewAuditEntry, StoredAuditEntry } from '../types.js';
+import { type AuditRow, toEntry } from '../rows.js';
+import type { AuditRepository, NewAuditEntry } from '../types.js';
 import { inTransaction, type Pool } from './pool.js';
-
-interface AuditRow {
-  id: string;
-  time: string;
-  principal: string;
-  principal_kind: string;
-  role: string;
-  address: string;
-  method: string;
-  server: string | null;
-  tool: string | null;
-  session: string | null;
-  outcome: string;
-  error: string | null;
-  duration_ms: number;
-}
-
-function toEntry(row: AuditRow): StoredAuditEntry {
-  return {
-    id: Number(row.id),
-    time: row.time,
-    principal: row.principal,
-    principalKind: row.principal_kind,
-    role: row.role,
-    address: row.address,
-    method: row.method,
-    server: row.server,
-    tool: row.tool,
-    session: row.session,
-    outcome: row.outcome,
-    error: row.error,
-    durationMs: row.duration_ms,
-  };
-}
 
 const COLUMNS = 12;
 const CHUNK = 1000;

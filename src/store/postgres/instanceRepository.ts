@@ -1,40 +1,7 @@
 import { McpctlError } from '../../shared/errors.js';
-import type { InstancePatch, InstanceRepository, StoredInstance } from '../types.js';
+import { type InstanceRow, toInstance } from '../rows.js';
+import type { InstancePatch, InstanceRepository } from '../types.js';
 import { inTransaction, type Pool } from './pool.js';
-
-interface InstanceRow {
-  server: string;
-  desired: string;
-  state: string;
-  pid: number | null;
-  pid_start_time: string | null;
-  restarts: number;
-  last_exit_code: number | null;
-  last_exit_signal: string | null;
-  last_error: string | null;
-  started_at: string | null;
-  next_restart_at: string | null;
-  down_since: string | null;
-  updated_at: string;
-}
-
-function toInstance(row: InstanceRow): StoredInstance {
-  return {
-    server: row.server,
-    desired: row.desired,
-    state: row.state,
-    pid: row.pid,
-    pidStartTime: row.pid_start_time,
-    restarts: row.restarts,
-    lastExitCode: row.last_exit_code,
-    lastExitSignal: row.last_exit_signal,
-    lastError: row.last_error,
-    startedAt: row.started_at,
-    nextRestartAt: row.next_restart_at,
-    downSince: row.down_since,
-    updatedAt: row.updated_at,
-  };
-}
 
 /** The patchable fields and their columns; an `undefined` value in a patch means "leave as is". */
 const COLUMNS = {

@@ -1,25 +1,6 @@
+import { type SecretRow, toSecret } from '../rows.js';
 import type { SealedSecret, SecretRepository, StoredSecret } from '../types.js';
 import { inTransaction, type Pool } from './pool.js';
-
-interface SecretRow {
-  name: string;
-  ciphertext: Buffer;
-  nonce: Buffer;
-  key_id: string;
-  created_at: string;
-  updated_at: string;
-}
-
-function toSecret(row: SecretRow): StoredSecret {
-  return {
-    name: row.name,
-    ciphertext: row.ciphertext,
-    nonce: row.nonce,
-    keyId: row.key_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
 
 export function createSecretRepository(pool: Pool): SecretRepository {
   return {

@@ -1,39 +1,10 @@
 import { DANGLING_REASON, DEFAULT_MAX_SESSIONS } from '../retention.js';
-import type { SessionRepository, StoredSession } from '../types.js';
+import { type SessionRow as StoredSessionRow, toSession } from '../rows.js';
+import type { SessionRepository } from '../types.js';
 import { inTransaction, type Pool } from './pool.js';
 
-interface SessionRow {
-  id: string;
-  seq: string;
-  server: string;
-  transport: string;
-  client_name: string | null;
-  client_version: string | null;
-  protocol_version: string | null;
-  started_at: string;
-  last_activity: string;
-  closed_at: string | null;
-  close_reason: string | null;
-  requests: number;
-  errors: number;
-}
-
-function toSession(row: SessionRow): StoredSession {
-  return {
-    id: row.id,
-    server: row.server,
-    transport: row.transport,
-    clientName: row.client_name,
-    clientVersion: row.client_version,
-    protocolVersion: row.protocol_version,
-    startedAt: row.started_at,
-    lastActivity: row.last_activity,
-    closedAt: row.closed_at,
-    closeReason: row.close_reason,
-    requests: row.requests,
-    errors: row.errors,
-  };
-}
+/** Its `seq` orders sessions started in the same millisecond and bounds the history. */
+type SessionRow = StoredSessionRow & { seq: string };
 
 /** Session history; its writes do not wait for the WAL flush (see inTransaction's `relaxed`). */
 export function createSessionRepository(pool: Pool, maxSessions = DEFAULT_MAX_SESSIONS): SessionRepository {
