@@ -53,6 +53,17 @@ export function storageFailure(error: unknown, path: string): McpctlError | unde
 
 /** The same repository, every method of which reports storage failures as STORE_WRITE_FAILED. */
 export function reportingStorageFailures<T extends object>(repository: T, path: string): T {
+  return translatingFailures(repository, (error) => storageFailure(error, path));
+}
+
+/**
+ * The same repository, every method of which rejects with `translate(error)` where that gives a
+ * typed error, and with the error as it was otherwise. Each backend passes its own translation.
+ */
+export function translatingFailures<T extends object>(
+  repository: T,
+  translate: (error: unknown) => Error | undefined,
+): T {
   const guarded: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(repository)) {
     if (typeof value !== 'function') {
@@ -64,7 +75,7 @@ export function reportingStorageFailures<T extends object>(repository: T, path: 
       try {
         return await method.apply(repository, args);
       } catch (error) {
-        throw storageFailure(error, path) ?? error;
+        throw translate(error) ?? error;
       }
     };
   }

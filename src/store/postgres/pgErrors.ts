@@ -1,4 +1,5 @@
 import { McpctlError } from '../../shared/errors.js';
+import { translatingFailures } from '../storageFailure.js';
 import { type PostgresLocation, withoutPassword } from './location.js';
 
 /** The SQLSTATE of an error from PostgreSQL (pg's DatabaseError), or undefined for anything else. */
@@ -96,20 +97,5 @@ export function postgresFailure(error: unknown, location: PostgresLocation): Mcp
 
 /** The same repository, every method of which reports PostgreSQL failures as typed errors. */
 export function reportingPostgresFailures<T extends object>(repository: T, location: PostgresLocation): T {
-  const guarded: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(repository)) {
-    if (typeof value !== 'function') {
-      guarded[key] = value;
-      continue;
-    }
-    const method = value as (...args: unknown[]) => Promise<unknown>;
-    guarded[key] = async (...args: unknown[]): Promise<unknown> => {
-      try {
-        return await method.apply(repository, args);
-      } catch (error) {
-        throw postgresFailure(error, location) ?? error;
-      }
-    };
-  }
-  return guarded as T;
+  return translatingFailures(repository, (error) => postgresFailure(error, location));
 }
