@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { McpctlError } from '../shared/errors.js';
+import { syncFile } from '../shared/fsync.js';
 import { isCorruptionError } from './sqliteErrors.js';
 import type { BackupMeta } from './types.js';
 
@@ -39,29 +40,6 @@ export interface SqliteBackupInfo {
 /** Whether a file starting with `head` is an SQLite database at all. */
 export function isSqliteHeader(head: Buffer): boolean {
   return head.length >= SQLITE_MAGIC.length && head.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC);
-}
-
-/** fsync of a file's data. */
-export function syncFile(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** fsync of a folder, so a rename in it is durable; some file systems refuse it (the rename is atomic all the same). */
-export function syncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // refused: nothing more to do
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
 
 /**

@@ -2,10 +2,11 @@ import { chmodSync, copyFileSync, existsSync, renameSync, statSync, unlinkSync }
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { McpctlError } from '../shared/errors.js';
+import { syncDir, syncFile } from '../shared/fsync.js';
 import type { Logger } from '../shared/logger.js';
 import { asideName, SIDECARS } from './corruption.js';
 import { migrate } from './migrations.js';
-import { BACKUP_META_TABLE, readBackupMeta, snapshotSqlite, syncDir, syncFile } from './sqliteBackup.js';
+import { BACKUP_META_TABLE, readBackupMeta, snapshotSqlite } from './sqliteBackup.js';
 import { isCorruptionError } from './sqliteErrors.js';
 import type { BackupMeta } from './types.js';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { accessSync, chmodSync, constants, linkSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { syncDir } from '../../daemon/service/files.js';
 import { McpctlError } from '../../shared/errors.js';
+import { syncDir } from '../../shared/fsync.js';
 import type { BackupMeta, StoreBackup } from '../../store/types.js';
 import { inspectBackup } from './backupFormat.js';
 import type { BackupInfo } from './schemas.js';

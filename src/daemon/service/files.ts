@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { syncDir } from '../../shared/fsync.js';
 
 /** Removes `path`; a file that is already gone is fine. */
 export function unlinkQuietly(path: string): void {
@@ -32,17 +33,4 @@ export function writeFileAtomic(path: string, content: string, mode = 0o644): vo
     throw error;
   }
   syncDir(dir);
-}
-
-/** fsync of a folder, so a rename in it survives a crash; a file system that refuses it is let be. */
-export function syncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Some filesystems refuse fsync on a folder; the rename is still atomic.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
