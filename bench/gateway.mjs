@@ -63,6 +63,28 @@ export async function measureOnce(target, settings) {
   }
 }
 
+/**
+ * Two targets (or a few) measured in interleaved rounds, the order alternating so neither always
+ * runs on the warmer machine; prints their table and returns the summaries by key.
+ */
+export async function measureAlternating(targets, settings) {
+  const runs = new Map(targets.map((target) => [target.key, []]));
+  for (let round = 1; round <= settings.rounds; round++) {
+    const order = round % 2 === 1 ? targets : [...targets].reverse();
+    for (const target of order) {
+      try {
+        runs.get(target.key).push({ ...(await measureOnce(target, settings)), round });
+      } catch (error) {
+        console.log(`  ${target.label} round ${round} failed: ${error.message.split('\n')[0]}`);
+      }
+    }
+    console.log(`round ${round} done`);
+  }
+  const summary = new Map(targets.map((target) => [target.key, summarize(target, runs.get(target.key))]));
+  printTable(summary);
+  return summary;
+}
+
 export async function benchGateway() {
   const settings = gatewaySettings();
   const targets = TARGETS.filter((target) => !settings.only || settings.only.includes(target.key));

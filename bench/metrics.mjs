@@ -1,9 +1,9 @@
 // Issue 11: what metrics collection costs the gateway (metrics on vs off, rounds interleaved, the
 // ratio taken round by round), and the daemon's memory with 20 servers and metrics on.
 
-import { gatewaySettings, measureOnce } from './gateway.mjs';
+import { gatewaySettings, measureAlternating } from './gateway.mjs';
 import { cli, EVERYTHING, fmt, rssMb } from './lib.mjs';
-import { pairedRatio, printTable, summarize } from './report.mjs';
+import { pairedRatio } from './report.mjs';
 import { daemonTarget, SERVER, startDaemon } from './targets/mcpctl.mjs';
 
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
@@ -32,21 +32,7 @@ export async function benchMetrics() {
     `\n## Metrics on vs off (${settings.rounds} rounds interleaved; 1 session: ${settings.warmup} warm-up + ${settings.n} calls; ` +
       `${settings.sessions} sessions × ${settings.per} calls; echo of server-everything through the gateway)`,
   );
-  const runs = new Map(targets.map((target) => [target.key, []]));
-  for (let round = 1; round <= settings.rounds; round++) {
-    // Alternating which goes first: neither always runs on the warmer machine.
-    const order = round % 2 === 1 ? targets : [...targets].reverse();
-    for (const target of order) {
-      try {
-        runs.get(target.key).push({ ...(await measureOnce(target, settings)), round });
-      } catch (error) {
-        console.log(`  ${target.label} round ${round} failed: ${error.message.split('\n')[0]}`);
-      }
-    }
-    console.log(`round ${round} done`);
-  }
-  const summary = new Map(targets.map((target) => [target.key, summarize(target, runs.get(target.key))]));
-  printTable(summary);
+  const summary = await measureAlternating(targets, settings);
   const on = summary.get('metrics-on');
   const off = summary.get('metrics-off');
   const seq = pairedRatio(on, off, (r) => r.seq.callsPerS);

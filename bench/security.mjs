@@ -4,10 +4,10 @@
 // (TLS, fingerprint pinned, token) against the local Unix socket.
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gatewaySettings, measureOnce } from './gateway.mjs';
+import { gatewaySettings, measureAlternating } from './gateway.mjs';
 import { cli, fmt, makeHome, median, quantile } from './lib.mjs';
 import { freePort, onInterrupt } from './proc.mjs';
-import { pairedRatio, printTable, summarize } from './report.mjs';
+import { pairedRatio } from './report.mjs';
 import { daemonTarget, SERVER, startDaemon } from './targets/mcpctl.mjs';
 
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
@@ -66,21 +66,7 @@ export async function benchSecurity() {
     `\n## Cost of security (${settings.rounds} rounds interleaved; 1 session: ${settings.warmup} warm-up + ${settings.n} calls; ` +
       `${settings.sessions} sessions × ${settings.per} calls; echo of server-everything through the gateway)`,
   );
-  const runs = new Map(targets.map((target) => [target.key, []]));
-  for (let round = 1; round <= settings.rounds; round++) {
-    // Alternating which goes first: neither always runs on the warmer machine.
-    const order = round % 2 === 1 ? targets : [...targets].reverse();
-    for (const target of order) {
-      try {
-        runs.get(target.key).push({ ...(await measureOnce(target, settings)), round });
-      } catch (error) {
-        console.log(`  ${target.label} round ${round} failed: ${error.message.split('\n')[0]}`);
-      }
-    }
-    console.log(`round ${round} done`);
-  }
-  const summary = new Map(targets.map((target) => [target.key, summarize(target, runs.get(target.key))]));
-  printTable(summary);
+  const summary = await measureAlternating(targets, settings);
   const secure = summary.get('tls');
   const open = summary.get('plain');
   const goal = (name, unit, field, get, limit, atMost) => {
