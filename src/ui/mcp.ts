@@ -40,7 +40,12 @@ export class GatewayClient {
   private protocolVersion = '2025-06-18';
   private nextId = 1;
 
-  constructor(private readonly endpoint: string) {}
+  private constructor(private readonly endpoint: string) {}
+
+  /** A client of one server's endpoint, through the dashboard as the session's principal. */
+  static forServer(name: string): GatewayClient {
+    return new GatewayClient(`/ui/mcp/servers/${encodeURIComponent(name)}/mcp`);
+  }
 
   /** Ends the gateway session (the page left): it would otherwise wait out the idle timeout. */
   close(): void {

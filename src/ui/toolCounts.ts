@@ -14,7 +14,7 @@ function keyOf(server: ServerView): string {
 }
 
 function count(server: ServerView): Promise<number | null> {
-  const client = new GatewayClient(`/servers/${encodeURIComponent(server.name)}/mcp`);
+  const client = GatewayClient.forServer(server.name);
   return client
     .listTools()
     .then(

@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_NODE, EVERYTHING, FIXTURES, ROOT } from '../helpers/cli.js';
 import { useE2eHome } from '../helpers/e2e.js';
+import { checkPage, launchBrowser, NO_BROWSER, newPage } from './browser.js';
 
 /**
  * The dashboard in a real Chromium (Debian's, driven by playwright-core) against a real daemon
@@ -13,10 +12,6 @@ import { useE2eHome } from '../helpers/e2e.js';
  * Screenshots of every page land in test-results/dashboard/ for a person to look at.
  */
 const MEMORY = join(ROOT, 'node_modules/@modelcontextprotocol/server-memory/dist/index.js');
-const CHROMIUM = process.env.MCPCTL_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-results', 'dashboard');
-/** A developer without chromium skips this file; CI (whose .ci/run installs it) must not. */
-const NO_BROWSER = !existsSync(CHROMIUM) && !process.env.CI;
 
 const h = useE2eHome();
 let browser: Browser;
@@ -30,19 +25,12 @@ async function loginLink(): Promise<string> {
   return link;
 }
 
-/** Axe finds no critical violation, and the page is saved as a screenshot. */
-async function check(name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  const scan = await new AxeBuilder({ page }).analyze();
-  const critical = scan.violations.filter((violation) => violation.impact === 'critical');
-  expect(critical.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
-}
+const check = (name: string): Promise<void> => checkPage(page, name);
 
 const row = (server: string) => page.locator(`tr[data-server="${server}"]`);
 
 beforeAll(async () => {
   if (NO_BROWSER) return;
-  mkdirSync(SHOTS, { recursive: true });
   for (const [name, script] of [
     ['everything', EVERYTHING],
     ['memory', MEMORY],
@@ -51,10 +39,8 @@ beforeAll(async () => {
     const added = await h.run(['server', 'add', name, ...h.mark(name), '--', CLI_NODE, script]);
     expect(added.code, added.stderr).toBe(0);
   }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  page = await (await browser.newContext()).newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('dialog', (dialog) => void dialog.accept());
+  browser = await launchBrowser();
+  page = await newPage(browser);
 }, 60_000);
 
 afterAll(async () => {

@@ -1,13 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_NODE, EVERYTHING, ROOT } from '../helpers/cli.js';
 import { useE2eHome } from '../helpers/e2e.js';
 import { connectHttp } from '../helpers/mcpClient.js';
+import { checkPage, launchBrowser, NO_BROWSER, newPage } from './browser.js';
 
 /**
  * The dashboard's metrics: the metrics page's charts, the servers' sparklines and tool counts, the
@@ -15,22 +14,13 @@ import { connectHttp } from '../helpers/mcpClient.js';
  * rolls every second (MCPCTL_TEST_HISTORY_SLOT_MS) instead of every minute.
  */
 const MEMORY = join(ROOT, 'node_modules/@modelcontextprotocol/server-memory/dist/index.js');
-const CHROMIUM = process.env.MCPCTL_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-results', 'dashboard');
-/** A developer without chromium skips this file; CI (whose .ci/run installs it) must not. */
-const NO_BROWSER = !existsSync(CHROMIUM) && !process.env.CI;
 
 const h = useE2eHome();
 let browser: Browser;
 let page: Page;
 let origin: string;
 
-async function check(name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  const scan = await new AxeBuilder({ page }).analyze();
-  const critical = scan.violations.filter((violation) => violation.impact === 'critical');
-  expect(critical.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
-}
+const check = (name: string): Promise<void> => checkPage(page, name);
 
 /** `mcpctl tools SERVER -o json`, asked once per server (each is a CLI process and a gateway session). */
 const counted = new Map<string, Promise<number>>();
@@ -45,7 +35,6 @@ function toolCount(server: string): Promise<number> {
 
 beforeAll(async () => {
   if (NO_BROWSER) return;
-  mkdirSync(SHOTS, { recursive: true });
   const started = await h.run(['daemon', 'start'], { env: { MCPCTL_TEST_HISTORY_SLOT_MS: '1000' } });
   expect(started.code, started.stderr).toBe(0);
   for (const [name, script] of [
@@ -55,9 +44,8 @@ beforeAll(async () => {
     const added = await h.run(['server', 'add', name, ...h.mark(name), '--', CLI_NODE, script]);
     expect(added.code, added.stderr).toBe(0);
   }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  page = await (await browser.newContext()).newPage();
-  page.setDefaultTimeout(10_000);
+  browser = await launchBrowser();
+  page = await newPage(browser);
   const link = await h.run(['dashboard', '--no-open']);
   expect(link.code, link.stderr).toBe(0);
   expect(link.stdout.trim()).toMatch(/\/ui\/#\/login\/\S+\?context=local$/);

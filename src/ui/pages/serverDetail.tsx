@@ -11,7 +11,7 @@ export function ServerDetail(props: { name: string }) {
   const { role } = useLive();
   const [health, setHealth] = useState<string | undefined>(undefined);
   const { data, error } = useLoad(() => call('getServer', { name }), [name]);
-  const client = useMemo(() => new GatewayClient(`/ui/mcp/servers/${encodeURIComponent(name)}/mcp`), [name]);
+  const client = useMemo(() => GatewayClient.forServer(name), [name]);
   useEffect(() => () => client.close(), [client]);
   return (
     <Page title={`Server ${name}`}>
