@@ -42,15 +42,21 @@ export function createInvocation(ctx: CliContext, globals: Globals): Invocation 
       stderr: shouldColor({ flag: globals.color, env: ctx.env, isTTY: ctx.stderrIsTTY }),
     },
   });
+  // Resolved once per command: api(), remote() and requireLocal() would each read the contexts file.
+  let resolved: Promise<RemoteEndpoint | undefined> | undefined;
+  const remote = (): Promise<RemoteEndpoint | undefined> => {
+    resolved ??= remoteEndpoint(ctx, globals);
+    return resolved;
+  };
   return {
     ctx,
     out,
     globals,
     api: async (options = {}) => {
-      const remote = await remoteEndpoint(ctx, globals);
-      if (remote !== undefined) {
+      const endpoint = await remote();
+      if (endpoint !== undefined) {
         const { createRemoteApi } = await import('../core/remoteApi.js');
-        return createRemoteApi(remote);
+        return createRemoteApi(endpoint);
       }
       return ctx.connect({
         paths: ctx.paths,
@@ -59,13 +65,13 @@ export function createInvocation(ctx: CliContext, globals: Globals): Invocation 
         notify: (message) => out.note(message),
       });
     },
-    remote: () => remoteEndpoint(ctx, globals),
+    remote,
     requireLocal: async (command) => {
-      const remote = await remoteEndpoint(ctx, globals);
-      if (remote === undefined) return;
+      const endpoint = await remote();
+      if (endpoint === undefined) return;
       throw new McpctlError(
         'INVALID_ARGUMENT',
-        `'mcpctl ${command}' works on this machine only, not against the remote context ${remote.url}`,
+        `'mcpctl ${command}' works on this machine only, not against the remote context ${endpoint.url}`,
         {
           hint: "run it on the daemon's host, or pass --context local",
         },
