@@ -16,7 +16,7 @@ export interface StoreBackend {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Session `n` of `server`, started n seconds after a fixed instant (so the order is known). */
-function opened(n: number, server = 'everything'): OpenedSession {
+export function opened(n: number, server = 'everything'): OpenedSession {
   const startedAt = new Date(Date.UTC(2025, 0, 1, 0, 0, n)).toISOString();
   return {
     id: `s${n}`,
@@ -32,7 +32,7 @@ function opened(n: number, server = 'everything'): OpenedSession {
   };
 }
 
-const CLOSE = {
+export const CLOSE = {
   closedAt: '2025-01-02T00:00:00.000Z',
   reason: 'client ended the session',
   requests: 7,

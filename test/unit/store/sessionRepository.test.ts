@@ -6,33 +6,8 @@ import { openDatabase } from '../../../src/store/database.js';
 import { MIGRATIONS, migrate } from '../../../src/store/migrations.js';
 import { createSessionRepository } from '../../../src/store/sessionRepository.js';
 import { openSqliteStore } from '../../../src/store/sqliteStore.js';
-import type { OpenedSession } from '../../../src/store/types.js';
+import { CLOSE, opened } from '../../contract/store.contract.js';
 import { useTempDir } from './tempDir.js';
-
-/** Session `n` of `server`, started n seconds after a fixed instant (so the order is known). */
-function opened(n: number, server = 'everything'): OpenedSession {
-  const startedAt = new Date(Date.UTC(2025, 0, 1, 0, 0, n)).toISOString();
-  return {
-    id: `s${n}`,
-    server,
-    transport: n % 2 ? 'sse' : 'streamable-http',
-    clientName: null,
-    clientVersion: null,
-    protocolVersion: null,
-    startedAt,
-    lastActivity: startedAt,
-    requests: 0,
-    errors: 0,
-  };
-}
-
-const CLOSE = {
-  closedAt: '2025-01-02T00:00:00.000Z',
-  reason: 'client ended the session',
-  requests: 7,
-  errors: 1,
-  lastActivity: '2025-01-01T23:00:00.000Z',
-};
 
 function count(path: string, where = '1'): unknown {
   const db = new Database(path, { readonly: true });
