@@ -17,6 +17,8 @@ export interface HaproxyOptions {
   balance?: string;
   /** Health-check each backend every 500 ms, out after one failure (a dead node leaves the rotation fast). */
   check?: boolean;
+  /** The frontend's port; default a free one. Given when the nodes must know it first (`gateway.allowedHosts`). */
+  port?: number;
   /** Lines added to the frontend and backend sections as written. */
   frontendLines?: readonly string[];
   backendLines?: readonly string[];
@@ -47,7 +49,7 @@ export const NO_HAPROXY = spawnSync(HAPROXY, ['-v']).status !== 0 && !process.en
 export async function startHaproxy(options: HaproxyOptions): Promise<Haproxy> {
   if (options.backends.length === 0) throw new Error('startHaproxy: give at least one backend');
   const dir = mkdtempSync(join(tmpdir(), 'mcpctl-haproxy-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const config = haproxyConfig(port, options);
   const file = join(dir, 'haproxy.cfg');
   writeFileSync(file, config);
@@ -106,7 +108,7 @@ function haproxyConfig(port: number, options: HaproxyOptions): string {
 }
 
 /** A port free now (the kernel's pick, released): HAProxy cannot report one it picked. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
