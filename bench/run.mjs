@@ -1,6 +1,7 @@
 // `npm run bench`: prints the figures that the speed and memory goals are judged by.
-// Run after `npm run build`. `npm run bench -- --only gateway` (or daemon, sessions, profiles, metrics, dashboard, security) runs one section.
+// Run after `npm run build`. `npm run bench -- --only gateway` (or daemon, sessions, profiles, metrics, dashboard, security, cluster) runs one section.
 import { existsSync } from 'node:fs';
+import { benchCluster } from './cluster.mjs';
 import { benchDaemon } from './daemon.mjs';
 import { benchDashboard } from './dashboard.mjs';
 import { benchGateway } from './gateway.mjs';
@@ -19,6 +20,7 @@ const SECTIONS = {
   metrics: benchMetrics,
   dashboard: benchDashboard,
   security: benchSecurity,
+  cluster: benchCluster,
 };
 
 function chosenSections(args) {

@@ -6,10 +6,20 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
+/** A fetch that sends the initialize to `openUrl` and every later request to the transport's URL. */
+function openingAt(openUrl) {
+  return (url, init) =>
+    fetch(typeof init?.body === 'string' && init.body.includes('"method":"initialize"') ? openUrl : url, init);
+}
+
 function transportFor(target) {
   if (target.kind === 'http') {
-    // `headers`: the bearer token of a target behind the remote listener.
-    const options = target.headers ? { requestInit: { headers: target.headers } } : undefined;
+    // `headers`: the bearer token of a target behind the remote listener. `openUrl`: the session is
+    // opened on one node and used through another (the cluster's forwarded requests).
+    const options = {
+      ...(target.headers ? { requestInit: { headers: target.headers } } : {}),
+      ...(target.openUrl ? { fetch: openingAt(target.openUrl) } : {}),
+    };
     return new StreamableHTTPClientTransport(new URL(target.url), options);
   }
   // The legacy HTTP+SSE transport, for a peer that serves nothing else (mcp-hub).
@@ -23,7 +33,7 @@ function transportFor(target) {
 }
 
 /**
- * target: { kind: 'http' | 'sse', url, tool?, headers? } | { kind: 'stdio', command, args, env?, tool? }; `tool` is
+ * target: { kind: 'http' | 'sse', url, tool?, headers?, openUrl? } | { kind: 'stdio', command, args, env?, tool? }; `tool` is
  * the echo tool's name where a hub renames it. Resolves once initialize is done; `call(message)`
  * returns the text of the echo answer.
  */

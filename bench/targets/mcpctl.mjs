@@ -17,19 +17,23 @@ function unitCommand(home) {
  * port; ready once the gateway accepts connections. With BENCH_CPU_PROF_DIR=<dir> it runs under
  * --cpu-prof; `daemon stop` ends it cleanly, which is when V8 writes the profile.
  */
-async function launch(home, [execPath, ...args]) {
+async function launch(home, [execPath, ...args], env) {
   const port = await freePort();
   const dir = process.env.BENCH_CPU_PROF_DIR;
   const profile = dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
   const child = spawnGroup(execPath, [...profile, ...args], {
-    env: cliEnv(home, { MCPCTL_GATEWAY_PORT: String(port) }),
+    env: cliEnv(home, { ...env, MCPCTL_GATEWAY_PORT: String(port) }),
   });
   await waitForPort(port, child);
   return { pid: child.pid, url: `http://127.0.0.1:${port}` };
 }
 
-/** `setup(home)` defines more before the daemon is relaunched (the profile target's members and profile). */
-export async function startDaemon(setup = () => {}) {
+/**
+ * `setup(home)` defines more before the daemon is relaunched (the profile target's members and profile).
+ * `env` goes to every command and the daemon (a store URL, a node name: the cluster section); `define:
+ * false` skips defining the server, for a node whose store already holds it.
+ */
+export async function startDaemon(setup = () => {}, { env = {}, define = true } = {}) {
   const home = makeHome();
   let pid = null;
   let stopping = null;
@@ -40,20 +44,20 @@ export async function startDaemon(setup = () => {}) {
     unregister();
     // Children first noted, then a clean stop; whatever survives it is killed by id.
     const leftovers = pid ? [pid, ...descendants(pid)] : [];
-    cli(home, ['daemon', 'stop'], { allowFailure: true });
+    cli(home, ['daemon', 'stop'], { allowFailure: true, env });
     await stopPids(leftovers);
     rmSync(home, { recursive: true, force: true });
   };
   const unregister = onInterrupt(stop);
   try {
     // Set-up, not timed: the server is defined beforehand, as each peer finds it in its config.
-    cli(home, ['server', 'add', SERVER, '--', process.execPath, EVERYTHING, 'stdio']);
+    if (define) cli(home, ['server', 'add', SERVER, '--', process.execPath, EVERYTHING, 'stdio'], { env });
     setup(home);
-    cli(home, ['daemon', 'stop']);
+    cli(home, ['daemon', 'stop'], { env });
     const command = unitCommand(home);
     // Timed from here, like a peer's launch: the daemon starts and brings its servers back.
     const t0 = Date.now();
-    const daemon = await launch(home, command);
+    const daemon = await launch(home, command, env);
     pid = daemon.pid;
     return { home, pid, url: daemon.url, t0, stop };
   } catch (error) {
