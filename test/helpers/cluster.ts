@@ -279,7 +279,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       port: lbPort,
       backends: nodes.map((node) => ({ port: node.gatewayPort })),
       check: true,
-      ...(balance === 'affinity' ? { backendLines: AFFINITY } : {}),
+      // A connection a dead node refuses goes to another node at once, before its check marks it down.
+      backendLines: ['option redispatch', 'retries 2', ...(balance === 'affinity' ? AFFINITY : [])],
     });
     return cluster;
   } catch (error) {
