@@ -45,8 +45,8 @@ export interface ClusterNode {
   gatewayPort: number;
   /** `https://127.0.0.1:PORT`: its TLS listener (`--listen`). */
   listenUrl: string;
-  /** The listener's self-signed certificate (PEM file), for NODE_EXTRA_CA_CERTS; known once it started. */
-  certFile(): string;
+  /** Its TLS listener as `daemon status` reports it (running daemon only): the certificate file is for NODE_EXTRA_CA_CERTS. */
+  remote(): Promise<{ url: string; fingerprint: string | null; certFile: string | null }>;
   /** Its daemon's pid while it runs (since its last start), else undefined. */
   pid(): number | undefined;
   /** The environment its daemon runs with (and every command the runner gives it). */
@@ -95,9 +95,13 @@ export interface Cluster {
   dispose(): Promise<void>;
 }
 
-interface DaemonStatusView {
+/** What `daemon start -o json` prints. */
+interface StartedView {
   pid: number;
   gateway: { url: string; port: number } | null;
+}
+
+interface StatusView {
   remote: { url: string; fingerprint: string | null; certFile: string | null } | null;
 }
 
@@ -141,7 +145,6 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const masterKey = randomBytes(32).toString('hex');
   const homes: E2eHome[] = [];
   const pids = new Map<string, number>();
-  const certs = new Map<string, string>();
   let pg: PostgresCluster | undefined;
   let balancer: Haproxy | undefined;
 
@@ -176,10 +179,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         gatewayUrl,
         gatewayPort: gateway,
         listenUrl: `https://127.0.0.1:${listen}`,
-        certFile: () => {
-          const file = certs.get(name);
-          if (file === undefined) throw new Error(`${name} has not started a TLS listener`);
-          return file;
+        async remote() {
+          const status = await h.run(['daemon', 'status', '-o', 'json'], { env });
+          if (status.code !== 0) throw new Error(`${name}: daemon status exited ${status.code}: ${status.stderr}`);
+          const { remote } = JSON.parse(status.stdout) as StatusView;
+          if (remote === null) throw new Error(`${name} runs no TLS listener`);
+          return remote;
         },
         pid: () => {
           const pid = pids.get(name);
@@ -204,14 +209,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     };
 
     const start = async (node: ClusterNode): Promise<void> => {
-      const started = await node.run(['daemon', 'start']);
-      if (started.code !== 0) throw new Error(`${node.name}: daemon start exited ${started.code}: ${started.stderr}`);
-      const status = await node.json<DaemonStatusView>(['daemon', 'status']);
-      if (status.gateway?.port !== node.gatewayPort) {
-        throw new Error(`${node.name}: gateway on ${status.gateway?.url ?? 'nothing'}, not port ${node.gatewayPort}`);
+      const started = await node.json<StartedView>(['daemon', 'start']);
+      if (started.gateway?.port !== node.gatewayPort) {
+        throw new Error(`${node.name}: gateway on ${started.gateway?.url ?? 'nothing'}, not port ${node.gatewayPort}`);
       }
-      pids.set(node.name, status.pid);
-      if (status.remote?.certFile) certs.set(node.name, status.remote.certFile);
+      pids.set(node.name, started.pid);
     };
     const stop = async (node: ClusterNode): Promise<void> => {
       const pid = node.pid();
