@@ -13,6 +13,7 @@ export const sqliteFormat: BackupFormat = {
     return { bytes, schemaVersion, counts, ...meta };
   },
   async restore(file, location, options) {
+    if (location.backend !== 'sqlite') throw new Error('sqliteFormat.restore: not an SQLite store');
     const outcome = await restoreSqlite({
       backup: file,
       database: location.path,
@@ -23,6 +24,7 @@ export const sqliteFormat: BackupFormat = {
     return { store: location.path, ...outcome };
   },
   fromStore(location) {
+    if (location.backend !== 'sqlite') throw new Error('sqliteFormat.fromStore: not an SQLite store');
     return { format: 'sqlite', snapshot: (file, meta) => snapshotSqliteFile(location.path, file, meta) };
   },
 };

@@ -136,8 +136,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
 
-/** An arbitrary key, mcpctl's own: the session-level advisory lock migrations run under. */
-const MIGRATION_LOCK = 0x6d63_7063;
+/** An arbitrary key, mcpctl's own: the advisory lock migrations (and a restore) run under. */
+export const MIGRATION_LOCK = 0x6d63_7063;
 
 /**
  * Brings the schema to POSTGRES_SCHEMA_VERSION, one transaction per step, under an advisory lock:

@@ -12,6 +12,7 @@ import { migratePostgres } from './migrations.js';
 import { createNodeRepository } from './nodeRepository.js';
 import { postgresFailure, reportingPostgresFailures } from './pgErrors.js';
 import { createPool } from './pool.js';
+import { snapshotPostgres } from './postgresBackup.js';
 import { createProfileRepository } from './profileRepository.js';
 import { createSecretRepository } from './secretRepository.js';
 import { createServerRepository } from './serverRepository.js';
@@ -58,6 +59,16 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const guarded = <T extends object>(repository: T) => reportingPostgresFailures(repository, location);
   let closing: Promise<void> | undefined;
   return {
+    backup: {
+      format: 'postgres',
+      snapshot: async (file, meta) => {
+        try {
+          await snapshotPostgres(pool, file, meta);
+        } catch (error) {
+          throw postgresFailure(error, location) ?? error;
+        }
+      },
+    },
     secrets: guarded(createSecretRepository(pool)),
     servers: guarded(createServerRepository(pool)),
     profiles: guarded(createProfileRepository(pool)),
