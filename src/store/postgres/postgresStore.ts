@@ -18,6 +18,7 @@ import { createSecretRepository } from './secretRepository.js';
 import { createServerRepository } from './serverRepository.js';
 import { createSessionRepository } from './sessionRepository.js';
 import { createTokenRepository } from './tokenRepository.js';
+import type { MigratingNode } from './versionGuard.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://USER:PASSWORD@HOST:PORT/DB` (libpq's URL; `?host=/folder` for a Unix socket). */
@@ -26,6 +27,8 @@ export interface PostgresStoreOptions {
   /** As the SQLite store's: how many events and sessions to keep. */
   maxEvents?: number;
   maxSessions?: number;
+  /** This daemon, for the version guard of a migration (versionGuard.ts); absent in tests of the store alone. */
+  self?: MigratingNode;
 }
 
 /**
@@ -37,13 +40,13 @@ export interface PostgresStoreOptions {
  * STORE_UNAVAILABLE and changes nothing.
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const { url, logger, maxEvents, maxSessions } = options;
+  const { url, logger, maxEvents, maxSessions, self } = options;
   checkRetention('maxEvents', 'event', maxEvents);
   checkRetention('maxSessions', 'session', maxSessions);
   const location = postgresLocation(url);
   const pool = createPool(url, location, logger);
   try {
-    await migratePostgres(pool, location, logger);
+    await migratePostgres(pool, location, logger, self);
   } catch (error) {
     await pool.end().catch(() => undefined);
     if (error instanceof McpctlError) throw error;
