@@ -180,18 +180,45 @@ describe('backup create and restore on PostgreSQL', () => {
     expect(h.daemonPids()).toEqual([]);
   });
 
-  it('an SQLite backup given to a PostgreSQL store is refused with what to do', async () => {
-    const other = e2eHome();
+  it('moving from SQLite: an SQLite backup restored into PostgreSQL gives back its servers, profile, token and secret', async () => {
+    // Both homes share one master key, as a move keeps it: the secrets stay the ciphertext they were.
+    const key = { ...NO_KEYRING, MCPCTL_MASTER_KEY: randomBytes(32).toString('hex') };
+    const embedded = e2eHome();
+    const canary = `moved-${randomBytes(8).toString('hex')}`;
     try {
-      expect((await other.run(['server', 'add', 'x', '--no-autostart', '--', CLI_NODE])).code).toBe(0);
-      const file = join(other.home, 'sqlite.db');
-      expect((await other.run(['backup', 'create', file])).code).toBe(0);
-      await other.run(['daemon', 'stop']);
-      const result = await run(['backup', 'restore', file]);
-      expect(result.code).toBe(2);
-      expect(result.stderr).toContain('is a backup of a sqlite store');
+      const set = await mcpctlWithInput(embedded.home, ['secret', 'set', 'MOVED'], canary, key);
+      expect(set.code, set.stderr).toBe(0);
+      const moved = ['moved', ...h.mark('moved'), '--env', `TOKEN=${ref('MOVED')}`, '--no-autostart'];
+      const run2 = (args: string[]) => embedded.run(args, { env: key });
+      expect((await run2(['server', 'add', ...moved, '--', CLI_NODE, join(FIXTURES, 'envReport.mjs')])).code).toBe(0);
+      expect((await run2(['profile', 'create', 'p2', '--server', 'moved'])).code).toBe(0);
+      expect((await run2(['token', 'create', 'ci', '--role', 'client'])).code).toBe(0);
+      const file = join(embedded.home, 'sqlite.db');
+      expect((await run2(['backup', 'create', file])).code).toBe(0);
+      await run2(['daemon', 'stop']);
+
+      expect((await run(['daemon', 'stop'])).code).toBe(0);
+      env = { ...env, ...key };
+      const restored = await json<{ format: string; store: string; previous: string | null }>([
+        'backup',
+        'restore',
+        file,
+      ]);
+      expect(restored).toMatchObject({ format: 'sqlite', store: expect.stringContaining(cluster().socketDir) });
+      expect(restored.previous).toMatch(/postgres\.before-restore-/);
+      expect((await json<Array<{ name: string }>>(['ls'])).map((server) => server.name)).toEqual(['moved']);
+      expect((await json<Array<{ name: string }>>(['profile', 'ls'])).map((profile) => profile.name)).toEqual(['p2']);
+      expect((await json<Array<{ name: string }>>(['token', 'ls'])).map((token) => token.name)).toEqual(['ci']);
+      expect((await run(['server', 'start', 'moved'])).code).toBe(0);
+      const call = await run(['call', 'moved', 'env', 'name=TOKEN', '-o', 'json']);
+      expect(call.code, call.stderr).toBe(0);
+      expect(call.stdout).toContain(canary);
+      // And the other way: a PostgreSQL backup is not restored into an SQLite store.
+      const back = await embedded.run(['backup', 'restore', backupFile()], { env: key });
+      expect(back.code).toBe(2);
+      expect(back.stderr).toContain("is a backup of a postgres store; this home's store is sqlite");
     } finally {
-      await other.dispose();
+      await embedded.dispose();
     }
   });
 });

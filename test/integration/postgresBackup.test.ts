@@ -7,8 +7,9 @@ import { McpctlError } from '../../src/shared/errors.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { readLogicalBackup } from '../../src/store/logicalBackup.js';
 import { POSTGRES_SCHEMA_VERSION } from '../../src/store/postgres/migrations.js';
-import { POSTGRES_TABLES, restorePostgres, snapshotPostgresUrl } from '../../src/store/postgres/postgresBackup.js';
+import { restorePostgres, snapshotPostgresUrl } from '../../src/store/postgres/postgresBackup.js';
 import { openPostgresStore } from '../../src/store/postgres/postgresStore.js';
+import { POSTGRES_TABLES } from '../../src/store/postgres/tables.js';
 import type { Store } from '../../src/store/types.js';
 import { usePostgres } from '../helpers/postgres.js';
 

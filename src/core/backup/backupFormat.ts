@@ -46,6 +46,10 @@ export interface BackupFormat {
   restore(file: string, location: StoreLocation, options: RestoreOptions): Promise<RestoreOutcome>;
   /** The store at `location` read directly, for a backup taken while no daemon runs. */
   fromStore(location: StoreLocation): StoreBackup;
+  /** Backups of other backends this one restores, converted on the way in, by their format's name. */
+  readonly converts?: Readonly<
+    Record<string, (file: string, location: StoreLocation, options: RestoreOptions) => Promise<RestoreOutcome>>
+  >;
 }
 
 const FORMATS: readonly BackupFormat[] = [sqliteFormat, postgresFormat];

@@ -96,7 +96,11 @@ export async function restoreBackup(options: {
   const { paths, file } = options;
   const { format, info } = inspectBackup(file);
   const location = await storeLocation(paths, options.env);
-  if (format.name !== location.backend) {
+  const restore =
+    format.name === location.backend
+      ? format.restore.bind(format)
+      : formatNamed(location.backend).converts?.[format.name];
+  if (restore === undefined) {
     throw new McpctlError(
       'INVALID_ARGUMENT',
       `${file} is a backup of a ${format.name} store; this home's store is ${location.backend} (${location.shown})`,
@@ -119,7 +123,7 @@ export async function restoreBackup(options: {
     stoppedDaemon = 'pid' in stopped ? stopped.pid : null;
   }
   const outcome = await holdingDaemonLock(paths, () =>
-    format.restore(file, location, {
+    restore(file, location, {
       meta: metaFor(location, options.version),
       logger: silentLogger,
       after: (step) => {

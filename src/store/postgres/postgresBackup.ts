@@ -8,26 +8,7 @@ import { postgresLocation } from './location.js';
 import { MIGRATION_LOCK, POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from './migrations.js';
 import { postgresFailure } from './pgErrors.js';
 import { createPool, type Pool, type PoolClient } from './pool.js';
-
-/**
- * Every table of the PostgreSQL store, parents before children (a restore inserts in this order).
- * A migration step that adds a table adds its name here too (test/integration/postgresBackup.test.ts
- * compares this list with the database's catalog).
- */
-export const POSTGRES_TABLES = [
-  'servers',
-  'instances',
-  'events',
-  'sessions',
-  'profiles',
-  'current_profile',
-  'alerts',
-  'secrets',
-  'audit',
-  'tokens',
-  'nodes',
-  'leases',
-] as const;
+import { POSTGRES_TABLES } from './tables.js';
 
 const ROWS_PER_INSERT = 500;
 
@@ -104,7 +85,10 @@ export async function snapshotPostgresUrl(url: string, file: string, meta: Backu
 
 export interface PostgresRestoreOptions {
   url: string;
-  /** A backup readLogicalBackup accepted, of a PostgreSQL store, schema not newer than POSTGRES_SCHEMA_VERSION. */
+  /**
+   * A backup readLogicalBackup accepted, of a PostgreSQL store, schema not newer than
+   * POSTGRES_SCHEMA_VERSION; or an SQLite backup's rows (sqliteRows.ts), converted on the way in.
+   */
   backup: LogicalBackup;
   file: string;
   /** Where to keep the store as it was (a logical backup itself), when it held one. */
@@ -145,12 +129,53 @@ async function refuseLiveNodes(client: PoolClient, options: PostgresRestoreOptio
   );
 }
 
-async function insertRows(client: PoolClient, table: string, rows: Array<Record<string, unknown>>): Promise<void> {
-  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-    const batch = JSON.stringify(rows.slice(start, start + ROWS_PER_INSERT));
-    // The table's own row type reads each object back (bytea from hex, json as is); identity ids kept.
+interface Column {
+  name: string;
+  type: string;
+}
+
+async function columnsOf(client: PoolClient, table: string): Promise<Column[]> {
+  const { rows } = await client.query<Column>(
+    `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
+     WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+    [table],
+  );
+  return rows;
+}
+
+/** An SQLite value as PostgreSQL's row type reads it from JSON: JSON text parsed, BLOBs as hex, 0/1 as booleans. */
+function fromSqlite(value: unknown, type: string): unknown {
+  if (value === null || value === undefined) return null;
+  if (type === 'json' && typeof value === 'string') return JSON.parse(value) as unknown;
+  if (type === 'bytea' && Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
+  if (type === 'boolean' && typeof value === 'number') return value !== 0;
+  return value;
+}
+
+/**
+ * The rows into `table`, in their order, through the table's own row type (bytea from hex, json as
+ * is), identity ids as given. Only the columns the rows have: a column they lack (an SQLite
+ * backup has no sessions.seq) takes its default or the next identity value.
+ */
+async function insertRows(
+  client: PoolClient,
+  table: string,
+  rows: Array<Record<string, unknown>>,
+  origin: string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = (await columnsOf(client, table)).filter((column) => rows.some((row) => column.name in row));
+  const shaped =
+    origin === 'sqlite'
+      ? rows.map((row) =>
+          Object.fromEntries(columns.map((column) => [column.name, fromSqlite(row[column.name], column.type)])),
+        )
+      : rows;
+  const list = columns.map((column) => `"${column.name}"`).join(', ');
+  for (let start = 0; start < shaped.length; start += ROWS_PER_INSERT) {
+    const batch = JSON.stringify(shaped.slice(start, start + ROWS_PER_INSERT));
     await client.query(
-      `INSERT INTO ${table} OVERRIDING SYSTEM VALUE SELECT * FROM json_populate_recordset(null::${table}, $1::json)`,
+      `INSERT INTO ${table} (${list}) OVERRIDING SYSTEM VALUE SELECT ${list} FROM json_populate_recordset(null::${table}, $1::json)`,
       [batch],
     );
   }
@@ -207,7 +232,10 @@ export async function restorePostgres(options: PostgresRestoreOptions): Promise<
       for (const table of [...POSTGRES_TABLES].reverse()) await client.query(`DROP TABLE IF EXISTS ${table} CASCADE`);
       await client.query('DROP TABLE IF EXISTS schema_migrations');
       await client.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at text NOT NULL)');
-      await applySteps(client, 0, backup.schemaVersion);
+      // An SQLite backup was read at this mcpctl's SQLite schema, the same tables and columns as
+      // PostgreSQL's latest: it is loaded there.
+      const loadAt = backup.backend === 'postgres' ? backup.schemaVersion : POSTGRES_SCHEMA_VERSION;
+      await applySteps(client, 0, loadAt);
       for (const table of backup.tables) {
         const rows = backup.rows.get(table) ?? [];
         if (!(POSTGRES_TABLES as readonly string[]).includes(table)) {
@@ -219,10 +247,10 @@ export async function restorePostgres(options: PostgresRestoreOptions): Promise<
             },
           );
         }
-        await insertRows(client, table, rows);
+        await insertRows(client, table, rows, backup.backend);
         await resetIdentities(client, table);
       }
-      await applySteps(client, backup.schemaVersion, POSTGRES_SCHEMA_VERSION);
+      await applySteps(client, loadAt, POSTGRES_SCHEMA_VERSION);
       options.after?.('staged');
       await client.query('COMMIT');
     } catch (error) {
@@ -235,7 +263,8 @@ export async function restorePostgres(options: PostgresRestoreOptions): Promise<
     }
     options.after?.('swapped');
     logger.info({ backup: options.file, store: location.target, previous }, 'restored the store from a backup');
-    return { previous, schemaFrom: backup.schemaVersion, schemaTo: POSTGRES_SCHEMA_VERSION };
+    const schemaFrom = backup.backend === 'postgres' ? backup.schemaVersion : POSTGRES_SCHEMA_VERSION;
+    return { previous, schemaFrom, schemaTo: POSTGRES_SCHEMA_VERSION };
   } catch (error) {
     if (previous !== null) unlinkQuietly(previous);
     if (error instanceof McpctlError) throw error;
