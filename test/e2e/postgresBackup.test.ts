@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretReference as ref } from '../../src/core/secrets/references.js';
 import { POSTGRES_SCHEMA_VERSION } from '../../src/store/postgres/migrations.js';
-import { CLI_NODE, FIXTURES } from '../helpers/cli.js';
+import { CLI, CLI_NODE, FIXTURES } from '../helpers/cli.js';
 import { type E2eHome, e2eHome } from '../helpers/e2e.js';
 import { usePostgres } from '../helpers/postgres.js';
 import { mcpctlWithInput, NO_KEYRING } from '../helpers/secrets.js';
@@ -178,6 +179,28 @@ describe('backup create and restore on PostgreSQL', () => {
     ]);
     expect(cold).toMatchObject({ madeBy: 'cli', counts: { servers: 2, profiles: 1, tokens: 1, secrets: 1 } });
     expect(h.daemonPids()).toEqual([]);
+  });
+
+  it('a restore killed with -9 inside its transaction (every row loaded, not committed) leaves the store as it was', async () => {
+    expect((await run(['server', 'add', 'kept', '--no-autostart', '--', CLI_NODE])).code).toBe(0);
+    expect((await run(['daemon', 'stop'])).code).toBe(0);
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(CLI_NODE, [CLI, 'backup', 'restore', backupFile()], {
+        env: { ...process.env, ...env, MCPCTL_HOME: h.home, NO_COLOR: '1', MCPCTL_TEST_RESTORE_PAUSE: 'staged' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('paused after staged')) child.kill('SIGKILL');
+      });
+      child.once('error', reject);
+      child.once('close', (code, signal) =>
+        signal === 'SIGKILL' ? resolve() : reject(new Error(`restore ended (${code}) before it paused: ${stderr}`)),
+      );
+    });
+    const names = (await json<Array<{ name: string }>>(['ls'])).map((server) => server.name);
+    expect(names).toEqual(['envr', 'kept', 'plain']);
   });
 
   it('moving from SQLite: an SQLite backup restored into PostgreSQL gives back its servers, profile, token and secret', async () => {
