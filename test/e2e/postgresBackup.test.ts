@@ -44,6 +44,11 @@ function rewrittenHeader(from: string, to: string, edit: (header: Record<string,
 
 describe('backup create and restore on PostgreSQL', () => {
   let h: E2eHome;
+  // The embedded store a user moves from (and back to). Both homes share one master key, as a
+  // move keeps it: the secrets stay the ciphertext they were.
+  let embedded: E2eHome | undefined;
+  const key = { ...NO_KEYRING, MCPCTL_MASTER_KEY: randomBytes(32).toString('hex') };
+  const inEmbedded = (args: string[]) => (embedded as E2eHome).run(args, { env: key });
   let url: string;
   let env: NodeJS.ProcessEnv;
   const run = (args: string[]) => h.run(args, { env });
@@ -65,6 +70,8 @@ describe('backup create and restore on PostgreSQL', () => {
   afterAll(async () => {
     await h.run(['daemon', 'stop'], { env });
     await h.dispose();
+    await embedded?.run(['daemon', 'stop'], { env: key });
+    await embedded?.dispose();
   });
 
   it('a daemon on PostgreSQL with two servers (one given a canary secret), a profile and a token', async () => {
@@ -204,44 +211,51 @@ describe('backup create and restore on PostgreSQL', () => {
   });
 
   it('moving from SQLite: an SQLite backup restored into PostgreSQL gives back its servers, profile, token and secret', async () => {
-    // Both homes share one master key, as a move keeps it: the secrets stay the ciphertext they were.
-    const key = { ...NO_KEYRING, MCPCTL_MASTER_KEY: randomBytes(32).toString('hex') };
-    const embedded = e2eHome();
+    embedded = e2eHome();
     const canary = `moved-${randomBytes(8).toString('hex')}`;
-    try {
-      const set = await mcpctlWithInput(embedded.home, ['secret', 'set', 'MOVED'], canary, key);
-      expect(set.code, set.stderr).toBe(0);
-      const moved = ['moved', ...h.mark('moved'), '--env', `TOKEN=${ref('MOVED')}`, '--no-autostart'];
-      const run2 = (args: string[]) => embedded.run(args, { env: key });
-      expect((await run2(['server', 'add', ...moved, '--', CLI_NODE, join(FIXTURES, 'envReport.mjs')])).code).toBe(0);
-      expect((await run2(['profile', 'create', 'p2', '--server', 'moved'])).code).toBe(0);
-      expect((await run2(['token', 'create', 'ci', '--role', 'client'])).code).toBe(0);
-      const file = join(embedded.home, 'sqlite.db');
-      expect((await run2(['backup', 'create', file])).code).toBe(0);
-      await run2(['daemon', 'stop']);
+    const set = await mcpctlWithInput(embedded.home, ['secret', 'set', 'MOVED'], canary, key);
+    expect(set.code, set.stderr).toBe(0);
+    const moved = ['moved', ...h.mark('moved'), '--env', `TOKEN=${ref('MOVED')}`, '--no-autostart'];
+    expect((await inEmbedded(['server', 'add', ...moved, '--', CLI_NODE, join(FIXTURES, 'envReport.mjs')])).code).toBe(
+      0,
+    );
+    expect((await inEmbedded(['profile', 'create', 'p2', '--server', 'moved'])).code).toBe(0);
+    expect((await inEmbedded(['token', 'create', 'ci', '--role', 'client'])).code).toBe(0);
+    const file = join(embedded.home, 'sqlite.db');
+    expect((await inEmbedded(['backup', 'create', file])).code).toBe(0);
+    await inEmbedded(['daemon', 'stop']);
 
-      expect((await run(['daemon', 'stop'])).code).toBe(0);
-      env = { ...env, ...key };
-      const restored = await json<{ format: string; store: string; previous: string | null }>([
-        'backup',
-        'restore',
-        file,
-      ]);
-      expect(restored).toMatchObject({ format: 'sqlite', store: expect.stringContaining(cluster().socketDir) });
-      expect(restored.previous).toMatch(/postgres\.before-restore-/);
-      expect((await json<Array<{ name: string }>>(['ls'])).map((server) => server.name)).toEqual(['moved']);
-      expect((await json<Array<{ name: string }>>(['profile', 'ls'])).map((profile) => profile.name)).toEqual(['p2']);
-      expect((await json<Array<{ name: string }>>(['token', 'ls'])).map((token) => token.name)).toEqual(['ci']);
-      expect((await run(['server', 'start', 'moved'])).code).toBe(0);
-      const call = await run(['call', 'moved', 'env', 'name=TOKEN', '-o', 'json']);
-      expect(call.code, call.stderr).toBe(0);
-      expect(call.stdout).toContain(canary);
-      // And the other way: a PostgreSQL backup is not restored into an SQLite store.
-      const back = await embedded.run(['backup', 'restore', backupFile()], { env: key });
-      expect(back.code).toBe(2);
-      expect(back.stderr).toContain("is a backup of a postgres store; this home's store is sqlite");
-    } finally {
-      await embedded.dispose();
-    }
+    expect((await run(['daemon', 'stop'])).code).toBe(0);
+    env = { ...env, ...key };
+    const restored = await json<{ format: string; store: string; previous: string | null }>([
+      'backup',
+      'restore',
+      file,
+    ]);
+    expect(restored).toMatchObject({ format: 'sqlite', store: expect.stringContaining(cluster().socketDir) });
+    expect(restored.previous).toMatch(/postgres\.before-restore-/);
+    expect((await json<Array<{ name: string }>>(['ls'])).map((server) => server.name)).toEqual(['moved']);
+    expect((await json<Array<{ name: string }>>(['profile', 'ls'])).map((profile) => profile.name)).toEqual(['p2']);
+    expect((await json<Array<{ name: string }>>(['token', 'ls'])).map((token) => token.name)).toEqual(['ci']);
+    expect((await run(['server', 'start', 'moved'])).code).toBe(0);
+    const call = await run(['call', 'moved', 'env', 'name=TOKEN', '-o', 'json']);
+    expect(call.code, call.stderr).toBe(0);
+    expect(call.stdout).toContain(canary);
+  });
+
+  it('and back: a PostgreSQL backup restored into an SQLite store', async () => {
+    const back = await inEmbedded(['backup', 'restore', backupFile(), '-o', 'json']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(JSON.parse(back.stdout)).toMatchObject({
+      format: 'postgres',
+      store: join(embedded?.home ?? '', 'mcpctl.db'),
+    });
+    const listed = await inEmbedded(['ls', '-o', 'json']);
+    expect((JSON.parse(listed.stdout) as Array<{ name: string }>).map((server) => server.name)).toEqual([
+      'envr',
+      'plain',
+    ]);
+    const tokens = await inEmbedded(['token', 'ls', '-o', 'json']);
+    expect((JSON.parse(tokens.stdout) as Array<{ name: string }>).map((token) => token.name)).toEqual(['viewer1']);
   });
 });

@@ -12,7 +12,7 @@ const RESTORE_HELP = `
 The file is checked first (an mcpctl backup, intact, a schema not newer than this mcpctl's); then the
 store is replaced in one step (one transaction on PostgreSQL, refused while another node runs on it)
 and a copy of the old one is kept as <db>.before-restore-<time> (<state>/postgres.before-restore-<time>).
-An SQLite backup restores into a PostgreSQL store too (keep the same master key).`;
+An SQLite backup restores into a PostgreSQL store and back (keep the same master key).`;
 
 /** The `backup` verbs: a consistent copy of the whole store, and putting one back. */
 export function registerBackupCommands(program: CommandUnknownOpts, inv: () => Invocation): void {
