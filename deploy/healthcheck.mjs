@@ -1,5 +1,6 @@
 // The image's HEALTHCHECK: GET /v1/health on the daemon's own remote listener (MCPCTL_LISTEN),
-// which answers {"ok":true} without a token. Exit 0 when it does within 2 s, 1 otherwise.
+// which answers {"ok":true} without a token (503 {"status":"draining"} while a stop drains).
+// Exit 0 when it answers ok within 2 s, 1 otherwise.
 // The certificate is not verified: this is the container's loopback, and the pair is often the
 // self-signed one the daemon generated.
 import { request as httpRequest } from 'node:http';

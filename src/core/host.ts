@@ -101,7 +101,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
   try {
     const startedAt = Date.now();
     logger.info({ version, home: paths.stateDir, node }, 'daemon starting');
-    const { store, info: storeInfo } = await openConfiguredStore(settings, paths, logger);
+    const { store, info: storeInfo } = await openConfiguredStore(settings, paths, logger, { node, version });
     cleanups.push(() => store.close());
     // Loaded before anything serves: the gateway and the control API read profiles from it synchronously.
     const profiles = new ProfileRegistry({ store, logger });

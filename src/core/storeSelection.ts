@@ -2,6 +2,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Paths } from '../shared/paths.js';
 import { openSqliteStore } from '../store/sqliteStore.js';
 import type { Store } from '../store/types.js';
+import { NODE_LIVE_TTL_MS } from './cluster/heartbeat.js';
 import type { Settings } from './config/settings.js';
 
 /** Which backend holds the daemon's state, as `daemon status` names it (never with a password). */
@@ -14,11 +15,14 @@ export interface StoreInfo {
 /**
  * The store `store.url` (or MCPCTL_STORE_URL) names: PostgreSQL for a postgres:// URL, else the
  * SQLite file in the state folder, as always. The PostgreSQL modules (and `pg`) load only then.
+ * `self` (this daemon's node and version) guards a shared schema's migration against older
+ * nodes still running on it; an SQLite file has one daemon only (its pid lock), so no such case.
  */
 export async function openConfiguredStore(
   settings: Settings,
   paths: Paths,
   logger: Logger,
+  self?: { node: string; version: string },
 ): Promise<{ store: Store; info: StoreInfo }> {
   const url = settings.store.url;
   if (url === undefined) {
@@ -33,5 +37,6 @@ export async function openConfiguredStore(
   ]);
   const info: StoreInfo = { backend: 'postgres', location: postgresLocation(url).target };
   logger.info({ store: `postgres ${info.location}` }, 'opening the store');
-  return { store: await openPostgresStore({ url, logger }), info };
+  const guard = self === undefined ? {} : { self: { ...self, liveTtlMs: NODE_LIVE_TTL_MS } };
+  return { store: await openPostgresStore({ url, logger, ...guard }), info };
 }

@@ -51,26 +51,31 @@ export async function snapshotSqlite(source: Db, file: string, meta: BackupMeta)
   await source.backup(file);
   const db = new Database(file, { fileMustExist: true });
   try {
-    // The copy keeps the source's WAL flag: one self-contained file instead.
-    db.pragma('journal_mode = DELETE');
-    db.exec(
-      `CREATE TABLE ${BACKUP_META_TABLE} (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        created_at TEXT NOT NULL,
-        mcpctl_version TEXT NOT NULL,
-        source TEXT NOT NULL
-      )`,
-    );
-    db.prepare(`INSERT INTO ${BACKUP_META_TABLE} (id, created_at, mcpctl_version, source) VALUES (1, ?, ?, ?)`).run(
-      meta.createdAt,
-      meta.mcpctlVersion,
-      meta.source,
-    );
-    db.pragma(`application_id = ${BACKUP_APPLICATION_ID}`);
+    markAsBackup(db, meta);
   } finally {
     db.close();
   }
   syncFile(file);
+}
+
+/** Seals a database of the store's schema as a backup: one self-contained file, its mark and its meta row. */
+export function markAsBackup(db: Db, meta: BackupMeta): void {
+  // The copy keeps the source's WAL flag: one self-contained file instead.
+  db.pragma('journal_mode = DELETE');
+  db.exec(
+    `CREATE TABLE ${BACKUP_META_TABLE} (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      created_at TEXT NOT NULL,
+      mcpctl_version TEXT NOT NULL,
+      source TEXT NOT NULL
+    )`,
+  );
+  db.prepare(`INSERT INTO ${BACKUP_META_TABLE} (id, created_at, mcpctl_version, source) VALUES (1, ?, ?, ?)`).run(
+    meta.createdAt,
+    meta.mcpctlVersion,
+    meta.source,
+  );
+  db.pragma(`application_id = ${BACKUP_APPLICATION_ID}`);
 }
 
 /** Snapshot of the database file `path` (no daemon has it open): opened without migrating or creating anything. */

@@ -1,15 +1,18 @@
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_NODE, makeHome, mcpctl, ROOT } from '../helpers/cli.js';
+import { CLI_NODE, FIXTURES, makeHome, mcpctl, ROOT, waitFor } from '../helpers/cli.js';
+import { connectHttp } from '../helpers/mcpClient.js';
 import { type RunResult, runProcess } from '../helpers/run.js';
 import { type K8sObject, renderBase } from './helpers/kustomize.js';
 
 /**
  * The health route the image's HEALTHCHECK and the Kubernetes probes use, on a real daemon's
  * remote listener (`daemon start --listen`, its self-signed certificate): no token needed, and
- * it says nothing but ok. MCPCTL_ALLOWED_HOSTS names a balancer: its Host is accepted here too.
+ * it says nothing but ok, and 503 `{status:'draining'}` once a stop began (a balancer takes the node
+ * out while its calls in flight finish). MCPCTL_ALLOWED_HOSTS names a balancer: its Host is accepted here too.
  */
 const HEALTHCHECK = join(ROOT, 'deploy/healthcheck.mjs');
 let home: string;
@@ -111,10 +114,31 @@ describe('GET /v1/health on the remote listener', () => {
     expect(foreign.body).toContain('gateway.allowedHosts');
   });
 
-  it("deploy/healthcheck.mjs (the image's HEALTHCHECK) exits 0 while the daemon listens, 1 once it stopped", async () => {
+  it("deploy/healthcheck.mjs (the image's HEALTHCHECK) exits 0 while the daemon listens; 503 draining while a stop waits for a call; 1 once it stopped", async () => {
     const healthy = await healthcheck();
     expect(healthy.code, healthy.stderr).toBe(0);
-    const stopped = await mcpctl(home, ['daemon', 'stop']);
+    // A slow call in flight through the loopback gateway holds the stop's drain open.
+    const added = await mcpctl(home, ['server', 'add', 'slow', '--', CLI_NODE, join(FIXTURES, 'envReport.mjs')]);
+    expect(added.code, added.stderr).toBe(0);
+    const status = JSON.parse((await mcpctl(home, ['daemon', 'status', '-o', 'json'])).stdout) as {
+      gateway: { url: string };
+    };
+    const client = new Client({ name: 'drain-probe', version: '1' });
+    const session = await connectHttp(`${status.gateway.url}/servers/slow/mcp`, client);
+    const call = client.callTool({ name: 'slow', arguments: { ms: 5000 } });
+    const stopping = mcpctl(home, ['daemon', 'stop']);
+    const draining = await waitFor('the health probe to say draining', async () => {
+      const answer = await get('/v1/health');
+      return answer.status === 503 ? answer : undefined;
+    });
+    expect(JSON.parse(draining.body)).toEqual({ ok: false, status: 'draining' });
+    const probe = await healthcheck();
+    expect(probe.code).toBe(1);
+    expect(probe.stderr).toContain('mcpctl health: 503');
+    // The call in flight still finishes; then the daemon exits.
+    expect(JSON.stringify((await call).content)).toContain('pid');
+    await session.close().catch(() => undefined);
+    const stopped = await stopping;
     expect(stopped.code, stopped.stderr).toBe(0);
     const down = await healthcheck();
     expect(down.code).toBe(1);

@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { BackupMeta, StoreBackup } from '../../store/types.js';
+import { postgresFormat } from './postgresFormat.js';
 import type { BackupInfo } from './schemas.js';
 import { sqliteFormat } from './sqliteFormat.js';
 import type { StoreLocation } from './storeLocation.js';
@@ -27,11 +28,11 @@ export interface RestoreOutcome {
 }
 
 /**
- * One store backend's backup format: the seam for a second backend. SQLite's file is a database
- * made by the online backup. A PostgreSQL backend adds its own entry to FORMATS: its Store's
- * `backup.snapshot` (store/types.ts) writes a logical export of mcpctl's tables in one transaction,
- * with a first line this format recognizes; `inspect` validates it; `restore` loads it into the
- * configured database in one transaction; `fromStoreFile` is for a `backup create` with no daemon.
+ * One store backend's backup format. SQLite's file is a database made by the online backup
+ * (sqliteFormat.ts); PostgreSQL's a logical export of mcpctl's tables taken in one transaction
+ * (postgresFormat.ts): its Store's `backup.snapshot` (store/types.ts) writes it, `inspect`
+ * validates it, `restore` loads it into the configured database in one transaction, `fromStore`
+ * is for a `backup create` with no daemon.
  */
 export interface BackupFormat {
   readonly name: string;
@@ -45,9 +46,13 @@ export interface BackupFormat {
   restore(file: string, location: StoreLocation, options: RestoreOptions): Promise<RestoreOutcome>;
   /** The store at `location` read directly, for a backup taken while no daemon runs. */
   fromStore(location: StoreLocation): StoreBackup;
+  /** Backups of other backends this one restores, converted on the way in, by their format's name. */
+  readonly converts?: Readonly<
+    Record<string, (file: string, location: StoreLocation, options: RestoreOptions) => Promise<RestoreOutcome>>
+  >;
 }
 
-const FORMATS: readonly BackupFormat[] = [sqliteFormat];
+const FORMATS: readonly BackupFormat[] = [sqliteFormat, postgresFormat];
 
 /** The format of a store backend (as `StoreLocation.backend` or `StoreBackup.format` name it). */
 export function formatNamed(name: string): BackupFormat {

@@ -4,8 +4,10 @@ import { writeBackup } from './writeBackup.js';
 
 export interface BackupHandlerDeps {
   store: Store;
-  /** The store's own address, written into the backup (the database path). */
+  /** The store's own address, written into the backup (the database path)... */
   paths: { database: string };
+  /** ...or, on PostgreSQL, `host:port/db` (never a password). */
+  storeInfo?: { location: string };
   version: string;
 }
 
@@ -17,7 +19,11 @@ export function createBackupHandlers(deps: BackupHandlerDeps): Pick<ControlHandl
         source: deps.store.backup,
         file,
         force,
-        meta: { createdAt: new Date().toISOString(), mcpctlVersion: deps.version, source: deps.paths.database },
+        meta: {
+          createdAt: new Date().toISOString(),
+          mcpctlVersion: deps.version,
+          source: deps.storeInfo?.location ?? deps.paths.database,
+        },
       });
       return { ...info, madeBy: 'daemon' as const };
     },

@@ -45,19 +45,20 @@ async function holdingDaemonLock<T>(paths: Paths, work: () => Promise<T>): Promi
 }
 
 function metaFor(location: StoreLocation, version: string): BackupMeta {
-  return { createdAt: new Date().toISOString(), mcpctlVersion: version, source: location.path };
+  return { createdAt: new Date().toISOString(), mcpctlVersion: version, source: location.shown };
 }
 
 /** `backup create` while no daemon runs: the snapshot is read from the store's file itself. */
 export async function backupWithoutDaemon(options: {
   paths: Paths;
+  env: NodeJS.ProcessEnv;
   file: string;
   force: boolean;
   version: string;
 }): Promise<BackupInfo & { madeBy: 'cli' }> {
-  const location = storeLocation(options.paths);
+  const location = await storeLocation(options.paths, options.env);
   return holdingDaemonLock(options.paths, async () => {
-    if (!existsSync(location.path)) {
+    if (location.backend === 'sqlite' && !existsSync(location.path)) {
       throw new McpctlError('NOT_FOUND', `there is no store at ${location.path} to back up`, {
         hint: 'the daemon creates it when it first starts',
       });
@@ -84,6 +85,7 @@ function pauseHere(): void {
  */
 export async function restoreBackup(options: {
   paths: Paths;
+  env: NodeJS.ProcessEnv;
   file: string;
   version: string;
   stop: boolean;
@@ -93,12 +95,16 @@ export async function restoreBackup(options: {
 }): Promise<RestoreSummary> {
   const { paths, file } = options;
   const { format, info } = inspectBackup(file);
-  const location = storeLocation(paths);
-  if (format.name !== location.backend) {
+  const location = await storeLocation(paths, options.env);
+  const restore =
+    format.name === location.backend
+      ? format.restore.bind(format)
+      : formatNamed(location.backend).converts?.[format.name];
+  if (restore === undefined) {
     throw new McpctlError(
       'INVALID_ARGUMENT',
-      `${file} is a backup of a ${format.name} store; this home's store is ${location.backend}`,
-      { hint: 'restore it where a store of its kind is configured; nothing was changed' },
+      `${file} is a backup of a ${format.name} store; this home's store is ${location.backend} (${location.shown})`,
+      { hint: 'restore it where a store of its kind is configured (store.url); nothing was changed' },
     );
   }
   let stoppedDaemon: number | null = null;
@@ -117,7 +123,7 @@ export async function restoreBackup(options: {
     stoppedDaemon = 'pid' in stopped ? stopped.pid : null;
   }
   const outcome = await holdingDaemonLock(paths, () =>
-    format.restore(file, location, {
+    restore(file, location, {
       meta: metaFor(location, options.version),
       logger: silentLogger,
       after: (step) => {

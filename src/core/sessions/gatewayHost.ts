@@ -54,6 +54,7 @@ interface Arrival {
  */
 export class GatewayHost implements GatewayControl {
   private gateway: Gateway | undefined;
+  private drainBegan = false;
   private readonly shared = new Map<string, SharedUpstream>();
   /** Servers in isolated mode: their pool serves each session with a process of its own. */
   private readonly isolated = new Map<string, SessionBackend>();
@@ -167,7 +168,13 @@ export class GatewayHost implements GatewayControl {
    * `drainTimeout` to finish. Resolves false when some were still running at the bound.
    */
   async drain(): Promise<boolean> {
+    this.drainBegan = true;
     return (await this.gateway?.drain(this.deps.settings.gateway.drainTimeout)) ?? true;
+  }
+
+  /** From the first step of a stop on: `/v1/health` answers 503 so a balancer takes this node out. */
+  get draining(): boolean {
+    return this.drainBegan;
   }
 
   async close(): Promise<void> {

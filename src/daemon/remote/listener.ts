@@ -22,7 +22,11 @@ export interface RemoteListenerOptions {
   allowedHosts?: readonly string[];
   gate: BearerGateOptions;
   control: ControlDispatch;
-  gateway: { handle(req: IncomingMessage, res: ServerResponse, call: CallContext): void };
+  gateway: {
+    handle(req: IncomingMessage, res: ServerResponse, call: CallContext): void;
+    /** True once the daemon began to stop: the health probe answers 503 from then on. */
+    readonly draining?: boolean;
+  };
   /** The dashboard (`/ui/...`): a browser sends no bearer token, so it logs in with its own cookie. */
   ui?: { handles(url: string | undefined): boolean; handle(req: IncomingMessage, res: ServerResponse): Promise<void> };
   logger: Logger;
@@ -106,7 +110,7 @@ function serve(
   }
   if (isHealthProbe(req)) {
     // Probes (Kubernetes, a balancer, HEALTHCHECK) carry no token: they learn that it answers, nothing more.
-    sendHealth(res);
+    sendHealth(res, options.gateway.draining === true);
     return;
   }
   const origin = req.headers.origin;
@@ -158,9 +162,10 @@ function isHealthProbe(req: IncomingMessage): boolean {
   return (req.method === 'GET' || req.method === 'HEAD') && req.url === HEALTH_PATH;
 }
 
-function sendHealth(res: ServerResponse): void {
-  const body = JSON.stringify({ ok: true });
-  res.writeHead(200, {
+/** 200 `{ok:true}` while serving; 503 `{ok:false,status:'draining'}` once a stop began, until the listener closes. */
+function sendHealth(res: ServerResponse, draining: boolean): void {
+  const body = JSON.stringify(draining ? { ok: false, status: 'draining' } : { ok: true });
+  res.writeHead(draining ? 503 : 200, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',

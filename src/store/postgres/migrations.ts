@@ -2,6 +2,7 @@ import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { PostgresLocation } from './location.js';
 import type { Pool } from './pool.js';
+import { type MigratingNode, refuseOlderLiveNodes } from './versionGuard.js';
 
 /**
  * Schema steps of the PostgreSQL store, in order: step i brings the version from i to i+1. The
@@ -136,14 +137,20 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
 
-/** An arbitrary key, mcpctl's own: the session-level advisory lock migrations run under. */
-const MIGRATION_LOCK = 0x6d63_7063;
+/** An arbitrary key, mcpctl's own: the advisory lock migrations (and a restore) run under. */
+export const MIGRATION_LOCK = 0x6d63_7063;
 
 /**
  * Brings the schema to POSTGRES_SCHEMA_VERSION, one transaction per step, under an advisory lock:
- * two daemons starting on one database at once apply each step once, the second waiting.
+ * two daemons starting on one database at once apply each step once, the second waiting. With
+ * `self`, a store that needs migrating is left as it is while an older node runs on it.
  */
-export async function migratePostgres(pool: Pool, location: PostgresLocation, logger: Logger): Promise<void> {
+export async function migratePostgres(
+  pool: Pool,
+  location: PostgresLocation,
+  logger: Logger,
+  self?: MigratingNode,
+): Promise<void> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -161,6 +168,9 @@ export async function migratePostgres(pool: Pool, location: PostgresLocation, lo
         `the store postgres ${location.target} has schema version ${current}, newer than this mcpctl knows (${POSTGRES_SCHEMA_VERSION})`,
         { hint: 'upgrade mcpctl to the version that last wrote this database, or point store.url elsewhere' },
       );
+    }
+    if (self !== undefined && current < POSTGRES_SCHEMA_VERSION) {
+      await refuseOlderLiveNodes(client, self, location, { from: current, to: POSTGRES_SCHEMA_VERSION });
     }
     for (let version = current; version < POSTGRES_SCHEMA_VERSION; version++) {
       await client.query('BEGIN');

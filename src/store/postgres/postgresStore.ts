@@ -12,11 +12,13 @@ import { migratePostgres } from './migrations.js';
 import { createNodeRepository } from './nodeRepository.js';
 import { postgresFailure, reportingPostgresFailures } from './pgErrors.js';
 import { createPool } from './pool.js';
+import { snapshotPostgres } from './postgresBackup.js';
 import { createProfileRepository } from './profileRepository.js';
 import { createSecretRepository } from './secretRepository.js';
 import { createServerRepository } from './serverRepository.js';
 import { createSessionRepository } from './sessionRepository.js';
 import { createTokenRepository } from './tokenRepository.js';
+import type { MigratingNode } from './versionGuard.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://USER:PASSWORD@HOST:PORT/DB` (libpq's URL; `?host=/folder` for a Unix socket). */
@@ -25,6 +27,8 @@ export interface PostgresStoreOptions {
   /** As the SQLite store's: how many events and sessions to keep. */
   maxEvents?: number;
   maxSessions?: number;
+  /** This daemon, for the version guard of a migration (versionGuard.ts); absent in tests of the store alone. */
+  self?: MigratingNode;
 }
 
 /**
@@ -36,13 +40,13 @@ export interface PostgresStoreOptions {
  * STORE_UNAVAILABLE and changes nothing.
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const { url, logger, maxEvents, maxSessions } = options;
+  const { url, logger, maxEvents, maxSessions, self } = options;
   checkRetention('maxEvents', 'event', maxEvents);
   checkRetention('maxSessions', 'session', maxSessions);
   const location = postgresLocation(url);
   const pool = createPool(url, location, logger);
   try {
-    await migratePostgres(pool, location, logger);
+    await migratePostgres(pool, location, logger, self);
   } catch (error) {
     await pool.end().catch(() => undefined);
     if (error instanceof McpctlError) throw error;
@@ -58,6 +62,16 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const guarded = <T extends object>(repository: T) => reportingPostgresFailures(repository, location);
   let closing: Promise<void> | undefined;
   return {
+    backup: {
+      format: 'postgres',
+      snapshot: async (file, meta) => {
+        try {
+          await snapshotPostgres(pool, file, meta);
+        } catch (error) {
+          throw postgresFailure(error, location) ?? error;
+        }
+      },
+    },
     secrets: guarded(createSecretRepository(pool)),
     servers: guarded(createServerRepository(pool)),
     profiles: guarded(createProfileRepository(pool)),

@@ -5,11 +5,14 @@ const verbs = () => import('./verbs.js');
 
 const CREATE_HELP = `
 The running daemon takes the snapshot (it has the store open); with none running, mcpctl reads the
-store itself. Secrets stay encrypted in the file; the master key is not in it: keep it too.`;
+store itself. On PostgreSQL (store.url) it is a logical export read in one transaction. Secrets stay
+encrypted in the file; the master key is not in it: keep it too.`;
 
 const RESTORE_HELP = `
 The file is checked first (an mcpctl backup, intact, a schema not newer than this mcpctl's); then the
-store is replaced in one step and a copy of the old one is kept as <db>.before-restore-<time>.`;
+store is replaced in one step (one transaction on PostgreSQL, refused while another node runs on it)
+and a copy of the old one is kept as <db>.before-restore-<time> (<state>/postgres.before-restore-<time>).
+An SQLite backup restores into a PostgreSQL store and back (keep the same master key).`;
 
 /** The `backup` verbs: a consistent copy of the whole store, and putting one back. */
 export function registerBackupCommands(program: CommandUnknownOpts, inv: () => Invocation): void {

@@ -5,11 +5,11 @@ import { renderBackupCreated, renderRestored } from '../../output/backup.js';
 
 export async function createBackup(inv: Invocation, given: string, flags: { force: boolean }): Promise<void> {
   await inv.requireLocal('backup create');
-  const { paths, cwd, version } = inv.ctx;
+  const { paths, cwd, version, env } = inv.ctx;
   const file = resolve(cwd, given);
   const result = (await daemonAnswers(paths))
     ? await (await inv.api({ autostart: false })).createBackup({ file, force: flags.force })
-    : await backupWithoutDaemon({ paths, file, force: flags.force, version });
+    : await backupWithoutDaemon({ paths, env, file, force: flags.force, version });
   if (inv.out.machine) return inv.out.data(result);
   inv.out.out(renderBackupCreated(result));
 }
@@ -20,6 +20,7 @@ export async function restoreBackup(inv: Invocation, given: string, flags: { sto
   const pauseAt = env.MCPCTL_TEST_RESTORE_PAUSE;
   const result = await restoreStore({
     paths,
+    env,
     file: resolve(cwd, given),
     version,
     stop: flags.stop,

@@ -105,18 +105,20 @@ describe('backup create', () => {
   it('with no daemon, reads the store file itself; no store is NOT_FOUND; a missing folder too', async () => {
     const { dir, paths } = home();
     const file = join(dir, 'b.db');
-    expect(await failure(() => backupWithoutDaemon({ paths, file, force: false, version: 'v' }))).toMatchObject({
+    expect(
+      await failure(() => backupWithoutDaemon({ paths, env: {}, file, force: false, version: 'v' })),
+    ).toMatchObject({
       code: 'NOT_FOUND',
       message: `there is no store at ${paths.database} to back up`,
     });
     await makeStore(paths.database, ['one']);
-    const info = await backupWithoutDaemon({ paths, file, force: false, version: 'v' });
+    const info = await backupWithoutDaemon({ paths, env: {}, file, force: false, version: 'v' });
     expect(info).toMatchObject({ madeBy: 'cli', mcpctlVersion: 'v', source: paths.database, counts: { servers: 1 } });
     // The lock it held is released.
     expect(existsSync(paths.pidFile)).toBe(false);
     const nowhere = join(dir, 'missing', 'b.db');
     expect(
-      await failure(() => backupWithoutDaemon({ paths, file: nowhere, force: false, version: 'v' })),
+      await failure(() => backupWithoutDaemon({ paths, env: {}, file: nowhere, force: false, version: 'v' })),
     ).toMatchObject({ code: 'NOT_FOUND', message: `the folder ${join(dir, 'missing')} does not exist` });
   });
 });
@@ -126,7 +128,7 @@ describe('backup validation', () => {
     const { dir, paths } = home();
     await makeStore(paths.database, ['one']);
     const file = join(dir, 'b.db');
-    await backupWithoutDaemon({ paths, file, force: false, version: 'v' });
+    await backupWithoutDaemon({ paths, env: {}, file, force: false, version: 'v' });
     return { dir, file };
   }
 
@@ -179,7 +181,7 @@ describe('backup validation', () => {
     copyFileSync(file, truncated);
     truncateSync(truncated, 3000);
     for (const bad of [join(dir, 'nope.db'), truncated, join(dir, 'mcpctl.db')]) {
-      await failure(() => restoreBackup({ paths, file: bad, version: 'v', stop: false }));
+      await failure(() => restoreBackup({ paths, env: {}, file: bad, version: 'v', stop: false }));
     }
     expect(readFileSync(paths.database).equals(before)).toBe(true);
     expect(readdirSync(paths.stateDir).filter((name) => name.includes('restor'))).toEqual([]);
@@ -191,7 +193,7 @@ describe('backup restore', () => {
     const source = home();
     await makeStore(source.paths.database, ['backed-up']);
     const file = join(source.dir, 'b.db');
-    await backupWithoutDaemon({ paths: source.paths, file, force: false, version: 'v' });
+    await backupWithoutDaemon({ paths: source.paths, env: {}, file, force: false, version: 'v' });
 
     const { paths } = home();
     // What a daemon killed with -9 leaves: writes only in its WAL.
@@ -202,7 +204,7 @@ describe('backup restore', () => {
     copyFileSync(join(paths.stateDir, 'other.db-wal'), `${paths.database}-wal`);
     live.close();
 
-    const result = await restoreBackup({ paths, file, version: 'v', stop: false });
+    const result = await restoreBackup({ paths, env: {}, file, version: 'v', stop: false });
     expect(result).toMatchObject({
       store: paths.database,
       stoppedDaemon: null,
@@ -244,7 +246,7 @@ describe('backup restore', () => {
     // A store wiped by hand, its WAL left behind: it must not meet the restored file.
     writeFileSync(`${paths.database}-wal`, 'stale');
 
-    const result = await restoreBackup({ paths, file, version: 'v', stop: false });
+    const result = await restoreBackup({ paths, env: {}, file, version: 'v', stop: false });
     expect(result).toMatchObject({ schemaFrom: steps, schemaTo: SCHEMA_VERSION, previous: null });
     expect(existsSync(`${paths.database}-wal`)).toBe(false);
     const store = openSqliteStore({ path: paths.database, logger: silentLogger });
