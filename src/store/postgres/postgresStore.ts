@@ -4,6 +4,7 @@ import { checkRetention } from '../retention.js';
 import type { Store } from '../types.js';
 import { createAlertRepository } from './alertRepository.js';
 import { createAuditRepository } from './auditRepository.js';
+import { createChangeFeed } from './changeFeed.js';
 import { createEventRepository } from './eventRepository.js';
 import { createInstanceRepository } from './instanceRepository.js';
 import { createLeaseRepository } from './leaseRepository.js';
@@ -25,6 +26,8 @@ export interface PostgresStoreOptions {
   /** As the SQLite store's: how many events and sessions to keep. */
   maxEvents?: number;
   maxSessions?: number;
+  /** The daemon's node: its writes are tagged with it, and the change feed skips them. Absent: the CLI. */
+  node?: string;
 }
 
 /**
@@ -36,11 +39,11 @@ export interface PostgresStoreOptions {
  * STORE_UNAVAILABLE and changes nothing.
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const { url, logger, maxEvents, maxSessions } = options;
+  const { url, logger, maxEvents, maxSessions, node } = options;
   checkRetention('maxEvents', 'event', maxEvents);
   checkRetention('maxSessions', 'session', maxSessions);
   const location = postgresLocation(url);
-  const pool = createPool(url, location, logger);
+  const pool = createPool(url, location, logger, node);
   try {
     await migratePostgres(pool, location, logger);
   } catch (error) {
@@ -57,7 +60,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   logger.debug({ store: location.target }, 'opened the store');
   const guarded = <T extends object>(repository: T) => reportingPostgresFailures(repository, location);
   let closing: Promise<void> | undefined;
+  const changes = createChangeFeed({ url, location, node, logger });
   return {
+    changes,
     secrets: guarded(createSecretRepository(pool)),
     servers: guarded(createServerRepository(pool)),
     profiles: guarded(createProfileRepository(pool)),
@@ -70,9 +75,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     nodes: guarded(createNodeRepository(pool)),
     leases: guarded(createLeaseRepository(pool)),
     close() {
-      closing ??= pool.end().catch((error: unknown) => {
-        logger.warn({ store: location.target, err: (error as Error).message }, 'closing the store pool failed');
-      });
+      closing ??= Promise.all([changes.close(), pool.end()]).then(
+        () => undefined,
+        (error: unknown) => {
+          logger.warn({ store: location.target, err: (error as Error).message }, 'closing the store pool failed');
+        },
+      );
       return closing;
     },
   };
