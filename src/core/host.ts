@@ -102,7 +102,11 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
   try {
     const startedAt = Date.now();
     logger.info({ version, home: paths.stateDir, node }, 'daemon starting');
-    const { store, info: storeInfo } = await openConfiguredStore(settings, paths, logger, node);
+    const { store, info: storeInfo } = await openConfiguredStore(settings, paths, logger, {
+      node,
+      // Tests lengthen it to write while this node is not listening.
+      changeFeedRetryMs: Number(env.MCPCTL_TEST_FEED_RETRY_MS ?? 0) || undefined,
+    });
     cleanups.push(() => store.close());
     // Loaded before anything serves: the gateway and the control API read profiles from it synchronously.
     const profiles = new ProfileRegistry({ store, logger });

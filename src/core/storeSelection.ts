@@ -19,8 +19,8 @@ export async function openConfiguredStore(
   settings: Settings,
   paths: Paths,
   logger: Logger,
-  /** The daemon's node name: a networked store tags its writes with it (the change feed). */
-  node?: string,
+  /** `node`: the daemon's, a networked store tags its writes with it (the change feed). */
+  cluster: { node?: string; changeFeedRetryMs?: number } = {},
 ): Promise<{ store: Store; info: StoreInfo }> {
   const url = settings.store.url;
   if (url === undefined) {
@@ -35,5 +35,5 @@ export async function openConfiguredStore(
   ]);
   const info: StoreInfo = { backend: 'postgres', location: postgresLocation(url).target };
   logger.info({ store: `postgres ${info.location}` }, 'opening the store');
-  return { store: await openPostgresStore({ url, logger, ...(node === undefined ? {} : { node }) }), info };
+  return { store: await openPostgresStore({ url, logger, ...cluster }), info };
 }

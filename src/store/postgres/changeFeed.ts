@@ -37,13 +37,16 @@ export function createChangeFeed(options: {
   location: PostgresLocation;
   node: string | undefined;
   logger: Logger;
+  /** The first retry's delay (tests lengthen it to write while a node is not listening). */
+  retryMs?: number;
 }): PostgresChangeFeed {
   const { url, location, node, logger } = options;
+  const firstRetryMs = options.retryMs ?? RETRY_FIRST_MS;
   const listeners = new Set<ChangeListener>();
   let client: pg.Client | undefined;
   let started = false;
   let closed = false;
-  let retryMs = RETRY_FIRST_MS;
+  let retryMs = firstRetryMs;
   let retryTimer: NodeJS.Timeout | undefined;
   let checkTimer: NodeJS.Timeout | undefined;
   /** Said once per outage, not at every retry. */
@@ -92,7 +95,7 @@ export function createChangeFeed(options: {
     if (closed) return;
     retryTimer = setTimeout(() => void connect(), retryMs);
     retryTimer.unref();
-    retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+    retryMs = Math.max(firstRetryMs, Math.min(retryMs * 2, RETRY_MAX_MS));
   };
 
   const connect = async (): Promise<void> => {
@@ -101,7 +104,8 @@ export function createChangeFeed(options: {
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       query_timeout: CONNECT_TIMEOUT_MS,
       keepAlive: true,
-      application_name: 'mcpctl-changes',
+      // pg_stat_activity tells whose listener it is.
+      application_name: node === undefined ? 'mcpctl-changes' : `mcpctl-changes/${node}`,
     });
     next.on('notification', (message) => {
       if (message.channel === CHANGES_CHANNEL) deliver(message.payload);
@@ -125,7 +129,7 @@ export function createChangeFeed(options: {
       return;
     }
     client = next;
-    retryMs = RETRY_FIRST_MS;
+    retryMs = firstRetryMs;
     if (outage) logger.info({ store: location.target }, 'the change feed listens again: reading every change');
     outage = false;
     checkTimer = setInterval(() => {

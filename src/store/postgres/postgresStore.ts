@@ -28,6 +28,8 @@ export interface PostgresStoreOptions {
   maxSessions?: number;
   /** The daemon's node: its writes are tagged with it, and the change feed skips them. Absent: the CLI. */
   node?: string;
+  /** The change feed's first reconnect delay (changeFeed.ts); tests lengthen it. */
+  changeFeedRetryMs?: number;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   logger.debug({ store: location.target }, 'opened the store');
   const guarded = <T extends object>(repository: T) => reportingPostgresFailures(repository, location);
   let closing: Promise<void> | undefined;
-  const changes = createChangeFeed({ url, location, node, logger });
+  const changes = createChangeFeed({ url, location, node, logger, retryMs: options.changeFeedRetryMs });
   return {
     changes,
     secrets: guarded(createSecretRepository(pool)),
