@@ -32,7 +32,8 @@ export interface ChangeSyncDeps {
  * the current profile by the registry, tokens and alert rules read again. Every apply reads the
  * store's row as it is now, so a late or repeated notification changes nothing more. Changes of one
  * object apply in order, one at a time; different objects do not wait for each other (a token
- * revocation never waits behind a server's rollover). Secrets need nothing: every spawn reads them.
+ * revocation never waits behind a server's rollover), but a profile waits for the server changes
+ * heard before it. Secrets need nothing: every spawn reads them.
  * After the feed (re)connects, everything is read again.
  */
 export class ChangeSync {
@@ -98,7 +99,9 @@ export class ChangeSync {
 
   /** Everything read again: what a missed notification would have said is found by comparing. */
   private async resync(): Promise<void> {
-    const kinds: ChangeKind[] = ['server', 'profile', 'current-profile', 'token', 'alert'];
+    // Servers queued first: the profiles then wait for them.
+    await this.reloadKind('server');
+    const kinds: ChangeKind[] = ['profile', 'current-profile', 'token', 'alert'];
     await Promise.all(kinds.map((kind) => this.reloadKind(kind)));
   }
 
@@ -128,7 +131,12 @@ export class ChangeSync {
   private enqueue(kind: ChangeKind, name: string, work: () => Promise<void>): void {
     // Tokens, alerts and the current profile are read whole: one queue each.
     const key = kind === 'server' || kind === 'profile' ? `${kind}/${name}` : kind;
-    const run = (this.queues.get(key) ?? Promise.resolve())
+    // A profile waits for the server changes heard before it: its members may be servers just added.
+    const before =
+      kind === 'profile'
+        ? [...this.queues].filter(([queued]) => queued.startsWith('server/')).map(([, pending]) => pending)
+        : [];
+    const run = Promise.all([this.queues.get(key), ...before])
       .then(work)
       .catch((error: unknown) =>
         this.deps.logger.error(
