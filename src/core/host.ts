@@ -19,6 +19,7 @@ import { createAuditLog } from './audit/auditLog.js';
 import { withAudit } from './audit/controlAudit.js';
 import { startRemoteAccess, tokenGate } from './auth/remoteAccess.js';
 import { TokenService } from './auth/tokens.js';
+import { ChangeSync } from './cluster/changeSync.js';
 import { NodeHeartbeat } from './cluster/heartbeat.js';
 import { resolveNodeName } from './cluster/nodeName.js';
 import { loadSettings } from './config/settings.js';
@@ -101,7 +102,12 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
   try {
     const startedAt = Date.now();
     logger.info({ version, home: paths.stateDir, node }, 'daemon starting');
-    const { store, info: storeInfo } = await openConfiguredStore(settings, paths, logger, { node, version });
+    const { store, info: storeInfo } = await openConfiguredStore(settings, paths, logger, {
+      node,
+      version,
+      // Tests lengthen it to write while this node is not listening.
+      changeFeedRetryMs: Number(env.MCPCTL_TEST_FEED_RETRY_MS ?? 0) || undefined,
+    });
     cleanups.push(() => store.close());
     // Loaded before anything serves: the gateway and the control API read profiles from it synchronously.
     const profiles = new ProfileRegistry({ store, logger });
@@ -292,6 +298,17 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     });
     await heartbeat.start();
     cleanups.push(() => heartbeat.stop());
+    // In a cluster (a shared PostgreSQL), the other nodes' changes reach this one's memory.
+    if (store.changes) {
+      const sync = new ChangeSync({
+        feed: store.changes,
+        store,
+        logger,
+        targets: { servers: supervisor, profiles, tokens, alerts },
+      });
+      sync.start();
+      cleanups.push(() => sync.stop());
+    }
     let remote: { status(): DaemonStatus['remote']; close(): Promise<void> } | undefined;
     const handlers = createHandlers({
       paths,

@@ -22,7 +22,11 @@ export async function openConfiguredStore(
   settings: Settings,
   paths: Paths,
   logger: Logger,
-  self?: { node: string; version: string },
+  /**
+   * `node`: the daemon's; a networked store tags its writes with it (the change feed), and with `version`
+   * it is the node the migration's version guard spares. Absent: the CLI.
+   */
+  cluster: { node?: string; version?: string; changeFeedRetryMs?: number } = {},
 ): Promise<{ store: Store; info: StoreInfo }> {
   const url = settings.store.url;
   if (url === undefined) {
@@ -37,6 +41,8 @@ export async function openConfiguredStore(
   ]);
   const info: StoreInfo = { backend: 'postgres', location: postgresLocation(url).target };
   logger.info({ store: `postgres ${info.location}` }, 'opening the store');
-  const guard = self === undefined ? {} : { self: { ...self, liveTtlMs: NODE_LIVE_TTL_MS } };
-  return { store: await openPostgresStore({ url, logger, ...guard }), info };
+  const { node, version, changeFeedRetryMs } = cluster;
+  const guard =
+    node === undefined || version === undefined ? {} : { self: { node, version, liveTtlMs: NODE_LIVE_TTL_MS } };
+  return { store: await openPostgresStore({ url, logger, node, changeFeedRetryMs, ...guard }), info };
 }

@@ -370,9 +370,44 @@ export interface StoreBackup {
   snapshot(file: string, meta: BackupMeta): Promise<void>;
 }
 
+/** What a change feed names: a definition or setting every node holds in memory. */
+export type ChangeKind = 'server' | 'profile' | 'token' | 'secret' | 'alert' | 'current-profile';
+
+/**
+ * One committed write of another node, as small as a notification should be: what changed, never a
+ * value (a secret's name, not its ciphertext). `op` says what the writer did; a reader re-reads the
+ * row (an upsert whose row is gone was followed by a delete). `reload`: the whole kind changed at
+ * once (a TRUNCATE, a restore), `name` is ''.
+ */
+export interface StoreChange {
+  kind: ChangeKind;
+  name: string;
+  op: 'upsert' | 'delete' | 'reload';
+  /** The node that wrote it ('' for a writer with no node: the CLI on the store itself). */
+  node: string;
+}
+
+export interface ChangeListener {
+  /** Another node's change, once committed, in commit order. */
+  change(change: StoreChange): void;
+  /**
+   * The feed (re)connected: changes may have been missed before (while it was away, or since the
+   * caller loaded its state), so everything must be read again. Also said at the first connect.
+   */
+  resync(): void;
+}
+
+/** The other nodes' committed changes, pushed (PostgreSQL LISTEN/NOTIFY), never polled. */
+export interface ChangeFeed {
+  /** Starts listening with the first subscriber; returns the unsubscribe. */
+  subscribe(listener: ChangeListener): () => void;
+}
+
 export interface Store {
   /** Absent on a backend that cannot take backups (yet): `backup create` then says so. */
   backup?: StoreBackup;
+  /** Absent on a single-node backend (SQLite): nothing else writes its file. */
+  changes?: ChangeFeed;
   secrets: SecretRepository;
   tokens: TokenRepository;
   servers: ServerRepository;

@@ -29,6 +29,7 @@ export class TokenService {
   private readonly byHash = new Map<string, StoredToken>();
   private readonly touched = new Map<string, number>();
   private readonly revokedListeners: Array<(name: string) => void> = [];
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: { tokens: TokenRepository; logger: Logger; now(): number }) {}
 
@@ -37,8 +38,19 @@ export class TokenService {
     for (const token of await this.deps.tokens.list()) this.byHash.set(token.hash, token);
   }
 
+  /** Changes one at a time: a reload never drops a token created (or keeps one revoked) meanwhile. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Returns the token itself: the only time it exists outside the client's hands. */
-  async create(input: NewToken): Promise<{ token: string; stored: StoredToken }> {
+  create(input: NewToken): Promise<{ token: string; stored: StoredToken }> {
+    return this.exclusive(() => this.createNow(input));
+  }
+
+  private async createNow(input: NewToken): Promise<{ token: string; stored: StoredToken }> {
     const token = generateToken();
     const stored = await this.deps.tokens.insert({
       name: input.name,
@@ -56,20 +68,47 @@ export class TokenService {
     return [...this.byHash.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async revoke(name: string): Promise<boolean> {
+  revoke(name: string): Promise<boolean> {
+    return this.exclusive(() => this.revokeNow(name));
+  }
+
+  private async revokeNow(name: string): Promise<boolean> {
     const removed = await this.deps.tokens.remove(name);
     for (const [hash, token] of this.byHash) if (token.name === name) this.byHash.delete(hash);
     this.touched.delete(name);
-    if (removed) {
-      for (const listener of this.revokedListeners) {
-        try {
-          listener(name);
-        } catch (error) {
-          this.deps.logger.warn({ err: error, token: name }, 'a token revocation listener failed');
-        }
+    if (removed) this.revoked(name);
+    return removed;
+  }
+
+  /**
+   * The tokens as the store has them (another node created or revoked some): a new one is usable at
+   * the next request; one gone is refused from now on and its listeners told, as `revoke` does.
+   */
+  reload(): Promise<void> {
+    return this.exclusive(() => this.reloadNow());
+  }
+
+  private async reloadNow(): Promise<void> {
+    const before = new Set([...this.byHash.values()].map((token) => token.name));
+    const stored = await this.deps.tokens.list();
+    this.byHash.clear();
+    for (const token of stored) this.byHash.set(token.hash, token);
+    const now = new Set(stored.map((token) => token.name));
+    for (const name of before) {
+      if (now.has(name)) continue;
+      this.touched.delete(name);
+      this.revoked(name);
+    }
+  }
+
+  private revoked(name: string): void {
+    for (const listener of this.revokedListeners) {
+      try {
+        listener(name);
+      } catch (error) {
+        this.deps.logger.warn({ err: error, token: name }, 'a token revocation listener failed');
       }
     }
-    return removed;
   }
 
   onRevoked(listener: (name: string) => void): void {

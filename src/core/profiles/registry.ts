@@ -169,7 +169,65 @@ export class ProfileRegistry implements ProfileSource {
     }
   }
 
-  /** Makes `name` the current profile; NOT_FOUND for an unknown one. */
+  /**
+   * Profile `name` as another node left it in the store (the change feed): created, changed or
+   * removed here as a local change would, without writing it. Its instances follow, but one that
+   * does not come up here is logged, not a refusal: the change is already committed.
+   */
+  adoptStored(name: string): Promise<void> {
+    return this.exclusive(async () => {
+      const row = await this.deps.store.profiles.get(name);
+      if (row === undefined) {
+        if (!this.profiles.has(name)) return;
+        await this.adopting(this.specsWithout(name), async () => {
+          this.profiles.delete(name);
+          if (this.currentName === name) this.currentName = null;
+          this.deps.logger.info({ profile: name }, 'profile removed on another node');
+          this.changed(name);
+        });
+        return;
+      }
+      const known = this.profiles.get(name);
+      if (known !== undefined && known.updatedAt === row.updatedAt) return;
+      let spec: ProfileSpec;
+      try {
+        spec = parseInput(profileSpecSchema, row.spec, `stored profile '${name}'`);
+      } catch (error) {
+        this.deps.logger.error({ profile: name, err: (error as Error).message }, 'skipping an unreadable profile');
+        return;
+      }
+      await this.adopting(this.specsWith([spec]), async () => {
+        this.commit(spec, row);
+      });
+    });
+  }
+
+  /** The current profile as the store has it (another node set or cleared it). */
+  adoptStoredCurrent(): Promise<void> {
+    return this.exclusive(async () => {
+      this.currentName = await this.deps.store.profiles.current();
+    });
+  }
+
+  /** `changing` for a change already written: a failed `prepare` is logged and the change applies anyway. */
+  private async adopting(next: readonly ProfileSpec[], apply: () => Promise<void>): Promise<void> {
+    const hooks = this.instances;
+    await hooks
+      ?.prepare(next)
+      .catch((error: unknown) =>
+        this.deps.logger.error(
+          { err: (error as Error).message },
+          "a profile instance of another node's change did not come up",
+        ),
+      );
+    await apply();
+    await hooks
+      ?.settle()
+      .catch((error: unknown) =>
+        this.deps.logger.error({ err: (error as Error).message }, 'could not stop the instances no profile needs'),
+      );
+  }
+
   /** Makes `name` the current profile (null: none); NOT_FOUND for an unknown one. */
   async use(name: string | null): Promise<void> {
     if (name !== null) this.entry(name);

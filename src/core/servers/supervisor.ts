@@ -406,11 +406,15 @@ export class Supervisor {
    * `update` with the new definition made from the current one, once earlier edits of the server are
    * done (`server set`: a patch on what is there, so two edits at once never lose one another).
    */
-  async edit(name: string, change: (current: ServerSpec) => ServerSpec): Promise<UpdatedEntry> {
+  async edit(
+    name: string,
+    change: (current: ServerSpec) => ServerSpec,
+    options: { stored?: boolean } = {},
+  ): Promise<UpdatedEntry> {
     const managed = this.get(name) as Managed;
     const work = managed.updates.then(async () => {
       try {
-        const outcome = await this.updateNow(managed, change(managed.spec));
+        const outcome = await this.updateNow(managed, change(managed.spec), options.stored === true);
         if (outcome.changed) await this.followEdit(managed);
         return outcome;
       } finally {
@@ -439,13 +443,14 @@ export class Supervisor {
     await this.release(needed);
   }
 
-  private async updateNow(managed: Managed, spec: ServerSpec): Promise<UpdatedEntry> {
+  /** `stored`: another node wrote it (adoptStored): neither checked nor written here, never written back. */
+  private async updateNow(managed: Managed, spec: ServerSpec, stored = false): Promise<UpdatedEntry> {
     const previous = managed.spec;
     const result = (changed: boolean, rolled: boolean): UpdatedEntry => ({ ...entryOf(managed), changed, rolled });
     if (sameDefinition(previous, spec)) return result(false, false);
-    await this.assertStartable(spec);
+    if (!stored) await this.assertStartable(spec);
     const fields = changedFields(previous, spec).join(', ');
-    await this.writeDefinition(spec);
+    if (!stored) await this.writeDefinition(spec);
     this.adopt(managed, spec);
     const { instance } = managed;
     if (!needsRollover(previous, spec)) {
@@ -480,6 +485,15 @@ export class Supervisor {
       });
       return result(true, true);
     } catch (error) {
+      if (stored) {
+        // The store keeps the edit (its writer's rollover worked): the old process serves until its next start.
+        this.event(
+          managed,
+          'update-failed',
+          `${spec.name}: not rolled over here, its next start uses the edit: ${(error as Error).message}`,
+        );
+        return result(true, false);
+      }
       await this.restoreDefinition(managed, previous, spec, error as Error);
       throw error;
     }
@@ -540,6 +554,41 @@ export class Supervisor {
       .catch((error: unknown) =>
         this.deps.logger.error({ server: name, err: (error as Error).message }, 'could not record event'),
       );
+  }
+
+  /**
+   * A definition another node wrote (the change feed, core/cluster/changeSync.ts), made known and
+   * managed here without writing it again. A new one is managed as `add` leaves it (started when
+   * autostart says so; whether it runs on this node is placement's decision); a known one takes the
+   * edit as `update` does (in place, or rolled over, profiles' instances following).
+   */
+  async adoptStored(spec: ServerSpec, createdAt: string): Promise<void> {
+    if (this.servers.has(spec.name)) {
+      await this.edit(spec.name, () => spec, { stored: true });
+      return;
+    }
+    const managed = this.manage(spec, createdAt);
+    managed.instance.assumeDesired(spec.autostart ? 'running' : 'stopped');
+    this.note(managed, `${spec.name} added on another node`);
+    if (spec.autostart) void settleUnless(true, managed.instance.start({ manual: true }));
+  }
+
+  /** A server another node removed: stopped and forgotten here as `remove` does, with nothing written. */
+  async forgetStored(name: string): Promise<void> {
+    const managed = this.servers.get(name);
+    if (managed === undefined) return;
+    // Out of the map first: its instances' last writes go nowhere (the row went with the definition).
+    this.servers.delete(name);
+    managed.log.remove();
+    await Promise.all(instancesOf([managed]).map((instance) => instance.stop({ keepDesired: false })));
+    managed.derived.clear();
+    this.deps.logger.info({ server: name }, `${name} removed on another node`);
+  }
+
+  /** Said in the daemon's and the server's logs only: the node that made the change recorded its event. */
+  private note(managed: Managed, message: string): void {
+    this.deps.logger.info({ server: managed.spec.name }, message);
+    managed.log.appendLine('mcpctl', message);
   }
 
   /** Resolves names first, so an unknown name changes nothing. */

@@ -1,5 +1,6 @@
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
+import { CHANGES_CHANNEL } from './changeChannel.js';
 import type { PostgresLocation } from './location.js';
 import type { Pool } from './pool.js';
 import { type MigratingNode, refuseOlderLiveNodes } from './versionGuard.js';
@@ -132,6 +133,43 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     fence integer NOT NULL,
     expires_at ${T} NOT NULL
   );
+  `,
+  // The change feed (changeFeed.ts): every write of what nodes hold in memory NOTIFYs in its own
+  // transaction, so a change is announced exactly when it commits, whichever code path wrote it.
+  // The writer's node comes from its connection's mcpctl.node setting (pool.ts). Payloads carry
+  // names only. A token's 'last used' is not a change; TRUNCATE says 'reload' for the whole kind.
+  `
+  CREATE FUNCTION mcpctl_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  DECLARE
+    changed text := '';
+    op text := 'reload';
+  BEGIN
+    IF TG_LEVEL = 'ROW' THEN
+      IF TG_OP = 'DELETE' THEN changed := OLD.name; op := 'delete'; ELSE changed := NEW.name; op := 'upsert'; END IF;
+    END IF;
+    PERFORM pg_notify('${CHANGES_CHANNEL}', json_build_object('kind', TG_ARGV[0], 'name', changed, 'op', op,
+      'node', coalesce(current_setting('mcpctl.node', true), ''))::text);
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER servers_changed AFTER INSERT OR UPDATE OR DELETE ON servers
+    FOR EACH ROW EXECUTE FUNCTION mcpctl_notify_change('server');
+  CREATE TRIGGER profiles_changed AFTER INSERT OR UPDATE OR DELETE ON profiles
+    FOR EACH ROW EXECUTE FUNCTION mcpctl_notify_change('profile');
+  CREATE TRIGGER current_profile_changed AFTER INSERT OR UPDATE OR DELETE ON current_profile
+    FOR EACH ROW EXECUTE FUNCTION mcpctl_notify_change('current-profile');
+  CREATE TRIGGER tokens_changed AFTER INSERT OR DELETE OR UPDATE OF hash, role, scope, read_only, expires_at ON tokens
+    FOR EACH ROW EXECUTE FUNCTION mcpctl_notify_change('token');
+  CREATE TRIGGER secrets_changed AFTER INSERT OR UPDATE OR DELETE ON secrets
+    FOR EACH ROW EXECUTE FUNCTION mcpctl_notify_change('secret');
+  CREATE TRIGGER alerts_changed AFTER INSERT OR UPDATE OR DELETE ON alerts
+    FOR EACH ROW EXECUTE FUNCTION mcpctl_notify_change('alert');
+  CREATE TRIGGER servers_truncated AFTER TRUNCATE ON servers FOR EACH STATEMENT EXECUTE FUNCTION mcpctl_notify_change('server');
+  CREATE TRIGGER profiles_truncated AFTER TRUNCATE ON profiles FOR EACH STATEMENT EXECUTE FUNCTION mcpctl_notify_change('profile');
+  CREATE TRIGGER current_profile_truncated AFTER TRUNCATE ON current_profile
+    FOR EACH STATEMENT EXECUTE FUNCTION mcpctl_notify_change('current-profile');
+  CREATE TRIGGER tokens_truncated AFTER TRUNCATE ON tokens FOR EACH STATEMENT EXECUTE FUNCTION mcpctl_notify_change('token');
+  CREATE TRIGGER secrets_truncated AFTER TRUNCATE ON secrets FOR EACH STATEMENT EXECUTE FUNCTION mcpctl_notify_change('secret');
+  CREATE TRIGGER alerts_truncated AFTER TRUNCATE ON alerts FOR EACH STATEMENT EXECUTE FUNCTION mcpctl_notify_change('alert');
   `,
 ];
 

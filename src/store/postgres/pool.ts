@@ -13,8 +13,18 @@ const CONNECT_TIMEOUT_MS = 5000;
 /** A query the server never answers (a network partition) fails instead of hanging its command. */
 const QUERY_TIMEOUT_MS = 15_000;
 
-export function createPool(url: string, location: PostgresLocation, logger: Logger): Pool {
+/**
+ * `-c mcpctl.node=NAME` for every connection of a node's pool: the change feed's triggers name the
+ * writer from it, so a node can tell its own notifications from the others'.
+ */
+export function nodeSetting(node: string | undefined): { options?: string } {
+  // libpq's options split on spaces, with backslash as the escape.
+  return node === undefined ? {} : { options: `-c mcpctl.node=${node.replace(/[\\\s]/g, '\\$&')}` };
+}
+
+export function createPool(url: string, location: PostgresLocation, logger: Logger, node?: string): Pool {
   const pool = new pg.Pool({
+    ...nodeSetting(node),
     connectionString: url,
     max: MAX_CONNECTIONS,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,

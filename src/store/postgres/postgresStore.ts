@@ -4,6 +4,7 @@ import { checkRetention } from '../retention.js';
 import type { Store } from '../types.js';
 import { createAlertRepository } from './alertRepository.js';
 import { createAuditRepository } from './auditRepository.js';
+import { createChangeFeed } from './changeFeed.js';
 import { createEventRepository } from './eventRepository.js';
 import { createInstanceRepository } from './instanceRepository.js';
 import { createLeaseRepository } from './leaseRepository.js';
@@ -29,6 +30,10 @@ export interface PostgresStoreOptions {
   maxSessions?: number;
   /** This daemon, for the version guard of a migration (versionGuard.ts); absent in tests of the store alone. */
   self?: MigratingNode;
+  /** The daemon's node: its writes are tagged with it, and the change feed skips them. Absent: the CLI. */
+  node?: string;
+  /** The change feed's first reconnect delay (changeFeed.ts); tests lengthen it. */
+  changeFeedRetryMs?: number;
 }
 
 /**
@@ -40,11 +45,11 @@ export interface PostgresStoreOptions {
  * STORE_UNAVAILABLE and changes nothing.
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const { url, logger, maxEvents, maxSessions, self } = options;
+  const { url, logger, maxEvents, maxSessions, self, node } = options;
   checkRetention('maxEvents', 'event', maxEvents);
   checkRetention('maxSessions', 'session', maxSessions);
   const location = postgresLocation(url);
-  const pool = createPool(url, location, logger);
+  const pool = createPool(url, location, logger, node);
   try {
     await migratePostgres(pool, location, logger, self);
   } catch (error) {
@@ -61,6 +66,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   logger.debug({ store: location.target }, 'opened the store');
   const guarded = <T extends object>(repository: T) => reportingPostgresFailures(repository, location);
   let closing: Promise<void> | undefined;
+  const changes = createChangeFeed({ url, location, node, logger, retryMs: options.changeFeedRetryMs });
   return {
     backup: {
       format: 'postgres',
@@ -72,6 +78,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         }
       },
     },
+    changes,
     secrets: guarded(createSecretRepository(pool)),
     servers: guarded(createServerRepository(pool)),
     profiles: guarded(createProfileRepository(pool)),
@@ -84,9 +91,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     nodes: guarded(createNodeRepository(pool)),
     leases: guarded(createLeaseRepository(pool)),
     close() {
-      closing ??= pool.end().catch((error: unknown) => {
-        logger.warn({ store: location.target, err: (error as Error).message }, 'closing the store pool failed');
-      });
+      closing ??= Promise.all([changes.close(), pool.end()]).then(
+        () => undefined,
+        (error: unknown) => {
+          logger.warn({ store: location.target, err: (error as Error).message }, 'closing the store pool failed');
+        },
+      );
       return closing;
     },
   };

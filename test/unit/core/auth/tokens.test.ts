@@ -106,4 +106,27 @@ describe('TokenService', () => {
     store.close();
     expect(readFileSync(join(dir, 'mcpctl.db')).includes(token)).toBe(false);
   });
+
+  it("reload takes another node's tokens: a new one is usable, one gone is refused and its listeners told", async () => {
+    const dir = tempDir();
+    const { store, tokens: here } = service(dir);
+    const { store: otherStore, tokens: other } = service(dir);
+    await here.load();
+    const { token } = await other.create({ name: 'ci', role: 'client', scope: null, readOnly: false, expiresAt: null });
+    expect(here.authenticate(token)).toEqual({ ok: false, reason: 'unknown' });
+    await here.reload();
+    expect(here.authenticate(token)).toMatchObject({ ok: true, principal: { name: 'ci' } });
+
+    const revoked: string[] = [];
+    here.onRevoked((name) => revoked.push(name));
+    await here.reload(); // nothing changed: nobody told
+    expect(revoked).toEqual([]);
+    await other.revoke('ci');
+    await here.reload();
+    expect(here.authenticate(token)).toEqual({ ok: false, reason: 'unknown' });
+    expect(here.isLive('ci')).toBe(false);
+    expect(revoked).toEqual(['ci']);
+    store.close();
+    otherStore.close();
+  });
 });

@@ -33,6 +33,30 @@ const spec = (name: string, ...servers: string[]) =>
   profileSpecSchema.parse({ name, members: servers.map((server) => ({ server })) });
 
 describe('ProfileRegistry', () => {
+  it("adopts another node's change from the store without writing: created, edited, removed, current", async () => {
+    const { store, path } = openStore();
+    const here = await registry(store);
+    const other = await registry(openStore(path).store);
+    const changes: string[] = [];
+    here.onChange((name) => changes.push(`${name}:${here.get(name)?.members.length ?? 'gone'}`));
+
+    await other.create(spec('work', 'fs'));
+    await other.use('work');
+    await here.adoptStored('work');
+    await here.adoptStoredCurrent();
+    expect(here.get('work')).toEqual(spec('work', 'fs'));
+    expect(here.current()).toBe('work');
+    await here.adoptStored('work'); // the same row again: nothing to tell
+    await other.put(spec('work', 'fs', 'memory'));
+    await here.adoptStored('work');
+    await other.remove('work');
+    await here.adoptStored('work');
+    await here.adoptStored('never'); // neither here nor in the store
+    expect(here.list()).toEqual([]);
+    expect(here.current()).toBeNull();
+    expect(changes).toEqual(['work:1', 'work:2', 'work:gone']);
+  });
+
   it('creates, replaces and removes profiles, tells listeners, and a new registry loads them from the store', async () => {
     const { store, path } = openStore();
     const profiles = await registry(store);
