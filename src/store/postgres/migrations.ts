@@ -139,7 +139,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // The writer's node comes from its connection's mcpctl.node setting (pool.ts). Payloads carry
   // names only. A token's 'last used' is not a change; TRUNCATE says 'reload' for the whole kind.
   `
-  CREATE FUNCTION mcpctl_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  CREATE OR REPLACE FUNCTION mcpctl_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
   DECLARE
     changed text := '';
     op text := 'reload';
