@@ -128,7 +128,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       log: (name) => serverLogs.get(name),
       traffic,
     });
-    const recorder = createSessionRecorder(store, logger);
+    const recorder = createSessionRecorder(store, logger, node);
     // Cleanups run in reverse: session closes written at shutdown land before the store closes.
     cleanups.push(() => recorder.flushed());
     // Session events are batched: the gateway's hot path never waits for them.
@@ -246,7 +246,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     // Servers first: a Node server takes a few hundred ms to boot, which now overlaps the
     // listeners' start instead of following it. Status is served as soon as they listen.
     void supervisor.resume();
-    await store.sessions.closeDangling(new Date().toISOString());
+    // Only this node's: the other nodes sharing the store still serve theirs.
+    await store.sessions.closeDangling(new Date().toISOString(), node);
     await gateway.start();
     cleanups.push(() => gateway.close());
 

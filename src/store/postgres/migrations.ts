@@ -132,6 +132,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     expires_at ${T} NOT NULL
   );
   `,
+  // Sessions across nodes: each node's TLS listener (URL, certificate SHA-256), each session's owner node.
+  `
+  ALTER TABLE nodes ADD COLUMN url ${T};
+  ALTER TABLE nodes ADD COLUMN fingerprint ${T};
+  ALTER TABLE sessions ADD COLUMN node ${T};
+  `,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
