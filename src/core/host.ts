@@ -19,6 +19,7 @@ import { createAuditLog } from './audit/auditLog.js';
 import { withAudit } from './audit/controlAudit.js';
 import { startRemoteAccess, tokenGate } from './auth/remoteAccess.js';
 import { TokenService } from './auth/tokens.js';
+import { clusterForwarding } from './cluster/clusterForwarding.js';
 import { NodeHeartbeat } from './cluster/heartbeat.js';
 import { resolveNodeName } from './cluster/nodeName.js';
 import { loadSettings } from './config/settings.js';
@@ -164,6 +165,12 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     // One failure limit per address for bearer tokens and tokens typed on the dashboard's login page.
     const remoteGate = tokenGate(tokens, logger, audit);
     const dashboard = new DashboardServer({ auth: dashboardAuth, logger, tokenLogin: remoteGate });
+    // Sessions across nodes (a shared store and the shared master key): requests relayed to their owner.
+    const cluster =
+      storeInfo.backend === 'sqlite'
+        ? undefined
+        : await clusterForwarding({ store, vault, node, logger, spec: (name) => supervisor.specOf(name) });
+    if (cluster) cleanups.push(() => cluster.stop());
     const gateway: GatewayHost = new GatewayHost({
       ui: dashboard,
       supervisor: () => supervisor,
@@ -178,6 +185,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       version,
       tap: (name) => logLevels.tap(name),
       ...(settings.gateway.auth === 'token' ? { gate: loopbackGate(tokenGate(tokens, logger, audit)) } : {}),
+      ...(cluster === undefined ? {} : { forwarding: cluster.forwarding }),
     });
     tokens.onRevoked((name) => gateway.closeSessionsOf({ kind: 'token', name, role: 'client' }, 'token revoked'));
     const supervisor: Supervisor = new Supervisor({
@@ -279,6 +287,13 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     });
     await alerts.start();
     cleanups.push(() => alerts.stop());
+    let remote: { status(): DaemonStatus['remote']; close(): Promise<void> } | undefined;
+    // What the others dial to forward this node's sessions: its TLS listener, once it listens.
+    const advertised = () => {
+      const listening = remote?.status();
+      if (listening?.fingerprint == null) return undefined;
+      return { url: settings.cluster.advertise ?? listening.url, fingerprint: listening.fingerprint };
+    };
     const heartbeat = new NodeHeartbeat({
       nodes: store.nodes,
       name: node,
@@ -290,10 +305,10 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
         serversRunning: supervisor.list().filter(({ instance }) => instance.state === 'running').length,
         sessionsOpen: gateway.liveSessions().length,
       }),
+      advertised,
     });
     await heartbeat.start();
     cleanups.push(() => heartbeat.stop());
-    let remote: { status(): DaemonStatus['remote']; close(): Promise<void> } | undefined;
     const handlers = createHandlers({
       paths,
       settings,
@@ -358,8 +373,14 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       gateway,
       gate: remoteGate,
       ui: dashboard,
+      ...(cluster === undefined ? {} : { forwarded: cluster.verify }),
       logger,
     });
+    if (remote && advertised() !== undefined) {
+      // The others learn where to forward this node's sessions now, not at the next tick.
+      await heartbeat.beatNow();
+      await cluster?.view.refresh();
+    }
     if (remote) {
       const opened = remote;
       cleanups.push(async () => {
