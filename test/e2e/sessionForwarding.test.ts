@@ -301,6 +301,49 @@ describe('sessions across nodes', () => {
     }
   });
 
+  it("a legacy SSE session's POST /messages?sessionId= through b reaches a, whose stream answers it", async () => {
+    const stream = new AbortController();
+    const res = await fetch(`${statusA.gateway?.url}/servers/everything/sse`, {
+      headers: { accept: 'text/event-stream' },
+      signal: stream.signal,
+    });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const until = async (pattern: RegExp): Promise<RegExpExecArray> => {
+      for (;;) {
+        const found = pattern.exec(text);
+        if (found) return found;
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${pattern}: ${text}`);
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+    try {
+      const endpoint = (await until(/event: endpoint\ndata: (\S+)\n/))[1] ?? '';
+      const send = (message: object) =>
+        fetch(`${statusB.gateway?.url}${endpoint}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(message),
+        });
+      const init = await send({
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: { protocolVersion: '2024-11-05', capabilities: {}, clientInfo: { name: 'legacy', version: '1' } },
+      });
+      expect(init.status).toBe(202);
+      await until(/"id":0,"result"/);
+      expect((await send({ jsonrpc: '2.0', method: 'notifications/initialized' })).status).toBe(202);
+      expect((await send(echo('legacy via b', 7))).status).toBe(202);
+      await until(/Echo: legacy via b/);
+    } finally {
+      stream.abort();
+    }
+  });
+
   it("after a is killed -9, b answers 404 for a's sessions and opens new ones itself", async () => {
     const id = await initialize(mcpOf(statusA));
     expect((await post(mcpOf(statusB), id, echo('before'))).status).toBe(200);
