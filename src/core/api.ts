@@ -400,6 +400,8 @@ export const metricsSnapshotSchema = z.object({
     bytesIn: z.number(),
     bytesOut: z.number(),
     rejected: z.record(z.string(), z.number()),
+    /** Requests relayed to another node of the cluster, by reason (`session`, `placement`). */
+    forwarded: z.record(z.string(), z.number()).default({}),
   }),
 });
 export type MetricsSnapshot = z.output<typeof metricsSnapshotSchema>;
@@ -428,6 +430,8 @@ export const nodeViewSchema = z.object({
   /** The node answering this call. */
   self: z.boolean(),
   load: z.object({ serversRunning: z.number(), sessionsOpen: z.number() }),
+  /** Where the other nodes forward its sessions' requests (its TLS listener); null without one. */
+  url: z.string().nullable(),
 });
 export type NodeView = z.output<typeof nodeViewSchema>;
 

@@ -20,6 +20,7 @@ import { withAudit } from './audit/controlAudit.js';
 import { startRemoteAccess, tokenGate } from './auth/remoteAccess.js';
 import { TokenService } from './auth/tokens.js';
 import { ChangeSync } from './cluster/changeSync.js';
+import { clusterForwarding } from './cluster/clusterForwarding.js';
 import { NodeHeartbeat } from './cluster/heartbeat.js';
 import { resolveNodeName } from './cluster/nodeName.js';
 import { loadSettings } from './config/settings.js';
@@ -134,7 +135,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       log: (name) => serverLogs.get(name),
       traffic,
     });
-    const recorder = createSessionRecorder(store, logger);
+    const recorder = createSessionRecorder(store, logger, node);
     // Cleanups run in reverse: session closes written at shutdown land before the store closes.
     cleanups.push(() => recorder.flushed());
     // Session events are batched: the gateway's hot path never waits for them.
@@ -170,6 +171,12 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     // One failure limit per address for bearer tokens and tokens typed on the dashboard's login page.
     const remoteGate = tokenGate(tokens, logger, audit);
     const dashboard = new DashboardServer({ auth: dashboardAuth, logger, tokenLogin: remoteGate });
+    // Sessions across nodes (a shared store and the shared master key): requests relayed to their owner.
+    const cluster =
+      storeInfo.backend === 'sqlite'
+        ? undefined
+        : await clusterForwarding({ store, vault, node, logger, spec: (name) => supervisor.specOf(name) });
+    if (cluster) cleanups.push(() => cluster.stop());
     const gateway: GatewayHost = new GatewayHost({
       ui: dashboard,
       supervisor: () => supervisor,
@@ -184,6 +191,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       version,
       tap: (name) => logLevels.tap(name),
       ...(settings.gateway.auth === 'token' ? { gate: loopbackGate(tokenGate(tokens, logger, audit)) } : {}),
+      ...(cluster === undefined ? {} : { forwarding: cluster.forwarding }),
     });
     tokens.onRevoked((name) => gateway.closeSessionsOf({ kind: 'token', name, role: 'client' }, 'token revoked'));
     const supervisor: Supervisor = new Supervisor({
@@ -252,7 +260,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     // Servers first: a Node server takes a few hundred ms to boot, which now overlaps the
     // listeners' start instead of following it. Status is served as soon as they listen.
     void supervisor.resume();
-    await store.sessions.closeDangling(new Date().toISOString());
+    // Only this node's: the other nodes sharing the store still serve theirs.
+    await store.sessions.closeDangling(new Date().toISOString(), node);
     await gateway.start();
     cleanups.push(() => gateway.close());
 
@@ -284,6 +293,13 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     });
     await alerts.start();
     cleanups.push(() => alerts.stop());
+    let remote: { status(): DaemonStatus['remote']; close(): Promise<void> } | undefined;
+    // What the others dial to forward this node's sessions: its TLS listener, once it listens.
+    const advertised = () => {
+      const listening = remote?.status();
+      if (listening?.fingerprint == null) return undefined;
+      return { url: settings.cluster.advertise ?? listening.url, fingerprint: listening.fingerprint };
+    };
     const heartbeat = new NodeHeartbeat({
       nodes: store.nodes,
       name: node,
@@ -295,6 +311,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
         serversRunning: supervisor.list().filter(({ instance }) => instance.state === 'running').length,
         sessionsOpen: gateway.liveSessions().length,
       }),
+      advertised,
     });
     await heartbeat.start();
     cleanups.push(() => heartbeat.stop());
@@ -309,7 +326,6 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       sync.start();
       cleanups.push(() => sync.stop());
     }
-    let remote: { status(): DaemonStatus['remote']; close(): Promise<void> } | undefined;
     const handlers = createHandlers({
       paths,
       settings,
@@ -374,8 +390,14 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       gateway,
       gate: remoteGate,
       ui: dashboard,
+      ...(cluster === undefined ? {} : { forwarded: cluster.verify }),
       logger,
     });
+    if (remote && advertised() !== undefined) {
+      // The others learn where to forward this node's sessions now, not at the next tick.
+      await heartbeat.beatNow();
+      await cluster?.view.refresh();
+    }
     if (remote) {
       const opened = remote;
       cleanups.push(async () => {

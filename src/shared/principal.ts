@@ -26,6 +26,11 @@ export interface CallContext {
   principal: Principal;
   /** The peer's address (`unix` on the control socket). */
   address: string;
+  /**
+   * The node that forwarded this gateway request on the caller's behalf (the caller is what that
+   * node asserted); absent for a request that came straight from its client. Never forwarded again.
+   */
+  via?: string;
 }
 
 export const LOCAL_OWNER: Principal = Object.freeze({ kind: 'owner', name: 'owner', role: 'admin' });

@@ -148,6 +148,13 @@ export const MIGRATIONS: readonly string[] = [
     expires_at TEXT NOT NULL
   );
   `,
+  // Sessions across nodes: where each node's TLS listener is (its URL and certificate's SHA-256), and
+  // which node owns each gateway session (null: recorded before there were nodes).
+  `
+  ALTER TABLE nodes ADD COLUMN url TEXT;
+  ALTER TABLE nodes ADD COLUMN fingerprint TEXT;
+  ALTER TABLE sessions ADD COLUMN node TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -9,6 +9,8 @@ interface NodeRow {
   first_seen_at: string;
   last_heartbeat_at: string;
   live: number;
+  url: string | null;
+  fingerprint: string | null;
 }
 
 function toNode(row: NodeRow): StoredNode {
@@ -19,31 +21,46 @@ function toNode(row: NodeRow): StoredNode {
     firstSeenAt: row.first_seen_at,
     lastHeartbeatAt: row.last_heartbeat_at,
     live: row.live === 1,
+    url: row.url,
+    fingerprint: row.fingerprint,
   };
+}
+
+interface BeatRow {
+  name: string;
+  version: string;
+  load: string;
+  url: string | null;
+  fingerprint: string | null;
 }
 
 /** Writes are IMMEDIATE transactions like the other repositories (serverRepository.ts says why). */
 export function createNodeRepository(db: Database): NodeRepository {
-  const beat = db.prepare<{ name: string; version: string; load: string }, NodeRow>(
-    `INSERT INTO nodes (name, version, load, first_seen_at, last_heartbeat_at)
-     VALUES (@name, @version, @load, ${DB_NOW}, ${DB_NOW})
+  const beat = db.prepare<BeatRow, NodeRow>(
+    `INSERT INTO nodes (name, version, load, first_seen_at, last_heartbeat_at, url, fingerprint)
+     VALUES (@name, @version, @load, ${DB_NOW}, ${DB_NOW}, @url, @fingerprint)
      ON CONFLICT (name) DO UPDATE SET
-       version = excluded.version, load = excluded.load, last_heartbeat_at = excluded.last_heartbeat_at
+       version = excluded.version, load = excluded.load, last_heartbeat_at = excluded.last_heartbeat_at,
+       url = excluded.url, fingerprint = excluded.fingerprint
      RETURNING *, 1 AS live`,
   );
   const listAll = db.prepare<{ ttl: number }, NodeRow>(
     `SELECT *, last_heartbeat_at > ${dbNowPlus('ttl')} AS live FROM nodes ORDER BY name`,
   );
   const removeOne = db.prepare<[string]>('DELETE FROM nodes WHERE name = ?');
-  const beatCommitted = db.transaction(
-    (row: { name: string; version: string; load: string }) => beat.get(row) as NodeRow,
-  );
+  const beatCommitted = db.transaction((row: BeatRow) => beat.get(row) as NodeRow);
   const removeCommitted = db.transaction((name: string): boolean => removeOne.run(name).changes > 0);
 
   return {
     async heartbeat(node) {
       return toNode(
-        beatCommitted.immediate({ name: node.name, version: node.version, load: JSON.stringify(node.load) }),
+        beatCommitted.immediate({
+          name: node.name,
+          version: node.version,
+          load: JSON.stringify(node.load),
+          url: node.url ?? null,
+          fingerprint: node.fingerprint ?? null,
+        }),
       );
     },
     async list(liveTtlMs) {

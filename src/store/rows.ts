@@ -51,6 +51,7 @@ export interface SessionRow {
   close_reason: string | null;
   requests: number;
   errors: number;
+  node: string | null;
 }
 
 export function toSession(row: SessionRow): StoredSession {
@@ -67,6 +68,7 @@ export function toSession(row: SessionRow): StoredSession {
     closeReason: row.close_reason,
     requests: row.requests,
     errors: row.errors,
+    node: row.node,
   };
 }
 

@@ -27,9 +27,9 @@ export function withoutFsync(db: Database): <T>(write: () => T) => T {
 export function createSessionRepository(db: Database, maxSessions = DEFAULT_MAX_SESSIONS): SessionRepository {
   const insertOne = db.prepare<[Omit<SessionRow, 'closed_at' | 'close_reason'>], { rowid: number }>(
     `INSERT INTO sessions (id, server, transport, client_name, client_version, protocol_version,
-       started_at, last_activity, requests, errors)
+       started_at, last_activity, requests, errors, node)
      VALUES (@id, @server, @transport, @client_name, @client_version, @protocol_version,
-       @started_at, @last_activity, @requests, @errors)
+       @started_at, @last_activity, @requests, @errors, @node)
      ON CONFLICT (id) DO NOTHING RETURNING rowid`,
   );
   // Each new row takes the largest rowid + 1, so "older than the newest maxSessions" is a
@@ -50,8 +50,8 @@ export function createSessionRepository(db: Database, maxSessions = DEFAULT_MAX_
      WHERE (@server IS NULL OR server = @server) AND (@closed_only = 0 OR closed_at IS NOT NULL)
      ORDER BY started_at DESC, rowid DESC LIMIT @limit`,
   );
-  const closeAll = db.prepare<[string, string]>(
-    'UPDATE sessions SET closed_at = ?, close_reason = ? WHERE closed_at IS NULL',
+  const closeAll = db.prepare<[string, string, string]>(
+    'UPDATE sessions SET closed_at = ?, close_reason = ? WHERE closed_at IS NULL AND (node = ? OR node IS NULL)',
   );
   const relaxed = withoutFsync(db);
   const closeRelaxed = (params: Record<string, string | number | null>) => relaxed(() => closeOne.run(params));
@@ -67,6 +67,7 @@ export function createSessionRepository(db: Database, maxSessions = DEFAULT_MAX_
       last_activity: session.lastActivity,
       requests: session.requests,
       errors: session.errors,
+      node: session.node,
     });
     if (!inserted) return false;
     trim.run(inserted.rowid - maxSessions);
@@ -98,9 +99,9 @@ export function createSessionRepository(db: Database, maxSessions = DEFAULT_MAX_
     async listRecent({ server, limit, closedOnly }) {
       return recent.all({ server: server ?? null, closed_only: closedOnly ? 1 : 0, limit }).map(toSession);
     },
-    async closeDangling(time) {
-      // One daemon per store today; a shared store (PostgreSQL) would scope this to the daemon's own rows.
-      return closeAll.run(time, DANGLING_REASON).changes;
+    async closeDangling(time, node) {
+      // Only this node's: on a shared store the other nodes' sessions are alive.
+      return closeAll.run(time, DANGLING_REASON, node).changes;
     },
   };
 }

@@ -137,6 +137,8 @@ export interface StoredSession {
   closeReason: string | null;
   requests: number;
   errors: number;
+  /** The node that owns it (its gateway holds it); null for rows recorded before nodes existed. */
+  node: string | null;
 }
 
 export type OpenedSession = Omit<StoredSession, 'closedAt' | 'closeReason'>;
@@ -165,8 +167,11 @@ export interface SessionRepository {
   get(id: string): Promise<StoredSession | undefined>;
   /** The `limit` most recently started sessions (optionally of one server, or only closed ones), newest first. */
   listRecent(query: { server?: string; limit: number; closedOnly?: boolean }): Promise<StoredSession[]>;
-  /** Closes, with reason 'daemon restarted', every session a previous daemon left open; returns how many. */
-  closeDangling(time: string): Promise<number>;
+  /**
+   * Closes, with reason 'daemon restarted', every session a previous daemon of `node` left open (and
+   * those of no node, recorded before there were nodes); other nodes' sessions stay. Returns how many.
+   */
+  closeDangling(time: string, node: string): Promise<number>;
 }
 
 export interface StoredProfile {
@@ -304,11 +309,24 @@ export interface StoredNode {
   lastHeartbeatAt: string;
   /** Its last heartbeat is younger than the TTL the caller passed to `list`. */
   live: boolean;
+  /** Where other nodes reach its TLS listener (`https://HOST:PORT`), and its certificate's SHA-256; null without one. */
+  url: string | null;
+  fingerprint: string | null;
+}
+
+/** What a heartbeat writes. */
+export interface NodeBeat {
+  name: string;
+  version: string;
+  load: JsonObject;
+  /** Absent or null: the node has no TLS listener (it can be forwarded nothing). */
+  url?: string | null;
+  fingerprint?: string | null;
 }
 
 export interface NodeRepository {
   /** Inserts or refreshes the node's row, stamped with the database's clock; returns it as stored. */
-  heartbeat(node: { name: string; version: string; load: JsonObject }): Promise<StoredNode>;
+  heartbeat(node: NodeBeat): Promise<StoredNode>;
   /** Every node known, by name; `live` when its last heartbeat is younger than `liveTtlMs`. */
   list(liveTtlMs: number): Promise<StoredNode[]>;
   /** false when there was no such node. */

@@ -16,7 +16,7 @@ export interface StoreBackend {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Session `n` of `server`, started n seconds after a fixed instant (so the order is known). */
-export function opened(n: number, server = 'everything'): OpenedSession {
+export function opened(n: number, server = 'everything', node: string | null = 'node-a'): OpenedSession {
   const startedAt = new Date(Date.UTC(2025, 0, 1, 0, 0, n)).toISOString();
   return {
     id: `s${n}`,
@@ -29,6 +29,7 @@ export function opened(n: number, server = 'everything'): OpenedSession {
     lastActivity: startedAt,
     requests: 0,
     errors: 0,
+    node,
   };
 }
 
@@ -450,14 +451,31 @@ export function storeContract(backend: StoreBackend): void {
       await first.sessions.recordClosed('s2', CLOSE);
       await first.close();
       const second = await reopen();
-      expect(await second.sessions.closeDangling('2025-02-01T00:00:00.000Z')).toBe(2);
-      expect(await second.sessions.closeDangling('2025-03-01T00:00:00.000Z')).toBe(0);
+      expect(await second.sessions.closeDangling('2025-02-01T00:00:00.000Z', 'node-a')).toBe(2);
+      expect(await second.sessions.closeDangling('2025-03-01T00:00:00.000Z', 'node-a')).toBe(0);
       expect(await second.sessions.get('s1')).toMatchObject({
         closedAt: '2025-02-01T00:00:00.000Z',
         closeReason: 'daemon restarted',
         lastActivity: opened(1).lastActivity,
       });
       expect(await second.sessions.get('s2')).toMatchObject({ closedAt: CLOSE.closedAt, closeReason: CLOSE.reason });
+    });
+
+    it("records each session's owner node; closing the dangling ones of a node leaves the other nodes' open", async () => {
+      const [a, b] = await (async () => {
+        const { store, reopen } = await open();
+        return [store, await reopen()];
+      })();
+      await a.sessions.recordOpened(opened(1, 'everything', 'node-a'));
+      await b.sessions.recordOpened(opened(2, 'everything', 'node-b'));
+      // Recorded before sessions had an owner: whoever starts first ends it.
+      await a.sessions.recordOpened(opened(3, 'everything', null));
+      expect(await b.sessions.get('s1')).toMatchObject({ node: 'node-a', closedAt: null });
+      expect(await b.sessions.closeDangling('2025-02-01T00:00:00.000Z', 'node-b')).toBe(2);
+      expect(await a.sessions.get('s1')).toMatchObject({ node: 'node-a', closedAt: null, closeReason: null });
+      expect(await a.sessions.get('s2')).toMatchObject({ node: 'node-b', closeReason: 'daemon restarted' });
+      expect(await a.sessions.get('s3')).toMatchObject({ node: null, closeReason: 'daemon restarted' });
+      expect(await a.sessions.closeDangling('2025-02-01T00:00:00.000Z', 'node-a')).toBe(1);
     });
 
     it('keeps only the newest maxSessions closed rows, and spares open ones until they close', async () => {
@@ -739,9 +757,21 @@ export function storeContract(backend: StoreBackend): void {
       await sleep(60);
       expect((await b.nodes.list(50)).map((node) => node.live)).toEqual([false, false]);
 
+      expect(listed[0]).toMatchObject({ url: null, fingerprint: null });
       expect(await b.nodes.remove('n1')).toBe(true);
       expect(await a.nodes.remove('n1')).toBe(false);
       expect((await a.nodes.list(60_000)).map((node) => node.name)).toEqual(['n2']);
+    });
+
+    it("a heartbeat writes the node's listener URL and fingerprint, replaced (or cleared) by the next", async () => {
+      const [a, b] = await twoHandles();
+      const where = { url: 'https://10.0.0.1:8443', fingerprint: 'AB:CD' };
+      expect(await a.nodes.heartbeat({ name: 'n1', version: '1', load: {}, ...where })).toMatchObject(where);
+      expect((await b.nodes.list(60_000))[0]).toMatchObject({ name: 'n1', ...where });
+      await a.nodes.heartbeat({ name: 'n1', version: '1', load: {}, url: 'https://n1:9443', fingerprint: 'EF' });
+      expect((await b.nodes.list(60_000))[0]).toMatchObject({ url: 'https://n1:9443', fingerprint: 'EF' });
+      await a.nodes.heartbeat({ name: 'n1', version: '1', load: {} });
+      expect((await b.nodes.list(60_000))[0]).toMatchObject({ url: null, fingerprint: null });
     });
 
     it('only one node acquires; renewing keeps it; after the TTL the other takes it with a higher fence', async () => {

@@ -62,6 +62,7 @@ async function fill(store: Store): Promise<void> {
   ]);
   await store.sessions.recordOpened({
     id: 's1',
+    node: 'n1',
     server: 'a-srv',
     transport: 'streamable-http',
     clientName: 'c',

@@ -103,9 +103,11 @@ export function renderGatewayLine(snapshot: MetricsSnapshot): string {
   const refused = Object.entries(gateway.rejected)
     .filter(([, count]) => count > 0)
     .map(([reason, count]) => `${reason} ${count}`);
+  const forwarded = Object.values(gateway.forwarded).reduce((sum, count) => sum + count, 0);
   return (
     `gateway: ${sessions} sessions, messages ${gateway.messagesIn} in / ${gateway.messagesOut} out, ` +
     `${formatBytes(gateway.bytesIn)} in / ${formatBytes(gateway.bytesOut)} out, ` +
-    `refused ${refused.length === 0 ? '0' : refused.join(', ')}`
+    `refused ${refused.length === 0 ? '0' : refused.join(', ')}` +
+    (forwarded > 0 ? `, forwarded to other nodes ${forwarded}` : '')
   );
 }

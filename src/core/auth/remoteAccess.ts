@@ -71,6 +71,8 @@ export async function startRemoteAccess(deps: {
   /** The bearer check; the dashboard's token login shares it (one failure limit per address). */
   gate?: BearerGateOptions;
   ui?: RemoteListenerOptions['ui'];
+  /** The cluster's node credential check (core/cluster/nodeCredential.ts); used only with TLS. */
+  forwarded?: RemoteListenerOptions['forwarded'];
   logger: Logger;
 }): Promise<{ status(): DaemonStatus['remote']; close(): Promise<void> } | undefined> {
   const { listen } = deps.settings;
@@ -81,6 +83,12 @@ export async function startRemoteAccess(deps: {
       hint: 'tokens and tool results would cross the network in clear text: drop listen.tls: off (a self-signed certificate is generated), or bind 127.0.0.1',
     });
   }
+  // The name other nodes dial (cluster.advertise) is one of this listener's own: Host checks accept it.
+  const advertised = deps.settings.cluster.advertise;
+  const publicNames = [
+    ...listen.publicNames,
+    ...(advertised === undefined ? [] : [new URL(advertised).hostname.replace(/^\[|\]$/g, '').toLowerCase()]),
+  ];
   const material =
     listen.tls === 'off'
       ? undefined
@@ -88,18 +96,20 @@ export async function startRemoteAccess(deps: {
           certFile: listen.tlsCert,
           keyFile: listen.tlsKey,
           stateDir: deps.paths.stateDir,
-          altNames: [...listen.publicNames, ...(host === '0.0.0.0' || host === '::' ? [] : [host])],
+          altNames: [...publicNames, ...(host === '0.0.0.0' || host === '::' ? [] : [host])],
         });
   const listener = await startRemoteListener({
     host,
     port,
     tls: material === undefined ? null : { cert: material.cert, key: material.key },
-    publicNames: listen.publicNames,
+    publicNames,
     allowedHosts: deps.settings.gateway.allowedHosts,
     gate: deps.gate ?? tokenGate(deps.tokens, deps.logger, deps.audit),
     control: deps.control,
     gateway: deps.gateway,
     ...(deps.ui === undefined ? {} : { ui: deps.ui }),
+    // Plain HTTP (loopback tests) never takes a node credential: it would cross in clear text.
+    ...(deps.forwarded === undefined || material === undefined ? {} : { forwarded: deps.forwarded }),
     logger: deps.logger,
   });
   return {

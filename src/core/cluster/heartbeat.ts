@@ -15,6 +15,8 @@ export interface NodeHeartbeatOptions {
   name: string;
   version: string;
   load(): NodeLoad;
+  /** This node's TLS listener as the others dial it, once it listens (undefined before, or without one). */
+  advertised?: () => { url: string; fingerprint: string } | undefined;
   logger: Logger;
   intervalMs?: number;
 }
@@ -40,6 +42,13 @@ export class NodeHeartbeat {
     }, this.options.intervalMs ?? HEARTBEAT_INTERVAL_MS).unref();
   }
 
+  /** Beats now (the listener just started: the others need its URL before the next tick). */
+  async beatNow(): Promise<void> {
+    await this.beating;
+    this.beating = this.beat();
+    await this.beating;
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
@@ -49,7 +58,14 @@ export class NodeHeartbeat {
   private async beat(): Promise<void> {
     const { nodes, name, version, logger } = this.options;
     try {
-      await nodes.heartbeat({ name, version, load: this.options.load() });
+      const where = this.options.advertised?.();
+      await nodes.heartbeat({
+        name,
+        version,
+        load: this.options.load(),
+        url: where?.url ?? null,
+        fingerprint: where?.fingerprint ?? null,
+      });
       if (this.failing) logger.info({ node: name }, 'node heartbeat written again');
       this.failing = false;
     } catch (error) {

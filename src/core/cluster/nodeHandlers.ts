@@ -16,6 +16,7 @@ export function toNodeView(stored: StoredNode, self: string): NodeView {
     self: stored.name === self,
     // A newer node may report more; an older one less: what is not a number counts 0.
     load: { serversRunning: count(stored.load, 'serversRunning'), sessionsOpen: count(stored.load, 'sessionsOpen') },
+    url: stored.url,
   };
 }
 

@@ -50,6 +50,7 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   settingKey('listen.tlsKey', 'text', 'MCPCTL_TLS_KEY'),
   settingKey('listen.tls', 'text', 'MCPCTL_LISTEN_TLS'),
   settingKey('listen.publicNames', 'text', 'MCPCTL_LISTEN_NAMES'),
+  settingKey('cluster.advertise', 'text', 'MCPCTL_ADVERTISE'),
   settingKey('servers.maxLineBytes', 'number', 'MCPCTL_MAX_LINE_BYTES'),
   settingKey('audit.maxAge', 'duration', 'MCPCTL_AUDIT_MAX_AGE'),
   settingKey('audit.maxRows', 'number', 'MCPCTL_AUDIT_MAX_ROWS'),

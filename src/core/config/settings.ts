@@ -158,6 +158,19 @@ const settingsSchema = z
         message: 'give both tlsCert and tlsKey, or neither (a self-signed pair is then generated)',
       })
       .prefault({}),
+    cluster: z
+      .object({
+        /**
+         * The URL other nodes dial for this node's TLS listener (`--advertise`), when its bind address
+         * is not it (0.0.0.0, a NAT, a Kubernetes pod IP). Default: the listener's own URL.
+         */
+        advertise: z
+          .string()
+          .regex(/^https:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected https://HOST:PORT')
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
     /** Read by the CLI, not the daemon: the output format when no -o is given. */
     cli: z
       .object({ output: z.enum(OUTPUT_FORMATS).default('table') })

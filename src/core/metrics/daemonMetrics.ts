@@ -1,5 +1,11 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { type GatewayMetrics, REJECT_REASONS, type RejectReason } from '../../daemon/gateway/types.js';
+import {
+  FORWARD_REASONS,
+  type ForwardReason,
+  type GatewayMetrics,
+  REJECT_REASONS,
+  type RejectReason,
+} from '../../daemon/gateway/types.js';
 import { ProcessSnapshot, type TreeUsage } from '../../daemon/process/processTree.js';
 import type { MemberSink } from '../../protocol/aggregate/aggregateBackend.js';
 import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
@@ -145,6 +151,8 @@ export class DaemonMetrics implements GatewayMetrics {
   private readonly rejections: Counter<string>;
   private readonly rejectedTotals: Record<RejectReason, number>;
   private readonly rejectedChildren: Record<RejectReason, Child>;
+  private readonly forwardedTotals: Record<ForwardReason, number>;
+  private readonly forwardedChildren: Record<ForwardReason, Child>;
   private readonly profileCalls: Counter<string>;
   private readonly profileErrors: Counter<string>;
   private readonly servers = new Map<string, ServerMeter>();
@@ -213,6 +221,17 @@ export class DaemonMetrics implements GatewayMetrics {
       REJECT_REASONS.map((reason) => [reason, this.rejections.labels(reason)]),
     ) as Record<RejectReason, Child>;
     for (const reason of REJECT_REASONS) this.rejectedChildren[reason].inc(0);
+    const forwards = new Counter({
+      name: 'mcpctl_gateway_forwarded_requests_total',
+      help: 'Gateway requests relayed to another node of the cluster, by reason: the session lives there, or its server runs only there',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.forwardedTotals = Object.fromEntries(FORWARD_REASONS.map((r) => [r, 0])) as Record<ForwardReason, number>;
+    this.forwardedChildren = Object.fromEntries(
+      FORWARD_REASONS.map((reason) => [reason, forwards.labels(reason)]),
+    ) as Record<ForwardReason, Child>;
+    for (const reason of FORWARD_REASONS) this.forwardedChildren[reason].inc(0);
     this.profileCalls = new Counter({
       name: 'mcpctl_profile_calls_total',
       help: "Requests a profile's endpoint sent to each member",
@@ -233,6 +252,11 @@ export class DaemonMetrics implements GatewayMetrics {
   rejected(reason: RejectReason): void {
     this.rejectedTotals[reason] += 1;
     this.rejectedChildren[reason].inc();
+  }
+
+  forwarded(reason: ForwardReason): void {
+    this.forwardedTotals[reason] += 1;
+    this.forwardedChildren[reason].inc();
   }
 
   /** What the gateway serves for `target`: its messages counted, and a server's tool calls. */
@@ -334,6 +358,10 @@ export class DaemonMetrics implements GatewayMetrics {
 
   rejectedCounts(): Record<RejectReason, number> {
     return { ...this.rejectedTotals };
+  }
+
+  forwardedCounts(): Record<ForwardReason, number> {
+    return { ...this.forwardedTotals };
   }
 
   profileCounts(): Array<{ profile: string; member: string; calls: number; errors: number }> {

@@ -77,6 +77,7 @@ export function createMetricsHandlers(deps: MetricsHandlerDeps): Pick<ControlHan
           bytesIn: traffic.bytesIn,
           bytesOut: traffic.bytesOut,
           rejected: deps.metrics?.rejectedCounts() ?? {},
+          forwarded: deps.metrics?.forwardedCounts() ?? {},
         },
       };
     },

@@ -72,6 +72,14 @@ export class SecretVault {
     return this.key;
   }
 
+  /**
+   * The master key's bytes, for keys derived from it (the cluster's node credential); undefined
+   * when there is none (none is made for this: a node of a cluster is given the shared one).
+   */
+  keyMaterial(): Promise<Buffer | undefined> {
+    return this.exclusive(async () => (await this.masterKey(false))?.key);
+  }
+
   set(name: string, value: string): Promise<{ secret: SecretInfo; created: boolean }> {
     return this.exclusive(async () => {
       const { key } = await this.masterKey(true);

@@ -3,6 +3,7 @@ import { startGateway } from '../../daemon/gateway/gateway.js';
 import { profileOfTarget, type Route } from '../../daemon/gateway/route.js';
 import type {
   Gateway,
+  GatewayForwarding,
   GatewayOptions,
   GatewaySessionInfo,
   GatewaySessionSnapshot,
@@ -73,6 +74,8 @@ export class GatewayHost implements GatewayControl {
       record(event: SessionRecordEvent): void;
       /** Why a session the gateway no longer holds ended, when its client must know (killed). */
       endedSession?: (id: string) => Promise<SessionEndData | undefined>;
+      /** In a cluster: where sessions and servers held by other nodes are (core/cluster/forwarding.ts). */
+      forwarding?: GatewayForwarding;
       /** The profiles served at /profiles/NAME/mcp (default: none). */
       profiles?: ProfileSource;
       /** mcpctl's version, a profile endpoint's serverInfo.version. */
@@ -146,6 +149,7 @@ export class GatewayHost implements GatewayControl {
       ...(this.deps.gate === undefined ? {} : { gate: this.deps.gate }),
       ...(this.deps.ui === undefined ? {} : { ui: this.deps.ui }),
       ...(this.deps.tracing === undefined ? {} : { traceHeaders: true }),
+      ...(this.deps.forwarding === undefined ? {} : { forwarding: this.deps.forwarding }),
     });
   }
 

@@ -10,7 +10,7 @@ export interface SessionRecorder {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-function openedRow(session: LiveSession): OpenedSession {
+function openedRow(session: LiveSession, node: string): OpenedSession {
   return {
     id: session.id,
     server: session.server,
@@ -22,13 +22,14 @@ function openedRow(session: LiveSession): OpenedSession {
     lastActivity: iso(session.lastActivity),
     requests: session.requests,
     errors: session.errors,
+    node,
   };
 }
 
-async function write(store: Store, event: SessionRecordEvent, at: number): Promise<void> {
+async function write(store: Store, node: string, event: SessionRecordEvent, at: number): Promise<void> {
   const { session } = event;
   if (event.type === 'opened') {
-    await store.sessions.recordOpened(openedRow(session));
+    await store.sessions.recordOpened(openedRow(session, node));
     return;
   }
   const close = {
@@ -43,20 +44,21 @@ async function write(store: Store, event: SessionRecordEvent, at: number): Promi
   };
   if (await store.sessions.recordClosed(session.id, close)) return;
   // The open was never written (its write failed): the close carries all we need to record both.
-  if (await store.sessions.recordOpened(openedRow(session))) await store.sessions.recordClosed(session.id, close);
+  if (await store.sessions.recordOpened(openedRow(session, node))) await store.sessions.recordClosed(session.id, close);
 }
 
 /**
  * Writes the gateway's session events to the history, one after another: a close
  * never overtakes its open. The gateway never waits for the store and never sees
- * its errors; a failed write is logged and the next one still runs.
+ * its errors; a failed write is logged and the next one still runs. Each row names `node`, the
+ * owner other nodes forward the session's requests to.
  */
-export function createSessionRecorder(store: Store, logger: Logger): SessionRecorder {
+export function createSessionRecorder(store: Store, logger: Logger, node: string): SessionRecorder {
   let chain: Promise<void> = Promise.resolve();
   const record = (event: SessionRecordEvent): void => {
     const at = Date.now();
     chain = chain
-      .then(() => write(store, event, at))
+      .then(() => write(store, node, event, at))
       .catch((error: unknown) =>
         logger.error(
           { session: event.session.id, server: event.session.server, event: event.type, err: (error as Error).message },

@@ -1,8 +1,9 @@
 import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import type { Logger } from '../../shared/logger.js';
+import type { Relay } from './relay.js';
 import type { SessionRegistry } from './sessionRegistry.js';
 import type { SseHub } from './sseWriter.js';
-import type { GatewayMetrics } from './types.js';
+import type { GatewayForwarding, GatewayMetrics } from './types.js';
 
 /** What the endpoint handlers share within one gateway. */
 export interface GatewayContext {
@@ -15,4 +16,7 @@ export interface GatewayContext {
   /** GatewayOptions.traceHeaders: one boolean checked per POST when tracing is off. */
   readonly traceHeaders: boolean;
   readonly endedSession: ((id: string) => Promise<SessionEndData | undefined>) | undefined;
+  /** Both present in a cluster, both absent otherwise. */
+  readonly forwarding: GatewayForwarding | undefined;
+  readonly relay: Relay | undefined;
 }

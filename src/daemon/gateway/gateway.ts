@@ -7,6 +7,7 @@ import type { GatewayContext } from './context.js';
 import { type AllowedHosts, allowedHosts, isAllowedHost, isAllowedOrigin } from './guards.js';
 import { handleLegacyMessage, handleLegacyStream } from './legacySse.js';
 import { readOnlyBackend } from './readOnlyTools.js';
+import { Relay } from './relay.js';
 import { notFound, SERVER_ERROR, sendEmpty, sendRpcError } from './replies.js';
 import { METRICS_PATH, parseRoute, profileOfTarget } from './route.js';
 import { SessionRegistry } from './sessionRegistry.js';
@@ -44,6 +45,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     endedSession: options.endedSession,
     metrics: options.metrics,
     traceHeaders: options.traceHeaders === true,
+    forwarding: options.forwarding,
+    relay: options.forwarding === undefined ? undefined : new Relay(logger),
   };
   let hosts: AllowedHosts = { exact: new Set(), anyPort: new Set() };
 
@@ -95,6 +98,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     close: async () => {
       registry.closeAll('gateway closed');
       hub.stop();
+      ctx.relay?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

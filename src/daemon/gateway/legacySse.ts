@@ -3,6 +3,7 @@ import { RPC_ERROR } from '../../protocol/jsonrpc.js';
 import type { SessionBackend } from '../../protocol/session.js';
 import { isJsonContentType, readBody, TOO_LARGE } from './body.js';
 import type { GatewayContext } from './context.js';
+import { openElsewhere, sessionElsewhere } from './elsewhere.js';
 import { type Framed, frameBody, isRequestMessage } from './framing.js';
 import { LegacySession } from './legacySession.js';
 import {
@@ -34,6 +35,7 @@ export function handleLegacyStream(
     sendRpcError(res, 405, SERVER_ERROR, 'Method Not Allowed: open the SSE stream with GET', { allow: 'GET' });
     return;
   }
+  if (openElsewhere(ctx, req, res, server, owner.call)) return;
   if (ctx.registry.requests.draining) {
     shuttingDown(res);
     return;
@@ -85,7 +87,10 @@ export async function handleLegacyMessage(
   }
   const session = ctx.registry.owned(rawId, owner);
   if (!(session instanceof LegacySession) || session.info.server !== server || !session.isOpen) {
-    sessionNotFound(res);
+    // Held by another node of the cluster: its messages go there, its answers come on that node's stream.
+    if (session === undefined && ctx.registry.get(rawId) === undefined) {
+      sessionElsewhere(ctx, req, res, rawId, owner.call, () => sessionNotFound(res));
+    } else sessionNotFound(res);
     return;
   }
   if (!isJsonContentType(req.headers['content-type'])) {

@@ -3,6 +3,7 @@ import { RPC_ERROR } from '../../protocol/jsonrpc.js';
 import type { SessionBackend } from '../../protocol/session.js';
 import { isJsonContentType, readBody, TOO_LARGE } from './body.js';
 import type { GatewayContext } from './context.js';
+import { openElsewhere, sessionElsewhere } from './elsewhere.js';
 import { parseEventId } from './eventStream.js';
 import { type Framed, frameBody, isRequestMessage } from './framing.js';
 import {
@@ -79,7 +80,9 @@ async function handlePost(
   const version = versionOf(req, res);
   if (version === null) return;
   const rawId = headerOf(req.headers['mcp-session-id']);
-  const session = rawId === undefined ? undefined : sessionFrom(ctx, res, rawId, server, owner);
+  // An initialize for a server that runs only on other nodes opens its session there.
+  if (rawId === undefined && openElsewhere(ctx, req, res, server, owner.call)) return;
+  const session = rawId === undefined ? undefined : sessionFrom(ctx, req, res, rawId, server, owner);
   if (session === null) return;
   session?.track(res);
   const body = await readBody(req, ctx.maxBodyBytes);
@@ -217,12 +220,16 @@ function requiredSession(
     return null;
   }
   if (versionOf(req, res) === null) return null;
-  return sessionFrom(ctx, res, rawId, server, owner);
+  return sessionFrom(ctx, req, res, rawId, server, owner);
 }
 
-/** The open session named by a request, or null after answering 400 (malformed) or 404 (unknown). */
+/**
+ * The open session named by a request, or null after answering 400 (malformed) or 404 (unknown),
+ * or once the request went to the node that owns the session.
+ */
 function sessionFrom(
   ctx: GatewayContext,
+  req: IncomingMessage,
   res: ServerResponse,
   rawId: string,
   server: string,
@@ -235,8 +242,9 @@ function sessionFrom(
   const session = ctx.registry.owned(rawId, owner);
   // A session of another server, transport or principal is as unknown here as a made-up id.
   if (!(session instanceof StreamableSession) || session.info.server !== server || !session.isOpen) {
-    if (session === undefined && ctx.registry.get(rawId) === undefined) unknownSession(ctx, res, rawId);
-    else sessionNotFound(res);
+    if (session === undefined && ctx.registry.get(rawId) === undefined) {
+      sessionElsewhere(ctx, req, res, rawId, owner.call, () => unknownSession(ctx, res, rawId));
+    } else sessionNotFound(res);
     return null;
   }
   return session;

@@ -3,6 +3,7 @@ import type { ClientInfo, SessionBackend } from '../../protocol/session.js';
 import type { SessionEndData } from '../../protocol/sessionEnd.js';
 import type { Logger } from '../../shared/logger.js';
 import type { CallContext, Principal } from '../../shared/principal.js';
+import type { RelayTarget } from './relay.js';
 import type { Route } from './route.js';
 
 /** Who owns a session: the same principal must present its id (the spec's `<user_id>:<session_id>` binding). */
@@ -37,9 +38,31 @@ export interface SessionEvent {
 export const REJECT_REASONS = ['origin', 'host', 'size', 'auth', 'rate', 'sessions'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
+/** Why a request was relayed to another node: its session lives there, or its server runs only there. */
+export const FORWARD_REASONS = ['session', 'placement'] as const;
+export type ForwardReason = (typeof FORWARD_REASONS)[number];
+
+/**
+ * The cluster's say on requests this node cannot serve itself (core/cluster/forwarding.ts): who
+ * owns a session it does not hold, where a server it does not run runs. Asked only off the hot
+ * path: a request for a session open here never reaches it.
+ */
+export interface GatewayForwarding {
+  /** The owner of a session this gateway does not hold, when another live node; undefined: answer 404. */
+  owner(sessionId: string, call: CallContext): Promise<RelayTarget | undefined>;
+  /** The node to open a session of `target` on, when this node does not run it; undefined: here. */
+  placement(target: string, call: CallContext): RelayTarget | undefined;
+  /** A session now known to live on `node` (a relayed initialize opened it there). */
+  learned(sessionId: string, node: string): void;
+  /** A session whose owner could not be reached, or said it is gone: not relayed there again. */
+  lost(sessionId: string): void;
+}
+
 /** What the gateway reports to the daemon's metrics and how it serves `GET /metrics`. */
 export interface GatewayMetrics {
   rejected(reason: RejectReason): void;
+  /** A request relayed to another node. */
+  forwarded(reason: ForwardReason): void;
   /** The Prometheus text exposition of every metric of the daemon. */
   scrape(): Promise<{ contentType: string; body: string }>;
 }
@@ -87,6 +110,8 @@ export interface GatewayOptions {
    * set the header).
    */
   traceHeaders?: boolean;
+  /** In a cluster: relaying what another node holds (sessions, servers placed elsewhere). */
+  forwarding?: GatewayForwarding;
   /** The dashboard's routes (`/ui/...`), served on this listener behind the same Host/Origin checks. */
   ui?: { handles(url: string | undefined): boolean; handle(req: IncomingMessage, res: ServerResponse): Promise<void> };
 }

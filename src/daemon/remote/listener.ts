@@ -21,6 +21,12 @@ export interface RemoteListenerOptions {
   /** `gateway.allowedHosts`: what a load balancer in front forwards as Host (`host` or `host:port`). */
   allowedHosts?: readonly string[];
   gate: BearerGateOptions;
+  /**
+   * A forwarded gateway request's caller, from its node credential: undefined when it carries none
+   * (the token check decides), 'refused' when its credential does not verify. Absent: no node
+   * credential is accepted here (a listener without TLS never accepts one).
+   */
+  forwarded?: (req: IncomingMessage) => CallContext | 'refused' | undefined;
   control: ControlDispatch;
   gateway: {
     handle(req: IncomingMessage, res: ServerResponse, call: CallContext): void;
@@ -130,6 +136,21 @@ function serve(
   if (origin !== undefined) {
     res.setHeader('access-control-allow-origin', origin);
     res.setHeader('access-control-expose-headers', 'Mcp-Session-Id');
+  }
+  const relayed = options.forwarded?.(req);
+  if (relayed !== undefined) {
+    // Only gateway requests are ever forwarded: a node credential opens nothing of the control API.
+    if (relayed !== 'refused' && !control) {
+      options.gateway.handle(req, res, relayed);
+      return;
+    }
+    const address = req.socket.remoteAddress ?? 'unknown';
+    options.gate.limiter.fail(address);
+    options.gate.onRefused?.(address, 'invalid node credential');
+    refuse(res, 401, 'Unauthorized: the node credential is not valid', {
+      'www-authenticate': 'Bearer realm="mcpctl"',
+    });
+    return;
   }
   const call = authenticateRequest(options.gate, req, res, refuse);
   if (call === undefined) return;

@@ -171,6 +171,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER secrets_truncated AFTER TRUNCATE ON secrets FOR EACH STATEMENT EXECUTE FUNCTION mcpctl_notify_change('secret');
   CREATE TRIGGER alerts_truncated AFTER TRUNCATE ON alerts FOR EACH STATEMENT EXECUTE FUNCTION mcpctl_notify_change('alert');
   `,
+  // Sessions across nodes: each node's TLS listener (URL, certificate SHA-256), each session's owner node.
+  `
+  ALTER TABLE nodes ADD COLUMN url ${T};
+  ALTER TABLE nodes ADD COLUMN fingerprint ${T};
+  ALTER TABLE sessions ADD COLUMN node ${T};
+  `,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;

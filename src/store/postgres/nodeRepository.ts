@@ -9,6 +9,8 @@ interface NodeRow {
   first_seen_at: string;
   last_heartbeat_at: string;
   live: boolean;
+  url: string | null;
+  fingerprint: string | null;
 }
 
 function toNode(row: NodeRow): StoredNode {
@@ -19,6 +21,8 @@ function toNode(row: NodeRow): StoredNode {
     firstSeenAt: row.first_seen_at,
     lastHeartbeatAt: row.last_heartbeat_at,
     live: row.live,
+    url: row.url,
+    fingerprint: row.fingerprint,
   };
 }
 
@@ -26,12 +30,13 @@ export function createNodeRepository(pool: Pool): NodeRepository {
   return {
     async heartbeat(node) {
       const { rows } = await pool.query<NodeRow>(
-        `INSERT INTO nodes (name, version, load, first_seen_at, last_heartbeat_at)
-         VALUES ($1, $2, $3, ${PG_NOW}, ${PG_NOW})
+        `INSERT INTO nodes (name, version, load, first_seen_at, last_heartbeat_at, url, fingerprint)
+         VALUES ($1, $2, $3, ${PG_NOW}, ${PG_NOW}, $4, $5)
          ON CONFLICT (name) DO UPDATE SET
-           version = excluded.version, load = excluded.load, last_heartbeat_at = excluded.last_heartbeat_at
+           version = excluded.version, load = excluded.load, last_heartbeat_at = excluded.last_heartbeat_at,
+           url = excluded.url, fingerprint = excluded.fingerprint
          RETURNING *, true AS live`,
-        [node.name, node.version, JSON.stringify(node.load)],
+        [node.name, node.version, JSON.stringify(node.load), node.url ?? null, node.fingerprint ?? null],
       );
       return toNode(rows[0] as NodeRow);
     },

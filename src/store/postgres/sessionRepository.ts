@@ -16,8 +16,8 @@ export function createSessionRepository(pool: Pool, maxSessions = DEFAULT_MAX_SE
         async (client) => {
           const { rows } = await client.query<{ seq: string }>(
             `INSERT INTO sessions (id, server, transport, client_name, client_version, protocol_version,
-               started_at, last_activity, requests, errors)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+               started_at, last_activity, requests, errors, node)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
              ON CONFLICT (id) DO NOTHING RETURNING seq`,
             [
               session.id,
@@ -30,6 +30,7 @@ export function createSessionRepository(pool: Pool, maxSessions = DEFAULT_MAX_SE
               session.lastActivity,
               session.requests,
               session.errors,
+              session.node,
             ],
           );
           const inserted = rows[0];
@@ -82,12 +83,12 @@ export function createSessionRepository(pool: Pool, maxSessions = DEFAULT_MAX_SE
       );
       return rows.map(toSession);
     },
-    async closeDangling(time) {
-      // One daemon per store this round; a cluster would scope this to the daemon's own rows.
-      const result = await pool.query('UPDATE sessions SET closed_at = $1, close_reason = $2 WHERE closed_at IS NULL', [
-        time,
-        DANGLING_REASON,
-      ]);
+    async closeDangling(time, node) {
+      // Only this node's: the other nodes of the cluster still serve theirs.
+      const result = await pool.query(
+        'UPDATE sessions SET closed_at = $1, close_reason = $2 WHERE closed_at IS NULL AND (node = $3 OR node IS NULL)',
+        [time, DANGLING_REASON, node],
+      );
       return result.rowCount ?? 0;
     },
   };

@@ -57,6 +57,7 @@ describe('the store on a full disk', () => {
           lastActivity: new Date().toISOString(),
           requests: 0,
           errors: 0,
+          node: 'node-a',
         }),
       ],
     ];

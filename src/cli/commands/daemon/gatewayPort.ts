@@ -16,6 +16,8 @@ export function withGatewayPort(env: NodeJS.ProcessEnv, flags: DaemonFlags): Nod
   if (flags.listen !== undefined) out.MCPCTL_LISTEN = flags.listen;
   // `--node` too: MCPCTL_NODE, over `node:` in config.yaml.
   if (flags.node !== undefined) out.MCPCTL_NODE = checkNodeName(flags.node, '--node');
+  // `--advertise` too: MCPCTL_ADVERTISE, over `cluster.advertise` (the daemon's settings check its shape).
+  if (flags.advertise !== undefined) out.MCPCTL_ADVERTISE = flags.advertise;
   if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
     throw new McpctlError('INVALID_ARGUMENT', 'give --tls-cert and --tls-key together', {
       hint: 'both PEM files, or neither (a self-signed pair is generated and kept)',
@@ -32,4 +34,5 @@ export interface DaemonFlags {
   tlsCert?: string;
   tlsKey?: string;
   node?: string;
+  advertise?: string;
 }

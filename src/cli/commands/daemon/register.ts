@@ -18,6 +18,7 @@ export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => I
     .option('--tls-cert <file>', 'PEM certificate for --listen (default: a self-signed one, kept)')
     .option('--tls-key <file>', 'PEM key for --tls-cert')
     .option('--node <name>', "this daemon's name in a cluster sharing one store (default: the host name)")
+    .option('--advertise <url>', 'https://HOST:PORT other nodes dial for --listen (default: the listen address)')
     .action(async (flags) => {
       await inv().requireLocal('daemon run');
       const { runDaemonInForeground } = await import('./run.js');
@@ -31,6 +32,7 @@ export function registerDaemonCommands(program: CommandUnknownOpts, inv: () => I
     .option('--tls-cert <file>', 'PEM certificate for --listen (default: a self-signed one, kept)')
     .option('--tls-key <file>', 'PEM key for --tls-cert')
     .option('--node <name>', "this daemon's name in a cluster sharing one store (default: the host name)")
+    .option('--advertise <url>', 'https://HOST:PORT other nodes dial for --listen (default: the listen address)')
     .action(async (flags) => {
       await inv().requireLocal('daemon start');
       await startDaemonInBackground(inv(), flags);

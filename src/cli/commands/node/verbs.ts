@@ -13,9 +13,10 @@ export async function listNodes(inv: Invocation): Promise<void> {
     node.live ? palette.green('yes') : palette.red('no'),
     String(node.load.serversRunning),
     String(node.load.sessionsOpen),
+    node.url ?? '-',
   ]);
   inv.out.out(
-    renderTable(['NAME', 'VERSION', 'LAST-HEARTBEAT', 'LIVE', 'SERVERS', 'SESSIONS'], rows, {
+    renderTable(['NAME', 'VERSION', 'LAST-HEARTBEAT', 'LIVE', 'SERVERS', 'SESSIONS', 'URL'], rows, {
       headers: inv.out.headers,
     }),
   );

@@ -40,7 +40,7 @@ const noSources = { servers: () => [], sessions: () => 0, memoryBytes: () => nul
 export async function handlerRig(options: { profileCatalogs?: ProfileCatalogs } = {}): Promise<HandlerRig> {
   const home = mkdtempSync(join(tmpdir(), 'mcpctl-handlers-'));
   const { supervisor, store } = makeSupervisor(home);
-  const recorder = createSessionRecorder(store, silentLogger);
+  const recorder = createSessionRecorder(store, silentLogger, 'node-a');
   const audit = createAuditLog(store, silentLogger, { maxRows: 1000, maxAgeMs: 86_400_000 });
   const gateway = new TestGateway(recorder);
   onTestFinished(async () => {

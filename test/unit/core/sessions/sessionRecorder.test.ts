@@ -42,7 +42,7 @@ describe('createSessionRecorder', () => {
 
   it('writes opens and closes in order, the close with its final figures and the time it was reported', async () => {
     const store = openSqliteStore({ path: join(tempDir(), 'mcpctl.db'), logger: silentLogger });
-    const record = createSessionRecorder(store, silentLogger);
+    const record = createSessionRecorder(store, silentLogger, 'node-a');
     const before = Date.now();
     // Reported back to back without waiting: the close must not overtake its open.
     record({ type: 'opened', session: live('a') });
@@ -73,6 +73,8 @@ describe('createSessionRecorder', () => {
       closeReason: 'client ended the session',
       requests: 12,
       errors: 1,
+      // The owner other nodes forward its requests to.
+      node: 'node-a',
     });
     const closedAt = Date.parse(row?.closedAt ?? '');
     expect(closedAt).toBeGreaterThanOrEqual(before);
@@ -82,7 +84,7 @@ describe('createSessionRecorder', () => {
 
   it('records a close whose open was never written, as one closed session', async () => {
     const store = openSqliteStore({ path: join(tempDir(), 'mcpctl.db'), logger: silentLogger });
-    const record = createSessionRecorder(store, silentLogger);
+    const record = createSessionRecorder(store, silentLogger, 'node-a');
     record({ type: 'closed', session: live('orphan', { requests: 2 }), reason: 'idle timeout' });
     await record.flushed();
     expect(await store.sessions.get('orphan')).toMatchObject({
@@ -100,7 +102,7 @@ describe('createSessionRecorder', () => {
     // The recorder reads `store.sessions` at each write: swapping it shows the chain goes on after a failure.
     const store = { ...closed };
     const { logger, errors } = errorLog();
-    const record = createSessionRecorder(store, logger);
+    const record = createSessionRecorder(store, logger, 'node-a');
     expect(() => record({ type: 'opened', session: live('lost') })).not.toThrow();
     await record.flushed();
     expect(errors).toEqual([
