@@ -32,7 +32,7 @@ import type { SecretVault } from './secrets/vault.js';
 import { serverSpecSchema } from './servers/definition.js';
 import { applyServerPatch } from './servers/patch.js';
 import type { Supervisor } from './servers/supervisor.js';
-import { toServerView } from './servers/views.js';
+import { type ServerEntry, toServerView } from './servers/views.js';
 import type { GatewayControl } from './sessions/gatewayControl.js';
 import { createGatewayHandlers } from './sessions/gatewayHandlers.js';
 import type { StoreInfo } from './storeSelection.js';
@@ -81,7 +81,12 @@ export interface HandlerDeps
   clients?: Omit<ClientHandlerDeps, 'lookups'>;
   /** This daemon's node name (core/cluster/nodeName.ts). */
   node: string;
+  /** In a cluster: where each server runs, read from the store's leases and nodes. Absent: this daemon alone. */
+  whereRunning?(): Promise<ReadonlyMap<string, readonly string[]>>;
 }
+
+/** States in which an instance serves: this daemon's node runs it. */
+const SERVING = new Set(['running', 'unhealthy']);
 
 /** The settings a running daemon applies when told to reload (the rest need a restart). */
 const LIVE_SETTINGS = [['logs', 'level']] as const;
@@ -98,7 +103,13 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
   const { supervisor, paths, gateway } = deps;
   const traffic = deps.traffic ?? new SessionTraffic();
   const gatewayHandlers = createGatewayHandlers(deps);
-  const views = (entries: ReturnType<Supervisor['list']>) => entries.map((entry) => toServerView(entry, deps.now()));
+  /** This daemon's node when its own instance serves (the cluster's answer comes from `whereRunning`). */
+  const localNodes = (entry: ServerEntry): string[] => (SERVING.has(entry.instance.state) ? [deps.node] : []);
+  const view = (entry: ServerEntry, where?: ReadonlyMap<string, readonly string[]>) =>
+    toServerView(entry, deps.now(), where?.get(entry.spec.name) ?? localNodes(entry));
+  const views = (entries: readonly ServerEntry[], where?: ReadonlyMap<string, readonly string[]>) =>
+    entries.map((entry) => view(entry, where));
+  const whereRunning = async () => (deps.whereRunning === undefined ? undefined : await deps.whereRunning());
 
   const logSource = (name: string | undefined): { path: string; format: 'server' | 'json' } => {
     if (name === undefined) return { path: paths.daemonLog, format: 'json' };
@@ -135,7 +146,7 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     },
     async addServer({ spec, wait }) {
       const entry = await supervisor.add(spec, { wait });
-      return { ...toServerView(entry, deps.now()), alreadyExisted: entry.alreadyExisted };
+      return { ...view(entry), alreadyExisted: entry.alreadyExisted };
     },
     async updateServer(input) {
       const entry =
@@ -144,19 +155,19 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
           : await supervisor.edit(input.name, (current) =>
               parseInput(serverSpecSchema, applyServerPatch(current, input.patch), `definition of '${input.name}'`),
             );
-      return { ...toServerView(entry, deps.now()), changed: entry.changed, rolled: entry.rolled };
+      return { ...view(entry), changed: entry.changed, rolled: entry.rolled };
     },
     async getServerSpec({ name }) {
       return { spec: supervisor.get(name).spec };
     },
     async listServers() {
-      return views(supervisor.list());
+      return views(supervisor.list(), await whereRunning());
     },
     async getServer({ name }) {
       const entry = supervisor.get(name);
       const events = await deps.store.events.query({ server: name, types: SERVER_EVENT_TYPES, limit: 20 });
       return {
-        ...toServerView(entry, deps.now()),
+        ...view(entry, await whereRunning()),
         logFile: serverLogPath(paths, name),
         events: events.map(({ id, time, server, type, message }) => ({ id, time, server, type, message })),
       };

@@ -20,6 +20,7 @@ import { withAudit } from './audit/controlAudit.js';
 import { startRemoteAccess, tokenGate } from './auth/remoteAccess.js';
 import { TokenService } from './auth/tokens.js';
 import { NodeHeartbeat } from './cluster/heartbeat.js';
+import { LeaseKeeper } from './cluster/leaseKeeper.js';
 import { resolveNodeName } from './cluster/nodeName.js';
 import { loadSettings } from './config/settings.js';
 import { EventHub } from './events/eventHub.js';
@@ -180,6 +181,19 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       ...(settings.gateway.auth === 'token' ? { gate: loopbackGate(tokenGate(tokens, logger, audit)) } : {}),
     });
     tokens.onRevoked((name) => gateway.closeSessionsOf({ kind: 'token', name, role: 'client' }, 'token revoked'));
+    // A shared store means a cluster: servers run where their leases are (core/cluster/leaseKeeper.ts).
+    const keeper: LeaseKeeper | undefined =
+      storeInfo.backend === 'postgres'
+        ? new LeaseKeeper({
+            store,
+            node,
+            ttlMs: Number(env.MCPCTL_LEASE_TTL_MS ?? 0) || settings.cluster.leaseTtl,
+            servers: () => supervisor.list().map((entry) => entry.spec),
+            place: (name, run) => supervisor.placed(name, run),
+            clock: systemClock,
+            logger,
+          })
+        : undefined;
     const supervisor: Supervisor = new Supervisor({
       store,
       logger,
@@ -197,6 +211,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       instancesChanged: () => gateway.instancesChanged(),
       tap: (name) => logLevels.tap(name),
       ...(tracing === undefined ? {} : { traceHeaders: true }),
+      // On a shared store each node keeps its own instance rows; the embedded one keeps the one row as always.
+      ...(keeper === undefined ? {} : { instanceNode: node }),
       openLog: (name) => {
         const log = new ServerLogFile({
           path: serverLogPath(paths, name),
@@ -226,6 +242,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       prepare: (next) => supervisor.provide(profileNeeds(next)),
       settle: () => supervisor.release(profileNeeds()),
     });
+    if (keeper) supervisor.setPlacement(keeper);
     await supervisor.load();
     cleanups.push(() => supervisor.shutdown());
     // The dashboard's last hour: rolled once a minute from the meters and /proc, nothing per call.
@@ -292,6 +309,12 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     });
     await heartbeat.start();
     cleanups.push(() => heartbeat.stop());
+    if (keeper) {
+      // After the heartbeat: the other nodes see this one live when it takes its first slots.
+      await keeper.start();
+      // Runs before the supervisor's shutdown: instances stopped, then leases released for others to take at once.
+      cleanups.push(() => keeper.stop());
+    }
     let remote: { status(): DaemonStatus['remote']; close(): Promise<void> } | undefined;
     const handlers = createHandlers({
       paths,
@@ -335,6 +358,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       tokens,
       remote: () => remote?.status() ?? null,
       storeInfo,
+      ...(keeper === undefined ? {} : { whereRunning: () => keeper.whereRunning() }),
       clients: {
         clientEnv: { env, platform: process.platform, cwd: process.cwd() },
         self: {

@@ -198,6 +198,14 @@ const settingsSchema = z
       })
       .strict()
       .prefault({}),
+    /** A cluster of daemons on one shared store (PostgreSQL): how servers are placed on the nodes. */
+    cluster: z
+      .object({
+        /** Milliseconds once parsed: a server lease's TTL; a dead node's servers move within it (env MCPCTL_LEASE_TTL_MS in ms). */
+        leaseTtl: duration('15s', 300, 600_000),
+      })
+      .strict()
+      .prefault({}),
     metrics: z
       .object({
         /** false: nothing is counted, `/metrics` answers 404, `metrics` and `top` show state and usage only. */

@@ -132,6 +132,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     expires_at ${T} NOT NULL
   );
   `,
+  // Cluster placement: one instance row per server and node (old rows become node '').
+  `
+  ALTER TABLE instances ADD COLUMN node ${T} NOT NULL DEFAULT '';
+  ALTER TABLE instances DROP CONSTRAINT instances_pkey;
+  ALTER TABLE instances ADD PRIMARY KEY (server, node);
+  `,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
