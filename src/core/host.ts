@@ -19,7 +19,7 @@ import { createAuditLog } from './audit/auditLog.js';
 import { withAudit } from './audit/controlAudit.js';
 import { startRemoteAccess, tokenGate } from './auth/remoteAccess.js';
 import { TokenService } from './auth/tokens.js';
-import { NodeHeartbeat } from './cluster/heartbeat.js';
+import { HEARTBEAT_INTERVAL_MS, NodeHeartbeat } from './cluster/heartbeat.js';
 import { LeaseKeeper } from './cluster/leaseKeeper.js';
 import { resolveNodeName } from './cluster/nodeName.js';
 import { loadSettings } from './config/settings.js';
@@ -182,14 +182,19 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     });
     tokens.onRevoked((name) => gateway.closeSessionsOf({ kind: 'token', name, role: 'client' }, 'token revoked'));
     // A shared store means a cluster: servers run where their leases are (core/cluster/leaseKeeper.ts).
+    const leaseTtlMs = Number(env.MCPCTL_LEASE_TTL_MS ?? 0) || settings.cluster.leaseTtl;
+    const heartbeatMs = Number(env.MCPCTL_TEST_HEARTBEAT_MS ?? 0) || HEARTBEAT_INTERVAL_MS;
     const keeper: LeaseKeeper | undefined =
       storeInfo.backend === 'postgres'
         ? new LeaseKeeper({
             store,
             node,
-            ttlMs: Number(env.MCPCTL_LEASE_TTL_MS ?? 0) || settings.cluster.leaseTtl,
+            ttlMs: leaseTtlMs,
+            // A node is live for placement while its heartbeat is younger than the lease TTL (at least three beats).
+            liveTtlMs: Math.max(leaseTtlMs, 3 * heartbeatMs),
             servers: () => supervisor.list().map((entry) => entry.spec),
             place: (name, run) => supervisor.placed(name, run),
+            desired: (name, desired) => supervisor.clusterDesired(name, desired),
             clock: systemClock,
             logger,
           })

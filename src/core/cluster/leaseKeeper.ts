@@ -5,7 +5,14 @@ import type { Clock } from '../servers/instance.js';
 import type { DesiredState } from '../servers/states.js';
 import type { Placement } from '../servers/supervisor.js';
 import { NODE_LIVE_TTL_MS } from './heartbeat.js';
-import { nodesRunning, parseSlotResource, rendezvousOrder, replicasOf, slotHolders, slotResource } from './placement.js';
+import {
+  nodesRunning,
+  parseSlotResource,
+  rendezvousOrder,
+  replicasOf,
+  slotHolders,
+  slotResource,
+} from './placement.js';
 
 /** Instance states in which a node's instance serves. */
 const SERVING = new Set(['running', 'unhealthy']);
@@ -17,7 +24,10 @@ export interface LeaseKeeperDeps {
   store: {
     leases: LeaseRepository;
     nodes: Pick<NodeRepository, 'list'>;
-    instances: { list(): Promise<StoredInstance[]>; setDesiredEverywhere(server: string, desired: string): Promise<number> };
+    instances: {
+      list(): Promise<StoredInstance[]>;
+      setDesiredEverywhere(server: string, desired: string): Promise<number>;
+    };
   };
   /** This node's name: the holder of its leases. */
   node: string;
@@ -26,8 +36,12 @@ export interface LeaseKeeperDeps {
   servers(): readonly ServerSpec[];
   /** Starts (`run`) or stops this node's instance of a server: the Supervisor's `placed`. */
   place(name: string, run: boolean): Promise<void>;
+  /** The cluster's desired state of a server, as the store says it each round (another node's start or stop). */
+  desired?(name: string, desired: DesiredState): void;
   clock: Clock;
   logger: Logger;
+  /** How old a node's heartbeat may be for it to count as live here (NODE_LIVE_TTL_MS by default). */
+  liveTtlMs?: number;
 }
 
 interface HeldSlot {
@@ -133,7 +147,7 @@ export class LeaseKeeper implements Placement {
   }
 
   private async liveNodes(): Promise<string[]> {
-    const nodes = await this.deps.store.nodes.list(NODE_LIVE_TTL_MS);
+    const nodes = await this.deps.store.nodes.list(this.deps.liveTtlMs ?? NODE_LIVE_TTL_MS);
     const live = nodes.filter((node) => node.live).map((node) => node.name);
     return live.includes(this.deps.node) ? live : [...live, this.deps.node];
   }
@@ -158,8 +172,10 @@ export class LeaseKeeper implements Placement {
     for (const name of [...this.held.keys()]) if (!known.has(name)) await this.giveUp(name);
     for (const name of [...this.running]) if (!known.has(name)) this.running.delete(name);
     for (const spec of specs) {
+      const wanted = wantedByCluster(spec, rows);
+      this.deps.desired?.(spec.name, wanted ? 'running' : 'stopped');
       try {
-        await this.placeOne(spec, wantedByCluster(spec, rows), leases, live);
+        await this.placeOne(spec, wanted, leases, live);
       } catch (error) {
         logger.warn({ server: spec.name, err: (error as Error).message }, 'placement round failed for a server');
       }
@@ -192,9 +208,12 @@ export class LeaseKeeper implements Placement {
       return;
     }
     const taken = new Set(holders.values());
+    // A node that just gave up a slot of it (a drain's release, a dead node's expiry) is not
+    // preferred for it: the others take it at their next round, without waiting the grace.
+    const former = formerHolders(name, replicas, leases);
     const candidates = rendezvousOrder(
       name,
-      live.filter((node) => !taken.has(node) || node === this.deps.node),
+      live.filter((node) => (!taken.has(node) || node === this.deps.node) && !former.has(node)),
     );
     const preferred = candidates.indexOf(this.deps.node) < free.length;
     const now = this.deps.clock.now();
@@ -237,7 +256,10 @@ export class LeaseKeeper implements Placement {
     held.deadline = this.deps.clock.setTimeout(
       () => {
         if (this.held.get(name) !== held) return;
-        this.deps.logger.warn({ server: name, ttlMs: this.deps.ttlMs }, 'lease not renewed by half its TTL: stopping it here');
+        this.deps.logger.warn(
+          { server: name, ttlMs: this.deps.ttlMs },
+          'lease not renewed by half its TTL: stopping it here',
+        );
         this.setRunning(name, false);
       },
       Math.max(0, delay),
@@ -263,9 +285,11 @@ export class LeaseKeeper implements Placement {
     if (this.running.has(name) === run) return Promise.resolve();
     if (run) this.running.add(name);
     else this.running.delete(name);
-    const placed = this.deps.place(name, run).catch((error: unknown) =>
-      this.deps.logger.error({ server: name, err: (error as Error).message }, 'placement could not start or stop it'),
-    );
+    const placed = this.deps
+      .place(name, run)
+      .catch((error: unknown) =>
+        this.deps.logger.error({ server: name, err: (error as Error).message }, 'placement could not start or stop it'),
+      );
     return run ? Promise.resolve() : placed;
   }
 }
@@ -281,7 +305,12 @@ export function wantedByCluster(spec: ServerSpec, rows: readonly StoredInstance[
   return own.some((row) => row.desired === 'running');
 }
 
-/** A slot's resource name back to the server it is of (for callers reading leases). */
-export function serverOfSlot(resource: string): string | undefined {
-  return parseSlotResource(resource)?.server;
+/** The holders of `server`'s slots whose lease has expired or was released. */
+function formerHolders(server: string, replicas: number, leases: readonly StoredLease[]): Set<string> {
+  const former = new Set<string>();
+  for (const lease of leases) {
+    const parsed = parseSlotResource(lease.resource);
+    if (!lease.live && parsed?.server === server && parsed.slot < replicas) former.add(lease.holder);
+  }
+  return former;
 }

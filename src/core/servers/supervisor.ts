@@ -609,6 +609,12 @@ export class Supervisor {
     return this.placement === undefined || this.placement.runsHere(name);
   }
 
+  /** The cluster's desired state of `name` (a start or stop on another node): in memory only, the store holds it. */
+  clusterDesired(name: string, desired: DesiredState): void {
+    const managed = this.servers.get(name);
+    if (managed !== undefined && managed.instance.desired !== desired) managed.instance.assumeDesired(desired);
+  }
+
   /**
    * Placement's decision for this node: start `name` here (a slot gained; a server that failed
    * stays failed until the user starts it) or stop it (a slot lost or given up), its desired state
@@ -717,7 +723,8 @@ export class Supervisor {
     const name = managed.spec.name;
     const write = managed.writes.then(async (): Promise<void> => {
       // A removed server's late writes go nowhere (nor to a new server of the same name).
-      if (this.servers.get(name) === managed) await this.deps.store.instances.update(name, patch, this.deps.instanceNode);
+      if (this.servers.get(name) === managed)
+        await this.deps.store.instances.update(name, patch, this.deps.instanceNode);
     });
     managed.writes = write.catch(() => undefined);
     return write;
