@@ -262,8 +262,16 @@ export function storeContract(backend: StoreBackend): void {
       await store.instances.update('memory', { state: 'running', pid: 11 }, 'node-a');
       await store.instances.update('memory', { state: 'backoff', restarts: 2 }, 'node-b');
       await store.instances.update('memory', { pid: 12 }, 'node-a');
-      expect(await store.instances.get('memory', 'node-a')).toMatchObject({ node: 'node-a', state: 'running', pid: 12 });
-      expect(await store.instances.get('memory', 'node-b')).toMatchObject({ node: 'node-b', state: 'backoff', pid: null });
+      expect(await store.instances.get('memory', 'node-a')).toMatchObject({
+        node: 'node-a',
+        state: 'running',
+        pid: 12,
+      });
+      expect(await store.instances.get('memory', 'node-b')).toMatchObject({
+        node: 'node-b',
+        state: 'backoff',
+        pid: null,
+      });
       expect(await store.instances.get('memory')).toMatchObject({ node: '', desired: 'running', state: 'stopped' });
       expect((await store.instances.list()).map((row) => row.node)).toEqual(['', 'node-a', 'node-b']);
     });
