@@ -210,11 +210,11 @@ export class LeaseKeeper implements Placement {
     const taken = new Set(holders.values());
     // A node that just gave up a slot of it (a drain's release, a dead node's expiry) is not
     // preferred for it: the others take it at their next round, without waiting the grace.
+    // Alone (a restarted single node), the former holder is the only one there is: it takes it back at once.
+    const open = live.filter((node) => !taken.has(node) || node === this.deps.node);
     const former = formerHolders(name, replicas, leases);
-    const candidates = rendezvousOrder(
-      name,
-      live.filter((node) => (!taken.has(node) || node === this.deps.node) && !former.has(node)),
-    );
+    const fresh = open.filter((node) => !former.has(node));
+    const candidates = rendezvousOrder(name, fresh.length > 0 ? fresh : open);
     const preferred = candidates.indexOf(this.deps.node) < free.length;
     const now = this.deps.clock.now();
     const since = this.freeSince.get(name) ?? now;
