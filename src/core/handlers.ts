@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { readLogLines } from '../daemon/monitor/logReader.js';
 import { McpctlError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -85,6 +86,10 @@ export interface HandlerDeps
   whereRunning?(): Promise<ReadonlyMap<string, readonly string[]>>;
 }
 
+/** How long past its start timeout a started server may take to be placed on a node, and how often that is checked. */
+const PLACEMENT_WAIT_MS = 20_000;
+const PLACEMENT_POLL_MS = 200;
+
 /** States in which an instance serves: this daemon's node runs it. */
 const SERVING = new Set(['running', 'unhealthy']);
 
@@ -109,7 +114,25 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     toServerView(entry, deps.now(), where?.get(entry.spec.name) ?? localNodes(entry));
   const views = (entries: readonly ServerEntry[], where?: ReadonlyMap<string, readonly string[]>) =>
     entries.map((entry) => view(entry, where));
-  const whereRunning = async () => (deps.whereRunning === undefined ? undefined : await deps.whereRunning());
+  // The store away, `ls` answers from memory as it always did: this node's own instances.
+  const whereRunning = async () => deps.whereRunning?.().catch(() => undefined);
+  /**
+   * In a cluster a start may be another node's to carry out: waits until every server started
+   * runs on some node (or its start timeout has passed), so `start` answers as on one daemon.
+   */
+  const placedSomewhere = async (entries: readonly ServerEntry[]) => {
+    if (deps.whereRunning === undefined) return undefined;
+    const limit = Math.max(...entries.map((entry) => entry.spec.policy.startTimeoutMs), 0);
+    const deadline = deps.now() + limit + PLACEMENT_WAIT_MS;
+    for (;;) {
+      const where = await whereRunning();
+      const waiting = entries.some(
+        (entry) => (where?.get(entry.spec.name)?.length ?? 0) === 0 && entry.instance.state !== 'failed',
+      );
+      if (!waiting || deps.now() >= deadline) return where;
+      await delay(PLACEMENT_POLL_MS);
+    }
+  };
 
   const logSource = (name: string | undefined): { path: string; format: 'server' | 'json' } => {
     if (name === undefined) return { path: paths.daemonLog, format: 'json' };
@@ -146,7 +169,8 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     },
     async addServer({ spec, wait }) {
       const entry = await supervisor.add(spec, { wait });
-      return { ...view(entry), alreadyExisted: entry.alreadyExisted };
+      const where = entry.spec.autostart && wait !== false ? await placedSomewhere([entry]) : undefined;
+      return { ...view(entry, where), alreadyExisted: entry.alreadyExisted };
     },
     async updateServer(input) {
       const entry =
@@ -173,7 +197,8 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
       };
     },
     async startServers({ wait, ...targets }) {
-      return views(await supervisor.start(targets, { wait }));
+      const entries = await supervisor.start(targets, { wait });
+      return views(entries, wait === false ? await whereRunning() : await placedSomewhere(entries));
     },
     async stopServers(targets) {
       return views(await supervisor.stop(targets));

@@ -160,5 +160,14 @@ describe('placement with leases on three daemons', () => {
     const started = await run(c, ['start', 'everywhere']);
     expect(started.code, started.stderr).toBe(0);
     expect(await runningOn(a, 'everywhere', 3)).toEqual(['node-a', 'node-b', 'node-c']);
+
+    // A singleton started from a node that may not be the one to run it: `start` waits until one does.
+    const [memoNode] = await runningOn(a, 'memo', 1);
+    const other = nodes.find((node) => node.name !== memoNode) as Node;
+    expect((await run(other, ['stop', 'memo'])).code).toBe(0);
+    await runningOn(a, 'memo', 0);
+    const again = await run(other, ['start', 'memo']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await runningOn(b, 'memo', 1)).toHaveLength(1);
   });
 });

@@ -245,7 +245,10 @@ export class Supervisor {
     const changed = this.adoptNeeds(needed);
     const starts = changed.map(async ({ managed, derived, previous }) => {
       const { instance } = derived;
-      const shouldRun = managed.instance.desired === 'running' && managed.instance.state !== 'failed';
+      const shouldRun =
+        managed.instance.desired === 'running' &&
+        managed.instance.state !== 'failed' &&
+        this.runsHere(managed.spec.name);
       if (previous === undefined) {
         if (!shouldRun) return;
         instance.assumeDesired('running');
@@ -632,9 +635,11 @@ export class Supervisor {
     await Promise.all(instances.map((instance) => instance.start({ manual: false })));
   }
 
+  /** In a cluster, each node restarts its own: a node that does not run a server must not start it. */
   async restart(targets: Targets): Promise<ServerEntry[]> {
     const entries = this.resolve(targets);
-    await Promise.all(instancesOf(entries).map((instance) => instance.restart()));
+    const here = entries.filter((entry) => this.runsHere(entry.spec.name));
+    await Promise.all(instancesOf(here).map((instance) => instance.restart()));
     return entries;
   }
 
