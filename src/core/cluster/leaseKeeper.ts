@@ -56,7 +56,8 @@ interface HeldSlot {
  * Holds this node's share of the servers' lease slots on a shared store and runs exactly the
  * servers it holds one of (plus `replicas: all` ones). Renews every ttl/3; a slot whose renewal
  * has not succeeded by ttl/2 after the last good one has its instance stopped (fencing: the lease
- * only expires at ttl, by the database's clock, so it is stopped before any node can take it).
+ * only expires at ttl, by the database's clock, so it is stopped before any node can take it),
+ * unless no other node was live at the last good read (a lone daemon rides out a store outage).
  * Free slots go first to the node rendezvous hashing prefers, to others after one renew interval,
  * so servers spread over the nodes and a dead preferred node is replaced within the TTL.
  */
@@ -71,6 +72,8 @@ export class LeaseKeeper implements Placement {
   private pending = false;
   private stopped = false;
   private failing = false;
+  /** No other node was live at the last round that read the store: nobody could take a lease over. */
+  private alone = false;
 
   constructor(private readonly deps: LeaseKeeperDeps) {}
 
@@ -159,6 +162,7 @@ export class LeaseKeeper implements Placement {
     let rows: StoredInstance[];
     try {
       [leases, live, rows] = await Promise.all([store.leases.list(), this.liveNodes(), store.instances.list()]);
+      this.alone = live.every((node) => node === this.deps.node);
       if (this.failing) logger.info({ node: this.deps.node }, 'placement reads the store again');
       this.failing = false;
     } catch (error) {
@@ -256,6 +260,10 @@ export class LeaseKeeper implements Placement {
     held.deadline = this.deps.clock.setTimeout(
       () => {
         if (this.held.get(name) !== held) return;
+        // Alone, an outage of the store is no reason to stop: there is no other node to start it.
+        // A node that joins meanwhile still waits for the lease to expire, and this one stops the
+        // moment a renewal says another node holds it.
+        if (this.alone) return;
         this.deps.logger.warn(
           { server: name, ttlMs: this.deps.ttlMs },
           'lease not renewed by half its TTL: stopping it here',

@@ -76,6 +76,8 @@ describe('LeaseKeeper', () => {
   it('stops its instance when no renewal succeeded by half the TTL, before the lease can expire', async () => {
     const { store, keeper, clock, placed, hang } = setUp([spec('memo')]);
     await store.servers.insert({ name: 'memo', transport: 'stdio', spec: {}, desired: 'running' });
+    // Another live node, which could take the lease once it expires.
+    await store.nodes.heartbeat({ name: 'b', version: '1', load: {} });
     await keeper.kick();
     expect(placed).toEqual(['start memo']);
     expect(keeper.runsHere('memo')).toBe(true);
@@ -97,6 +99,17 @@ describe('LeaseKeeper', () => {
     // The lease, by the database's clock, is still this node's for a while: nobody else may have started it.
     const [lease] = await store.leases.list();
     expect(lease).toMatchObject({ resource: slotResource('memo', 0), holder: 'a', live: true });
+  });
+
+  it('keeps its instance through a store outage when no other node is live to take it over', async () => {
+    const { store, keeper, clock, placed, hang } = setUp([spec('memo')]);
+    await store.servers.insert({ name: 'memo', transport: 'stdio', spec: {}, desired: 'running' });
+    await keeper.kick();
+    hang();
+    void keeper.kick();
+    clock.advance(TTL);
+    expect(placed).toEqual(['start memo']);
+    expect(keeper.runsHere('memo')).toBe(true);
   });
 
   it('holds no lease for `replicas: all`, and gives its slot up when the cluster stops the server', async () => {
