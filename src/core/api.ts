@@ -93,6 +93,10 @@ export const serverViewSchema = z.object({
   downSince: z.string().nullable(),
   /** The profiles its own instance serves. */
   profiles: z.array(z.string()),
+  /** On how many nodes of a cluster it runs (1 unless set), or `all`. */
+  replicas: z.union([z.number(), z.literal('all')]),
+  /** The nodes its instance runs on now: across the cluster on a shared store, else this daemon's when up. */
+  nodes: z.array(z.string()),
   /** Its instances for profile members with env of their own (`NAME@<hash>`), and the profiles each serves. */
   instances: z.array(
     z.object({

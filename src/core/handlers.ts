@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { readLogLines } from '../daemon/monitor/logReader.js';
 import { McpctlError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -32,7 +33,7 @@ import type { SecretVault } from './secrets/vault.js';
 import { serverSpecSchema } from './servers/definition.js';
 import { applyServerPatch } from './servers/patch.js';
 import type { Supervisor } from './servers/supervisor.js';
-import { toServerView } from './servers/views.js';
+import { type ServerEntry, toServerView } from './servers/views.js';
 import type { GatewayControl } from './sessions/gatewayControl.js';
 import { createGatewayHandlers } from './sessions/gatewayHandlers.js';
 import type { StoreInfo } from './storeSelection.js';
@@ -81,7 +82,16 @@ export interface HandlerDeps
   clients?: Omit<ClientHandlerDeps, 'lookups'>;
   /** This daemon's node name (core/cluster/nodeName.ts). */
   node: string;
+  /** In a cluster: where each server runs, read from the store's leases and nodes. Absent: this daemon alone. */
+  whereRunning?(): Promise<ReadonlyMap<string, readonly string[]>>;
 }
+
+/** How long past its start timeout a started server may take to be placed on a node, and how often that is checked. */
+const PLACEMENT_WAIT_MS = 20_000;
+const PLACEMENT_POLL_MS = 200;
+
+/** States in which an instance serves: this daemon's node runs it. */
+const SERVING = new Set(['running', 'unhealthy']);
 
 /** The settings a running daemon applies when told to reload (the rest need a restart). */
 const LIVE_SETTINGS = [['logs', 'level']] as const;
@@ -98,7 +108,31 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
   const { supervisor, paths, gateway } = deps;
   const traffic = deps.traffic ?? new SessionTraffic();
   const gatewayHandlers = createGatewayHandlers(deps);
-  const views = (entries: ReturnType<Supervisor['list']>) => entries.map((entry) => toServerView(entry, deps.now()));
+  /** This daemon's node when its own instance serves (the cluster's answer comes from `whereRunning`). */
+  const localNodes = (entry: ServerEntry): string[] => (SERVING.has(entry.instance.state) ? [deps.node] : []);
+  const view = (entry: ServerEntry, where?: ReadonlyMap<string, readonly string[]>) =>
+    toServerView(entry, deps.now(), where?.get(entry.spec.name) ?? localNodes(entry));
+  const views = (entries: readonly ServerEntry[], where?: ReadonlyMap<string, readonly string[]>) =>
+    entries.map((entry) => view(entry, where));
+  // The store away, `ls` answers from memory as it always did: this node's own instances.
+  const whereRunning = async () => deps.whereRunning?.().catch(() => undefined);
+  /**
+   * In a cluster a start may be another node's to carry out: waits until every server started
+   * runs on some node (or its start timeout has passed), so `start` answers as on one daemon.
+   */
+  const placedSomewhere = async (entries: readonly ServerEntry[]) => {
+    if (deps.whereRunning === undefined) return undefined;
+    const limit = Math.max(...entries.map((entry) => entry.spec.policy.startTimeoutMs), 0);
+    const deadline = deps.now() + limit + PLACEMENT_WAIT_MS;
+    for (;;) {
+      const where = await whereRunning();
+      const waiting = entries.some(
+        (entry) => (where?.get(entry.spec.name)?.length ?? 0) === 0 && entry.instance.state !== 'failed',
+      );
+      if (!waiting || deps.now() >= deadline) return where;
+      await delay(PLACEMENT_POLL_MS);
+    }
+  };
 
   const logSource = (name: string | undefined): { path: string; format: 'server' | 'json' } => {
     if (name === undefined) return { path: paths.daemonLog, format: 'json' };
@@ -135,7 +169,8 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
     },
     async addServer({ spec, wait }) {
       const entry = await supervisor.add(spec, { wait });
-      return { ...toServerView(entry, deps.now()), alreadyExisted: entry.alreadyExisted };
+      const where = entry.spec.autostart && wait !== false ? await placedSomewhere([entry]) : undefined;
+      return { ...view(entry, where), alreadyExisted: entry.alreadyExisted };
     },
     async updateServer(input) {
       const entry =
@@ -144,25 +179,26 @@ export function createHandlers(deps: HandlerDeps): ControlHandlers {
           : await supervisor.edit(input.name, (current) =>
               parseInput(serverSpecSchema, applyServerPatch(current, input.patch), `definition of '${input.name}'`),
             );
-      return { ...toServerView(entry, deps.now()), changed: entry.changed, rolled: entry.rolled };
+      return { ...view(entry), changed: entry.changed, rolled: entry.rolled };
     },
     async getServerSpec({ name }) {
       return { spec: supervisor.get(name).spec };
     },
     async listServers() {
-      return views(supervisor.list());
+      return views(supervisor.list(), await whereRunning());
     },
     async getServer({ name }) {
       const entry = supervisor.get(name);
       const events = await deps.store.events.query({ server: name, types: SERVER_EVENT_TYPES, limit: 20 });
       return {
-        ...toServerView(entry, deps.now()),
+        ...view(entry, await whereRunning()),
         logFile: serverLogPath(paths, name),
         events: events.map(({ id, time, server, type, message }) => ({ id, time, server, type, message })),
       };
     },
     async startServers({ wait, ...targets }) {
-      return views(await supervisor.start(targets, { wait }));
+      const entries = await supervisor.start(targets, { wait });
+      return views(entries, wait === false ? await whereRunning() : await placedSomewhere(entries));
     },
     async stopServers(targets) {
       return views(await supervisor.stop(targets));

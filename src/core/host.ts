@@ -21,7 +21,8 @@ import { startRemoteAccess, tokenGate } from './auth/remoteAccess.js';
 import { TokenService } from './auth/tokens.js';
 import { ChangeSync } from './cluster/changeSync.js';
 import { clusterForwarding } from './cluster/clusterForwarding.js';
-import { NodeHeartbeat } from './cluster/heartbeat.js';
+import { HEARTBEAT_INTERVAL_MS, NodeHeartbeat } from './cluster/heartbeat.js';
+import { LeaseKeeper } from './cluster/leaseKeeper.js';
 import { resolveNodeName } from './cluster/nodeName.js';
 import { loadSettings } from './config/settings.js';
 import { EventHub } from './events/eventHub.js';
@@ -194,6 +195,24 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       ...(cluster === undefined ? {} : { forwarding: cluster.forwarding }),
     });
     tokens.onRevoked((name) => gateway.closeSessionsOf({ kind: 'token', name, role: 'client' }, 'token revoked'));
+    // A shared store means a cluster: servers run where their leases are (core/cluster/leaseKeeper.ts).
+    const leaseTtlMs = Number(env.MCPCTL_LEASE_TTL_MS ?? 0) || settings.cluster.leaseTtl;
+    const heartbeatMs = Number(env.MCPCTL_TEST_HEARTBEAT_MS ?? 0) || HEARTBEAT_INTERVAL_MS;
+    const keeper: LeaseKeeper | undefined =
+      storeInfo.backend === 'postgres'
+        ? new LeaseKeeper({
+            store,
+            node,
+            ttlMs: leaseTtlMs,
+            // A node is live for placement while its heartbeat is younger than the lease TTL (at least three beats).
+            liveTtlMs: Math.max(leaseTtlMs, 3 * heartbeatMs),
+            servers: () => supervisor.list().map((entry) => entry.spec),
+            place: (name, run) => supervisor.placed(name, run),
+            desired: (name, desired) => supervisor.clusterDesired(name, desired),
+            clock: systemClock,
+            logger,
+          })
+        : undefined;
     const supervisor: Supervisor = new Supervisor({
       store,
       logger,
@@ -211,6 +230,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       instancesChanged: () => gateway.instancesChanged(),
       tap: (name) => logLevels.tap(name),
       ...(tracing === undefined ? {} : { traceHeaders: true }),
+      // On a shared store each node keeps its own instance rows; the embedded one keeps the one row as always.
+      ...(keeper === undefined ? {} : { instanceNode: node }),
       openLog: (name) => {
         const log = new ServerLogFile({
           path: serverLogPath(paths, name),
@@ -240,6 +261,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       prepare: (next) => supervisor.provide(profileNeeds(next)),
       settle: () => supervisor.release(profileNeeds()),
     });
+    if (keeper) supervisor.setPlacement(keeper);
     await supervisor.load();
     cleanups.push(() => supervisor.shutdown());
     // The dashboard's last hour: rolled once a minute from the meters and /proc, nothing per call.
@@ -326,6 +348,12 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       sync.start();
       cleanups.push(() => sync.stop());
     }
+    if (keeper) {
+      // After the heartbeat: the other nodes see this one live when it takes its first slots.
+      await keeper.start();
+      // Runs before the supervisor's shutdown: instances stopped, then leases released for others to take at once.
+      cleanups.push(() => keeper.stop());
+    }
     const handlers = createHandlers({
       paths,
       settings,
@@ -368,6 +396,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       tokens,
       remote: () => remote?.status() ?? null,
       storeInfo,
+      ...(keeper === undefined ? {} : { whereRunning: () => keeper.whereRunning() }),
       clients: {
         clientEnv: { env, platform: process.platform, cwd: process.cwd() },
         self: {

@@ -7,6 +7,7 @@ import type { InstancePatch, InstanceRepository, StoredInstance } from './types.
 function toRow(instance: StoredInstance): InstanceRow {
   return {
     server: instance.server,
+    node: instance.node,
     desired: instance.desired,
     state: instance.state,
     pid: instance.pid,
@@ -22,9 +23,10 @@ function toRow(instance: StoredInstance): InstanceRow {
   };
 }
 
-function defaults(server: string): StoredInstance {
+function defaults(server: string, node: string): StoredInstance {
   return {
     server,
+    node,
     desired: 'stopped',
     state: 'stopped',
     pid: null,
@@ -61,14 +63,17 @@ function applyPatch(current: StoredInstance, patch: InstancePatch, now: string):
 }
 
 export function createInstanceRepository(db: Database): InstanceRepository {
-  const listAll = db.prepare<[], InstanceRow>('SELECT * FROM instances ORDER BY server');
-  const getOne = db.prepare<[string], InstanceRow>('SELECT * FROM instances WHERE server = ?');
+  const listAll = db.prepare<[], InstanceRow>('SELECT * FROM instances ORDER BY server, node');
+  const getOne = db.prepare<[string, string], InstanceRow>('SELECT * FROM instances WHERE server = ? AND node = ?');
+  const setDesired = db.prepare<[string, string, string]>(
+    'UPDATE instances SET desired = ?, updated_at = ? WHERE server = ?',
+  );
   const upsert = db.prepare<[InstanceRow], InstanceRow>(
-    `INSERT INTO instances (server, desired, state, pid, pid_start_time, restarts, last_exit_code,
+    `INSERT INTO instances (server, node, desired, state, pid, pid_start_time, restarts, last_exit_code,
        last_exit_signal, last_error, started_at, next_restart_at, down_since, updated_at)
-     VALUES (@server, @desired, @state, @pid, @pid_start_time, @restarts, @last_exit_code,
+     VALUES (@server, @node, @desired, @state, @pid, @pid_start_time, @restarts, @last_exit_code,
        @last_exit_signal, @last_error, @started_at, @next_restart_at, @down_since, @updated_at)
-     ON CONFLICT (server) DO UPDATE SET desired = excluded.desired, state = excluded.state,
+     ON CONFLICT (server, node) DO UPDATE SET desired = excluded.desired, state = excluded.state,
        pid = excluded.pid, pid_start_time = excluded.pid_start_time, restarts = excluded.restarts,
        last_exit_code = excluded.last_exit_code, last_exit_signal = excluded.last_exit_signal,
        last_error = excluded.last_error, started_at = excluded.started_at,
@@ -77,9 +82,9 @@ export function createInstanceRepository(db: Database): InstanceRepository {
      RETURNING *`,
   );
   // Read-merge-write under one write lock (IMMEDIATE), so a second daemon cannot interleave.
-  const update = db.transaction((server: string, patch: InstancePatch): StoredInstance => {
-    const row = getOne.get(server);
-    const current = row ? toInstance(row) : defaults(server);
+  const update = db.transaction((server: string, patch: InstancePatch, node: string): StoredInstance => {
+    const row = getOne.get(server, node);
+    const current = row ? toInstance(row) : defaults(server, node);
     const next = applyPatch(current, patch, new Date().toISOString());
     return toInstance(upsert.get(toRow(next)) as InstanceRow);
   });
@@ -88,13 +93,16 @@ export function createInstanceRepository(db: Database): InstanceRepository {
     async list() {
       return listAll.all().map(toInstance);
     },
-    async get(server) {
-      const row = getOne.get(server);
+    async get(server, node = '') {
+      const row = getOne.get(server, node);
       return row && toInstance(row);
     },
-    async update(server, patch) {
+    async setDesiredEverywhere(server, desired) {
+      return setDesired.run(desired, new Date().toISOString(), server).changes;
+    },
+    async update(server, patch, node = '') {
       try {
-        return update.immediate(server, patch);
+        return update.immediate(server, patch, node);
       } catch (error) {
         if (!isForeignKeyViolation(error)) throw error;
         throw new McpctlError('NOT_FOUND', `no server named '${server}'`, {

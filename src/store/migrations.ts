@@ -155,6 +155,33 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE nodes ADD COLUMN fingerprint TEXT;
   ALTER TABLE sessions ADD COLUMN node TEXT;
   `,
+  // Cluster placement: one instance row per server and node, so two daemons never overwrite each
+  // other's. SQLite cannot change a primary key in place: the table is rebuilt, old rows as node ''.
+  `
+  CREATE TABLE instances_by_node (
+    server TEXT NOT NULL REFERENCES servers(name) ON DELETE CASCADE,
+    node TEXT NOT NULL DEFAULT '',
+    desired TEXT NOT NULL DEFAULT 'stopped',
+    state TEXT NOT NULL DEFAULT 'stopped',
+    pid INTEGER,
+    pid_start_time TEXT,
+    restarts INTEGER NOT NULL DEFAULT 0,
+    last_exit_code INTEGER,
+    last_exit_signal TEXT,
+    last_error TEXT,
+    started_at TEXT,
+    next_restart_at TEXT,
+    updated_at TEXT NOT NULL,
+    down_since TEXT,
+    PRIMARY KEY (server, node)
+  );
+  INSERT INTO instances_by_node (server, node, desired, state, pid, pid_start_time, restarts, last_exit_code,
+    last_exit_signal, last_error, started_at, next_restart_at, updated_at, down_since)
+  SELECT server, '', desired, state, pid, pid_start_time, restarts, last_exit_code,
+    last_exit_signal, last_error, started_at, next_restart_at, updated_at, down_since FROM instances;
+  DROP TABLE instances;
+  ALTER TABLE instances_by_node RENAME TO instances;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,6 +6,7 @@ import type { StoredAuditEntry, StoredInstance, StoredSecret, StoredSession } fr
  */
 export interface InstanceRow {
   server: string;
+  node: string;
   desired: string;
   state: string;
   pid: number | null;
@@ -23,6 +24,7 @@ export interface InstanceRow {
 export function toInstance(row: InstanceRow): StoredInstance {
   return {
     server: row.server,
+    node: row.node,
     desired: row.desired,
     state: row.state,
     pid: row.pid,

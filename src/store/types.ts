@@ -21,6 +21,12 @@ export interface StoredServer {
 
 export interface StoredInstance {
   server: string;
+  /**
+   * The node whose instance this is: each daemon of a cluster keeps its own row of a server. ''
+   * on the embedded store (one daemon) and in rows from before clusters; also the row a server's
+   * add writes its desired state into.
+   */
+  node: string;
   /** What the user asked for: 'running' | 'stopped'. */
   desired: string;
   /** Last known lifecycle state (core/servers/states.ts). */
@@ -39,7 +45,7 @@ export interface StoredInstance {
   updatedAt: string;
 }
 
-export type InstancePatch = Partial<Omit<StoredInstance, 'server' | 'updatedAt'>>;
+export type InstancePatch = Partial<Omit<StoredInstance, 'server' | 'node' | 'updatedAt'>>;
 
 export interface StoredEvent {
   id: number;
@@ -70,13 +76,21 @@ export interface ServerRepository {
 }
 
 export interface InstanceRepository {
+  /** Every row, of every node, by server then node. */
   list(): Promise<StoredInstance[]>;
-  get(server: string): Promise<StoredInstance | undefined>;
+  /** The row of `server` on `node` ('' by default: the embedded store's one daemon). */
+  get(server: string, node?: string): Promise<StoredInstance | undefined>;
   /**
-   * Creates the row with defaults (state and desired 'stopped', 0 restarts, nulls) when
-   * missing, applies the patch, and returns the row. Throws NOT_FOUND for an unknown server.
+   * Creates the row of `server` on `node` ('' by default) with defaults (state and desired
+   * 'stopped', 0 restarts, nulls) when missing, applies the patch, and returns the row. Throws
+   * NOT_FOUND for an unknown server. Another node's row of the same server is never touched.
    */
-  update(server: string, patch: InstancePatch): Promise<StoredInstance>;
+  update(server: string, patch: InstancePatch, node?: string): Promise<StoredInstance>;
+  /**
+   * Sets `desired` on every row of `server`, whichever node it is of (a cluster-wide start or
+   * stop), in one write; returns how many rows it changed (0 for an unknown server).
+   */
+  setDesiredEverywhere(server: string, desired: string): Promise<number>;
 }
 
 /** Which events `EventRepository.query` returns; every field narrows it. */

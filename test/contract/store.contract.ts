@@ -189,6 +189,7 @@ export function storeContract(backend: StoreBackend): void {
       const created = await store.instances.update('memory', {});
       expect(created).toEqual({
         server: 'memory',
+        node: '',
         desired: 'stopped',
         state: 'stopped',
         pid: null,
@@ -254,6 +255,45 @@ export function storeContract(backend: StoreBackend): void {
         await store.instances.update(name, { restarts: 1 });
       }
       expect((await store.instances.list()).map((i) => i.server)).toEqual(['a', 'b', 'c']);
+    });
+
+    it("keeps one row per node: a node's writes never touch another node's row", async () => {
+      const store = await fresh();
+      await store.servers.insert({ name: 'memory', transport: 'stdio', spec: {}, desired: 'running' });
+      await store.instances.update('memory', { state: 'running', pid: 11 }, 'node-a');
+      await store.instances.update('memory', { state: 'backoff', restarts: 2 }, 'node-b');
+      await store.instances.update('memory', { pid: 12 }, 'node-a');
+      expect(await store.instances.get('memory', 'node-a')).toMatchObject({
+        node: 'node-a',
+        state: 'running',
+        pid: 12,
+      });
+      expect(await store.instances.get('memory', 'node-b')).toMatchObject({
+        node: 'node-b',
+        state: 'backoff',
+        pid: null,
+      });
+      expect(await store.instances.get('memory')).toMatchObject({ node: '', desired: 'running', state: 'stopped' });
+      expect((await store.instances.list()).map((row) => row.node)).toEqual(['', 'node-a', 'node-b']);
+    });
+
+    it('sets the desired state of every node at once, and removes every row with the server', async () => {
+      const store = await fresh();
+      await store.servers.insert({ name: 'memory', transport: 'stdio', spec: {}, desired: 'running' });
+      await store.servers.insert({ name: 'other', transport: 'stdio', spec: {}, desired: 'running' });
+      await store.instances.update('memory', { desired: 'running' }, 'node-a');
+      await store.instances.update('memory', { desired: 'running' }, 'node-b');
+      expect(await store.instances.setDesiredEverywhere('memory', 'stopped')).toBe(3);
+      const rows = await store.instances.list();
+      expect(rows.filter((row) => row.server === 'memory').map((row) => row.desired)).toEqual([
+        'stopped',
+        'stopped',
+        'stopped',
+      ]);
+      expect(rows.find((row) => row.server === 'other')?.desired).toBe('running');
+      expect(await store.instances.setDesiredEverywhere('ghost', 'stopped')).toBe(0);
+      await store.servers.remove('memory');
+      expect((await store.instances.list()).map((row) => row.server)).toEqual(['other']);
     });
 
     it('throws NOT_FOUND for a server that does not exist, and writes nothing', async () => {

@@ -4,7 +4,7 @@ import { requestDeadlines } from '../../core/servers/requestTimeout.js';
 import { formatDuration } from '../../shared/duration.js';
 import type { Palette } from './colors.js';
 import { type Field, renderFields } from './fields.js';
-import { describeLastExit, formatPairs, formatTarget, formatUptime } from './servers.js';
+import { describeLastExit, formatNodes, formatPairs, formatTarget, formatUptime } from './servers.js';
 import { colorState } from './states.js';
 import { renderTable } from './table.js';
 
@@ -47,6 +47,8 @@ export function renderServerDetail(detail: ServerDetail, palette: Palette): stri
     ['Restarts', String(detail.restarts)],
     ['Last exit', describeLastExit(detail)],
     ['Last error', detail.lastError ? palette.red(detail.lastError) : EMPTY],
+    ['Replicas', String(detail.replicas)],
+    ['Nodes', formatNodes(detail.nodes)],
   ];
   if (detail.downSince) fields.push(['Down since', detail.downSince]);
   if (detail.nextRestartAt) fields.push(['Next restart', detail.nextRestartAt]);

@@ -6,7 +6,7 @@ import { quoteArgv } from './shellQuote.js';
 import { colorState } from './states.js';
 import { renderTable } from './table.js';
 
-const COLUMNS = ['NAME', 'TRANSPORT', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST-EXIT'] as const;
+const COLUMNS = ['NAME', 'TRANSPORT', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST-EXIT', 'NODE'] as const;
 const WIDE_COLUMNS = [...COLUMNS, 'COMMAND/URL', 'LABELS', 'PROCESSES'] as const;
 const EMPTY = '-';
 
@@ -51,6 +51,11 @@ export function formatProcesses(processes: ServerView['processes']): string {
     .join(',');
 }
 
+/** Where it runs: `node-a`, `node-a,node-b` (one or more nodes of a cluster), or `-`. */
+export function formatNodes(nodes: readonly string[]): string {
+  return nodes.length === 0 ? EMPTY : nodes.join(',');
+}
+
 export interface ServerTableOptions {
   wide: boolean;
   headers: boolean;
@@ -77,6 +82,7 @@ export function renderServerTable(views: readonly ServerView[], options: ServerT
       formatUptime(view.uptimeSeconds),
       String(view.restarts),
       formatLastExit(view),
+      formatNodes(view.nodes),
     ];
     if (options.wide) row.push(formatTarget(view), formatPairs(view.labels), formatProcesses(view.processes));
     const instances = view.instances.map((instance) => {
@@ -88,6 +94,7 @@ export function renderServerTable(views: readonly ServerView[], options: ServerT
         formatUptime(instance.uptimeSeconds),
         String(instance.restarts),
         formatLastExit(instance),
+        EMPTY,
       ];
       // Its env and key are in `server show` and -o json; the table stays one line per instance.
       if (options.wide) line.push(formatTarget(view), EMPTY, EMPTY);

@@ -57,6 +57,7 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   settingKey('servers.startConcurrency', 'number', 'MCPCTL_START_CONCURRENCY'),
   settingKey('metrics.enabled', 'boolean', 'MCPCTL_METRICS'),
   urlSetting('store.url', 'MCPCTL_STORE_URL'),
+  settingKey('cluster.leaseTtl', 'duration'),
   settingKey('cli.output', 'text', 'MCPCTL_OUTPUT', 'cli'),
   settingKey('alerts.interval', 'duration', 'MCPCTL_ALERTS_INTERVAL'),
   settingKey('alerts.timeout', 'duration', 'MCPCTL_ALERTS_TIMEOUT'),

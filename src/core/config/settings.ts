@@ -158,8 +158,11 @@ const settingsSchema = z
         message: 'give both tlsCert and tlsKey, or neither (a self-signed pair is then generated)',
       })
       .prefault({}),
+    /** A cluster of daemons on one shared store (PostgreSQL): how nodes reach each other, how servers are placed. */
     cluster: z
       .object({
+        /** Milliseconds once parsed: a server lease's TTL; a dead node's servers move within it (env MCPCTL_LEASE_TTL_MS in ms). */
+        leaseTtl: duration('15s', 300, 600_000),
         /**
          * The URL other nodes dial for this node's TLS listener (`--advertise`), when its bind address
          * is not it (0.0.0.0, a NAT, a Kubernetes pod IP). Default: the listener's own URL.

@@ -22,6 +22,19 @@ export const MIN_MEMORY_LIMIT = 1024 * 1024;
 
 const millis = z.number().int().min(0).max(86_400_000);
 
+/** The most nodes a server may be asked to run on by number (`all` has no bound). */
+export const MAX_REPLICAS = 64;
+
+/**
+ * On how many nodes of a cluster it runs: a number of lease slots (core/cluster/leaseKeeper.ts),
+ * or `all` (every live node, no lease). Absent: 1. One daemon alone runs it whatever it says.
+ */
+export const replicasSchema = z.union([
+  z.number().int().min(1, 'must be 1 or more, or all').max(MAX_REPLICAS, `must be at most ${MAX_REPLICAS}, or all`),
+  z.literal('all'),
+]);
+export type Replicas = z.output<typeof replicasSchema>;
+
 /**
  * How an instance is supervised. Defaults follow RELIABILITY.md §2: on-failure,
  * 1 s doubling with ±20 % jitter capped at 60 s, reset after 60 s healthy, give
@@ -83,6 +96,7 @@ const common = {
   logLevel: z.enum(SERVER_LOG_LEVELS).optional(),
   /** `logs --session` shows the arguments of each request (they may hold secrets: off unless asked). */
   debugPayloads: z.literal(true).optional(),
+  replicas: replicasSchema.optional(),
 };
 
 export const stdioSpecSchema = z

@@ -3,6 +3,7 @@ import { McpctlError } from '../../shared/errors.js';
 import {
   ENV_NAME_PATTERN,
   policySchema,
+  replicasSchema,
   SERVER_LOG_LEVELS,
   type ServerSpec,
   type ServerSpecInput,
@@ -42,6 +43,7 @@ export const serverPatchSchema = z
     /** null: back to the daemon's logs.level. */
     logLevel: z.enum(SERVER_LOG_LEVELS).nullable().optional(),
     debugPayloads: z.boolean().optional(),
+    replicas: replicasSchema.optional(),
     share: z.enum(SHARE_MODES).optional(),
     pool: z.number().int().optional(),
     maxSessions: z.number().int().optional(),
@@ -97,6 +99,7 @@ export function applyServerPatch(spec: ServerSpec, patch: ServerPatch): ServerSp
     labels: merged(spec.labels, patch.labels, patch.unsetLabels),
     policy: { ...spec.policy, ...patch.policy },
     ...logFields(spec, patch),
+    ...((patch.replicas ?? spec.replicas) === undefined ? {} : { replicas: patch.replicas ?? spec.replicas }),
   };
   if (spec.transport === 'http') {
     return {

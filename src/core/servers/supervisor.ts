@@ -30,6 +30,7 @@ import { type Clock, Instance, type InstanceObserver } from './instance.js';
 import { requestDeadlines } from './requestTimeout.js';
 import { rollOver } from './rollover.js';
 import type { Runner } from './runner.js';
+import type { DesiredState } from './states.js';
 import { type ServerLogSink, startStdioRunner } from './stdioRunner.js';
 import type { DerivedEntry, ServerEntry } from './views.js';
 
@@ -71,6 +72,22 @@ export interface SupervisorDeps {
   instancesChanged?(): void;
   /** What an isolated server's per-session upstreams tell the daemon's logs. */
   tap?(name: string): UpstreamTap;
+  /** The node whose instance rows this daemon reads and writes ('' by default: the one daemon of its store). */
+  instanceNode?: string;
+}
+
+/**
+ * Which servers run on this node, in a cluster (core/cluster/leaseKeeper.ts). Without one, every
+ * server runs here, as on a daemon alone.
+ */
+export interface Placement {
+  /** This node runs `name` now (it holds a slot of it, or it runs on every node). */
+  runsHere(name: string): boolean;
+  /**
+   * The user asked `name` to run or to stop: every node's desired state says so, and placement
+   * acts on it at once (gains or gives up slots) instead of at its next round.
+   */
+  desiredChanged(names: readonly string[], desired: DesiredState): Promise<void>;
 }
 
 /** An instance of a server for profile members whose env differs from the server's (`SERVER@<hash>`). */
@@ -122,6 +139,7 @@ export class Supervisor {
   private readonly servers = new Map<string, Managed>();
   /** Bounds the stdio starts under way: a daemon start of twenty servers spawns a few at a time. */
   private readonly startGate: Limiter;
+  private placement: Placement | undefined;
 
   constructor(private readonly deps: SupervisorDeps) {
     this.startGate = new Limiter(deps.startConcurrency ?? 4);
@@ -139,7 +157,9 @@ export class Supervisor {
    */
   async load(): Promise<void> {
     const { store, logger } = this.deps;
-    const saved = new Map((await store.instances.list()).map((row) => [row.server, row]));
+    const node = this.deps.instanceNode ?? '';
+    const rows = (await store.instances.list()).filter((row) => row.node === node);
+    const saved = new Map(rows.map((row) => [row.server, row]));
     const loaded: Array<{ managed: Managed; saved: StoredInstance | undefined }> = [];
     for (const row of await store.servers.list()) {
       let spec: ServerSpec;
@@ -196,6 +216,7 @@ export class Supervisor {
     const starts = [...this.servers.values()]
       .filter((managed) => managed.spec.autostart || managed.instance.desired === 'running')
       .filter((managed) => managed.instance.state !== 'failed')
+      .filter((managed) => this.runsHere(managed.spec.name))
       .flatMap((managed) => instancesOf([managed]))
       .map((instance) => instance.start({ manual: false }));
     await Promise.all(starts);
@@ -224,7 +245,10 @@ export class Supervisor {
     const changed = this.adoptNeeds(needed);
     const starts = changed.map(async ({ managed, derived, previous }) => {
       const { instance } = derived;
-      const shouldRun = managed.instance.desired === 'running' && managed.instance.state !== 'failed';
+      const shouldRun =
+        managed.instance.desired === 'running' &&
+        managed.instance.state !== 'failed' &&
+        this.runsHere(managed.spec.name);
       if (previous === undefined) {
         if (!shouldRun) return;
         instance.assumeDesired('running');
@@ -377,7 +401,11 @@ export class Supervisor {
     const managed = this.manage(spec, createdAt);
     managed.instance.assumeDesired(desired);
     this.event(managed, 'added', `${spec.name} added`);
-    if (spec.autostart) await settleUnless(options.wait === false, managed.instance.start({ manual: true }));
+    // In a cluster it starts where placement puts it: here only once this node took a slot of it.
+    if (this.placement) await this.placement.desiredChanged([spec.name], desired);
+    if (spec.autostart && this.runsHere(spec.name)) {
+      await settleUnless(options.wait === false, managed.instance.start({ manual: true }));
+    }
     return added(managed, false);
   }
 
@@ -570,7 +598,8 @@ export class Supervisor {
     const managed = this.manage(spec, createdAt);
     managed.instance.assumeDesired(spec.autostart ? 'running' : 'stopped');
     this.note(managed, `${spec.name} added on another node`);
-    if (spec.autostart) void settleUnless(true, managed.instance.start({ manual: true }));
+    // In a cluster the lease keeper's next round places it; only a node it already runs on starts it now.
+    if (spec.autostart && this.runsHere(spec.name)) void settleUnless(true, managed.instance.start({ manual: true }));
   }
 
   /** A server another node removed: stopped and forgotten here as `remove` does, with nothing written. */
@@ -599,20 +628,68 @@ export class Supervisor {
   /** Start, stop and restart act on a server's instances for profiles too. */
   async start(targets: Targets, options: { wait?: boolean } = {}): Promise<ServerEntry[]> {
     const entries = this.resolve(targets);
-    const starts = Promise.all(instancesOf(entries).map((instance) => instance.start({ manual: true })));
+    if (this.placement) {
+      // Cluster-wide: every node's desired state first, then this node runs those placed here.
+      for (const entry of entries) entry.instance.assumeDesired('running');
+      await this.placement.desiredChanged(
+        entries.map((entry) => entry.spec.name),
+        'running',
+      );
+    }
+    const here = entries.filter((entry) => this.runsHere(entry.spec.name));
+    const starts = Promise.all(instancesOf(here).map((instance) => instance.start({ manual: true })));
     await settleUnless(options.wait === false, starts);
     return entries;
   }
 
+  /** In a cluster, a stop is cluster-wide: the desired state of every node's row, and each node stops its own. */
   async stop(targets: Targets): Promise<ServerEntry[]> {
     const entries = this.resolve(targets);
     await Promise.all(instancesOf(entries).map((instance) => instance.stop({ keepDesired: false })));
+    await this.placement?.desiredChanged(
+      entries.map((entry) => entry.spec.name),
+      'stopped',
+    );
     return entries;
   }
 
+  /** Cluster placement from now on (set before `load`): `resume`, `add` and `start` run here only what it places here. */
+  setPlacement(placement: Placement): void {
+    this.placement = placement;
+  }
+
+  private runsHere(name: string): boolean {
+    return this.placement === undefined || this.placement.runsHere(name);
+  }
+
+  /** The cluster's desired state of `name` (a start or stop on another node): in memory only, the store holds it. */
+  clusterDesired(name: string, desired: DesiredState): void {
+    const managed = this.servers.get(name);
+    if (managed !== undefined && managed.instance.desired !== desired) managed.instance.assumeDesired(desired);
+  }
+
+  /**
+   * Placement's decision for this node: start `name` here (a slot gained; a server that failed
+   * stays failed until the user starts it) or stop it (a slot lost or given up), its desired state
+   * kept either way: it is the cluster's, not this node's.
+   */
+  async placed(name: string, run: boolean): Promise<void> {
+    const managed = this.servers.get(name);
+    if (managed === undefined) return;
+    const instances = instancesOf([managed]);
+    if (!run) {
+      await Promise.all(instances.map((instance) => instance.stop({ keepDesired: true })));
+      return;
+    }
+    if (managed.instance.state === 'failed') return;
+    await Promise.all(instances.map((instance) => instance.start({ manual: false })));
+  }
+
+  /** In a cluster, each node restarts its own: a node that does not run a server must not start it. */
   async restart(targets: Targets): Promise<ServerEntry[]> {
     const entries = this.resolve(targets);
-    await Promise.all(instancesOf(entries).map((instance) => instance.restart()));
+    const here = entries.filter((entry) => this.runsHere(entry.spec.name));
+    await Promise.all(instancesOf(here).map((instance) => instance.restart()));
     return entries;
   }
 
@@ -701,7 +778,8 @@ export class Supervisor {
     const name = managed.spec.name;
     const write = managed.writes.then(async (): Promise<void> => {
       // A removed server's late writes go nowhere (nor to a new server of the same name).
-      if (this.servers.get(name) === managed) await this.deps.store.instances.update(name, patch);
+      if (this.servers.get(name) === managed)
+        await this.deps.store.instances.update(name, patch, this.deps.instanceNode);
     });
     managed.writes = write.catch(() => undefined);
     return write;

@@ -27,8 +27,8 @@ function iso(ms: number | undefined): string | null {
   return ms === undefined ? null : new Date(ms).toISOString();
 }
 
-/** The stable JSON shape of a server (camelCase fields are a contract for scripts). */
-export function toServerView(entry: ServerEntry, now: number): ServerView {
+/** The stable JSON shape of a server (camelCase fields are a contract for scripts); `nodes`: where it runs. */
+export function toServerView(entry: ServerEntry, now: number, nodes: readonly string[] = []): ServerView {
   const { spec, instance } = entry;
   const stdio = spec.transport === 'stdio' ? spec : undefined;
   const http = spec.transport === 'http' ? spec : undefined;
@@ -62,6 +62,8 @@ export function toServerView(entry: ServerEntry, now: number): ServerView {
     nextRestartAt: iso(instance.nextRestartAt),
     downSince: iso(instance.downSince),
     profiles: [...(entry.profiles ?? [])],
+    replicas: spec.replicas ?? 1,
+    nodes: [...nodes],
     instances: [...(entry.derived?.values() ?? [])].map((derived) => toInstanceView(derived, now)),
   };
 }

@@ -21,19 +21,30 @@ const COLUMNS = {
 export function createInstanceRepository(pool: Pool): InstanceRepository {
   return {
     async list() {
-      return (await pool.query<InstanceRow>('SELECT * FROM instances ORDER BY server')).rows.map(toInstance);
+      return (await pool.query<InstanceRow>('SELECT * FROM instances ORDER BY server, node')).rows.map(toInstance);
     },
-    async get(server) {
-      const row = (await pool.query<InstanceRow>('SELECT * FROM instances WHERE server = $1', [server])).rows[0];
-      return row && toInstance(row);
+    async get(server, node = '') {
+      const { rows } = await pool.query<InstanceRow>('SELECT * FROM instances WHERE server = $1 AND node = $2', [
+        server,
+        node,
+      ]);
+      return rows[0] && toInstance(rows[0]);
     },
-    async update(server, patch) {
+    async setDesiredEverywhere(server, desired) {
+      const result = await pool.query('UPDATE instances SET desired = $2, updated_at = $3 WHERE server = $1', [
+        server,
+        desired,
+        new Date().toISOString(),
+      ]);
+      return result.rowCount ?? 0;
+    },
+    async update(server, patch, node = '') {
       const given = (Object.keys(COLUMNS) as Array<keyof InstancePatch>).filter((key) => patch[key] !== undefined);
       const columns = given.map((key) => COLUMNS[key]);
       const values = given.map((key) => patch[key]);
       const now = new Date().toISOString();
       // The patch applied by one upsert: the columns not given keep their value (or take the defaults).
-      const insertColumns = ['server', ...columns, 'updated_at'];
+      const insertColumns = ['server', 'node', ...columns, 'updated_at'];
       const placeholders = insertColumns.map((_, i) => `$${i + 1}`);
       const updates = [...columns, 'updated_at'].map((column) => `${column} = excluded.${column}`);
       const row = await inTransaction(pool, async (client) => {
@@ -46,8 +57,8 @@ export function createInstanceRepository(pool: Pool): InstanceRepository {
         }
         const { rows } = await client.query<InstanceRow>(
           `INSERT INTO instances (${insertColumns.join(', ')}) VALUES (${placeholders.join(', ')})
-           ON CONFLICT (server) DO UPDATE SET ${updates.join(', ')} RETURNING *`,
-          [server, ...values, now],
+           ON CONFLICT (server, node) DO UPDATE SET ${updates.join(', ')} RETURNING *`,
+          [server, node, ...values, now],
         );
         return rows[0] as InstanceRow;
       });

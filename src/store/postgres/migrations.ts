@@ -177,6 +177,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE nodes ADD COLUMN fingerprint ${T};
   ALTER TABLE sessions ADD COLUMN node ${T};
   `,
+  // Cluster placement: one instance row per server and node (old rows become node '').
+  `
+  ALTER TABLE instances ADD COLUMN node ${T} NOT NULL DEFAULT '';
+  ALTER TABLE instances DROP CONSTRAINT instances_pkey;
+  ALTER TABLE instances ADD PRIMARY KEY (server, node);
+  `,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;

@@ -89,6 +89,41 @@ describe('openSqliteStore', () => {
     expect((await store.profiles.list()).map((p) => p.name)).toEqual(['p']);
     store.close();
   });
+
+  it("keeps a database's instance rows as node '' when instances become per node", async () => {
+    const path = join(tempDir(), 'mcpctl.db');
+    const perNode = MIGRATIONS.findIndex((step) => step.includes('instances_by_node'));
+    const raw = new Database(path);
+    for (const step of MIGRATIONS.slice(0, perNode)) raw.exec(step);
+    const now = '2025-01-01T00:00:00.000Z';
+    raw
+      .prepare('INSERT INTO servers (name, transport, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+      .run('fs', 'stdio', '{}', now, now);
+    raw
+      .prepare(
+        "INSERT INTO instances (server, desired, state, restarts, down_since, updated_at) VALUES ('fs', 'running', 'failed', 3, ?, ?)",
+      )
+      .run(now, now);
+    raw.pragma(`user_version = ${perNode}`);
+    raw.close();
+
+    const store = openSqliteStore({ path, logger: silentLogger });
+    expect(await store.instances.list()).toEqual([
+      expect.objectContaining({
+        server: 'fs',
+        node: '',
+        desired: 'running',
+        state: 'failed',
+        restarts: 3,
+        downSince: now,
+      }),
+    ]);
+    // And the cascade still holds: the rows go with their server.
+    await store.instances.update('fs', { restarts: 4 }, 'node-a');
+    await store.servers.remove('fs');
+    expect(await store.instances.list()).toEqual([]);
+    store.close();
+  });
 });
 
 describe('openDatabase', () => {

@@ -66,7 +66,8 @@ function definitionOptions<Args extends unknown[], Opts extends OptionValues>(co
     .option(
       '--log-level <level>',
       "least severe line its log keeps, asked of the server too (default: the daemon's logs.level)",
-    );
+    )
+    .option('--replicas <n|all>', 'cluster: on how many nodes it runs (default 1), or all (every node)');
 }
 
 export function defineAdd(parent: CommandUnknownOpts, inv: MakeInvocation) {

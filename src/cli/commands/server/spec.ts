@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseSeverity } from '../../../core/logs/severity.js';
 import {
+  MAX_REPLICAS,
   type PolicyInput,
   RESTART_MODES,
   type ServerSpecInput,
@@ -49,6 +50,8 @@ export interface AddFlags {
   allowPrivate?: boolean;
   logLevel?: string;
   debugPayloads?: boolean;
+  /** `N` or `all`: on how many nodes of a cluster it runs. */
+  replicas?: string;
 }
 
 /** The flags `server add` and `server set` share. */
@@ -92,6 +95,19 @@ function parseEnv(value: string): [string, string] {
     throw usage(`invalid --env '${value}': the name must match [A-Za-z_][A-Za-z0-9_]*`, 'write it as --env NAME=VALUE');
   }
   return [key, item];
+}
+
+/** `--replicas N|all`: checked here (no zod in the CLI's light path); the daemon validates it again. */
+function parseReplicas(value: string): number | 'all' {
+  if (value.trim() === 'all') return 'all';
+  try {
+    return parseIntegerFlag('--replicas', value, 1, MAX_REPLICAS);
+  } catch {
+    throw usage(
+      `invalid --replicas '${value}': must be an integer from 1 to ${MAX_REPLICAS}, or all`,
+      'e.g. --replicas 2 (two nodes run it) or --replicas all (every node)',
+    );
+  }
 }
 
 function usage(message: string, hint: string): McpctlError {
@@ -202,6 +218,7 @@ export function buildServerSpec(
     policy: buildPolicy(flags),
     ...(flags.logLevel === undefined ? {} : { logLevel: parseSeverity('--log-level', flags.logLevel) }),
     ...(flags.debugPayloads === true ? { debugPayloads: true as const } : {}),
+    ...(flags.replicas === undefined ? {} : { replicas: parseReplicas(flags.replicas) }),
   };
   if (flags.url !== undefined) {
     if (command.length > 0) {
@@ -318,6 +335,7 @@ export function buildServerPatch(command: readonly string[], flags: SetFlags, cw
   if (flags.logLevel !== undefined) patch.logLevel = parseSeverity('--log-level', flags.logLevel);
   if (flags.unsetLogLevel) patch.logLevel = null;
   if (flags.debugPayloads !== undefined) patch.debugPayloads = flags.debugPayloads;
+  if (flags.replicas !== undefined) patch.replicas = parseReplicas(flags.replicas);
   const policy = buildPolicy(flags);
   if (Object.keys(policy).length > 0) patch.policy = policy;
   Object.assign(patch, parseSharing(flags));

@@ -50,6 +50,8 @@ export function serverView(overrides: Partial<ServerView> = {}): ServerView {
     nextRestartAt: null,
     downSince: null,
     profiles: [],
+    replicas: 1,
+    nodes: ['node-a'],
     instances: [],
     ...overrides,
   };

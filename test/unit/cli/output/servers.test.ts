@@ -13,7 +13,15 @@ const plain = createPalette(false);
 
 describe('renderServerTable', () => {
   const views = [
-    serverView({ name: 'zeta', state: 'failed', pid: null, uptimeSeconds: null, restarts: 5, lastExitCode: 1 }),
+    serverView({
+      name: 'zeta',
+      state: 'failed',
+      pid: null,
+      uptimeSeconds: null,
+      restarts: 5,
+      lastExitCode: 1,
+      nodes: [],
+    }),
     serverView(),
     serverView({
       name: 'docs',
@@ -26,16 +34,17 @@ describe('renderServerTable', () => {
       url: 'https://example.com/mcp',
       lastExitSignal: 'SIGKILL',
       labels: { team: 'a', env: 'dev' },
+      nodes: [],
     }),
   ];
 
   it('prints the documented columns, one row per server sorted by name', () => {
     expect(renderServerTable(views, { wide: false, headers: true, palette: plain })).toBe(
       [
-        'NAME         TRANSPORT   STATE     PID    UPTIME   RESTARTS   LAST-EXIT',
-        'docs         http        backoff   -      -        0          SIGKILL',
-        'everything   stdio       running   4242   1h2m     0          -',
-        'zeta         stdio       failed    -      -        5          1',
+        'NAME         TRANSPORT   STATE     PID    UPTIME   RESTARTS   LAST-EXIT   NODE',
+        'docs         http        backoff   -      -        0          SIGKILL     -',
+        'everything   stdio       running   4242   1h2m     0          -           node-a',
+        'zeta         stdio       failed    -      -        5          1           -',
         '',
       ].join('\n'),
     );
@@ -43,7 +52,7 @@ describe('renderServerTable', () => {
 
   it('adds COMMAND/URL (argv shell-quoted for reading), LABELS and PROCESSES in wide mode', () => {
     const lines = renderServerTable(views, { wide: true, headers: true, palette: plain }).split('\n');
-    expect(lines[0]).toMatch(/LAST-EXIT\s+COMMAND\/URL\s+LABELS\s+PROCESSES$/);
+    expect(lines[0]).toMatch(/LAST-EXIT\s+NODE\s+COMMAND\/URL\s+LABELS\s+PROCESSES$/);
     expect(lines[1]).toMatch(/https:\/\/example\.com\/mcp\s+team=a,env=dev\s+-$/);
     expect(lines[2]).toMatch(/npx -y @modelcontextprotocol\/server-everything\s+-\s+-$/);
   });
@@ -60,9 +69,18 @@ describe('renderServerTable', () => {
     expect(row).toMatch(/ 11:a1b2c3d4e5f6,12:warm$/);
   });
 
+  it('shows every node a server runs on in a cluster', () => {
+    const [, row] = renderServerTable([serverView({ replicas: 'all', nodes: ['node-a', 'node-b'] })], {
+      wide: false,
+      headers: true,
+      palette: plain,
+    }).split('\n');
+    expect(row).toMatch(/ node-a,node-b$/);
+  });
+
   it('omits the header with headers: false', () => {
     const text = renderServerTable([serverView()], { wide: false, headers: false, palette: plain });
-    expect(text).toBe('everything   stdio   running   4242   1h2m   0   -\n');
+    expect(text).toBe('everything   stdio   running   4242   1h2m   0   -   node-a\n');
   });
 
   it('colours states by meaning and keeps the columns aligned', () => {

@@ -26,6 +26,15 @@ const apply = (spec: ServerSpec, patch: unknown) =>
   serverSpecSchema.parse(applyServerPatch(spec, serverPatchSchema.parse(patch)));
 
 describe('applyServerPatch: what server set changes', () => {
+  it('sets replicas on either transport and keeps them through other edits; zod refuses a bad count', () => {
+    expect(apply(stdio, { replicas: 2 }).replicas).toBe(2);
+    expect(apply(http, { replicas: 'all' }).replicas).toBe('all');
+    expect(apply(apply(stdio, { replicas: 3 }), { labels: { a: 'b' } }).replicas).toBe(3);
+    expect(apply(stdio, {}).replicas).toBeUndefined();
+    expect(() => apply(stdio, { replicas: 0 })).toThrow();
+    expect(() => serverSpecSchema.parse({ ...stdio, replicas: 65 })).toThrow(/at most 64/);
+  });
+
   it('merges env, labels and roots, removes unset entries, and keeps every field not named', () => {
     const edited = apply(stdio, {
       env: { B: '3', C: '4' },

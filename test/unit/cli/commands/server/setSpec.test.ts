@@ -68,6 +68,16 @@ describe('buildServerPatch: server set flags with the add parsers', () => {
     }
   });
 
+  it('takes --replicas N or all, and refuses anything else with a hint', () => {
+    expect(buildServerPatch([], { ...NO_FLAGS, replicas: '2' }, '/home/u')).toEqual({ replicas: 2 });
+    expect(buildServerPatch([], { ...NO_FLAGS, replicas: 'all' }, '/home/u')).toEqual({ replicas: 'all' });
+    for (const bad of ['0', '65', 'some', '-1']) {
+      expect(() => buildServerPatch([], { ...NO_FLAGS, replicas: bad }, '/home/u')).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining(`'${bad}'`) }),
+      );
+    }
+  });
+
   it('refuses bad values with the add messages (exit 2)', () => {
     const bad = (flags: Partial<SetFlags>) => () => buildServerPatch([], { ...NO_FLAGS, ...flags }, '/');
     expect(bad({ healthInterval: '10' })).toThrow("invalid --health-interval '10': a duration needs its unit");
