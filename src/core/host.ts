@@ -115,6 +115,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     });
     const tokens = new TokenService({ tokens: store.tokens, logger, now: Date.now });
     await tokens.load();
+    cleanups.push(() => tokens.close());
     const serverLogs = new Map<string, ServerLogFile>();
     const events = new EventHub({ store, logger });
     cleanups.push(() => events.flushed());
@@ -179,7 +180,11 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       tap: (name) => logLevels.tap(name),
       ...(settings.gateway.auth === 'token' ? { gate: loopbackGate(tokenGate(tokens, logger, audit)) } : {}),
     });
-    tokens.onRevoked((name) => gateway.closeSessionsOf({ kind: 'token', name, role: 'client' }, 'token revoked'));
+    // What a token held open ends with it, revoked or expired: gateway sessions and dashboard streams.
+    tokens.onEnded((name, why) => {
+      gateway.closeSessionsOf({ kind: 'token', name, role: 'client' }, `token ${why}`);
+      dashboard.endSessionsOf(name);
+    });
     const supervisor: Supervisor = new Supervisor({
       store,
       logger,
