@@ -353,6 +353,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     // One audited table for every front door: the socket, the remote listener, the dashboard.
     const table = { methods: withAudit(local.methods, audit), streams: local.streams };
     const remoteDispatch = createControlDispatch({ ...table, logger });
+    // A token's control streams over the remote listener (`logs -f`, `events -f`) end with it too.
+    tokens.onEnded((name) => remoteDispatch.abortStreamsOf(name));
     remote = await startRemoteAccess({
       settings,
       paths,

@@ -75,15 +75,21 @@ async function openSession(token: string, target = '/servers/alpha/mcp'): Promis
 }
 
 /** A response held open (server-sent events): resolves once its head has come; `ended` when the daemon ends it. */
-function openStream(path: string, headers: Record<string, string>): Promise<{ status: number; ended: Promise<void> }> {
+function openStream(
+  path: string,
+  headers: Record<string, string>,
+  method = 'GET',
+  body?: string,
+): Promise<{ status: number; ended: Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: base.hostname, port: base.port, path, method: 'GET', ca, headers }, (res) => {
+    const head = body === undefined ? headers : { ...headers, 'content-type': 'application/json' };
+    const req = request({ host: base.hostname, port: base.port, path, method, ca, headers: head }, (res) => {
       res.resume();
       const ended = new Promise<void>((done) => res.once('close', () => done()));
       resolve({ status: res.statusCode ?? 0, ended });
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -98,8 +104,13 @@ async function endsWithin(ended: Promise<void>, ms: number): Promise<boolean> {
   return result;
 }
 
-/** A token's two long-lived streams: the dashboard's event stream (logged in with it) and a gateway session's SSE. */
-async function openTokenStreams(token: string): Promise<{ dashboard: Promise<void>; gateway: Promise<void> }> {
+/**
+ * A token's long-lived streams: the dashboard's event stream (logged in with it), a gateway
+ * session's SSE, and a control stream (`events --follow` through a remote context).
+ */
+async function openTokenStreams(
+  token: string,
+): Promise<{ dashboard: Promise<void>; gateway: Promise<void>; control: Promise<void> }> {
   const login = await send('POST', '/ui/login', { body: JSON.stringify({ token }) });
   expect(login.status, login.body).toBe(200);
   const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
@@ -113,7 +124,9 @@ async function openTokenStreams(token: string): Promise<{ dashboard: Promise<voi
     'mcp-protocol-version': '2025-06-18',
   });
   expect(sse.status).toBe(200);
-  return { dashboard: events.ended, gateway: sse.ended };
+  const control = await openStream('/v1/followEvents', { authorization: `Bearer ${token}` }, 'POST', '{}');
+  expect(control.status).toBe(200);
+  return { dashboard: events.ended, gateway: sse.ended, control: control.ended };
 }
 
 beforeAll(async () => {
@@ -231,14 +244,15 @@ describe('the remote listener', () => {
     expect(after.status).toBe(401);
   });
 
-  it("closes a revoked token's open dashboard event stream and gateway SSE stream within a second", async () => {
+  it("closes a revoked token's open dashboard event stream, gateway SSE stream and control stream within a second", async () => {
     const { token } = await mcpctlJson<{ token: string }>(home, ['token', 'create', 'watcher', '--role', 'operator']);
     const streams = await openTokenStreams(token);
     // Nothing ends them while the token stands.
-    expect(await endsWithin(Promise.race([streams.dashboard, streams.gateway]), 300)).toBe(false);
+    expect(await endsWithin(Promise.race([streams.dashboard, streams.gateway, streams.control]), 300)).toBe(false);
     expect((await mcpctl(home, ['token', 'revoke', 'watcher'])).code).toBe(0);
     expect(await endsWithin(streams.dashboard, 1000)).toBe(true);
     expect(await endsWithin(streams.gateway, 1000)).toBe(true);
+    expect(await endsWithin(streams.control, 1000)).toBe(true);
   });
 
   it("closes an expiring token's open streams when it expires, and its gateway sessions name why", async () => {
@@ -254,9 +268,12 @@ describe('the remote listener', () => {
     const streams = await openTokenStreams(created.token);
     const left = Date.parse(created.expiresAt) - Date.now();
     expect(left, 'the streams opened too slowly to watch the expiry').toBeGreaterThan(100);
-    expect(await endsWithin(Promise.race([streams.dashboard, streams.gateway]), left - 100)).toBe(false);
+    expect(await endsWithin(Promise.race([streams.dashboard, streams.gateway, streams.control]), left - 100)).toBe(
+      false,
+    );
     expect(await endsWithin(streams.dashboard, 1000)).toBe(true);
     expect(await endsWithin(streams.gateway, 1000)).toBe(true);
+    expect(await endsWithin(streams.control, 1000)).toBe(true);
     const sessions = await mcpctlJson<Array<{ principal?: string; closeReason: string | null }>>(home, [
       'session',
       'ls',
