@@ -123,6 +123,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     });
     const tokens = new TokenService({ tokens: store.tokens, logger, now: Date.now });
     await tokens.load();
+    cleanups.push(() => tokens.close());
     const serverLogs = new Map<string, ServerLogFile>();
     const events = new EventHub({ store, logger });
     cleanups.push(() => events.flushed());
@@ -194,7 +195,11 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       ...(settings.gateway.auth === 'token' ? { gate: loopbackGate(tokenGate(tokens, logger, audit)) } : {}),
       ...(cluster === undefined ? {} : { forwarding: cluster.forwarding }),
     });
-    tokens.onRevoked((name) => gateway.closeSessionsOf({ kind: 'token', name, role: 'client' }, 'token revoked'));
+    // What a token held open ends with it, revoked or expired: gateway sessions and dashboard streams.
+    tokens.onEnded((name, why) => {
+      gateway.closeSessionsOf({ kind: 'token', name, role: 'client' }, `token ${why}`);
+      dashboard.endSessionsOf(name);
+    });
     // A shared store means a cluster: servers run where their leases are (core/cluster/leaseKeeper.ts).
     const leaseTtlMs = Number(env.MCPCTL_LEASE_TTL_MS ?? 0) || settings.cluster.leaseTtl;
     const heartbeatMs = Number(env.MCPCTL_TEST_HEARTBEAT_MS ?? 0) || HEARTBEAT_INTERVAL_MS;
@@ -410,6 +415,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
     // One audited table for every front door: the socket, the remote listener, the dashboard.
     const table = { methods: withAudit(local.methods, audit), streams: local.streams };
     const remoteDispatch = createControlDispatch({ ...table, logger });
+    // A token's control streams over the remote listener (`logs -f`, `events -f`) end with it too.
+    tokens.onEnded((name) => remoteDispatch.abortStreamsOf(name));
     remote = await startRemoteAccess({
       settings,
       paths,

@@ -1,3 +1,4 @@
+import './localeGuard.js';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { EventItem } from '../core/api.js';

@@ -74,6 +74,61 @@ async function openSession(token: string, target = '/servers/alpha/mcp'): Promis
   return id;
 }
 
+/** A response held open (server-sent events): resolves once its head has come; `ended` when the daemon ends it. */
+function openStream(
+  path: string,
+  headers: Record<string, string>,
+  method = 'GET',
+  body?: string,
+): Promise<{ status: number; ended: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const head = body === undefined ? headers : { ...headers, 'content-type': 'application/json' };
+    const req = request({ host: base.hostname, port: base.port, path, method, ca, headers: head }, (res) => {
+      res.resume();
+      const ended = new Promise<void>((done) => res.once('close', () => done()));
+      resolve({ status: res.statusCode ?? 0, ended });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Whether `ended` settles within `ms`. */
+async function endsWithin(ended: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const result = await Promise.race([ended.then(() => true as const), late]);
+  clearTimeout(timer);
+  return result;
+}
+
+/**
+ * A token's long-lived streams: the dashboard's event stream (logged in with it), a gateway
+ * session's SSE, and a control stream (`events --follow` through a remote context).
+ */
+async function openTokenStreams(
+  token: string,
+): Promise<{ dashboard: Promise<void>; gateway: Promise<void>; control: Promise<void> }> {
+  const login = await send('POST', '/ui/login', { body: JSON.stringify({ token }) });
+  expect(login.status, login.body).toBe(200);
+  const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
+  const events = await openStream('/ui/api/followEvents?input=%7B%7D', { cookie, accept: 'text/event-stream' });
+  expect(events.status).toBe(200);
+  const id = await openSession(token);
+  const sse = await openStream('/servers/alpha/mcp', {
+    authorization: `Bearer ${token}`,
+    accept: 'text/event-stream',
+    'mcp-session-id': id,
+    'mcp-protocol-version': '2025-06-18',
+  });
+  expect(sse.status).toBe(200);
+  const control = await openStream('/v1/followEvents', { authorization: `Bearer ${token}` }, 'POST', '{}');
+  expect(control.status).toBe(200);
+  return { dashboard: events.ended, gateway: sse.ended, control: control.ended };
+}
+
 beforeAll(async () => {
   ({ home, cleanup } = makeHome());
   const started = await mcpctl(home, ['daemon', 'start', '--listen', '127.0.0.1:0']);
@@ -187,6 +242,46 @@ describe('the remote listener', () => {
     expect(session).toMatchObject({ state: 'closed', closeReason: 'token revoked' });
     const after = await send('POST', '/v1/listServers', { token: tokens.scoped, body: '{}' });
     expect(after.status).toBe(401);
+  });
+
+  it("closes a revoked token's open dashboard event stream, gateway SSE stream and control stream within a second", async () => {
+    const { token } = await mcpctlJson<{ token: string }>(home, ['token', 'create', 'watcher', '--role', 'operator']);
+    const streams = await openTokenStreams(token);
+    // Nothing ends them while the token stands.
+    expect(await endsWithin(Promise.race([streams.dashboard, streams.gateway, streams.control]), 300)).toBe(false);
+    expect((await mcpctl(home, ['token', 'revoke', 'watcher'])).code).toBe(0);
+    expect(await endsWithin(streams.dashboard, 1000)).toBe(true);
+    expect(await endsWithin(streams.gateway, 1000)).toBe(true);
+    expect(await endsWithin(streams.control, 1000)).toBe(true);
+  });
+
+  it("closes an expiring token's open streams when it expires, and its gateway sessions name why", async () => {
+    const created = await mcpctlJson<{ token: string; expiresAt: string }>(home, [
+      'token',
+      'create',
+      'brief',
+      '--role',
+      'operator',
+      '--expires',
+      '4s',
+    ]);
+    const streams = await openTokenStreams(created.token);
+    const left = Date.parse(created.expiresAt) - Date.now();
+    expect(left, 'the streams opened too slowly to watch the expiry').toBeGreaterThan(100);
+    expect(await endsWithin(Promise.race([streams.dashboard, streams.gateway, streams.control]), left - 100)).toBe(
+      false,
+    );
+    expect(await endsWithin(streams.dashboard, 1000)).toBe(true);
+    expect(await endsWithin(streams.gateway, 1000)).toBe(true);
+    expect(await endsWithin(streams.control, 1000)).toBe(true);
+    const sessions = await mcpctlJson<Array<{ principal?: string; closeReason: string | null }>>(home, [
+      'session',
+      'ls',
+      '--all',
+      '-o',
+      'json',
+    ]);
+    expect(sessions.map((session) => session.closeReason)).toContain('token expired');
   });
 
   it('answers 429 with Retry-After after 20 failed attempts in a minute from one address', async () => {

@@ -123,7 +123,7 @@ describe('ChangeSync', () => {
     feed.tell('server', 'old');
     await waitFor('old here', () => here.supervisor.find('old'));
     const revoked: string[] = [];
-    here.tokens.onRevoked((name) => revoked.push(name));
+    here.tokens.onEnded((name) => revoked.push(name));
     const { token } = await there.tokens.create({
       name: 'gone',
       role: 'client',

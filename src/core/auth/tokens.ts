@@ -20,22 +20,32 @@ export interface NewToken {
 /** `last used` is written at most this often per token: a busy client must not turn reads into writes. */
 const TOUCH_EVERY_MS = 60_000;
 
+/** Why a token stopped standing: what held it open (gateway sessions, dashboard streams) is closed then. */
+export type TokenEnd = 'revoked' | 'expired';
+
+/** setTimeout's longest delay; a later expiry is looked at again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * The daemon's tokens, held in memory by hash (a request costs one map lookup) and written
  * through to the store. Revoking takes effect on the next request; listeners close what the
- * token held open (gateway sessions).
+ * token held open (gateway sessions, dashboard streams), at revocation and at the moment it expires.
  */
 export class TokenService {
   private readonly byHash = new Map<string, StoredToken>();
   private readonly touched = new Map<string, number>();
-  private readonly revokedListeners: Array<(name: string) => void> = [];
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly endedListeners: Array<(name: string, why: TokenEnd) => void> = [];
+  /** Tokens whose expiry was announced: each is announced once. */
+  private readonly expiredNames = new Set<string>();
+  private expiryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: { tokens: TokenRepository; logger: Logger; now(): number }) {}
 
   async load(): Promise<void> {
     this.byHash.clear();
     for (const token of await this.deps.tokens.list()) this.byHash.set(token.hash, token);
+    this.scheduleExpiry();
   }
 
   /** Changes one at a time: a reload never drops a token created (or keeps one revoked) meanwhile. */
@@ -61,6 +71,8 @@ export class TokenService {
       expiresAt: input.expiresAt === null ? null : new Date(input.expiresAt).toISOString(),
     });
     this.byHash.set(stored.hash, stored);
+    this.expiredNames.delete(stored.name);
+    this.scheduleExpiry();
     return { token, stored };
   }
 
@@ -76,7 +88,8 @@ export class TokenService {
     const removed = await this.deps.tokens.remove(name);
     for (const [hash, token] of this.byHash) if (token.name === name) this.byHash.delete(hash);
     this.touched.delete(name);
-    if (removed) this.revoked(name);
+    if (removed) this.announce(name, 'revoked');
+    this.scheduleExpiry();
     return removed;
   }
 
@@ -97,22 +110,20 @@ export class TokenService {
     for (const name of before) {
       if (now.has(name)) continue;
       this.touched.delete(name);
-      this.revoked(name);
+      this.announce(name, 'revoked');
     }
+    this.scheduleExpiry();
   }
 
-  private revoked(name: string): void {
-    for (const listener of this.revokedListeners) {
-      try {
-        listener(name);
-      } catch (error) {
-        this.deps.logger.warn({ err: error, token: name }, 'a token revocation listener failed');
-      }
-    }
+  /** Told when a token stops standing: revoked here, or its expiry time reached. */
+  onEnded(listener: (name: string, why: TokenEnd) => void): void {
+    this.endedListeners.push(listener);
   }
 
-  onRevoked(listener: (name: string) => void): void {
-    this.revokedListeners.push(listener);
+  /** Stops the expiry timer (the daemon is stopping). */
+  close(): void {
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
   }
 
   /** Whether the token of this name still exists and has not expired (a dashboard session it opened lives as long). */
@@ -135,6 +146,46 @@ export class TokenService {
     if (stored.expiresAt !== null && Date.parse(stored.expiresAt) <= now) return { ok: false, reason: 'expired' };
     this.touch(stored, now);
     return { ok: true, principal: toPrincipal(stored) };
+  }
+
+  private announce(name: string, why: TokenEnd): void {
+    for (const listener of this.endedListeners) {
+      try {
+        listener(name, why);
+      } catch (error) {
+        this.deps.logger.warn({ err: error, token: name, why }, 'a token end listener failed');
+      }
+    }
+  }
+
+  /**
+   * One timer, for the soonest expiry not yet announced: a request refuses an expired token by
+   * itself, but a stream opened before the expiry would otherwise flow on until it reconnects.
+   */
+  private scheduleExpiry(): void {
+    this.close();
+    let soonest: number | undefined;
+    for (const stored of this.byHash.values()) {
+      if (stored.expiresAt === null || this.expiredNames.has(stored.name)) continue;
+      const at = Date.parse(stored.expiresAt);
+      if (soonest === undefined || at < soonest) soonest = at;
+    }
+    if (soonest === undefined) return;
+    const delay = Math.min(Math.max(soonest - this.deps.now(), 0), MAX_TIMER_MS);
+    this.expiryTimer = setTimeout(() => this.expireDue(), delay);
+    this.expiryTimer.unref();
+  }
+
+  private expireDue(): void {
+    this.expiryTimer = undefined;
+    const now = this.deps.now();
+    for (const stored of [...this.byHash.values()]) {
+      if (stored.expiresAt === null || this.expiredNames.has(stored.name) || Date.parse(stored.expiresAt) > now)
+        continue;
+      this.expiredNames.add(stored.name);
+      this.announce(stored.name, 'expired');
+    }
+    this.scheduleExpiry();
   }
 
   private touch(stored: StoredToken, now: number): void {

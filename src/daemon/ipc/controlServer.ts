@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { dirname } from 'node:path';
 import { McpctlError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
-import { type CallContext, LOCAL_CALL } from '../../shared/principal.js';
+import { type CallContext, LOCAL_CALL, type Principal } from '../../shared/principal.js';
 import { unlinkQuietly } from '../service/files.js';
 import { sendError, sendJson } from './httpReply.js';
 import { checkSocketPathLength, listen } from './listenSocket.js';
@@ -34,10 +34,12 @@ export interface ControlDispatch {
   handle(req: IncomingMessage, res: ServerResponse, call: CallContext): void;
   /** Ends open streams (their signals abort). */
   abortStreams(): void;
+  /** Ends the open streams a token's holder opened (the token was revoked or expired). */
+  abortStreamsOf(tokenName: string): void;
 }
 
 export function createControlDispatch(options: ControlDispatchOptions): ControlDispatch {
-  const openStreams = new Set<AbortController>();
+  const openStreams: OpenStreams = new Map();
   return {
     handle(req, res, call) {
       route(req, res, options, openStreams, call).catch((error: unknown) => {
@@ -47,10 +49,18 @@ export function createControlDispatch(options: ControlDispatchOptions): ControlD
       });
     },
     abortStreams() {
-      for (const stream of openStreams) stream.abort();
+      for (const stream of openStreams.keys()) stream.abort();
+    },
+    abortStreamsOf(tokenName) {
+      for (const [stream, principal] of openStreams) {
+        if (principal.kind === 'token' && principal.name === tokenName) stream.abort();
+      }
     },
   };
 }
+
+/** Each open stream with who opened it. */
+type OpenStreams = Map<AbortController, Principal>;
 
 /** The path without its query: a query string may hold a token and is never logged. */
 function pathOf(url: string | undefined): string {
@@ -115,7 +125,7 @@ async function route(
   req: IncomingMessage,
   res: ServerResponse,
   options: ControlDispatchOptions,
-  openStreams: Set<AbortController>,
+  openStreams: OpenStreams,
   call: CallContext,
 ): Promise<void> {
   const path = pathOf(req.url);
@@ -157,7 +167,7 @@ async function route(
     sendJson(res, 200, output);
   } else if (stream) {
     const controller = new AbortController();
-    openStreams.add(controller);
+    openStreams.set(controller, call.principal);
     try {
       await writeStream(res, () => stream(body.value, call, controller.signal), controller, publicError);
     } finally {

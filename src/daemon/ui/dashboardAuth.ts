@@ -79,6 +79,18 @@ export class DashboardAuth {
     this.sessions.delete(id);
   }
 
+  /** Ends every session a token opened (revoked or expired); returns their ids. */
+  closeSessionsOf(tokenName: string): string[] {
+    const ended: string[] = [];
+    for (const [id, session] of this.sessions) {
+      if (session.principal.kind === 'token' && session.principal.name === tokenName) {
+        this.sessions.delete(id);
+        ended.push(id);
+      }
+    }
+    return ended;
+  }
+
   private sweep(): void {
     const now = this.now();
     for (const [code, entry] of this.codes) if (entry.expiresAt <= now) this.codes.delete(code);

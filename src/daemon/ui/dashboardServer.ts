@@ -61,7 +61,8 @@ const SECURITY_HEADERS = {
 export class DashboardServer {
   private tables: DashboardTables | undefined;
   private readonly assets: Map<string, Asset>;
-  private readonly open = new Set<AbortController>();
+  /** The open event streams, each with the session it serves. */
+  private readonly open = new Map<AbortController, string>();
 
   constructor(private readonly options: DashboardServerOptions) {
     this.assets = options.assets ?? loadAssets();
@@ -74,7 +75,16 @@ export class DashboardServer {
 
   /** Ends the open event streams (the daemon is stopping). */
   close(): void {
-    for (const controller of this.open) controller.abort();
+    for (const controller of this.open.keys()) controller.abort();
+  }
+
+  /**
+   * A token stopped standing: its sessions end, and so do their open event streams, which would
+   * otherwise keep flowing until they reconnect. The page's reconnect then finds it logged out.
+   */
+  endSessionsOf(tokenName: string): void {
+    const ended = new Set(this.options.auth.closeSessionsOf(tokenName));
+    for (const [controller, session] of this.open) if (ended.has(session)) controller.abort();
   }
 
   handles(url: string | undefined): boolean {
@@ -265,7 +275,7 @@ export class DashboardServer {
       return;
     }
     const call = callOf(req, session.principal);
-    await this.events(res, name, (signal) => stream(input, call, signal));
+    await this.events(res, session.id, name, (signal) => stream(input, call, signal));
   }
 
   /**
@@ -291,11 +301,12 @@ export class DashboardServer {
    */
   private async events(
     res: ServerResponse,
+    sessionId: string,
     name: string,
     open: (signal: AbortSignal) => Promise<AsyncIterable<unknown>> | AsyncIterable<unknown>,
   ): Promise<void> {
     const controller = new AbortController();
-    this.open.add(controller);
+    this.open.set(controller, sessionId);
     res.once('close', () => controller.abort());
     let items: AsyncIterable<unknown>;
     try {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { generateToken, hashToken, isTokenShaped } from '../../../../src/core/auth/tokenFormat.js';
 import { TokenService } from '../../../../src/core/auth/tokens.js';
 import { bearerToken, hasTokenInQuery } from '../../../../src/daemon/remote/bearer.js';
@@ -82,7 +82,7 @@ describe('TokenService', () => {
       expiresAt: now + 60_000,
     });
     const revoked: string[] = [];
-    tokens.onRevoked((name) => revoked.push(name));
+    tokens.onEnded((name, why) => revoked.push(`${name} ${why}`));
     expect(tokens.authenticate(token)).toEqual({
       ok: true,
       principal: { kind: 'token', name: 'ci', role: 'client', scope: { servers: ['a'], profiles: [] }, readOnly: true },
@@ -101,7 +101,7 @@ describe('TokenService', () => {
       tokens.create({ name: 'ci', role: 'admin', scope: null, readOnly: false, expiresAt: null }),
     ).rejects.toThrow(/already exists/);
     expect(await tokens.revoke('ci')).toBe(true);
-    expect(revoked).toEqual(['ci']);
+    expect(revoked).toEqual(['ci revoked']);
     expect(await tokens.revoke('ci')).toBe(false);
     store.close();
     expect(readFileSync(join(dir, 'mcpctl.db')).includes(token)).toBe(false);
@@ -118,7 +118,7 @@ describe('TokenService', () => {
     expect(here.authenticate(token)).toMatchObject({ ok: true, principal: { name: 'ci' } });
 
     const revoked: string[] = [];
-    here.onRevoked((name) => revoked.push(name));
+    here.onEnded((name) => revoked.push(name));
     await here.reload(); // nothing changed: nobody told
     expect(revoked).toEqual([]);
     await other.revoke('ci');
@@ -128,5 +128,36 @@ describe('TokenService', () => {
     expect(revoked).toEqual(['ci']);
     store.close();
     otherStore.close();
+  });
+
+  it('announces each expiry once, at its time, soonest first, also for a token loaded from the store', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const dir = tempDir();
+      const { store, tokens } = service(dir);
+      const ended: string[] = [];
+      tokens.onEnded((name, why) => ended.push(`${name} ${why}`));
+      const base = { role: 'client' as const, scope: null, readOnly: false };
+      await tokens.create({ ...base, name: 'late', expiresAt: Date.now() + 5_000 });
+      await tokens.create({ ...base, name: 'soon', expiresAt: Date.now() + 1_000 });
+      await tokens.create({ ...base, name: 'never', expiresAt: null });
+      await vi.advanceTimersByTimeAsync(999);
+      expect(ended).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(ended).toEqual(['soon expired']);
+      // A daemon started later finds 'late' in the store and still ends it on time.
+      const reloaded = new TokenService({ tokens: store.tokens, logger: silentLogger, now: Date.now });
+      reloaded.onEnded((name, why) => ended.push(`reloaded: ${name} ${why}`));
+      await reloaded.load();
+      await vi.advanceTimersByTimeAsync(4_000);
+      expect(ended).toEqual(['soon expired', 'reloaded: soon expired', 'late expired', 'reloaded: late expired']);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(ended).toHaveLength(4);
+      tokens.close();
+      reloaded.close();
+      store.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

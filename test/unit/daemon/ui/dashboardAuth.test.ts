@@ -39,4 +39,17 @@ describe('DashboardAuth', () => {
     expect(auth.session(token.id)).toBeUndefined();
     expect(auth.session(owner.id)).toBe(owner);
   });
+
+  it("closes every session of one token at once, and only that token's", () => {
+    const auth = new DashboardAuth();
+    const first = auth.open({ kind: 'token', name: 'ann', role: 'viewer' });
+    const second = auth.open({ kind: 'token', name: 'ann', role: 'viewer' });
+    const other = auth.open({ kind: 'token', name: 'bob', role: 'viewer' });
+    const owner = auth.open({ ...LOCAL_OWNER, name: 'ann' });
+    expect(auth.closeSessionsOf('ann').sort()).toEqual([first.id, second.id].sort());
+    expect(auth.session(first.id)).toBeUndefined();
+    expect(auth.session(second.id)).toBeUndefined();
+    expect(auth.session(other.id)).toBe(other);
+    expect(auth.session(owner.id)).toBe(owner);
+  });
 });
