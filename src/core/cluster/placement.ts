@@ -40,11 +40,7 @@ export function slotHolders(server: string, replicas: number, leases: readonly S
 }
 
 /** Who runs `spec` now: the live holders of its slots, or every live node for `all`; sorted, no repeats. */
-export function nodesRunning(
-  spec: ServerSpec,
-  leases: readonly StoredLease[],
-  liveNodes: readonly string[],
-): string[] {
+export function nodesRunning(spec: ServerSpec, leases: readonly StoredLease[], liveNodes: readonly string[]): string[] {
   const replicas = replicasOf(spec);
   const live = new Set(liveNodes);
   const nodes = replicas === 'all' ? live : new Set(slotHolders(spec.name, replicas, leases).values());
