@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { Agent, request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHOD_NAMES, STREAM_NAMES } from '../../src/core/apiNames.js';
 import { ACCESS_ROLES, GATEWAY_PATHS, METHOD_RULES, STREAM_RULES } from '../../src/core/apiRoles.js';
@@ -17,6 +17,8 @@ interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** Sent on a kept-alive connection that an earlier request used. */
+  reused: boolean;
 }
 
 let home: string;
@@ -28,7 +30,7 @@ const tokens: Record<string, string> = {};
 function send(
   method: string,
   path: string,
-  options: { token?: string; body?: string; headers?: Record<string, string> } = {},
+  options: { token?: string; body?: string; headers?: Record<string, string>; agent?: Agent } = {},
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -38,6 +40,7 @@ function send(
         path,
         method,
         ca,
+        ...(options.agent === undefined ? {} : { agent: options.agent }),
         headers: {
           'content-type': 'application/json',
           accept: 'application/json, text/event-stream',
@@ -51,7 +54,9 @@ function send(
         res.on('data', (chunk: string) => {
           body += chunk;
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, reused: req.reusedSocket }),
+        );
       },
     );
     req.on('error', reject);
@@ -66,8 +71,8 @@ const INITIALIZE = JSON.stringify({
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'matrix', version: '1' } },
 });
 
-async function openSession(token: string, target = '/servers/alpha/mcp'): Promise<string> {
-  const answer = await send('POST', target, { token, body: INITIALIZE });
+async function openSession(token: string, target = '/servers/alpha/mcp', agent?: Agent): Promise<string> {
+  const answer = await send('POST', target, { token, body: INITIALIZE, ...(agent === undefined ? {} : { agent }) });
   expect(answer.status, answer.body).toBe(200);
   const id = answer.headers['mcp-session-id'];
   if (typeof id !== 'string') throw new Error('no session id');
@@ -235,13 +240,24 @@ describe('the remote listener', () => {
   });
 
   it('ends the open gateway sessions of a revoked token, and refuses it from the next request', async () => {
-    const id = await openSession(tokens.scoped as string);
-    const revoked = await mcpctl(home, ['token', 'revoke', 'scoped']);
-    expect(revoked.code, revoked.stderr).toBe(0);
-    const session = await mcpctlJson<{ state: string; closeReason: string | null }>(home, ['session', 'show', id]);
-    expect(session).toMatchObject({ state: 'closed', closeReason: 'token revoked' });
-    const after = await send('POST', '/v1/listServers', { token: tokens.scoped, body: '{}' });
-    expect(after.status).toBe(401);
+    // One kept-alive connection for the revoked token (the listener remembers what a connection
+    // presented), revoked over another, its next request right after.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1, ca });
+    try {
+      const id = await openSession(tokens.scoped as string, '/servers/alpha/mcp', agent);
+      // What the connection presented before vouches for nothing that comes without it.
+      const bare = await send('POST', '/servers/alpha/mcp', { body: INITIALIZE, agent });
+      expect(bare).toMatchObject({ status: 401, reused: true });
+      const revoked = await send('POST', '/v1/revokeToken', { token: tokens.admin, body: '{"name":"scoped"}' });
+      expect(revoked.status, revoked.body).toBe(200);
+      const after = await send('POST', '/servers/alpha/mcp', { token: tokens.scoped, body: INITIALIZE, agent });
+      expect(after).toMatchObject({ status: 401, reused: true });
+      const session = await mcpctlJson<{ state: string; closeReason: string | null }>(home, ['session', 'show', id]);
+      expect(session).toMatchObject({ state: 'closed', closeReason: 'token revoked' });
+      expect((await send('POST', '/v1/listServers', { token: tokens.scoped, body: '{}' })).status).toBe(401);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("closes a revoked token's open dashboard event stream, gateway SSE stream and control stream within a second", async () => {

@@ -27,7 +27,7 @@ export function tokenGate(
   now: () => number = Date.now,
 ): BearerGateOptions {
   return {
-    check: (token) => tokens.authenticate(token),
+    check: (token, connection) => tokens.authenticate(token, connection),
     limiter: new FailureLimiter({ ...FAILURE_LIMIT, now }),
     onRefused: (address, reason) => {
       logger.info({ address, reason }, 'refused a request without a valid token');

@@ -27,3 +27,15 @@ export function sameHash(a: string, b: string): boolean {
   const right = Buffer.from(b, 'hex');
   return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
 }
+
+/**
+ * Constant-time equality of two strings of the same length (a token against the one a connection
+ * presented before; behind a proxy that reuses connections, that may be another client's). The
+ * length is not secret: every token has the same.
+ */
+export function sameText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}

@@ -1,7 +1,7 @@
 import type { Logger } from '../../shared/logger.js';
 import type { Principal, PrincipalScope, Role } from '../../shared/principal.js';
 import type { StoredToken, TokenRepository } from '../../store/types.js';
-import { generateToken, hashToken, isTokenShaped, sameHash } from './tokenFormat.js';
+import { generateToken, hashToken, isTokenShaped, sameHash, sameText } from './tokenFormat.js';
 
 /** Why a presented token was refused (each answers 401; the audit log names the reason). */
 export type TokenRefusal = 'missing' | 'malformed' | 'unknown' | 'expired';
@@ -16,6 +16,20 @@ export interface NewToken {
   /** Epoch ms; null: never expires. */
   expiresAt: number | null;
 }
+
+/** A token found valid, as one connection presented it. */
+interface Admitted {
+  token: string;
+  stored: StoredToken;
+  /** Epoch ms; Infinity: never expires. */
+  expiresAt: number;
+  result: Authentication & { ok: true };
+}
+
+const MISSING: Authentication = Object.freeze({ ok: false, reason: 'missing' });
+const MALFORMED: Authentication = Object.freeze({ ok: false, reason: 'malformed' });
+const UNKNOWN: Authentication = Object.freeze({ ok: false, reason: 'unknown' });
+const EXPIRED: Authentication = Object.freeze({ ok: false, reason: 'expired' });
 
 /** `last used` is written at most this often per token: a busy client must not turn reads into writes. */
 const TOUCH_EVERY_MS = 60_000;
@@ -39,6 +53,8 @@ export class TokenService {
   /** Tokens whose expiry was announced: each is announced once. */
   private readonly expiredNames = new Set<string>();
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Each connection's last accepted token (weakly: it goes with the socket). */
+  private readonly byConnection = new WeakMap<object, Admitted>();
 
   constructor(private readonly deps: { tokens: TokenRepository; logger: Logger; now(): number }) {}
 
@@ -135,17 +151,38 @@ export class TokenService {
     return false;
   }
 
-  /** The principal a presented token stands for. The token itself is never logged. */
-  authenticate(token: string | undefined): Authentication {
-    if (token === undefined) return { ok: false, reason: 'missing' };
-    if (!isTokenShaped(token)) return { ok: false, reason: 'malformed' };
+  /**
+   * The principal a presented token stands for. The token itself is never logged. `connection`
+   * (the request's socket) remembers the last token it presented: a keep-alive client sends the
+   * same one on every request, and it is then compared in constant time instead of hashed again.
+   * The remembered entry counts only while the token map still holds that very entry, so a
+   * revocation or a reload takes effect at the connection's next request; expiry is checked every time.
+   */
+  authenticate(token: string | undefined, connection?: object): Authentication {
+    if (token === undefined) return MISSING;
+    const now = this.deps.now();
+    const last = connection === undefined ? undefined : this.byConnection.get(connection);
+    if (last !== undefined && sameText(last.token, token) && this.byHash.get(last.stored.hash) === last.stored) {
+      return this.admit(last, now);
+    }
+    if (!isTokenShaped(token)) return MALFORMED;
     const hash = hashToken(token);
     const stored = this.byHash.get(hash);
-    if (stored === undefined || !sameHash(stored.hash, hash)) return { ok: false, reason: 'unknown' };
-    const now = this.deps.now();
-    if (stored.expiresAt !== null && Date.parse(stored.expiresAt) <= now) return { ok: false, reason: 'expired' };
-    this.touch(stored, now);
-    return { ok: true, principal: toPrincipal(stored) };
+    if (stored === undefined || !sameHash(stored.hash, hash)) return UNKNOWN;
+    const admitted: Admitted = {
+      token,
+      stored,
+      expiresAt: stored.expiresAt === null ? Number.POSITIVE_INFINITY : Date.parse(stored.expiresAt),
+      result: Object.freeze({ ok: true, principal: Object.freeze(toPrincipal(stored)) }),
+    };
+    if (connection !== undefined) this.byConnection.set(connection, admitted);
+    return this.admit(admitted, now);
+  }
+
+  private admit(admitted: Admitted, now: number): Authentication {
+    if (admitted.expiresAt <= now) return EXPIRED;
+    this.touch(admitted.stored, now);
+    return admitted.result;
   }
 
   private announce(name: string, why: TokenEnd): void {

@@ -26,8 +26,10 @@ export function hasTokenInQuery(url: string | undefined): boolean {
   return false;
 }
 
+/** `connection` (the request's socket) lets the check remember what the connection presented last. */
 export type TokenCheck = (
   token: string | undefined,
+  connection?: object,
 ) => { ok: true; principal: Principal } | { ok: false; reason: string };
 
 /** Writes a refusal in the front door's own body style (JSON-RPC error or control error envelope). */
@@ -65,7 +67,7 @@ export function authenticateRequest(
     });
     return undefined;
   }
-  const result = options.check(bearerToken(req.headers.authorization));
+  const result = options.check(bearerToken(req.headers.authorization), req.socket);
   if (!result.ok) {
     options.limiter.fail(address);
     options.onRefused?.(address, result.reason);

@@ -160,4 +160,42 @@ describe('TokenService', () => {
       vi.useRealTimers();
     }
   });
+
+  it("remembers a connection's token only while it is held, unexpired and presented unchanged", async () => {
+    const dir = tempDir();
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const { store, tokens } = service(dir, () => now);
+    const ci = (
+      await tokens.create({ name: 'ci', role: 'client', scope: null, readOnly: false, expiresAt: now + 60_000 })
+    ).token;
+    const ops = (await tokens.create({ name: 'ops', role: 'operator', scope: null, readOnly: false, expiresAt: null }))
+      .token;
+    const socket = {};
+    const principalOf = (token: string | undefined) => {
+      const result = tokens.authenticate(token, socket);
+      return result.ok ? `${result.principal.name}/${result.principal.role}` : result.reason;
+    };
+    expect(principalOf(ci)).toBe('ci/client');
+    expect(principalOf(ci)).toBe('ci/client');
+    // Another token, or one character off, on the same connection: each gets its own verdict.
+    expect(principalOf(ops)).toBe('ops/operator');
+    expect(principalOf(ci)).toBe('ci/client');
+    const last = ci.at(-1) === 'A' ? 'B' : 'A';
+    expect(principalOf(`${ci.slice(0, -1)}${last}`)).toBe('unknown');
+    expect(principalOf(`${ci}x`)).toBe('malformed');
+    expect(principalOf(undefined)).toBe('missing');
+    expect(principalOf(ci)).toBe('ci/client');
+    // A reload replaces every entry: still valid, checked afresh.
+    await tokens.load();
+    expect(principalOf(ci)).toBe('ci/client');
+    // Expiry holds on a connection that presented the token before it expired.
+    now += 60_000;
+    expect(principalOf(ci)).toBe('expired');
+    expect(principalOf(ops)).toBe('ops/operator');
+    // Revocation takes effect at the connection's very next request.
+    expect(await tokens.revoke('ops')).toBe(true);
+    expect(principalOf(ops)).toBe('unknown');
+    expect(tokens.authenticate(ops, {})).toEqual({ ok: false, reason: 'unknown' });
+    store.close();
+  });
 });
