@@ -129,6 +129,21 @@ export function memoryMb(pid) {
   }
 }
 
+/**
+ * CPU seconds (user + system, all threads) a process has used so far, from /proc/<pid>/stat;
+ * null once it is gone. In clock ticks of 10 ms (USER_HZ is 100 on Linux).
+ */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) in parentheses: utime is the 14th field.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /** Every process below `root`, from the ppid field of /proc/<pid>/stat. */
 export function descendants(root) {
   const children = new Map();

@@ -20,6 +20,7 @@ export function summarize(target, runs) {
     seqP50: med(runs, (r) => r.seq.p50),
     seqP99: med(runs, (r) => r.seq.p99),
     seqCps: med(runs, (r) => r.seq.callsPerS),
+    seqCpuUs: med(runs, (r) => r.seq.cpuUs),
     concCps: med(runs, (r) => r.conc.callsPerS),
     concP50: med(runs, (r) => r.conc.p50),
     concP99: med(runs, (r) => r.conc.p99),
@@ -168,6 +169,12 @@ function printOwnCost(gw, floor, direct, missing) {
       ? `${num(gw.concCps)}/s vs composite ${num(at.median)}/s; per round ${rounds(vs, 2)}; median ratio ${vs.median.toFixed(2)}x`
       : 'n/a',
     vs !== null && vs.median >= 1,
+  );
+  const cpu = perRound(gw, floor, direct, (g, f) => g.seq.cpuUs - f.seq.cpuUs);
+  console.log(
+    `CPU per sequential call of the target process: gateway (daemon) ${num(gw.seqCpuUs)} µs, floor ${num(floor.seqCpuUs)} µs, ` +
+      `direct stdio (the server) ${num(direct.seqCpuUs)} µs; gateway − floor per round ${cpu ? `${rounds(cpu, 0)} µs; median ${num(cpu.median)} µs` : 'n/a'} ` +
+      '(what the daemon spends besides serving HTTP: its stdio client side and its own work; steadier than latency on a shared machine)',
   );
   console.log(
     'own cost: gateway p50 − (floor p50 + direct stdio p50) in the same round, median of the rounds; ' +

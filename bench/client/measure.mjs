@@ -6,11 +6,11 @@
 //               and heap settled), and a short sequential warm-up leaves code that only concurrency
 //               reaches cold
 //   concWarmup  calls per session, unmeasured, on the concurrent phase's own fresh sessions
-//   pid       process whose memory is the target's (gateway, floor, peer); null: the first session's child
+//   pid       process whose memory (and CPU per sequential call) is the target's (gateway, floor, peer); null: the first session's child
 //   treeRoot  pid whose descendants are counted at 8 sessions; null: this process (stdio targets)
 //   script    argument that marks an upstream server process (server-everything's dist/index.js)
 import { median } from '../lib.mjs';
-import { memoryMb, sleep, treeSample } from '../proc.mjs';
+import { cpuSeconds, memoryMb, sleep, treeSample } from '../proc.mjs';
 import { errors, note, reportRun } from './child.mjs';
 import { openSession } from './session.mjs';
 
@@ -107,9 +107,14 @@ async function run() {
 
   const seqLatencies = new Float64Array(spec.n);
   const seq = { count: 0, wrong: 0, failed: 0 };
+  const cpuBefore = cpuSeconds(memoryPid);
   const seqStarted = performance.now();
   await loop(first.session, 's', spec.n, seqLatencies, seq);
   out.seq = { ...stats(seqLatencies, seq.count, performance.now() - seqStarted), wrong: seq.wrong, failed: seq.failed };
+  // The target process's CPU per sequential call: on a shared machine, steadier than its latency.
+  const cpuAfter = cpuSeconds(memoryPid);
+  if (cpuBefore !== null && cpuAfter !== null && seq.count > 0)
+    out.seq.cpuUs = ((cpuAfter - cpuBefore) * 1e6) / seq.count;
   // A stdio bridge (mcpctl connect) is a process of its own between client and gateway: show its cost.
   if (spec.pid && first.session.pid) out.bridge = memoryMb(first.session.pid);
   const seqMemory = memoryMb(memoryPid); // direct stdio: its server exits with the session

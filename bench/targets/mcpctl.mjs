@@ -21,7 +21,8 @@ async function launch(home, [execPath, ...args], env) {
   const port = await freePort();
   const dir = process.env.BENCH_CPU_PROF_DIR;
   const profile = dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
-  const child = spawnGroup(execPath, [...profile, ...args], {
+  const extra = process.env.BENCH_DAEMON_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawnGroup(execPath, [...profile, ...extra, ...args], {
     env: cliEnv(home, { ...env, MCPCTL_GATEWAY_PORT: String(port) }),
   });
   await waitForPort(port, child);

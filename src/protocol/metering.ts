@@ -46,15 +46,22 @@ export function meteredBackend(backend: SessionBackend, options: MeterOptions): 
       const open = new Map<JsonRpcId, OpenCall>();
       const meteredOutput: SessionOutput = {
         deliver(message, relatedRequestId) {
-          messages?.sent(message);
-          if (open.size > 0 && !('method' in message) && message.id !== null) {
-            const call = open.get(message.id);
-            if (call !== undefined) {
-              open.delete(message.id);
-              call.sink.called(outcomeOf(message), (performance.now() - call.started) / 1000);
-            }
+          const id = open.size > 0 && !('method' in message) ? message.id : null;
+          const call = id === null ? undefined : open.get(id);
+          if (call === undefined) {
+            output.deliver(message, relatedRequestId);
+            messages?.sent(message);
+            return;
           }
-          output.deliver(message, relatedRequestId);
+          open.delete(id as JsonRpcId);
+          const seconds = (performance.now() - call.started) / 1000;
+          // The answer goes out first: counting it is not on the client's wait.
+          try {
+            output.deliver(message, relatedRequestId);
+          } finally {
+            messages?.sent(message);
+            call.sink.called(outcomeOf(message), seconds);
+          }
         },
         close: (reason) => output.close(reason),
       };

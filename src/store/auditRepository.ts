@@ -3,33 +3,31 @@ import { type AuditRow, toEntry } from './rows.js';
 import { withoutFsync } from './sessionRepository.js';
 import type { AuditRepository, NewAuditEntry } from './types.js';
 
-function toRow(entry: NewAuditEntry): Omit<AuditRow, 'id'> {
-  return {
-    time: entry.time,
-    principal: entry.principal,
-    principal_kind: entry.principalKind,
-    role: entry.role,
-    address: entry.address,
-    method: entry.method,
-    server: entry.server,
-    tool: entry.tool,
-    session: entry.session,
-    outcome: entry.outcome,
-    error: entry.error,
-    duration_ms: entry.durationMs,
-  };
-}
+type InsertArgs = [
+  time: string,
+  principal: string,
+  principalKind: string,
+  role: string,
+  address: string,
+  method: string,
+  server: string | null,
+  tool: string | null,
+  session: string | null,
+  outcome: string,
+  error: string | null,
+  durationMs: number,
+];
 
 /**
  * The audit table. Batches arrive from core's queue (one transaction each, without waiting for
  * fsync, as session rows: a record of traffic must not stall the daemon's thread on the disk).
  */
 export function createAuditRepository(db: Database): AuditRepository {
-  const insertOne = db.prepare<[Omit<AuditRow, 'id'>]>(
+  // Positional: a row per tools/call, and binding by position skips a name lookup per column.
+  const insertOne = db.prepare<InsertArgs>(
     `INSERT INTO audit (time, principal, principal_kind, role, address, method, server, tool, session,
        outcome, error, duration_ms)
-     VALUES (@time, @principal, @principal_kind, @role, @address, @method, @server, @tool, @session,
-       @outcome, @error, @duration_ms)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const newestId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM audit');
   // AUTOINCREMENT ids only grow: "beyond the newest maxRows" is one range on the rowid.
@@ -48,7 +46,22 @@ export function createAuditRepository(db: Database): AuditRepository {
   );
   const relaxed = withoutFsync(db);
   const appendAll = db.transaction((entries: readonly NewAuditEntry[]) => {
-    for (const entry of entries) insertOne.run(toRow(entry));
+    for (const e of entries) {
+      insertOne.run(
+        e.time,
+        e.principal,
+        e.principalKind,
+        e.role,
+        e.address,
+        e.method,
+        e.server,
+        e.tool,
+        e.session,
+        e.outcome,
+        e.error,
+        e.durationMs,
+      );
+    }
   });
   const pruneAll = db.transaction((maxRows: number, olderThan: string): number => {
     const newest = newestId.get()?.id ?? 0;

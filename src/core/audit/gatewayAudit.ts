@@ -24,7 +24,7 @@ function outcomeOf(message: JsonRpcMessage): string | null {
  * it arrives (its id and tool name only) and recorded when its answer goes back, with the
  * outcome and the time it took; one still unanswered when the session ends is `no answer`.
  * The cost off a tools/call is one method comparison per client message and, while calls are
- * pending, one map lookup per message to the client.
+ * pending, one map lookup per message to the client; the row is made after the answer went on.
  */
 export function auditedBackend(
   backend: SessionBackend,
@@ -43,10 +43,7 @@ export function auditedBackend(
         known ??= contextOf(sessionId);
         return known;
       };
-      const finish = (id: JsonRpcId, error: string | null): void => {
-        const call = pending.get(id);
-        if (call === undefined) return;
-        pending.delete(id);
+      const record = (call: PendingCall, error: string | null, ended: number): void => {
         audit.record(context(), {
           at: call.at,
           method: 'tools/call',
@@ -54,18 +51,36 @@ export function auditedBackend(
           tool: call.tool,
           session: sessionId,
           error,
-          durationMs: performance.now() - call.started,
+          durationMs: ended - call.started,
         });
+      };
+      const finish = (id: JsonRpcId, error: string | null): void => {
+        const call = pending.get(id);
+        if (call === undefined) return;
+        pending.delete(id);
+        record(call, error, performance.now());
       };
       const abandonAll = (why: string): void => {
         for (const id of [...pending.keys()]) finish(id, why);
       };
       const session = backend.open(sessionId, {
         deliver(message, relatedRequestId) {
-          if (pending.size > 0 && 'id' in message && message.id !== null && !('method' in message)) {
-            finish(message.id, outcomeOf(message));
+          const call =
+            pending.size > 0 && 'id' in message && message.id !== null && !('method' in message)
+              ? pending.get(message.id)
+              : undefined;
+          if (call === undefined) {
+            output.deliver(message, relatedRequestId);
+            return;
           }
-          output.deliver(message, relatedRequestId);
+          pending.delete((message as { id: JsonRpcId }).id);
+          const ended = performance.now();
+          // The answer goes out first: writing the row is not on the client's wait.
+          try {
+            output.deliver(message, relatedRequestId);
+          } finally {
+            record(call, outcomeOf(message), ended);
+          }
         },
         close(reason) {
           abandonAll('no answer');

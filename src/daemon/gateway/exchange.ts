@@ -40,7 +40,8 @@ export class Exchange {
   ) {
     this.remaining = requests;
     this.collected = preset;
-    res.once('close', () => {
+    // `on`, not `once`: a response closes once, and once's wrapper is one more allocation per POST.
+    res.on('close', () => {
       if (this.mode === 'waiting') this.mode = 'detached';
     });
   }

@@ -36,6 +36,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     options.keepAliveMs ?? GATEWAY_DEFAULTS.keepAliveMs,
     options.maxUnreadBytes ?? GATEWAY_DEFAULTS.maxUnreadBytes,
   );
+  const fail = (res: ServerResponse, error: unknown): void => {
+    logger.error({ err: error }, 'gateway request failed');
+    sendRpcError(res, 500, RPC_ERROR.internalError, 'Internal error');
+  };
   const ctx: GatewayContext = {
     registry,
     hub,
@@ -47,13 +51,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     traceHeaders: options.traceHeaders === true,
     forwarding: options.forwarding,
     relay: options.forwarding === undefined ? undefined : new Relay(logger),
+    fail,
   };
   let hosts: AllowedHosts = { exact: new Set(), anyPort: new Set() };
-
-  const fail = (res: ServerResponse, error: unknown): void => {
-    logger.error({ err: error }, 'gateway request failed');
-    sendRpcError(res, 500, RPC_ERROR.internalError, 'Internal error');
-  };
   const handle = (req: IncomingMessage, res: ServerResponse, call: CallContext): void => {
     try {
       dispatch(ctx, options, req, res, call)?.catch((error: unknown) => fail(res, error));

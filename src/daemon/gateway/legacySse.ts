@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RPC_ERROR } from '../../protocol/jsonrpc.js';
 import type { SessionBackend } from '../../protocol/session.js';
-import { isJsonContentType, readBody, TOO_LARGE } from './body.js';
+import { bodyOf, isJsonContentType, TOO_LARGE } from './body.js';
 import type { GatewayContext } from './context.js';
 import { openElsewhere, sessionElsewhere } from './elsewhere.js';
 import { type Framed, frameBody, isRequestMessage } from './framing.js';
@@ -97,7 +97,7 @@ export async function handleLegacyMessage(
     sendRpcError(res, 415, SERVER_ERROR, 'Unsupported Media Type: Content-Type must be application/json');
     return;
   }
-  const body = await readBody(req, ctx.maxBodyBytes);
+  const body = await bodyOf(req, ctx.maxBodyBytes);
   if (body === undefined) return;
   if (body === TOO_LARGE) {
     session.info.errors += 1;

@@ -37,7 +37,7 @@ export class ConnectionTracker {
   track(res: ServerResponse): void {
     this.open += 1;
     this.info.lastActivity = Date.now();
-    res.once('close', () => {
+    res.on('close', () => {
       this.open -= 1;
       this.info.lastActivity = Date.now();
     });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RPC_ERROR } from '../../protocol/jsonrpc.js';
 import type { SessionBackend } from '../../protocol/session.js';
-import { isJsonContentType, readBody, TOO_LARGE } from './body.js';
+import { type BodyOutcome, isJsonContentType, readBody, TOO_LARGE } from './body.js';
 import type { GatewayContext } from './context.js';
 import { openElsewhere, sessionElsewhere } from './elsewhere.js';
 import { parseEventId } from './eventStream.js';
@@ -40,7 +40,8 @@ export function handleStreamable(
 ): Promise<void> | undefined {
   switch (req.method) {
     case 'POST':
-      return handlePost(ctx, req, res, server, backend, owner);
+      handlePost(ctx, req, res, server, backend, owner);
+      return undefined;
     case 'GET':
       handleGet(ctx, req, res, server, owner);
       return undefined;
@@ -55,14 +56,14 @@ export function handleStreamable(
   }
 }
 
-async function handlePost(
+function handlePost(
   ctx: GatewayContext,
   req: IncomingMessage,
   res: ServerResponse,
   server: string,
   backend: SessionBackend,
   owner: SessionOwner,
-): Promise<void> {
+): void {
   const accept = req.headers.accept;
   if (accept === undefined || !accept.includes('application/json') || !accept.includes('text/event-stream')) {
     sendRpcError(
@@ -85,7 +86,28 @@ async function handlePost(
   const session = rawId === undefined ? undefined : sessionFrom(ctx, req, res, rawId, server, owner);
   if (session === null) return;
   session?.track(res);
-  const body = await readBody(req, ctx.maxBodyBytes);
+  readBody(req, ctx.maxBodyBytes, (body) => {
+    // A callback, not an await: what throws here is answered as the dispatcher answers a throw.
+    try {
+      receivePost(ctx, req, res, server, backend, owner, version, session, body);
+    } catch (error) {
+      ctx.fail(res, error);
+    }
+  });
+}
+
+/** A POST's body is in: frame it, then open a session or hand it to the one it names. */
+function receivePost(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  server: string,
+  backend: SessionBackend,
+  owner: SessionOwner,
+  version: string | undefined,
+  session: StreamableSession | undefined,
+  body: BodyOutcome,
+): void {
   if (body === undefined) return;
   if (body === TOO_LARGE) {
     if (session !== undefined) session.info.errors += 1;
