@@ -122,14 +122,21 @@ describe('two nodes on one PostgreSQL', () => {
   it('a server added on alpha is listed on beta within a second; its edit and removal follow', async () => {
     const since = performance.now();
     await apiA.addServer({
-      spec: { name: 'web', transport: 'stdio', command: CLI_NODE, args: [EVERYTHING], env: { E2E_MARK: 'web' } },
+      spec: {
+        name: 'web',
+        transport: 'stdio',
+        command: CLI_NODE,
+        args: [EVERYTHING],
+        env: { E2E_MARK: 'web' },
+        replicas: 'all',
+      },
       wait: false,
     });
     const elapsed = await untilBeta('web on beta', async () => (await namesOn(apiB)).includes('web'), since);
     expect(elapsed).toBeLessThan(1000);
     expect((await ok(beta, ['ls'])).stdout).toMatch(/^web\s+stdio/m);
 
-    // Managed on beta as a local add leaves it: autostart runs it there too (placement is another part).
+    // Managed on beta as a local add leaves it: `replicas: all` runs it there too.
     const running = await waitFor('web to run on beta', async () => {
       const view = await apiB.getServer({ name: 'web' });
       return view.state === 'running' ? view : undefined;
@@ -162,7 +169,17 @@ describe('two nodes on one PostgreSQL', () => {
   });
 
   it("a token created on alpha works on beta's listener; revoked on alpha, beta refuses it at once and closes its sessions", async () => {
-    await ok(alpha, ['server', 'add', 'tools', ...alpha.mark('tools'), '--', CLI_NODE, EVERYTHING]);
+    await ok(alpha, [
+      'server',
+      'add',
+      'tools',
+      ...alpha.mark('tools'),
+      '--replicas',
+      'all',
+      '--',
+      CLI_NODE,
+      EVERYTHING,
+    ]);
     await waitFor('tools to run on beta', async () =>
       (await apiB.getServer({ name: 'tools' }).catch(() => undefined))?.state === 'running' ? true : undefined,
     );
