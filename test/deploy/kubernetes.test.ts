@@ -27,7 +27,11 @@ interface Container {
   name: string;
   args: string[];
   ports: Array<{ name: string; containerPort: number }>;
-  env: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }>;
+  env: Array<{
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: { fieldPath: string } };
+  }>;
   startupProbe: Probe;
   readinessProbe: Probe;
   livenessProbe: Probe;
@@ -120,9 +124,18 @@ describe('deploy/kubernetes: a kustomize base', () => {
 
   it('sets only variables mcpctl reads; the store URL and the master key come from the Secret', () => {
     const reads = mcpctlReads();
-    for (const entry of container.env) expect(reads.has(entry.name), entry.name).toBe(true);
+    // A pod field (its IP) may be set only to be spelled into an mcpctl variable as $(NAME).
+    const spelled = container.env.flatMap((entry) =>
+      [...(entry.value ?? '').matchAll(/\$\((\w+)\)/g)].map((m) => m[1]),
+    );
+    for (const entry of container.env) {
+      const helper = entry.valueFrom?.fieldRef !== undefined && spelled.includes(entry.name);
+      expect(reads.has(entry.name) || helper, entry.name).toBe(true);
+    }
     const fromSecret = Object.fromEntries(
-      container.env.filter((entry) => entry.valueFrom).map((entry) => [entry.name, entry.valueFrom?.secretKeyRef]),
+      container.env
+        .filter((entry) => entry.valueFrom?.secretKeyRef)
+        .map((entry) => [entry.name, entry.valueFrom?.secretKeyRef]),
     );
     expect(fromSecret).toEqual({
       MCPCTL_STORE_URL: { name: 'mcpctl', key: 'store-url' },
