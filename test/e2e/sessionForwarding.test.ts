@@ -125,11 +125,14 @@ describe('sessions across nodes', () => {
     };
     const startedA = await a.run(['daemon', 'start', '--node', 'a', '--listen', '127.0.0.1:0'], { env });
     expect(startedA.code, startedA.stderr).toBe(0);
-    const added = await a.run(['server', 'add', 'everything', ...a.mark('everything'), '--', CLI_NODE, EVERYTHING], {
-      env,
-    });
+    const added = await a.run(
+      ['server', 'add', 'everything', ...a.mark('everything'), '--replicas', 'all', '--', CLI_NODE, EVERYTHING],
+      {
+        env,
+      },
+    );
     expect(added.code, added.stderr).toBe(0);
-    // b reads the definition from the store at start (no change feed in this test) and runs it too.
+    // On every node (`--replicas all`): b reads the definition from the store at start and runs it too.
     const startedB = await b.run(['daemon', 'start', '--node', 'b', '--listen', '127.0.0.1:0'], { env });
     expect(startedB.code, startedB.stderr).toBe(0);
     statusA = await a.json<Status>(['daemon', 'status', '-o', 'json'], env);
