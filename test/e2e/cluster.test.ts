@@ -28,6 +28,12 @@ async function messagesIn(node: ClusterNode): Promise<number> {
   return (await node.json<MetricsSnapshot>(['metrics'])).gateway.messagesIn;
 }
 
+/** Requests this node relayed to another one, every reason summed (`gateway.forwarded`). */
+async function forwardedBy(node: ClusterNode): Promise<number> {
+  const { forwarded } = (await node.json<MetricsSnapshot>(['metrics'])).gateway;
+  return Object.values(forwarded).reduce((sum, count) => sum + count, 0);
+}
+
 async function echoSession(c: Cluster, k: number): Promise<{ wrong: number; errors: string[] }> {
   const client = new Client({ name: `cluster-e2e-${k}`, version: '1' });
   const transport = new StreamableHTTPClientTransport(new URL(c.endpoint(SERVER)));
@@ -109,9 +115,10 @@ describe.skipIf(NO_HAPROXY)('three daemons on one PostgreSQL behind HAProxy with
     expect(JSON.parse(call.stdout)).toEqual({ content: [{ type: 'text', text: 'Echo: through haproxy' }] });
   });
 
-  it(`${SESSIONS} SDK sessions × ${CALLS} calls through the balancer: 0 wrong answers, 0 errors, every node serving`, async () => {
+  it(`${SESSIONS} SDK sessions × ${CALLS} calls through the balancer: 0 wrong answers, 0 errors, every node serving, nothing forwarded`, async () => {
     const c = cluster();
     const before = await Promise.all(c.nodes.map(messagesIn));
+    const forwardedBefore = await Promise.all(c.nodes.map(forwardedBy));
     const results = await Promise.all(Array.from({ length: SESSIONS }, (_, k) => echoSession(c, k)));
     const errors = results.flatMap((result) => result.errors);
     expect(errors, c.balancer.output()).toEqual([]);
@@ -120,5 +127,26 @@ describe.skipIf(NO_HAPROXY)('three daemons on one PostgreSQL behind HAProxy with
     const after = await Promise.all(c.nodes.map(messagesIn));
     const served = c.nodes.map((node, i) => [node.name, (after[i] ?? 0) - (before[i] ?? 0) > 0]);
     expect(served).toEqual(c.nodes.map((node) => [node.name, true]));
+    // Affinity keeps every request of a session on the node that opened it: no node relayed one.
+    const forwardedAfter = await Promise.all(c.nodes.map(forwardedBy));
+    const forwarded = forwardedAfter.reduce((sum, n, i) => sum + n - (forwardedBefore[i] ?? 0), 0);
+    expect(forwarded).toBe(0);
+  });
+
+  it('a server added through n1 is listed by n3 within 1 s', async () => {
+    const c = cluster();
+    const added = await c.node('n1').run(['server', 'add', 'late', ...c.mark('late'), '--', CLI_NODE, EVERYTHING]);
+    expect(added.code, added.stderr).toBe(0);
+    const since = Date.now();
+    // Each poll is a whole CLI run; the first that lists it ended at most this long after the add returned.
+    await waitFor(
+      'n3 to list late',
+      async () => {
+        const views = await c.node('n3').json<Array<{ name: string }>>(['server', 'ls']);
+        return views.some((view) => view.name === 'late') ? true : undefined;
+      },
+      5_000,
+    );
+    expect(Date.now() - since).toBeLessThan(1_000);
   });
 });

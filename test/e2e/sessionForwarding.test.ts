@@ -132,7 +132,7 @@ describe('sessions across nodes', () => {
       },
     );
     expect(added.code, added.stderr).toBe(0);
-    // b reads the definition from the store at start (no change feed in this test) and runs it too.
+    // On every node (`--replicas all`): b reads the definition from the store at start and runs it too.
     const startedB = await b.run(['daemon', 'start', '--node', 'b', '--listen', '127.0.0.1:0'], { env });
     expect(startedB.code, startedB.stderr).toBe(0);
     statusA = await a.json<Status>(['daemon', 'status', '-o', 'json'], env);

@@ -1,11 +1,13 @@
 import type { RelayTarget } from '../../daemon/gateway/relay.js';
 import { profileOfTarget } from '../../daemon/gateway/route.js';
+import { newSessionId } from '../../daemon/gateway/sessionIds.js';
 import type { GatewayForwarding } from '../../daemon/gateway/types.js';
 import type { CallContext } from '../../shared/principal.js';
 import type { Store, StoredSession } from '../../store/types.js';
 import type { ServerSpec } from '../servers/definition.js';
 import type { ClusterView } from './clusterView.js';
 import type { NodeCredential } from './nodeCredential.js';
+import { NODE_NAME_PATTERN } from './nodeName.js';
 import { nodesRunning } from './placement.js';
 
 /** Sessions whose owner this node learned, kept for their next requests (oldest forgotten first). */
@@ -17,6 +19,17 @@ const MAX_KNOWN_OWNERS = 10_000;
  * (about 0.4 s in all): only ids no node ever recorded pay it.
  */
 const MISSING_ROW_RETRIES_MS = [10, 25, 50, 100, 200];
+
+/** Between a session id's random part and its owner's name: a character no node name has. */
+const OWNER_MARK = '~';
+
+/** The owner a session id names (`RANDOM~NODE`, minted by newSessionId below), if it names one. */
+export function ownerNamedIn(sessionId: string): string | undefined {
+  const at = sessionId.lastIndexOf(OWNER_MARK);
+  if (at < 0) return undefined;
+  const node = sessionId.slice(at + 1);
+  return NODE_NAME_PATTERN.test(node) ? node : undefined;
+}
 
 export interface SessionForwardingOptions {
   store: Store;
@@ -45,8 +58,10 @@ export class SessionForwarding implements GatewayForwarding {
   async owner(sessionId: string, call: CallContext): Promise<RelayTarget | undefined> {
     // Alone (as far as it knows, read again at most once a second): no store read, no wait for a row.
     if (!(await this.othersReachable())) return undefined;
-    const node = this.owners.get(sessionId) ?? (await this.ownerInStore(sessionId));
-    if (node === undefined) return undefined;
+    // The id names its owner: no store read, so sessions are still relayed while the store is away.
+    const node = this.owners.get(sessionId) ?? ownerNamedIn(sessionId) ?? (await this.ownerInStore(sessionId));
+    // Its own (this node restarted since it opened it): gone.
+    if (node === undefined || node === this.options.self) return undefined;
     const target = (await this.targetOf(node, call)) ?? undefined;
     if (target === undefined) this.owners.delete(sessionId);
     return target;
@@ -71,6 +86,10 @@ export class SessionForwarding implements GatewayForwarding {
 
   lost(sessionId: string): void {
     this.owners.delete(sessionId);
+  }
+
+  newSessionId(): string {
+    return `${newSessionId()}${OWNER_MARK}${this.options.self}`;
   }
 
   private async ownerInStore(sessionId: string): Promise<string | undefined> {

@@ -161,7 +161,13 @@ function openSession(
     tooManySessions(res, ctx.maxSessions);
     return;
   }
-  const session = new StreamableSession(newSessionId(), server, ctx.hub, ctx.registry, ctx.logger);
+  const session = new StreamableSession(
+    ctx.forwarding?.newSessionId() ?? newSessionId(),
+    server,
+    ctx.hub,
+    ctx.registry,
+    ctx.logger,
+  );
   const clientInfo = clientInfoOf(message.params);
   if (clientInfo !== undefined) session.info.clientInfo = clientInfo;
   try {

@@ -56,6 +56,8 @@ export interface GatewayForwarding {
   learned(sessionId: string, node: string): void;
   /** A session whose owner could not be reached, or said it is gone: not relayed there again. */
   lost(sessionId: string): void;
+  /** A new session id that names this node as its owner, so that other nodes find it without the store. */
+  newSessionId(): string;
 }
 
 /** What the gateway reports to the daemon's metrics and how it serves `GET /metrics`. */
