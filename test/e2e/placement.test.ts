@@ -138,12 +138,14 @@ describe('placement with leases on three daemons', () => {
     // daemon stop of the new holder: it releases the lease as it leaves, the last node takes it at once.
     const second = survivors.find((node) => node.name === next) as Node;
     const last = survivors.find((node) => node !== second) as Node;
+    const stopAsked = Date.now();
     const stopped = await run(second, ['daemon', 'stop']);
     expect(stopped.code, stopped.stderr).toBe(0);
     const stoppedAt = Date.now();
     expect(await runningOn(last, 'memo', 1)).toEqual([last.name]);
-    // Released as it left: taken at the next round, well before the TTL would have let anyone.
-    expect(appearedAfter(stoppedAt) - stoppedAt).toBeLessThan(RENEW_MS + SPAWN_BUDGET_MS);
+    // Released as it left: taken at the next round, well before the TTL would have let anyone (on
+    // a loaded machine it may even start before the stopping CLI has returned).
+    expect(appearedAfter(stopAsked) - stoppedAt).toBeLessThan(RENEW_MS + SPAWN_BUDGET_MS);
     expect(await runningOn(last, 'pair', 1)).toEqual([last.name]);
     clearInterval(sampler);
     expect(most).toBe(1);

@@ -101,10 +101,15 @@ export class LeaseKeeper implements Placement {
     if (this.stopped) return this.round;
     if (this.pending) return this.round;
     this.pending = true;
-    this.round = this.round.then(async () => {
-      this.pending = false;
-      if (!this.stopped) await this.tick();
-    });
+    // Never rejects: a round is kicked from a timer, where a rejection would end the daemon.
+    this.round = this.round
+      .then(async () => {
+        this.pending = false;
+        if (!this.stopped) await this.tick();
+      })
+      .catch((error: unknown) => {
+        this.deps.logger.error({ err: (error as Error).message }, 'placement round failed: the next one tries again');
+      });
     return this.round;
   }
 
@@ -173,7 +178,13 @@ export class LeaseKeeper implements Placement {
     }
     const specs = this.deps.servers();
     const known = new Set(specs.map((spec) => spec.name));
-    for (const name of [...this.held.keys()]) if (!known.has(name)) await this.giveUp(name);
+    for (const name of [...this.held.keys()]) {
+      if (known.has(name)) continue;
+      // A removed server: stopped here at once; a release that fails leaves its lease to expire.
+      await this.giveUp(name).catch((error: unknown) => {
+        logger.warn({ server: name, err: (error as Error).message }, 'could not release the lease of a removed server');
+      });
+    }
     for (const name of [...this.running]) if (!known.has(name)) this.running.delete(name);
     for (const spec of specs) {
       const wanted = wantedByCluster(spec, rows);

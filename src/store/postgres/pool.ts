@@ -41,6 +41,17 @@ export function createPool(url: string, location: PostgresLocation, logger: Logg
       'an idle store connection failed: the next query opens a new one',
     );
   });
+  // A checked-out client (a transaction between two queries, the migrations' lock) has no pool
+  // listener: its server going away would be an unhandled 'error' that ends the daemon. The query
+  // under way fails on its own, and the client is released as broken.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      logger.debug(
+        { store: location.target, err: withoutPassword(error.message, location.password) },
+        'a store connection failed',
+      );
+    });
+  });
   return pool;
 }
 
