@@ -1,12 +1,11 @@
-import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsSnapshot, NodeView } from '../../src/core/api.js';
-import { CLI_NODE, EVERYTHING, ROOT, waitFor } from '../helpers/cli.js';
+import { CLI_NODE, EVERYTHING, waitFor } from '../helpers/cli.js';
 import { type Cluster, type ClusterNode, useCluster } from '../helpers/cluster.js';
+import { addServer, expectInspectorThrough, forwardedBy, serverRuns } from '../helpers/clusterServers.js';
 import { NO_HAPROXY } from '../helpers/haproxy.js';
-import { runProcess } from '../helpers/run.js';
 
 /**
  * Three daemons of the built binary on one real PostgreSQL, behind a real HAProxy with affinity on
@@ -14,24 +13,12 @@ import { runProcess } from '../helpers/run.js';
  * balancer get every answer right, and each node lists all three. server-everything runs on every
  * node, so with affinity a session's requests all reach the node that opened it.
  */
-const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 const SERVER = 'everything';
 const SESSIONS = 8;
 const CALLS = 25;
 
-async function serverRuns(node: ClusterNode): Promise<true | undefined> {
-  const view = await node.json<{ state: string }>(['server', 'show', SERVER]);
-  return view.state === 'running' ? true : undefined;
-}
-
 async function messagesIn(node: ClusterNode): Promise<number> {
   return (await node.json<MetricsSnapshot>(['metrics'])).gateway.messagesIn;
-}
-
-/** Requests this node relayed to another one, every reason summed (`gateway.forwarded`). */
-async function forwardedBy(node: ClusterNode): Promise<number> {
-  const { forwarded } = (await node.json<MetricsSnapshot>(['metrics'])).gateway;
-  return Object.values(forwarded).reduce((sum, count) => sum + count, 0);
 }
 
 async function echoSession(c: Cluster, k: number): Promise<{ wrong: number; errors: string[] }> {
@@ -62,23 +49,13 @@ async function echoSession(c: Cluster, k: number): Promise<{ wrong: number; erro
 describe.skipIf(NO_HAPROXY)('three daemons on one PostgreSQL behind HAProxy with affinity on Mcp-Session-Id', () => {
   const cluster = useCluster({
     // Defined before the others start: each daemon loads it from the store at start-up.
-    beforeOthers: async (first, c) => {
-      const added = await first.run([
-        'server',
-        'add',
-        SERVER,
-        ...c.mark(SERVER),
-        ...(await c.everywhere()),
-        '--',
-        CLI_NODE,
-        EVERYTHING,
-      ]);
-      if (added.code !== 0) throw new Error(`server add: ${added.stderr}`);
-    },
+    beforeOthers: async (first, c) =>
+      addServer(first, c, SERVER, [...(await c.everywhere()), '--', CLI_NODE, EVERYTHING]),
   });
 
   beforeAll(async () => {
-    for (const node of cluster().nodes) await waitFor(`${SERVER} to run on ${node.name}`, () => serverRuns(node));
+    for (const node of cluster().nodes)
+      await waitFor(`${SERVER} to run on ${node.name}`, () => serverRuns(node, SERVER));
   }, 30_000);
 
   it('node ls on any node lists all three nodes live, itself marked', async () => {
@@ -93,26 +70,7 @@ describe.skipIf(NO_HAPROXY)('three daemons on one PostgreSQL behind HAProxy with
   });
 
   it('the official inspector CLI lists the tools and calls echo through the balancer', async () => {
-    const c = cluster();
-    const inspector = (args: string[]) =>
-      runProcess(process.execPath, [
-        INSPECTOR,
-        '--cli',
-        c.endpoint(SERVER),
-        '--transport',
-        'http',
-        '--method',
-        ...args,
-      ]);
-    const [list, call] = await Promise.all([
-      inspector(['tools/list']),
-      inspector(['tools/call', '--tool-name', 'echo', '--tool-arg', 'message=through haproxy']),
-    ]);
-    expect(list.code, `${list.stderr}\n${c.balancer.output()}`).toBe(0);
-    const tools = (JSON.parse(list.stdout) as { tools: Array<{ name: string }> }).tools.map((tool) => tool.name);
-    expect(tools).toContain('echo');
-    expect(call.code, call.stderr).toBe(0);
-    expect(JSON.parse(call.stdout)).toEqual({ content: [{ type: 'text', text: 'Echo: through haproxy' }] });
+    await expectInspectorThrough(cluster(), SERVER, 'through haproxy');
   });
 
   it(`${SESSIONS} SDK sessions × ${CALLS} calls through the balancer: 0 wrong answers, 0 errors, every node serving, nothing forwarded`, async () => {

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ServerView } from '../../src/core/api.js';
 import { CLI_NODE, EVERYTHING, waitFor } from '../helpers/cli.js';
 import { type Cluster, type ClusterNode, useCluster } from '../helpers/cluster.js';
+import { addServer, serverRuns } from '../helpers/clusterServers.js';
 import { NO_HAPROXY } from '../helpers/haproxy.js';
 import { isAlive } from '../helpers/procs.js';
 
@@ -19,11 +20,6 @@ const OUTAGE_MS = 10_000;
 const CALL_TIMEOUT_MS = 5000;
 /** When PostgreSQL was stopped: errors say how long after it they came. */
 let stoppedAt = 0;
-
-async function serverRuns(node: ClusterNode): Promise<true | undefined> {
-  const view = await node.json<{ state: string }>(['server', 'show', SERVER]);
-  return view.state === 'running' ? true : undefined;
-}
 
 interface LoopResult {
   errors: string[];
@@ -66,23 +62,13 @@ const listed = async (node: ClusterNode, name: string) =>
 describe.skipIf(NO_HAPROXY)('PostgreSQL stopped for 10 s under load on a three-node cluster', () => {
   const cluster = useCluster({
     balance: 'roundrobin',
-    beforeOthers: async (first, c) => {
-      const added = await first.run([
-        'server',
-        'add',
-        SERVER,
-        ...c.mark(SERVER),
-        ...(await c.everywhere()),
-        '--',
-        CLI_NODE,
-        EVERYTHING,
-      ]);
-      if (added.code !== 0) throw new Error(`server add: ${added.stderr}`);
-    },
+    beforeOthers: async (first, c) =>
+      addServer(first, c, SERVER, [...(await c.everywhere()), '--', CLI_NODE, EVERYTHING]),
   });
 
   beforeAll(async () => {
-    for (const node of cluster().nodes) await waitFor(`${SERVER} to run on ${node.name}`, () => serverRuns(node));
+    for (const node of cluster().nodes)
+      await waitFor(`${SERVER} to run on ${node.name}`, () => serverRuns(node, SERVER));
   }, 30_000);
 
   it('open sessions keep answering, a write fails with exit 6, no daemon restarts, changes flow again after', async () => {

@@ -5,11 +5,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricsSnapshot, ServerView } from '../../src/core/api.js';
+import type { ServerView } from '../../src/core/api.js';
 import { CLI, CLI_NODE, EVERYTHING, ROOT, waitFor } from '../helpers/cli.js';
 import { type Cluster, type ClusterNode, useCluster } from '../helpers/cluster.js';
+import { addServer, expectInspectorThrough, forwardedBy, serverRuns } from '../helpers/clusterServers.js';
 import { NO_HAPROXY } from '../helpers/haproxy.js';
-import { runProcess } from '../helpers/run.js';
 
 /**
  * Three daemons on one real PostgreSQL behind a real HAProxy in round-robin WITHOUT affinity: every
@@ -18,7 +18,6 @@ import { runProcess } from '../helpers/run.js';
  * clients re-initialize after at most one failed call, and its singleton (server-memory,
  * `--replicas 1`, a 3 s lease) runs on another node within the lease TTL, never on two at once.
  */
-const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 const MEMORY = join(ROOT, 'node_modules/@modelcontextprotocol/server-memory/dist/index.js');
 const SERVER = 'everything';
 const SINGLETON = 'memo';
@@ -31,16 +30,6 @@ const SPAWN_BUDGET_MS = 1500;
 const CALL_TIMEOUT_MS = 5000;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'mcpctl-roundrobin-'));
-
-async function forwardedBy(node: ClusterNode): Promise<number> {
-  const { forwarded } = (await node.json<MetricsSnapshot>(['metrics'])).gateway;
-  return Object.values(forwarded).reduce((sum, count) => sum + count, 0);
-}
-
-async function serverRuns(node: ClusterNode): Promise<true | undefined> {
-  const view = await node.json<{ state: string }>(['server', 'show', SERVER]);
-  return view.state === 'running' ? true : undefined;
-}
 
 function echoed(content: unknown, message: string): boolean {
   return JSON.stringify(content) === JSON.stringify([{ type: 'text', text: `Echo: ${message}` }]);
@@ -99,23 +88,9 @@ describe.skipIf(NO_HAPROXY)(
       balance: 'roundrobin',
       env: { MCPCTL_LEASE_TTL_MS: String(TTL_MS) },
       beforeOthers: async (first, c) => {
-        const everything = await first.run([
-          'server',
-          'add',
-          SERVER,
-          ...c.mark(SERVER),
-          ...(await c.everywhere()),
-          '--',
-          CLI_NODE,
-          EVERYTHING,
-        ]);
-        if (everything.code !== 0) throw new Error(`server add ${SERVER}: ${everything.stderr}`);
-        const memory = await first.run([
-          'server',
-          'add',
+        await addServer(first, c, SERVER, [...(await c.everywhere()), '--', CLI_NODE, EVERYTHING]);
+        await addServer(first, c, SINGLETON, [
           '--no-wait',
-          SINGLETON,
-          ...c.mark(SINGLETON),
           '--replicas',
           '1',
           '--env',
@@ -124,7 +99,6 @@ describe.skipIf(NO_HAPROXY)(
           CLI_NODE,
           MEMORY,
         ]);
-        if (memory.code !== 0) throw new Error(`server add ${SINGLETON}: ${memory.stderr}`);
       },
     });
 
@@ -143,7 +117,7 @@ describe.skipIf(NO_HAPROXY)(
         count = now;
         most = Math.max(most, now);
       }, 50);
-      for (const node of c.nodes) await waitFor(`${SERVER} to run on ${node.name}`, () => serverRuns(node));
+      for (const node of c.nodes) await waitFor(`${SERVER} to run on ${node.name}`, () => serverRuns(node, SERVER));
     }, 30_000);
     afterAll(() => {
       clearInterval(sampler);
@@ -151,26 +125,7 @@ describe.skipIf(NO_HAPROXY)(
     });
 
     it('the official inspector CLI lists the tools and calls echo through the balancer', async () => {
-      const c = cluster();
-      const inspector = (args: string[]) =>
-        runProcess(process.execPath, [
-          INSPECTOR,
-          '--cli',
-          c.endpoint(SERVER),
-          '--transport',
-          'http',
-          '--method',
-          ...args,
-        ]);
-      const [list, call] = await Promise.all([
-        inspector(['tools/list']),
-        inspector(['tools/call', '--tool-name', 'echo', '--tool-arg', 'message=round robin']),
-      ]);
-      expect(list.code, `${list.stderr}\n${c.balancer.output()}`).toBe(0);
-      const tools = (JSON.parse(list.stdout) as { tools: Array<{ name: string }> }).tools.map((tool) => tool.name);
-      expect(tools).toContain('echo');
-      expect(call.code, call.stderr).toBe(0);
-      expect(JSON.parse(call.stdout)).toEqual({ content: [{ type: 'text', text: 'Echo: round robin' }] });
+      await expectInspectorThrough(cluster(), SERVER, 'round robin');
     });
 
     it(`${SESSIONS} SDK sessions × ${CALLS} calls: 0 wrong answers, 0 errors, requests forwarded to their owners`, async () => {
