@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsSnapshot, NodeView } from '../../src/core/api.js';
 import { CLI_NODE, EVERYTHING, waitFor } from '../helpers/cli.js';
 import { type Cluster, type ClusterNode, useCluster } from '../helpers/cluster.js';
-import { addServer, expectInspectorThrough, forwardedBy, serverRuns } from '../helpers/clusterServers.js';
+import { addServer, expectInspectorThrough, forwardedBy, waitRunningEverywhere } from '../helpers/clusterServers.js';
 import { NO_HAPROXY } from '../helpers/haproxy.js';
 
 /**
@@ -54,8 +54,7 @@ describe.skipIf(NO_HAPROXY)('three daemons on one PostgreSQL behind HAProxy with
   });
 
   beforeAll(async () => {
-    for (const node of cluster().nodes)
-      await waitFor(`${SERVER} to run on ${node.name}`, () => serverRuns(node, SERVER));
+    await waitRunningEverywhere(cluster(), SERVER);
   }, 30_000);
 
   it('node ls on any node lists all three nodes live, itself marked', async () => {

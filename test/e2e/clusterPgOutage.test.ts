@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ServerView } from '../../src/core/api.js';
 import { CLI_NODE, EVERYTHING, waitFor } from '../helpers/cli.js';
 import { type Cluster, type ClusterNode, useCluster } from '../helpers/cluster.js';
-import { addServer, serverRuns } from '../helpers/clusterServers.js';
+import { addServer, waitRunningEverywhere } from '../helpers/clusterServers.js';
 import { NO_HAPROXY } from '../helpers/haproxy.js';
 import { isAlive } from '../helpers/procs.js';
 
@@ -67,8 +67,7 @@ describe.skipIf(NO_HAPROXY)('PostgreSQL stopped for 10 s under load on a three-n
   });
 
   beforeAll(async () => {
-    for (const node of cluster().nodes)
-      await waitFor(`${SERVER} to run on ${node.name}`, () => serverRuns(node, SERVER));
+    await waitRunningEverywhere(cluster(), SERVER);
   }, 30_000);
 
   it('open sessions keep answering, a write fails with exit 6, no daemon restarts, changes flow again after', async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerView } from '../../src/core/api.js';
 import { CLI_NODE, EVERYTHING, ROOT, waitFor } from '../helpers/cli.js';
 import { type Cluster, type ClusterNode, useCluster } from '../helpers/cluster.js';
-import { addServer, expectInspectorThrough, forwardedBy, serverRuns } from '../helpers/clusterServers.js';
+import { addServer, expectInspectorThrough, forwardedBy, waitRunningEverywhere } from '../helpers/clusterServers.js';
 import { NO_HAPROXY } from '../helpers/haproxy.js';
 
 /**
@@ -116,7 +116,7 @@ describe.skipIf(NO_HAPROXY)(
         count = now;
         most = Math.max(most, now);
       }, 50);
-      for (const node of c.nodes) await waitFor(`${SERVER} to run on ${node.name}`, () => serverRuns(node, SERVER));
+      await waitRunningEverywhere(c, SERVER);
     }, 30_000);
     afterAll(() => {
       clearInterval(sampler);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, CLI_NODE, EVERYTHING, makeHome, mcpctl, mcpctlJson, ROOT, waitFor } from '../helpers/cli.js';
+import { CLI, CLI_NODE, EVERYTHING, INSPECTOR, makeHome, mcpctl, mcpctlJson, waitFor } from '../helpers/cli.js';
 import { addRunningServer } from '../helpers/daemon.js';
 import { runProcess } from '../helpers/run.js';
 
@@ -16,8 +16,6 @@ let url: string;
 let fingerprint: string;
 let certFile: string;
 let clientToken: string;
-
-const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 
 const remote = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   mcpctl(cliHome.home, args, { env: { MCPCTL_NO_AUTOSTART: '1', ...env } });

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { type RunResult, runProcess } from './run.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
+/** The official inspector's CLI entry (`node INSPECTOR --cli URL ...`). */
+export const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 /**
  * The built binary and the Node that runs it: this Node and dist/ unless `.ci/run`'s Node 24 pass
  * (scripts/e2e-node24.mjs) points them at Node 24 and a copy of dist/ beside its own better-sqlite3.

@@ -1,13 +1,10 @@
-import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { MetricsSnapshot } from '../../src/core/api.js';
-import { ROOT } from './cli.js';
+import { INSPECTOR, waitFor } from './cli.js';
 import type { Cluster, ClusterNode } from './cluster.js';
 import { runProcess } from './run.js';
 
 /** What the cluster end-to-end tests do alike: define a server, wait for it, read the forwarding count, inspect. */
-
-const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 
 /** `server add NAME` (marked for the process counts) through `node`; `args` are the flags and `-- COMMAND...`. */
 export async function addServer(node: ClusterNode, c: Cluster, name: string, args: string[]): Promise<void> {
@@ -18,6 +15,11 @@ export async function addServer(node: ClusterNode, c: Cluster, name: string, arg
 export async function serverRuns(node: ClusterNode, name: string): Promise<true | undefined> {
   const view = await node.json<{ state: string }>(['server', 'show', name]);
   return view.state === 'running' ? true : undefined;
+}
+
+/** Waits until `name` runs on every node of the cluster (a `--replicas all` server). */
+export async function waitRunningEverywhere(c: Cluster, name: string): Promise<void> {
+  for (const node of c.nodes) await waitFor(`${name} to run on ${node.name}`, () => serverRuns(node, name));
 }
 
 /** Requests this node relayed to another one, every reason summed (`gateway.forwarded`). */

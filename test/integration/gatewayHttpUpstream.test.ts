@@ -1,12 +1,9 @@
-import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { describe, expect, it } from 'vitest';
-import { mcpctlJson, ROOT } from '../helpers/cli.js';
+import { INSPECTOR, mcpctlJson } from '../helpers/cli.js';
 import { useHeaderEchoRemote } from '../helpers/headerEcho.js';
 import { runProcess } from '../helpers/run.js';
-
-const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 
 const remote = useHeaderEchoRemote(['--header', 'X-Api-Key: configured-key']);
 

@@ -1,12 +1,10 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionView } from '../../src/core/api.js';
 import { createRemoteApi } from '../../src/core/remoteApi.js';
 import { resolvePaths } from '../../src/shared/paths.js';
-import { EVERYTHING, makeHome, mcpctl, mcpctlJson, ROOT, waitFor } from '../helpers/cli.js';
+import { EVERYTHING, INSPECTOR, makeHome, mcpctl, mcpctlJson, waitFor } from '../helpers/cli.js';
 import { runProcess } from '../helpers/run.js';
 
-const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 const ENV = { MCPCTL_GATEWAY_IDLE_TIMEOUT: '1s' };
 const PROTOCOL = '2025-11-25';
 

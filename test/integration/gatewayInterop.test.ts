@@ -4,12 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { EVERYTHING, mcpctl, ROOT, waitFor } from '../helpers/cli.js';
+import { EVERYTHING, INSPECTOR, mcpctl, waitFor } from '../helpers/cli.js';
 import { CONFORMANCE_FIXTURE, runConformance } from '../helpers/conformance.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { runProcess } from '../helpers/run.js';
-
-const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

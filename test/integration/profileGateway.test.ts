@@ -5,14 +5,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, EVERYTHING, FIXTURES, mcpctl, mcpctlJson, ROOT, waitFor } from '../helpers/cli.js';
+import { CLI, EVERYTHING, FIXTURES, INSPECTOR, mcpctl, mcpctlJson, ROOT, waitFor } from '../helpers/cli.js';
 import { connectHttp } from '../helpers/mcpClient.js';
 import { addServer, type ProfileDaemon, startProfileDaemon } from '../helpers/profileDaemon.js';
 import { runProcess } from '../helpers/run.js';
 
 const MEMORY = join(ROOT, 'node_modules/@modelcontextprotocol/server-memory/dist/index.js');
 const FILESYSTEM = join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
-const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 
 let daemon: ProfileDaemon;
 const dir = mkdtempSync(join(tmpdir(), 'mcpctl-profile-files-'));
